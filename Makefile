@@ -1,0 +1,44 @@
+# Kyodo developer and CI entry points. Every recipe runs in one bash shell (.ONESHELL) with
+# `set -euo pipefail`, and first sources scripts/tools.sh: it exports CARGO_TARGET_DIR
+# (default $HOME/.cache/kyodo/target), puts the pinned wasm-opt first on PATH and installs any
+# missing or mismatched build tool (cargo-leptos 0.3.10, wasm-bindgen-cli, wasm-opt 132).
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := run
+
+.PHONY: run test e2e release
+
+## run: debug build, then serve it with the demo data on http://127.0.0.1:3000 (data in $KYODO_DATA_DIR, default ./data)
+run:
+	source scripts/tools.sh
+	cargo leptos build
+	LEPTOS_SITE_ROOT="$$(kyodo_site_root)" \
+	KYODO_DATA_DIR="$${KYODO_DATA_DIR:-./data}" \
+	KYODO_DEMO=1 \
+	exec "$$CARGO_TARGET_DIR/debug/kyodo"
+
+## test: formatting, clippy (ssr, hydrate/wasm, server), unit and integration tests, debug build, browser tests
+test:
+	source scripts/tools.sh
+	kyodo_ensure_e2e_tools
+	cargo fmt --all --check
+	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p kyodo --all-targets -- -D warnings
+	cargo test -p app --features ssr
+	cargo test -p kyodo
+	cargo leptos build
+	bash scripts/e2e.sh
+
+## e2e: debug build and browser tests only (pass Playwright arguments with ARGS="--project no-js")
+e2e:
+	source scripts/tools.sh
+	kyodo_ensure_e2e_tools
+	cargo leptos build
+	bash scripts/e2e.sh $(ARGS)
+
+## release: optimised build (server in $CARGO_TARGET_DIR/release/kyodo, site in the site root)
+release:
+	source scripts/tools.sh
+	cargo leptos build --release

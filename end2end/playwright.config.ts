@@ -1,0 +1,58 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * Kyodo end-to-end tests.
+ *
+ * The server is started by `scripts/e2e.sh` (there is no `webServer` block): it serves a
+ * fresh data directory with the demo data loaded and passes its address in `KYODO_BASE_URL`.
+ *
+ * Every flow runs twice: `hydrated` (JavaScript on; tests wait for `body[data-hydrated=true]`
+ * before interacting) and `no-js` (JavaScript off; plain HTML forms and links only).
+ * Both projects share one server, so tests that write pick different cells per project.
+ */
+const baseURL = process.env.KYODO_BASE_URL ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  testDir: 'tests',
+  // Two cores: one worker, and the hydrated/no-js projects must not race on the shared server.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: 'list',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL,
+    browserName: 'chromium',
+    // Japanese is the product's default language; make the browser ask for it too so the
+    // result does not depend on the machine's locale.
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    trace: 'retain-on-failure',
+    // `npx playwright install` cannot work on this machine: use Debian's chromium.
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [
+    {
+      name: 'hydrated',
+      use: { javaScriptEnabled: true },
+    },
+    {
+      name: 'no-js',
+      use: { javaScriptEnabled: false },
+    },
+  ],
+});

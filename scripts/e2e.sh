@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# End-to-end tests against an already-built site (`cargo leptos build`), then a restart check.
+#
+#   1. starts the server on 127.0.0.1:3100 with a fresh data directory and the demo data (KYODO_DEMO=1);
+#   2. runs `npx playwright test` in end2end/ (extra arguments are passed on, e.g. `--project no-js`);
+#   3. exports /standardization/export.csv as the Tokyo officer, restarts the server on the same data
+#      directory, exports again and compares: nothing lost, nothing duplicated (1 + 62 × 20 lines).
+#
+# Exits with Playwright's code if it failed, otherwise with the restart check's. The server is always
+# stopped. Environment:
+#   CARGO_TARGET_DIR  build output (default $HOME/.cache/kyodo/target)
+#   KYODO_BIN         server binary (default $CARGO_TARGET_DIR/debug/kyodo)
+#   KYODO_SITE_ROOT   site directory (default: where cargo-leptos puts it, see scripts/tools.sh)
+#   KYODO_E2E_KEEP=1  keep the data directory and server log afterwards
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kyodo/target}"
+# shellcheck source=scripts/tools.sh
+KYODO_TOOLS_ENV_ONLY=1 source "$ROOT/scripts/tools.sh"
+
+ADDR=127.0.0.1:3100
+BASE="http://$ADDR"
+BIN="${KYODO_BIN:-$CARGO_TARGET_DIR/debug/kyodo}"
+SITE="${KYODO_SITE_ROOT:-$(kyodo_site_root)}"
+EXPECTED_EXPORT_LINES=$((1 + 62 * 20))
+
+die() { echo "e2e: $*" >&2; exit 1; }
+
+[[ -x $BIN ]] || die "no server binary at $BIN (run \`cargo leptos build\` first)"
+[[ -d $SITE/pkg ]] || die "no built site at $SITE (run \`cargo leptos build\` first)"
+[[ -d $ROOT/end2end/node_modules/@playwright/test ]] \
+  || die "end2end/node_modules is missing (run \`PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci\` in end2end/)"
+if curl -s -o /dev/null --max-time 2 "$BASE/healthz"; then
+  die "something already answers on $ADDR; stop it first"
+fi
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/kyodo-e2e.XXXXXX")"
+DATA_DIR="$WORK/data"
+mkdir -p "$DATA_DIR"
+LOG="$WORK/server.log"
+SERVER_PID=""
+
+stop_server() {
+  [[ -n $SERVER_PID ]] || return 0
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "e2e: server did not stop within 10 s of SIGTERM; killing it" >&2
+      kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+  fi
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+cleanup() {
+  local code=$?
+  stop_server
+  if [[ ${KYODO_E2E_KEEP:-0} == 1 ]]; then
+    echo "e2e: kept $WORK (data/, server.log)"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+show_log() {
+  echo "----- server log ($LOG) -----" >&2
+  tail -n 200 "$LOG" >&2 || true
+  echo "-----------------------------" >&2
+}
+
+start_server() {
+  echo "e2e: starting $BIN on $ADDR (data: $DATA_DIR)"
+  echo "===== start $(date -Is) =====" >>"$LOG"
+  LEPTOS_SITE_ROOT="$SITE" \
+    LEPTOS_SITE_ADDR="$ADDR" \
+    LEPTOS_OUTPUT_NAME=kyodo \
+    KYODO_DATA_DIR="$DATA_DIR" \
+    KYODO_DEMO=1 \
+    "$BIN" >>"$LOG" 2>&1 &
+  SERVER_PID=$!
+  local deadline=$((SECONDS + 60)) status
+  while ((SECONDS < deadline)); do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      wait "$SERVER_PID" 2>/dev/null && status=0 || status=$?
+      SERVER_PID=""
+      show_log
+      echo "e2e: server exited (status $status) before answering /healthz" >&2
+      return 1
+    fi
+    status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/healthz" || true)"
+    if [[ $status == 200 ]]; then
+      echo "e2e: server is up"
+      return 0
+    fi
+    sleep 0.25
+  done
+  show_log
+  echo "e2e: server did not answer 200 on $BASE/healthz within 60 s" >&2
+  return 1
+}
+
+# Signs in as the Tokyo officer with a fresh cookie jar and saves the progress export to $1.
+export_progress() {
+  local out=$1 jar="$WORK/cookies.txt" code
+  rm -f "$jar"
+  code="$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" -X POST \
+    -d persona=tokyo_officer -H "Origin: $BASE" "$BASE/api/demo_sign_in")"
+  [[ $code =~ ^(200|204|302|303)$ ]] || { echo "e2e: demo sign-in answered $code" >&2; return 1; }
+  code="$(curl -s -o "$out" -w '%{http_code}' -c "$jar" -b "$jar" "$BASE/standardization/export.csv")"
+  [[ $code == 200 ]] || { echo "e2e: export answered $code" >&2; return 1; }
+}
+
+# Counts lines as a spreadsheet would (a last line without a newline still counts).
+count_lines() { awk 'END { print NR }' "$1"; }
+
+restart_check() {
+  local before="$WORK/export-before.csv" after="$WORK/export-after.csv" lines
+  echo "e2e: restart check"
+  export_progress "$before" || return 1
+  lines="$(count_lines "$before")"
+  if [[ $lines != "$EXPECTED_EXPORT_LINES" ]]; then
+    echo "e2e: export has $lines lines, expected $EXPECTED_EXPORT_LINES (header + 62 × 20)" >&2
+    return 1
+  fi
+  stop_server
+  start_server || return 1
+  export_progress "$after" || return 1
+  if ! cmp "$before" "$after"; then
+    echo "e2e: the export differs after a restart:" >&2
+    diff "$before" "$after" | head -n 40 >&2 || true
+    return 1
+  fi
+  echo "e2e: restart check passed ($lines lines, identical before and after)"
+}
+
+start_server || exit 1
+
+pw_code=0
+(cd "$ROOT/end2end" && KYODO_BASE_URL="$BASE" npx playwright test "$@") || pw_code=$?
+
+restart_code=0
+restart_check || restart_code=$?
+if ((restart_code != 0)); then
+  show_log
+fi
+
+stop_server
+if ((pw_code != 0)); then
+  echo "e2e: playwright failed (exit $pw_code)" >&2
+  exit "$pw_code"
+fi
+exit "$restart_code"
