@@ -1,0 +1,14 @@
+//! Identity and access: users and roles, server-side sessions, the demo sign-in and the
+//! one policy module that every server function and route consults.
+//!
+//! The sign-in method is replaceable (demo personas now, OIDC later); sessions
+//! ([`session`]), users ([`repo`]) and roles ([`model::Role`]) stay.
+
+pub mod model;
+pub mod pages;
+pub mod policy;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod session;

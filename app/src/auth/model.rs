@@ -1,0 +1,115 @@
+//! Users, roles and demo personas (shared by server and browser).
+
+use crate::i18n::Lang;
+use crate::orgs::model::Organisation;
+use serde::{Deserialize, Serialize};
+
+/// A role held by a user. Roles combine with the user's organisation in [`super::policy`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 職員: municipal staff; updates its own municipality's progress.
+    Staff,
+    /// 区市町村CIO: owns its municipality's progress and sits on the council.
+    Cio,
+    /// GovTech東京 専門人材: reads all, advises.
+    GovtechAdvisor,
+    /// 東京都 デジタルサービス局: council secretariat; reads and corrects all.
+    TokyoOfficer,
+    /// Manages users, roles and reference data.
+    Admin,
+}
+
+impl Role {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::Cio => "cio",
+            Role::GovtechAdvisor => "govtech_advisor",
+            Role::TokyoOfficer => "tokyo_officer",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Display label.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Role::Staff => lang.pick("職員", "Staff"),
+            Role::Cio => lang.pick("CIO", "CIO"),
+            Role::GovtechAdvisor => lang.pick("GovTech東京 アドバイザー", "GovTech Tokyo advisor"),
+            Role::TokyoOfficer => lang.pick("東京都 職員", "Tokyo officer"),
+            Role::Admin => lang.pick("管理者", "Administrator"),
+        }
+    }
+}
+
+/// The signed-in user as the UI and the policy see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    /// User record key.
+    pub id: String,
+    /// Display name (Japanese).
+    pub name_ja: String,
+    /// Display name (English).
+    pub name_en: String,
+    /// Roles.
+    pub roles: Vec<Role>,
+    /// The user's organisation.
+    pub organisation: Organisation,
+}
+
+impl CurrentUser {
+    /// Whether the user holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Display name in the chosen language.
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_ja, &self.name_en)
+    }
+
+    /// Whether the user belongs to a municipality (区市町村).
+    pub fn is_municipal(&self) -> bool {
+        self.organisation.kind.is_municipal()
+    }
+}
+
+/// A demo persona: a ready-made user to sign in as while demo mode is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Persona {
+    /// Stable key, the value of the sign-in button (`ward_cio`, …).
+    pub key: &'static str,
+    /// The organisation key (lg code, or `govtech_tokyo`).
+    pub org_key: &'static str,
+    /// Role.
+    pub role: Role,
+    /// Name (Japanese).
+    pub name_ja: &'static str,
+    /// Name (English).
+    pub name_en: &'static str,
+}
+
+/// The six demo personas, one per kind of user.
+pub const PERSONAS: [Persona; 6] = [
+    Persona { key: "ward_cio", org_key: "131164", role: Role::Cio, name_ja: "豊島 花子（豊島区CIO・デモ）", name_en: "Hanako Toshima (Toshima CIO, demo)" },
+    Persona { key: "city_staff", org_key: "132012", role: Role::Staff, name_ja: "八王子 太郎（八王子市職員・デモ）", name_en: "Taro Hachioji (Hachioji staff, demo)" },
+    Persona { key: "town_staff", org_key: "133035", role: Role::Staff, name_ja: "瑞穂 みどり（瑞穂町職員・デモ）", name_en: "Midori Mizuho (Mizuho staff, demo)" },
+    Persona { key: "govtech_advisor", org_key: "govtech_tokyo", role: Role::GovtechAdvisor, name_ja: "協働 一郎（GovTech東京・デモ）", name_en: "Ichiro Kyodo (GovTech Tokyo, demo)" },
+    Persona { key: "tokyo_officer", org_key: "130001", role: Role::TokyoOfficer, name_ja: "都庁 桜（東京都・デモ）", name_en: "Sakura Tocho (Tokyo, demo)" },
+    Persona { key: "admin", org_key: "130001", role: Role::Admin, name_ja: "管理 健（管理者・デモ）", name_en: "Ken Kanri (administrator, demo)" },
+];
+
+impl Persona {
+    /// Finds a persona by key.
+    pub fn find(key: &str) -> Option<&'static Persona> {
+        PERSONAS.iter().find(|p| p.key == key)
+    }
+
+    /// The user record key of this persona (`demo_<key>`).
+    pub fn user_id(&self) -> String {
+        format!("demo_{}", self.key)
+    }
+
+}

@@ -1,0 +1,135 @@
+//! The one policy module: who may read and change what, by role and by organisation.
+//!
+//! Every server function and HTTP route calls one of these functions before touching data.
+//! [`SERVER_FUNCTIONS`] lists each endpoint with its rule; the test at the bottom walks that
+//! table for every role and for the user's own and another organisation.
+
+use super::model::{CurrentUser, Role};
+use crate::error::AppError;
+use crate::orgs::model::LgCode;
+
+/// What an endpoint requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Anyone, signed in or not (sign-in page, language choice, health check).
+    Public,
+    /// Any signed-in user (reading reference data and the council's progress).
+    SignedIn,
+    /// Writing a municipality's progress: its own CIO or staff, a Tokyo officer or an administrator.
+    WriteProgress,
+    /// Reading an import run: the user who ran it, a Tokyo officer or an administrator.
+    OwnImportRun,
+}
+
+/// Every server function and route with the rule it enforces.
+pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
+    ("POST /api/demo_sign_in", Rule::Public),
+    ("POST /api/sign_out", Rule::Public),
+    ("POST /api/set_language", Rule::Public),
+    ("POST /api/current_user", Rule::Public),
+    ("POST /api/list_organisations", Rule::SignedIn),
+    ("POST /api/get_organisation", Rule::SignedIn),
+    ("POST /api/get_matrix", Rule::SignedIn),
+    ("POST /api/get_home", Rule::SignedIn),
+    ("POST /api/get_import_run", Rule::OwnImportRun),
+    ("POST /standardization/import", Rule::WriteProgress),
+    ("GET /standardization/export.csv", Rule::SignedIn),
+];
+
+/// The signed-in user, or [`AppError::Unauthenticated`].
+pub fn require_user(user: Option<CurrentUser>) -> Result<CurrentUser, AppError> {
+    user.ok_or(AppError::Unauthenticated)
+}
+
+/// Whether `user` may write the progress of the municipality `lg_code`.
+///
+/// Rule (issue #2): a municipality's CIO or staff write their own rows only; a Tokyo officer
+/// or an administrator may write any municipality's rows; GovTech advisors read only.
+pub fn may_write_progress(user: &CurrentUser, lg_code: &LgCode) -> bool {
+    if user.has(Role::TokyoOfficer) || user.has(Role::Admin) {
+        return true;
+    }
+    (user.has(Role::Cio) || user.has(Role::Staff))
+        && user.is_municipal()
+        && user.organisation.lg_code.as_ref() == Some(lg_code)
+}
+
+/// Whether `user` may import progress at all (for some municipality).
+pub fn may_import(user: &CurrentUser) -> bool {
+    user.has(Role::TokyoOfficer)
+        || user.has(Role::Admin)
+        || ((user.has(Role::Cio) || user.has(Role::Staff)) && user.is_municipal())
+}
+
+/// Requires [`may_import`]; [`AppError::Forbidden`] otherwise.
+pub fn require_import(user: &CurrentUser) -> Result<(), AppError> {
+    if may_import(user) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// Whether `user` may see the import run started by `actor_id`.
+pub fn may_view_import_run(user: &CurrentUser, actor_id: &str) -> bool {
+    user.id == actor_id || user.has(Role::TokyoOfficer) || user.has(Role::Admin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::orgs::model::{OrgKind, Organisation};
+
+    fn org(code: Option<&str>, kind: OrgKind) -> Organisation {
+        Organisation {
+            key: code.unwrap_or("govtech_tokyo").into(),
+            lg_code: code.map(|c| LgCode::parse(c).unwrap()),
+            name_ja: "x".into(),
+            name_kana: "x".into(),
+            name_en: "x".into(),
+            kind,
+            district_ja: None,
+        }
+    }
+
+    fn user(role: Role, organisation: Organisation) -> CurrentUser {
+        CurrentUser { id: format!("u_{}", role.code()), name_ja: "x".into(), name_en: "x".into(), roles: vec![role], organisation }
+    }
+
+    /// Walks [`SERVER_FUNCTIONS`] for every role, own and other organisation, signed in or not.
+    #[test]
+    fn every_endpoint_for_every_role_and_organisation() {
+        let own = LgCode::parse("131164").unwrap();
+        let other = LgCode::parse("131016").unwrap();
+        let cases = [
+            (Role::Staff, org(Some("131164"), OrgKind::SpecialWard)),
+            (Role::Cio, org(Some("131164"), OrgKind::SpecialWard)),
+            (Role::GovtechAdvisor, org(None, OrgKind::Govtech)),
+            (Role::TokyoOfficer, org(Some("130001"), OrgKind::Prefecture)),
+            (Role::Admin, org(Some("130001"), OrgKind::Prefecture)),
+        ];
+        for (name, rule) in SERVER_FUNCTIONS {
+            assert!(require_user(None).is_err() || *rule == Rule::Public, "{name}");
+            for (role, organisation) in &cases {
+                let u = user(*role, organisation.clone());
+                let municipal_member = matches!(role, Role::Staff | Role::Cio);
+                let central = matches!(role, Role::TokyoOfficer | Role::Admin);
+                match rule {
+                    Rule::Public | Rule::SignedIn => assert!(require_user(Some(u.clone())).is_ok()),
+                    Rule::WriteProgress => {
+                        assert_eq!(may_import(&u), municipal_member || central, "{name} {role:?}");
+                        assert_eq!(may_write_progress(&u, &own), municipal_member || central, "{name} {role:?} own");
+                        assert_eq!(may_write_progress(&u, &other), central, "{name} {role:?} other");
+                    }
+                    Rule::OwnImportRun => {
+                        assert!(may_view_import_run(&u, &u.id));
+                        assert_eq!(may_view_import_run(&u, "someone_else"), central, "{name} {role:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn staff_of_a_non_municipal_org_cannot_write_progress() {
+        let u = user(Role::Staff, org(Some("130001"), OrgKind::Prefecture));
+        assert!(!may_import(&u));
+        assert!(!may_write_progress(&u, &LgCode::parse("130001").unwrap()));
+    }
+}

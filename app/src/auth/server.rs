@@ -1,0 +1,119 @@
+//! Server functions of identity and access, and the helpers every server function uses to
+//! find the caller.
+
+use super::model::CurrentUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use super::session::USER_KEY;
+
+/// The request's application state (ssr only).
+#[cfg(feature = "ssr")]
+pub fn app_state() -> Result<crate::setup::AppState, AppError> {
+    use_context::<crate::setup::AppState>().ok_or_else(|| AppError::internal("AppState missing from context"))
+}
+
+/// The request's session (ssr only).
+#[cfg(feature = "ssr")]
+pub async fn session() -> Result<tower_sessions::Session, AppError> {
+    leptos_axum::extract::<tower_sessions::Session>().await.map_err(AppError::internal)
+}
+
+/// The signed-in user of a session, if any (ssr only).
+#[cfg(feature = "ssr")]
+pub async fn user_of(
+    state: &crate::setup::AppState,
+    session: &tower_sessions::Session,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(user_id) = session.get::<String>(USER_KEY).await.map_err(AppError::internal)? else {
+        return Ok(None);
+    };
+    super::repo::active_user(&state.db, &state.catalog, &user_id).await
+}
+
+/// The signed-in user of the current request, if any (ssr only).
+#[cfg(feature = "ssr")]
+pub async fn caller() -> Result<Option<CurrentUser>, AppError> {
+    let state = app_state()?;
+    let session = session().await?;
+    user_of(&state, &session).await
+}
+
+/// The signed-in user (POST `/api/current_user`). Public: `None` when signed out.
+#[server(prefix = "/api", endpoint = "current_user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    caller().await
+}
+
+/// Demo sign-in as a persona (POST `/api/demo_sign_in`, form field `persona`).
+///
+/// Public, but only while demo mode is on ([`AppError::DemoDisabled`] otherwise); an unknown
+/// persona is [`AppError::Invalid`]. A new session id is issued (no fixation), then the
+/// browser is sent to `/`.
+#[server(prefix = "/api", endpoint = "demo_sign_in")]
+pub async fn demo_sign_in(persona: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    if !state.demo {
+        return Err(AppError::DemoDisabled);
+    }
+    let persona = super::model::Persona::find(&persona).ok_or_else(|| AppError::Invalid {
+        field: "persona".into(),
+        reason: format!("unknown persona {persona:?}"),
+    })?;
+    let session = session().await?;
+    session.cycle_id().await.map_err(AppError::internal)?;
+    session.insert(USER_KEY, persona.user_id()).await.map_err(AppError::internal)?;
+    tracing::info!(persona = persona.key, "demo sign-in");
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Signs out (POST `/api/sign_out`): deletes the session record and sends the browser to
+/// `/login`. Public (signing out while signed out does nothing).
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let session = session().await?;
+    session.flush().await.map_err(AppError::internal)?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Chooses the UI language (POST `/api/set_language`, form field `lang` = `ja` | `en`),
+/// remembered for a year in the `kyodo_lang` cookie. Public. The browser returns to the page
+/// it came from. Errors: [`AppError::Invalid`] for another value.
+#[server(prefix = "/api", endpoint = "set_language")]
+pub async fn set_language(lang: String) -> Result<(), AppError> {
+    let lang = crate::i18n::Lang::parse(&lang)
+        .ok_or_else(|| AppError::Invalid { field: "lang".into(), reason: format!("unknown language {lang:?}") })?;
+    let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", crate::i18n::LANG_COOKIE, lang.code());
+    let response = expect_context::<leptos_axum::ResponseOptions>();
+    response.append_header(
+        http::header::SET_COOKIE,
+        http::HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+    );
+    Ok(())
+}
+
+/// Refuses cross-site POSTs (CSRF): a POST whose `Sec-Fetch-Site` is `cross-site`, or whose
+/// `Origin` differs from its `Host`, gets 403. Requests without either header (scripts,
+/// old browsers) pass; the session cookie is `SameSite=Lax` as a second line.
+#[cfg(feature = "ssr")]
+pub async fn same_origin_posts(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if request.method() == http::Method::POST {
+        let headers = request.headers();
+        let cross_site = headers.get("sec-fetch-site").is_some_and(|v| v == "cross-site");
+        let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok());
+        let origin_mismatch = headers
+            .get(http::header::ORIGIN)
+            .and_then(|o| o.to_str().ok())
+            .is_some_and(|o| {
+                let origin_host = o.split_once("://").map_or(o, |(_, rest)| rest);
+                Some(origin_host) != host
+            });
+        if cross_site || origin_mismatch {
+            return (http::StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+        }
+    }
+    next.run(request).await
+}

@@ -1,0 +1,112 @@
+//! Server-side sessions: a tower-sessions store in SurrealDB.
+//!
+//! The cookie (`kyodo_session`, HttpOnly, SameSite=Lax, Secure over https) holds only the
+//! session id; the record (`session:<id>`) holds the user key. Expired records are never
+//! loaded and are removed by [`SurrealSessionStore::delete_expired`] at start-up.
+
+use crate::db::{Db, first};
+use async_trait::async_trait;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "kyodo_session";
+/// Session key holding the signed-in user's record key.
+pub const USER_KEY: &str = "user_id";
+
+/// tower-sessions store backed by the `session` table.
+#[derive(Clone)]
+pub struct SurrealSessionStore {
+    db: Db,
+}
+
+impl std::fmt::Debug for SurrealSessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SurrealSessionStore")
+    }
+}
+
+impl SurrealSessionStore {
+    /// A store on `db` (schema already applied).
+    pub fn new(db: Db) -> Self {
+        SurrealSessionStore { db }
+    }
+
+    /// Removes expired sessions; returns nothing on success.
+    pub async fn delete_expired(&self) -> anyhow::Result<()> {
+        self.db
+            .query("DELETE session WHERE expires_at < $now")
+            .bind(("now", time::OffsetDateTime::now_utc().unix_timestamp()))
+            .await?
+            .check()?;
+        Ok(())
+    }
+}
+
+fn backend(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+#[async_trait]
+impl SessionStore for SurrealSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        // A fresh id is 128 random bits; still, never overwrite an existing record.
+        loop {
+            let taken: Option<bool> = first(
+                self.db
+                    .query("RETURN record::exists(type::record('session', $id))")
+                    .bind(("id", record.id.to_string()))
+                    .await
+                    .map_err(backend)?
+                    .check()
+                    .map_err(backend)?,
+            )
+            .map_err(backend)?;
+            if taken != Some(true) {
+                return self.save(record).await;
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        self.db
+            .query("UPSERT type::record('session', $id) CONTENT { data: $data, expires_at: $exp }")
+            .bind(("id", record.id.to_string()))
+            .bind(("data", data))
+            .bind(("exp", record.expiry_date.unix_timestamp()))
+            .await
+            .map_err(backend)?
+            .check()
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let data: Option<String> = first(
+            self.db
+                .query("SELECT VALUE data FROM ONLY type::record('session', $id) WHERE expires_at > $now")
+                .bind(("id", id.to_string()))
+                .bind(("now", time::OffsetDateTime::now_utc().unix_timestamp()))
+                .await
+                .map_err(backend)?
+                .check()
+                .map_err(backend)?,
+        )
+        .map_err(backend)?;
+        data.map(|d| serde_json::from_str(&d).map_err(|e| session_store::Error::Decode(e.to_string())))
+            .transpose()
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.db
+            .query("DELETE type::record('session', $id)")
+            .bind(("id", id.to_string()))
+            .await
+            .map_err(backend)?
+            .check()
+            .map_err(backend)?;
+        Ok(())
+    }
+}

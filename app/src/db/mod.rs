@@ -1,0 +1,172 @@
+//! Database connection, schema and helpers (ssr only).
+//!
+//! SurrealDB 3 through the `any` engine: `surrealkv://<dir>` on disk (default), `mem://` in
+//! tests, or a remote server (`ws://…`, `wss://…`) by configuration. The schema lives in
+//! `app/schema/*.surql`, one file per table, and is applied at every start (idempotent:
+//! `DEFINE … OVERWRITE`); `schema_meta:current.version` records the version so that later
+//! versions can run data upgrades on an existing data folder.
+
+pub mod reference;
+
+use anyhow::{Context, bail};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use surrealdb::Surreal;
+use surrealdb::engine::any::Any;
+
+/// A database handle (cheap to clone).
+pub type Db = Surreal<Any>;
+
+/// The schema version this build writes. Raise it with each upgrade in [`UPGRADES`].
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// The schema files in application order.
+const SCHEMA: [(&str, &str); 7] = [
+    ("00_schema_meta.surql", include_str!("../../schema/00_schema_meta.surql")),
+    ("01_organisation.surql", include_str!("../../schema/01_organisation.surql")),
+    ("02_standard_system.surql", include_str!("../../schema/02_standard_system.surql")),
+    ("03_app_user.surql", include_str!("../../schema/03_app_user.surql")),
+    ("04_session.surql", include_str!("../../schema/04_session.surql")),
+    ("05_migration_progress.surql", include_str!("../../schema/05_migration_progress.surql")),
+    ("06_import_run.surql", include_str!("../../schema/06_import_run.surql")),
+];
+
+/// Data upgrades: (target version, SurrealQL) run once, in order, when the stored version is
+/// lower. Version 1 is the initial schema and needs no data change.
+const UPGRADES: [(i64, &str); 0] = [];
+
+/// Connection settings.
+#[derive(Clone)]
+pub struct DbConfig {
+    /// Endpoint: `surrealkv://<dir>`, `mem://` or `ws://host:port` (`KYODO_DATABASE_URL`).
+    pub url: String,
+    /// Root user for a remote server (`KYODO_DATABASE_USER`); unused for embedded engines.
+    pub user: Option<String>,
+    /// Root password (`KYODO_DATABASE_PASSWORD`); redacted in `Debug`.
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for DbConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DbConfig")
+            .field("url", &self.url)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
+/// Connects, selects namespace `kyodo` / database `main` and applies the schema.
+///
+/// Errors: the endpoint cannot be opened, sign-in fails, or the stored schema is newer than
+/// this build (an older Kyodo must not write a newer data folder).
+pub async fn connect(config: &DbConfig) -> anyhow::Result<Db> {
+    let db = surrealdb::engine::any::connect(config.url.as_str())
+        .await
+        .with_context(|| format!("opening the database at {}", config.url))?;
+    if let (Some(username), Some(password)) = (&config.user, &config.password) {
+        db.signin(surrealdb::opt::auth::Root { username: username.clone(), password: password.clone() })
+            .await
+            .context("signing in to the database")?;
+    }
+    db.use_ns("kyodo").use_db("main").await.context("selecting namespace kyodo, database main")?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
+/// Applies the schema and any pending upgrades; returns the resulting version.
+pub async fn migrate(db: &Db) -> anyhow::Result<i64> {
+    for (name, surql) in SCHEMA {
+        db.query(surql)
+            .await
+            .and_then(|r| r.check())
+            .with_context(|| format!("applying schema file {name}"))?;
+    }
+    let stored: Option<i64> = first(
+        db.query("SELECT VALUE version FROM ONLY schema_meta:current").await?.check()?,
+    )?;
+    let stored = stored.unwrap_or(0);
+    if stored > SCHEMA_VERSION {
+        bail!("the data folder has schema version {stored}, newer than this Kyodo ({SCHEMA_VERSION}); use a newer release");
+    }
+    for (version, surql) in UPGRADES.iter().filter(|(v, _)| *v > stored) {
+        db.query(*surql)
+            .await
+            .and_then(|r| r.check())
+            .with_context(|| format!("upgrading schema to version {version}"))?;
+    }
+    if stored < SCHEMA_VERSION {
+        db.query("UPSERT schema_meta:current SET version = $v")
+            .bind(("v", SCHEMA_VERSION))
+            .await?
+            .check()
+            .context("recording the schema version")?;
+    }
+    Ok(SCHEMA_VERSION)
+}
+
+/// A serde value as a database value, with `null` fields removed (SurrealDB's `option<T>`
+/// fields take NONE, not NULL).
+pub fn to_value<T: Serialize>(value: &T) -> serde_json::Value {
+    strip_nulls(serde_json::to_value(value).unwrap_or(serde_json::Value::Null))
+}
+
+fn strip_nulls(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(map) => serde_json::Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, strip_nulls(v)))
+                .collect(),
+        ),
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(strip_nulls).collect()),
+        other => other,
+    }
+}
+
+/// Takes statement `index` of a response as rows of `T` (via JSON).
+pub fn rows<T: DeserializeOwned>(response: &mut surrealdb::IndexedResults, index: usize) -> anyhow::Result<Vec<T>> {
+    let values: Vec<serde_json::Value> = response.take(index)?;
+    values
+        .into_iter()
+        .map(|v| serde_json::from_value(v.clone()).with_context(|| format!("decoding row {v}")))
+        .collect()
+}
+
+/// The first statement's single value (`SELECT … FROM ONLY`), or `None`.
+pub fn first<T: DeserializeOwned>(mut response: surrealdb::IndexedResults) -> anyhow::Result<Option<T>> {
+    let value: Option<serde_json::Value> = response.take(0)?;
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(v) => Ok(Some(serde_json::from_value(v)?)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn schema_applies_twice_and_records_its_version() {
+        let config = DbConfig { url: "mem://".into(), user: None, password: None };
+        let db = connect(&config).await.unwrap();
+        assert_eq!(migrate(&db).await.unwrap(), SCHEMA_VERSION);
+        let v: Option<i64> = first(db.query("SELECT VALUE version FROM ONLY schema_meta:current").await.unwrap()).unwrap();
+        assert_eq!(v, Some(SCHEMA_VERSION));
+    }
+
+    #[tokio::test]
+    async fn a_newer_data_folder_is_refused() {
+        let config = DbConfig { url: "mem://".into(), user: None, password: None };
+        let db = connect(&config).await.unwrap();
+        db.query("UPSERT schema_meta:current SET version = 99").await.unwrap().check().unwrap();
+        let err = migrate(&db).await.unwrap_err();
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
+
+    #[test]
+    fn nulls_are_stripped() {
+        let v = to_value(&serde_json::json!({"a": null, "b": {"c": null, "d": 1}}));
+        assert_eq!(v, serde_json::json!({"b": {"d": 1}}));
+    }
+}

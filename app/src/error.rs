@@ -1,0 +1,120 @@
+//! The one application error type.
+//!
+//! When to use which error:
+//! - [`AppError`] is what server functions and HTTP handlers return. Each variant has a stable
+//!   code that the UI translates ([`AppError::message`]) and an HTTP status ([`AppError::status`]).
+//!   Internal causes (database, I/O) are logged on the server and become [`AppError::Internal`];
+//!   their text is never sent to the browser.
+//! - Inside ssr-only infrastructure (start-up, schema, reference loading) use `anyhow::Result`
+//!   with `.context("…")`, so that a failed start prints a clear chain of causes.
+//! - CSV import problems are not errors of the request: they are a list of
+//!   [`crate::standardization::model::ImportIssue`] reported with line and column.
+
+use crate::i18n::Lang;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// An error a user can see. Serialized as JSON to the browser; never carries internal details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum AppError {
+    /// 401: the request needs a signed-in user. The page offers the sign-in link.
+    #[error("sign-in required")]
+    Unauthenticated,
+    /// 403: the signed-in user's role or organisation does not allow this.
+    #[error("forbidden")]
+    Forbidden,
+    /// 404: the thing asked for does not exist (or is not visible to the caller).
+    #[error("not found")]
+    NotFound,
+    /// 400: an input field is invalid; `field` names it, `reason` says what is wrong (English,
+    /// for logs; the UI shows [`AppError::message`]).
+    #[error("invalid {field}: {reason}")]
+    Invalid { field: String, reason: String },
+    /// 403: demo sign-in is switched off on this server (it is refused off loopback).
+    #[error("demo sign-in disabled")]
+    DemoDisabled,
+    /// 500: something failed on the server; the cause is in the server log.
+    #[error("internal error")]
+    Internal,
+    /// The request itself failed (network, encoding); text from the server-function layer.
+    #[error("request failed: {0}")]
+    Request(String),
+}
+
+impl AppError {
+    /// HTTP status of this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden | AppError::DemoDisabled => 403,
+            AppError::NotFound => 404,
+            AppError::Invalid { .. } => 400,
+            AppError::Internal | AppError::Request(_) => 500,
+        }
+    }
+
+    /// What the user reads, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::Unauthenticated => lang
+                .pick("この操作にはサインインが必要です。", "Please sign in to continue.")
+                .into(),
+            AppError::Forbidden => lang
+                .pick(
+                    "この操作を行う権限がありません。",
+                    "You do not have permission to do this.",
+                )
+                .into(),
+            AppError::NotFound => lang
+                .pick("お探しのものは見つかりませんでした。", "We could not find that.")
+                .into(),
+            AppError::Invalid { field, .. } => match lang {
+                Lang::Ja => format!("入力項目「{field}」の値が正しくありません。"),
+                Lang::En => format!("The value of “{field}” is not valid."),
+            },
+            AppError::DemoDisabled => lang
+                .pick(
+                    "このサーバーではデモ用サインインは使えません。",
+                    "Demo sign-in is not available on this server.",
+                )
+                .into(),
+            AppError::Internal | AppError::Request(_) => lang
+                .pick(
+                    "サーバーで問題が起きました。時間をおいて再度お試しください。",
+                    "Something went wrong on the server. Please try again later.",
+                )
+                .into(),
+        }
+    }
+
+    /// Logs an internal cause and returns [`AppError::Internal`]; the cause stays on the server.
+    #[cfg(feature = "ssr")]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        AppError::Internal
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Request(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<surrealdb::Error> for AppError {
+    fn from(e: surrealdb::Error) -> Self {
+        AppError::internal(e)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<anyhow::Error> for AppError {
+    fn from(e: anyhow::Error) -> Self {
+        AppError::internal(format!("{e:#}"))
+    }
+}

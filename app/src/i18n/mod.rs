@@ -1,0 +1,147 @@
+//! Japanese (default) and English.
+//!
+//! The language is a per-browser choice kept in the `kyodo_lang` cookie. The server reads it
+//! for each request and writes it into `<html lang>`; the browser reads it back from there, so
+//! both halves render the same text. Switching is a form POST (works without JavaScript).
+//! Dates are shown in JST; where Japanese is chosen the 和暦 (Japanese era) year stands beside
+//! the Western year.
+
+use serde::{Deserialize, Serialize};
+
+/// Name of the cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "kyodo_lang";
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// 日本語 (default).
+    #[default]
+    Ja,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Chooses the text for this language.
+    pub fn pick<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+
+    /// BCP 47 code for `<html lang>`: `ja` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses `ja` / `en`; anything else is `None`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim() {
+            "ja" => Some(Lang::Ja),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The language from a `Cookie` header value; Japanese when absent or unknown.
+    pub fn from_cookie_header(header: &str) -> Lang {
+        header
+            .split(';')
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == LANG_COOKIE)
+            .and_then(|(_, v)| Lang::parse(v))
+            .unwrap_or_default()
+    }
+}
+
+/// The language of the page being rendered.
+///
+/// On the server it comes from the request's cookie; in the browser from `<html lang>`, which
+/// the server wrote. Provided once by [`crate::App`] as context; components call [`use_lang`].
+pub fn detect_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(Lang::from_cookie_header)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        leptos::prelude::document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| Lang::parse(&l))
+            .unwrap_or_default()
+    }
+}
+
+/// The current page's language (from context; Japanese if none was provided).
+pub fn use_lang() -> Lang {
+    leptos::prelude::use_context::<Lang>().unwrap_or_default()
+}
+
+/// Formats an ISO date for display: `2026-01-05（令和8年）` in Japanese, `2026-01-05` in English.
+pub fn format_date(lang: Lang, date: &chrono::NaiveDate) -> String {
+    match lang {
+        Lang::Ja => match wareki_year(date) {
+            Some(era) => format!("{}（{era}）", date.format("%Y-%m-%d")),
+            None => date.format("%Y-%m-%d").to_string(),
+        },
+        Lang::En => date.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// The 和暦 year of a date in the Reiwa or Heisei era, e.g. `令和8年` for 2026-01-05 and
+/// `令和元年` for 2019-05-01. Reiwa began on 2019-05-01 (元号を改める政令, 2019).
+pub fn wareki_year(date: &chrono::NaiveDate) -> Option<String> {
+    use chrono::Datelike;
+    let reiwa_start = chrono::NaiveDate::from_ymd_opt(2019, 5, 1)?;
+    let heisei_start = chrono::NaiveDate::from_ymd_opt(1989, 1, 8)?;
+    let (era, year) = if *date >= reiwa_start {
+        ("令和", date.year() - 2018)
+    } else if *date >= heisei_start {
+        ("平成", date.year() - 1988)
+    } else {
+        return None;
+    };
+    Some(if year == 1 {
+        format!("{era}元年")
+    } else {
+        format!("{era}{year}年")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn cookie_header_selects_language() {
+        assert_eq!(Lang::from_cookie_header("a=b; kyodo_lang=en"), Lang::En);
+        assert_eq!(Lang::from_cookie_header("kyodo_lang=ja"), Lang::Ja);
+        assert_eq!(Lang::from_cookie_header("kyodo_lang=fr"), Lang::Ja);
+        assert_eq!(Lang::from_cookie_header(""), Lang::Ja);
+    }
+
+    #[test]
+    fn wareki_years() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(wareki_year(&d(2026, 1, 5)).unwrap(), "令和8年");
+        assert_eq!(wareki_year(&d(2019, 5, 1)).unwrap(), "令和元年");
+        assert_eq!(wareki_year(&d(2019, 4, 30)).unwrap(), "平成31年");
+        assert_eq!(format_date(Lang::Ja, &d(2026, 1, 5)), "2026-01-05（令和8年）");
+        assert_eq!(format_date(Lang::En, &d(2026, 1, 5)), "2026-01-05");
+    }
+}

@@ -1,0 +1,220 @@
+//! Start-up (ssr only): configuration, tracing, database, schema, reference and demo data,
+//! and the axum router. `server/src/main.rs` only calls [`run`].
+
+use crate::auth::session::{SESSION_COOKIE, SurrealSessionStore};
+use crate::db::{self, Db, DbConfig, reference};
+use crate::error::AppError;
+use crate::orgs::model::Organisation;
+use crate::standardization::model::StandardSystem;
+use crate::{App, auth, shell, standardization};
+use anyhow::{Context, bail};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::routing::{get, post};
+use http::{HeaderValue, header};
+use leptos::config::LeptosOptions;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Largest accepted request body: 5 MiB (a progress CSV for all 62 × 20 cells is ~150 KB).
+pub const BODY_LIMIT_BYTES: usize = 5 * 1024 * 1024;
+
+/// Idle timeout of a session: 8 hours (a working day).
+pub const SESSION_IDLE_HOURS: i64 = 8;
+
+/// Kyodo's settings, from environment variables over defaults.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Data folder for the embedded database (`KYODO_DATA_DIR`, default `./data`).
+    pub data_dir: PathBuf,
+    /// Database connection (`KYODO_DATABASE_URL`, default `surrealkv://<data_dir>/db`;
+    /// `KYODO_DATABASE_USER`, `KYODO_DATABASE_PASSWORD` for a remote server).
+    pub database: DbConfig,
+    /// Demo sign-in and demo data (`KYODO_DEMO=1`); refused unless bound to loopback.
+    pub demo: bool,
+    /// Folder with replacement reference files `tokyo_local_governments.csv` and
+    /// `standard_systems.csv` (`KYODO_REFERENCE_DIR`); the shipped copies when unset.
+    pub reference_dir: Option<PathBuf>,
+    /// Mark cookies `Secure` (`KYODO_SECURE_COOKIES=1`; set it when served over https).
+    pub secure_cookies: bool,
+}
+
+fn env_flag(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"))
+}
+
+impl Config {
+    /// Reads the environment.
+    pub fn from_env() -> Config {
+        let data_dir = PathBuf::from(std::env::var("KYODO_DATA_DIR").unwrap_or_else(|_| "data".into()));
+        let url = std::env::var("KYODO_DATABASE_URL")
+            .unwrap_or_else(|_| format!("surrealkv://{}", data_dir.join("db").display()));
+        Config {
+            database: DbConfig {
+                url,
+                user: std::env::var("KYODO_DATABASE_USER").ok(),
+                password: std::env::var("KYODO_DATABASE_PASSWORD").ok(),
+            },
+            data_dir,
+            demo: env_flag("KYODO_DEMO"),
+            reference_dir: std::env::var("KYODO_REFERENCE_DIR").ok().map(PathBuf::from),
+            secure_cookies: env_flag("KYODO_SECURE_COOKIES"),
+        }
+    }
+}
+
+/// Reference data held in memory (it changes only at start-up).
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// All 64 organisations, by lg code (GovTech Tokyo last).
+    pub organisations: Vec<Organisation>,
+    /// The 20 standard systems in number order.
+    pub systems: Vec<StandardSystem>,
+}
+
+impl Catalog {
+    /// Reads the catalog from the database.
+    pub async fn load(db: &Db) -> Result<Catalog, AppError> {
+        Ok(Catalog {
+            organisations: crate::orgs::repo::all(db).await?,
+            systems: standardization::repo::systems(db).await?,
+        })
+    }
+
+    /// The organisation with this key (lg code or `govtech_tokyo`).
+    pub fn organisation(&self, key: &str) -> Option<&Organisation> {
+        self.organisations.iter().find(|o| o.key == key)
+    }
+
+    /// The 62 municipalities in code order.
+    pub fn municipalities(&self) -> impl Iterator<Item = &Organisation> {
+        self.organisations.iter().filter(|o| o.kind.is_municipal())
+    }
+
+    /// Reference for the progress import.
+    pub fn import_reference(&self) -> standardization::import::Reference {
+        standardization::import::Reference {
+            municipalities: self
+                .municipalities()
+                .filter_map(|o| o.lg_code.as_ref().map(|c| (c.to_string(), o.clone())))
+                .collect(),
+            systems: self.systems.clone(),
+        }
+    }
+}
+
+/// Everything a request needs; provided to server functions as context.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    /// Leptos settings (site root, address).
+    pub leptos_options: LeptosOptions,
+    /// The database.
+    pub db: Db,
+    /// Reference data.
+    pub catalog: Arc<Catalog>,
+    /// Whether demo sign-in is on.
+    pub demo: bool,
+}
+
+impl AppState {
+    /// Opens the database, applies the schema, loads reference data (validated; an invalid
+    /// file stops start-up) and, in demo mode, demo users and missing demo progress.
+    pub async fn init(config: &Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
+        let db = db::connect(&config.database).await?;
+        let (orgs_csv, systems_csv) = match &config.reference_dir {
+            Some(dir) => (
+                std::fs::read_to_string(dir.join("tokyo_local_governments.csv"))
+                    .with_context(|| format!("reading {}/tokyo_local_governments.csv", dir.display()))?,
+                std::fs::read_to_string(dir.join("standard_systems.csv"))
+                    .with_context(|| format!("reading {}/standard_systems.csv", dir.display()))?,
+            ),
+            None => (reference::LOCAL_GOVERNMENTS_CSV.to_owned(), reference::STANDARD_SYSTEMS_CSV.to_owned()),
+        };
+        reference::load(&db, &orgs_csv, &systems_csv).await.context("loading reference data")?;
+        let catalog = Catalog::load(&db).await.map_err(|e| anyhow::anyhow!("reading reference data: {e}"))?;
+        if config.demo {
+            auth::repo::ensure_demo_users(&db).await.map_err(|e| anyhow::anyhow!("creating demo users: {e}"))?;
+            let cells = standardization::demo::generate(&catalog.organisations, &catalog.systems);
+            standardization::repo::insert_missing(&db, &cells)
+                .await
+                .map_err(|e| anyhow::anyhow!("writing demo data: {e}"))?;
+        }
+        SurrealSessionStore::new(db.clone()).delete_expired().await.ok();
+        Ok(AppState { leptos_options, db, catalog: Arc::new(catalog), demo: config.demo })
+    }
+}
+
+/// The application router: pages, server functions, import/export routes, static files,
+/// sessions, body limit and security headers.
+pub fn router(state: AppState, secure_cookies: bool) -> Router {
+    let routes = generate_route_list(App);
+    let sessions = SessionManagerLayer::new(SurrealSessionStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(SESSION_IDLE_HOURS)));
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/standardization/import/upload", post(standardization::server::import_upload))
+        .route("/standardization/export.csv", get(standardization::server::export_csv))
+        .leptos_routes(&state, routes, move || shell::shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell::shell))
+        .layer(axum::middleware::from_fn(auth::server::same_origin_posts))
+        .layer(sessions)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set(header::REFERRER_POLICY, "same-origin"))
+        .layer(set(header::X_FRAME_OPTIONS, "DENY"))
+        .with_state(state)
+}
+
+/// A layer that adds a fixed response header unless the handler set it.
+fn set(name: header::HeaderName, value: &'static str) -> tower_http::set_header::SetResponseHeaderLayer<HeaderValue> {
+    tower_http::set_header::SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// Starts Kyodo: reads configuration, opens the database and serves until Ctrl-C.
+pub async fn run() -> anyhow::Result<()> {
+    tracing_subscriber_init();
+    let config = Config::from_env();
+    let conf = get_configuration(None).context("reading Leptos configuration")?;
+    let addr: SocketAddr = conf.leptos_options.site_addr;
+    if config.demo && !addr.ip().is_loopback() {
+        bail!("demo mode (KYODO_DEMO) is only allowed on a loopback address, not {addr}: anyone could sign in as any persona");
+    }
+    if config.database.url.starts_with("surrealkv://") {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
+    }
+    let state = AppState::init(&config, conf.leptos_options.clone()).await?;
+    let app = router(state, config.secure_cookies);
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    println!("Kyodo is running at http://{addr}");
+    println!("Database: {}", config.database.url);
+    if config.demo {
+        println!("Demo mode: sign in at http://{addr}/login as one of:");
+        for p in auth::model::PERSONAS {
+            println!("  {:<16} {}", p.key, p.name_ja);
+        }
+    }
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("serving")?;
+    Ok(())
+}
+
+fn tracing_subscriber_init() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,surrealdb=warn,surrealkv=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}

@@ -1,0 +1,177 @@
+//! The page shell: document, layout (skip link, navigation, language switch, signed-in
+//! user), routes, and the 404 and error views.
+
+use crate::auth::model::CurrentUser;
+use crate::auth::pages::LoginPage;
+use crate::auth::server::get_current_user;
+use crate::error::AppError;
+use crate::i18n::{Lang, detect_lang, use_lang};
+use crate::orgs::pages::{OrgPage, OrgsPage};
+use crate::standardization::pages::{HomePage, ImportPage, ImportRunPage, MatrixPage};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The HTML document around the app (rendered on the server only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang=detect_lang().code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The signed-in user of this page load, shared by the header and pages.
+pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
+
+/// The application: language, user, layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = detect_lang();
+    provide_context(lang);
+    let user: UserResource = Resource::new(|| (), |_| get_current_user());
+    provide_context(user);
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/kyodo.css"/>
+        <Title formatter=move |t: String| if t.is_empty() { "Kyodo 協働".to_owned() } else { format!("{t} | Kyodo 協働") }/>
+        <Router>
+            <a class="skip-link" href="#main">{lang.pick("本文へスキップ", "Skip to main content")}</a>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orgs") view=OrgsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orgs/:key") view=OrgPage ssr=SsrMode::Async/>
+                    <Route path=path!("/standardization") view=MatrixPage ssr=SsrMode::Async/>
+                    <Route path=path!("/standardization/import") view=ImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/standardization/import/:id") view=ImportRunPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>{lang.pick(
+                    "Kyodo — 都・区市町村CIO協議会の協働ワークスペース。団体コード: 総務省、標準化対象業務: デジタル庁の公開資料より。",
+                    "Kyodo — the shared workspace of the Tokyo CIO council. Codes: MIC; standard systems: Digital Agency public data.",
+                )}</p>
+            </footer>
+        </Router>
+    }
+}
+
+/// Site header: name, navigation, signed-in user, language switch.
+#[component]
+fn Header() -> impl IntoView {
+    let lang = use_lang();
+    let user = expect_context::<UserResource>();
+    let (other, other_label) = match lang {
+        Lang::Ja => ("en", "English"),
+        Lang::En => ("ja", "日本語"),
+    };
+    view! {
+        <header class="site-header">
+            <div class="brand"><A href="/">"Kyodo "<span lang="ja">"協働"</span></A></div>
+            <nav aria-label=lang.pick("メインメニュー", "Main menu")>
+                <ul>
+                    <li><A href="/">{lang.pick("ホーム", "Home")}</A></li>
+                    <li><A href="/orgs">{lang.pick("団体", "Organisations")}</A></li>
+                    <li><A href="/standardization" exact=true>{lang.pick("標準化", "Standardization")}</A></li>
+                    <li><A href="/standardization/import">{lang.pick("進捗取込", "Import")}</A></li>
+                </ul>
+            </nav>
+            <div class="header-tools">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user.await {
+                            Ok(Some(u)) => view! {
+                                <span class="who">
+                                    <span class="who-name">{u.name(lang).to_owned()}</span>
+                                    " · "
+                                    <span class="who-org">{u.organisation.name(lang).to_owned()}</span>
+                                </span>
+                                <form method="post" action="/api/sign_out" class="inline">
+                                    <button type="submit" class="link-button">{lang.pick("サインアウト", "Sign out")}</button>
+                                </form>
+                            }.into_any(),
+                            _ => view! { <A href="/login">{lang.pick("サインイン", "Sign in")}</A> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                <form method="post" action="/api/set_language" class="inline">
+                    <button type="submit" name="lang" value=other lang=other class="link-button">{other_label}</button>
+                </form>
+            </div>
+        </header>
+    }
+}
+
+/// 404 page (also sets the HTTP status on the server).
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    let lang = use_lang();
+    view! {
+        <Title text=lang.pick("ページが見つかりません", "Page not found")/>
+        <h1>{lang.pick("ページが見つかりません", "Page not found")}</h1>
+        <p>{lang.pick("URLが正しいかご確認ください。", "Please check the address.")}</p>
+        <p><A href="/">{lang.pick("ホームへ戻る", "Back to home")}</A></p>
+    }
+}
+
+/// Sets the HTTP status of the server-rendered response (no effect in the browser).
+pub fn set_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(options), Ok(code)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(status),
+    ) {
+        options.set_status(code);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
+/// Shows an error in the user's language, with a sign-in link when that is the fix, and sets
+/// the HTTP status.
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    set_status(error.status());
+    let lang = use_lang();
+    let signin = matches!(error, AppError::Unauthenticated);
+    view! {
+        <div class="notice error" role="alert">
+            <p>{error.message(lang)}</p>
+            {signin.then(|| view! { <p><A href="/login">{lang.pick("サインインする", "Sign in")}</A></p> })}
+        </div>
+    }
+}
+
+/// Renders a server-function result: the view on success, [`ErrorView`] on error.
+pub fn render<T, V: IntoView + 'static>(result: Result<T, AppError>, view: impl FnOnce(T) -> V) -> AnyView {
+    match result {
+        Ok(value) => view(value).into_any(),
+        Err(error) => view! { <ErrorView error/> }.into_any(),
+    }
+}
+
+/// Loading placeholder for Suspense (rarely seen: pages render on the server).
+pub fn loading() -> impl IntoView {
+    let lang = use_lang();
+    view! { <p class="loading" aria-live="polite">{lang.pick("読み込み中…", "Loading…")}</p> }
+}

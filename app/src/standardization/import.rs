@@ -1,0 +1,761 @@
+//! Decoding and validating the progress CSV that municipalities send
+//! (format: `docs/IMPORT_FORMAT.md`, shared with the council).
+//!
+//! The whole file is checked before anything is written: [`parse`] returns every problem with
+//! its spreadsheet line (header = 1) and column. Real files come from Excel: UTF-8 with or
+//! without BOM and Shift_JIS/CP932 are accepted; every field is NFKC-normalized (full-width
+//! digits, letters and spaces) and trimmed; dates may be ISO or 和暦.
+
+use super::model::{
+    ExtensionReason, GovCloud, ImportIssue, ImportIssueKind, Progress, ProgressStatus,
+    StandardSystem, TOTAL_STEPS, latest_extension_date,
+};
+use crate::orgs::model::{LgCode, Organisation};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use unicode_normalization::UnicodeNormalization;
+
+/// Reference data the import checks against.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// The 62 municipalities by lg code.
+    pub municipalities: HashMap<String, Organisation>,
+    /// The 20 standard systems in number order.
+    pub systems: Vec<StandardSystem>,
+}
+
+/// Decodes file bytes: UTF-8 (BOM stripped) when valid, otherwise Shift_JIS/CP932.
+///
+/// Returns the text and the encoding's name (`UTF-8 (BOM)`, `UTF-8`, `Shift_JIS`).
+/// Errors: [`ImportIssueKind::Encoding`] when the bytes are neither.
+pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), ImportIssueKind> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return std::str::from_utf8(rest)
+            .map(|s| (s.to_owned(), "UTF-8 (BOM)"))
+            .map_err(|_| ImportIssueKind::Encoding);
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((s.to_owned(), "UTF-8"));
+    }
+    // encoding_rs' Shift_JIS is the WHATWG decoder, which is Windows-31J (CP932).
+    let (text, _, had_errors) = encoding_rs::SHIFT_JIS.decode(bytes);
+    if had_errors {
+        return Err(ImportIssueKind::Encoding);
+    }
+    Ok((text.into_owned(), "Shift_JIS"))
+}
+
+/// NFKC-normalizes and trims a field (full-width digits, letters and spaces become ASCII).
+pub fn normalize(s: &str) -> String {
+    s.nfkc().collect::<String>().trim().to_owned()
+}
+
+/// Parses a date: `2026-01-05`, `2026/1/5`, `2026.1.5`, `令和8年1月5日`, `令和元年5月1日`,
+/// `R8.1.5`, `R08/01/05`, `H31.4.30` (input already NFKC-normalized).
+///
+/// 令和 starts 2019-05-01 and 平成 ends 2019-04-30; a date outside its era is refused.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let (era_base, era_range, rest): (Option<i32>, Option<(NaiveDate, NaiveDate)>, &str) =
+        if let Some(r) = s.strip_prefix("令和").or_else(|| s.strip_prefix('R')).or_else(|| s.strip_prefix('r')) {
+            (Some(2018), Some((ymd(2019, 5, 1)?, ymd(9999, 12, 31)?)), r)
+        } else if let Some(r) = s.strip_prefix("平成").or_else(|| s.strip_prefix('H')).or_else(|| s.strip_prefix('h')) {
+            (Some(1988), Some((ymd(1989, 1, 8)?, ymd(2019, 4, 30)?)), r)
+        } else {
+            (None, None, s)
+        };
+    let rest = rest.replacen('元', "1", 1);
+    let parts: Vec<&str> = rest
+        .split(['年', '月', '日', '/', '-', '.'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() != 3 || parts.iter().any(|p| !p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let y: i32 = parts[0].parse().ok()?;
+    let m: u32 = parts[1].parse().ok()?;
+    let d: u32 = parts[2].parse().ok()?;
+    let date = match era_base {
+        Some(base) if (1..=99).contains(&y) => ymd(base + y, m, d)?,
+        Some(_) => return None,
+        None if parts[0].len() == 4 => ymd(y, m, d)?,
+        None => return None,
+    };
+    match era_range {
+        Some((from, to)) if date < from || date > to => None,
+        _ => Some(date),
+    }
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Parses a yes/no flag: ○ 〇 ◯ 有 はい Y yes true 1 / × 無 いいえ N no false 0; blank = no.
+pub fn parse_flag(s: &str) -> Option<bool> {
+    match s.trim().to_lowercase().as_str() {
+        "○" | "〇" | "◯" | "有" | "あり" | "はい" | "y" | "yes" | "true" | "1" => Some(true),
+        "" | "×" | "✕" | "無" | "なし" | "いいえ" | "n" | "no" | "false" | "0" | "-" => Some(false),
+        _ => None,
+    }
+}
+
+/// Common variants of system names seen in municipal files, mapped to the official name.
+const SYSTEM_ALIASES: [(&str, &str); 6] = [
+    ("住民記録", "住民基本台帳"),
+    ("戸籍附票", "戸籍の附票"),
+    ("子ども子育て支援", "子ども・子育て支援"),
+    ("子ども・子育て", "子ども・子育て支援"),
+    ("選挙人名簿", "選挙人名簿管理"),
+    ("住民基本台帳システム", "住民基本台帳"),
+];
+
+/// Finds a system by number (1–20), code, Japanese or English name, or a known variant.
+pub fn resolve_system<'a>(s: &str, systems: &'a [StandardSystem]) -> Option<&'a StandardSystem> {
+    let s = s.trim();
+    if let Ok(no) = s.parse::<u8>() {
+        return systems.iter().find(|x| x.no == no);
+    }
+    let official = SYSTEM_ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == s)
+        .map_or(s, |(_, name)| *name);
+    let lower = official.to_lowercase();
+    systems.iter().find(|x| {
+        x.code == lower || x.name_ja == official || x.name_en.to_lowercase() == lower
+    })
+}
+
+/// A column of the import format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Column {
+    LgCode,
+    LgName,
+    System,
+    Status,
+    StepsDone,
+    Percent,
+    PlannedGoLive,
+    ActualGoLive,
+    SpecialMigrationSupport,
+    Reason,
+    ExtensionTargetDate,
+    GovCloud,
+    Vendor,
+}
+
+impl Column {
+    const ALL: [(Column, &'static str, &'static str); 13] = [
+        (Column::LgCode, "団体コード", "lg_code"),
+        (Column::LgName, "団体名", "lg_name"),
+        (Column::System, "業務", "system"),
+        (Column::Status, "進捗状況", "status"),
+        (Column::StepsDone, "完了ステップ数", "steps_done"),
+        (Column::Percent, "進捗率", "percent"),
+        (Column::PlannedGoLive, "本番稼働予定日", "planned_go_live"),
+        (Column::ActualGoLive, "本番稼働日", "actual_go_live"),
+        (Column::SpecialMigrationSupport, "特定移行支援", "special_migration_support"),
+        (Column::Reason, "事由", "reason"),
+        (Column::ExtensionTargetDate, "移行目標日", "extension_target_date"),
+        (Column::GovCloud, "ガバメントクラウド", "gov_cloud"),
+        (Column::Vendor, "ベンダ", "vendor"),
+    ];
+    const REQUIRED: [Column; 3] = [Column::LgCode, Column::System, Column::Status];
+
+    fn from_header(h: &str) -> Option<Column> {
+        let lower = h.to_lowercase();
+        Column::ALL
+            .iter()
+            .find(|(_, ja, en)| *ja == h || *en == lower)
+            .map(|(c, _, _)| *c)
+    }
+
+    fn japanese(self) -> &'static str {
+        Column::ALL
+            .iter()
+            .find(|(c, _, _)| *c == self)
+            .map_or("", |(_, ja, _)| *ja)
+    }
+}
+
+/// An optional column's value: absent from the file (keep what is stored), blank (clear) or set.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field<T> {
+    /// The file has no such column: the stored value is kept.
+    Keep,
+    /// The cell is blank: the stored value is cleared.
+    Clear,
+    /// A new value.
+    Set(T),
+}
+
+impl<T: Clone> Field<T> {
+    fn resolve(&self, before: Option<T>) -> Option<T> {
+        match self {
+            Field::Keep => before,
+            Field::Clear => None,
+            Field::Set(v) => Some(v.clone()),
+        }
+    }
+}
+
+/// One valid line of the file: the values it sets for one municipality × system.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgressLine {
+    /// Spreadsheet line (header = 1).
+    pub line: usize,
+    /// Municipality.
+    pub lg_code: LgCode,
+    /// Standard system code.
+    pub system: String,
+    /// 進捗状況.
+    pub status: ProgressStatus,
+    /// 完了ステップ数 (from steps or percent); `None`: derived from the status.
+    pub steps_done: Option<u8>,
+    /// 本番稼働予定日.
+    pub planned_go_live: Field<NaiveDate>,
+    /// 本番稼働日.
+    pub actual_go_live: Field<NaiveDate>,
+    /// 特定移行支援; `Keep` when the column is absent.
+    pub special_migration_support: Field<bool>,
+    /// 事由.
+    pub extension_reason: Field<ExtensionReason>,
+    /// 移行目標日.
+    pub extension_target_date: Field<NaiveDate>,
+    /// ガバメントクラウド.
+    pub gov_cloud: Field<GovCloud>,
+    /// ベンダ.
+    pub vendor: Field<String>,
+}
+
+impl ProgressLine {
+    /// The progress after applying this line over the stored value (`None`: no report yet).
+    ///
+    /// Steps default from the status when the file gives neither steps nor percent:
+    /// 移行完了 = 40, 未着手 = 0, 作業中 = the stored count (0 if none).
+    /// Without the 特定移行支援 flag, reason and target date are cleared.
+    pub fn apply(&self, before: Option<&Progress>) -> Progress {
+        let steps_done = self.steps_done.unwrap_or(match self.status {
+            ProgressStatus::Live => TOTAL_STEPS,
+            ProgressStatus::NotStarted => 0,
+            ProgressStatus::InProgress => before.map_or(0, |b| b.steps_done),
+        });
+        let special = self
+            .special_migration_support
+            .resolve(before.map(|b| b.special_migration_support))
+            .unwrap_or(false);
+        let (extension_reason, extension_target_date) = if special {
+            (
+                self.extension_reason.resolve(before.and_then(|b| b.extension_reason)),
+                self.extension_target_date.resolve(before.and_then(|b| b.extension_target_date)),
+            )
+        } else {
+            (None, None)
+        };
+        Progress {
+            lg_code: self.lg_code.clone(),
+            system: self.system.clone(),
+            status: self.status,
+            steps_done,
+            planned_go_live: self.planned_go_live.resolve(before.and_then(|b| b.planned_go_live)),
+            actual_go_live: self.actual_go_live.resolve(before.and_then(|b| b.actual_go_live)),
+            special_migration_support: special,
+            extension_reason,
+            extension_target_date,
+            gov_cloud: self.gov_cloud.resolve(before.and_then(|b| b.gov_cloud)),
+            vendor: self.vendor.resolve(before.and_then(|b| b.vendor.clone())),
+            is_demo: false,
+        }
+    }
+}
+
+/// The result of checking a whole file.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedFile {
+    /// Detected encoding.
+    pub encoding: &'static str,
+    /// Valid lines (only meaningful when `errors` is empty).
+    pub lines: Vec<ProgressLine>,
+    /// Number of data lines read.
+    pub rows: usize,
+    /// Every error found; when any, nothing may be written.
+    pub errors: Vec<ImportIssue>,
+    /// Warnings (ignored columns).
+    pub warnings: Vec<ImportIssue>,
+}
+
+/// Checks a whole progress file.
+///
+/// `may_write` says whether the importing user may write a municipality's rows (the policy
+/// decides; lines for other municipalities are errors). Every problem is collected with its
+/// line and column; the caller writes nothing unless `errors` is empty.
+pub fn parse(bytes: &[u8], reference: &Reference, may_write: impl Fn(&LgCode) -> bool) -> ParsedFile {
+    let mut out = ParsedFile::default();
+    let text = match decode(bytes) {
+        Ok((text, encoding)) => {
+            out.encoding = encoding;
+            text
+        }
+        Err(kind) => {
+            out.errors.push(ImportIssue { line: 0, column: None, kind });
+            return out;
+        }
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => {
+            out.errors.push(issue(1, None, ImportIssueKind::Syntax { detail: e.to_string() }));
+            return out;
+        }
+        None => {
+            out.errors.push(issue(0, None, ImportIssueKind::Empty));
+            return out;
+        }
+    };
+    // Column index per known column, and the header text as written (for messages).
+    let mut columns: HashMap<Column, (usize, String)> = HashMap::new();
+    for (i, raw) in header.iter().enumerate() {
+        let h = normalize(raw);
+        match Column::from_header(&h) {
+            Some(c) => {
+                columns.entry(c).or_insert((i, h));
+            }
+            None if h.is_empty() => {}
+            None => out.warnings.push(issue(1, Some(h), ImportIssueKind::UnknownColumn)),
+        }
+    }
+    let missing: Vec<Column> = Column::REQUIRED
+        .into_iter()
+        .filter(|c| !columns.contains_key(c))
+        .collect();
+    for c in &missing {
+        out.errors.push(issue(
+            1,
+            Some(c.japanese().to_owned()),
+            ImportIssueKind::MissingColumn { column: c.japanese().to_owned() },
+        ));
+    }
+    if !missing.is_empty() {
+        return out;
+    }
+
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    for (index, record) in records.enumerate() {
+        let line = index + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                out.errors.push(issue(line, None, ImportIssueKind::Syntax { detail: e.to_string() }));
+                continue;
+            }
+        };
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        out.rows += 1;
+        let mut row = RowReader { record: &record, columns: &columns, line, errors: &mut out.errors };
+        if let Some(parsed) = row.read(reference, &may_write) {
+            let key = (parsed.lg_code.as_str().to_owned(), parsed.system.clone());
+            if let Some(first_line) = seen.get(&key) {
+                let column = columns.get(&Column::System).map(|(_, h)| h.clone());
+                out.errors.push(issue(line, column, ImportIssueKind::DuplicateRow { first_line: *first_line }));
+            } else {
+                seen.insert(key, line);
+                out.lines.push(parsed);
+            }
+        }
+    }
+    if out.rows == 0 && out.errors.is_empty() {
+        out.errors.push(issue(0, None, ImportIssueKind::Empty));
+    }
+    out
+}
+
+fn issue(line: usize, column: Option<String>, kind: ImportIssueKind) -> ImportIssue {
+    ImportIssue { line, column, kind }
+}
+
+/// Reads one data line, pushing each problem it finds.
+struct RowReader<'a> {
+    record: &'a csv::StringRecord,
+    columns: &'a HashMap<Column, (usize, String)>,
+    line: usize,
+    errors: &'a mut Vec<ImportIssue>,
+}
+
+impl RowReader<'_> {
+    /// The normalized cell of a column; `None` when the file has no such column.
+    fn cell(&self, c: Column) -> Option<String> {
+        self.columns
+            .get(&c)
+            .map(|(i, _)| normalize(self.record.get(*i).unwrap_or("")))
+    }
+
+    fn fail(&mut self, c: Column, kind: ImportIssueKind) {
+        let column = self.columns.get(&c).map(|(_, h)| h.clone());
+        self.errors.push(issue(self.line, column, kind));
+    }
+
+    /// A required cell; records [`ImportIssueKind::Required`] when blank.
+    fn required(&mut self, c: Column) -> Option<String> {
+        let v = self.cell(c).unwrap_or_default();
+        if v.is_empty() {
+            self.fail(c, ImportIssueKind::Required);
+            None
+        } else {
+            Some(v)
+        }
+    }
+
+    /// An optional cell parsed with `parse`; `Err(())` after recording `bad(value)`.
+    fn field<T>(
+        &mut self,
+        c: Column,
+        parse: impl Fn(&str) -> Option<T>,
+        bad: impl Fn(String) -> ImportIssueKind,
+    ) -> Result<Field<T>, ()> {
+        match self.cell(c) {
+            None => Ok(Field::Keep),
+            Some(v) if v.is_empty() => Ok(Field::Clear),
+            Some(v) => match parse(&v) {
+                Some(x) => Ok(Field::Set(x)),
+                None => {
+                    self.fail(c, bad(v));
+                    Err(())
+                }
+            },
+        }
+    }
+
+    fn read(&mut self, reference: &Reference, may_write: &impl Fn(&LgCode) -> bool) -> Option<ProgressLine> {
+        let errors_before = self.errors.len();
+        let lg_code = self.lg_code(reference, may_write);
+        let system = self.required(Column::System).and_then(|v| {
+            let found = resolve_system(&v, &reference.systems).map(|s| s.code.clone());
+            if found.is_none() {
+                self.fail(Column::System, ImportIssueKind::UnknownSystem { value: v });
+            }
+            found
+        });
+        let status = self.required(Column::Status).and_then(|v| {
+            let found = ProgressStatus::parse(&v);
+            if found.is_none() {
+                self.fail(Column::Status, ImportIssueKind::InvalidStatus { value: v });
+            }
+            found
+        });
+        let steps_done = self.steps_done();
+        let planned_go_live = self.field(Column::PlannedGoLive, parse_date, |value| ImportIssueKind::InvalidDate { value });
+        let actual_go_live = self.field(Column::ActualGoLive, parse_date, |value| ImportIssueKind::InvalidDate { value });
+        let special = self.field(Column::SpecialMigrationSupport, parse_flag, |value| ImportIssueKind::InvalidFlag { value });
+        let reason = self.field(Column::Reason, ExtensionReason::parse, |value| ImportIssueKind::InvalidReason { value });
+        let target = self.field(Column::ExtensionTargetDate, parse_date, |value| ImportIssueKind::InvalidDate { value });
+        let gov_cloud = self.field(Column::GovCloud, GovCloud::parse, |value| ImportIssueKind::InvalidGovCloud { value });
+        let vendor = self.field(Column::Vendor, |v| Some(v.to_owned()), |value| ImportIssueKind::Syntax { detail: value });
+
+        // Rules across columns.
+        if status == Some(ProgressStatus::Live) && !matches!(actual_go_live, Ok(Field::Set(_))) && actual_go_live.is_ok() {
+            self.fail(Column::ActualGoLive, ImportIssueKind::LiveWithoutDate);
+        }
+        let flag_set = matches!(special, Ok(Field::Set(true)));
+        let has_extension_values = matches!(reason, Ok(Field::Set(_))) || matches!(target, Ok(Field::Set(_)));
+        if has_extension_values && !flag_set && special.is_ok() {
+            let c = if matches!(reason, Ok(Field::Set(_))) { Column::Reason } else { Column::ExtensionTargetDate };
+            self.fail(c, ImportIssueKind::ExtensionWithoutFlag);
+        }
+        if let Ok(Field::Set(date)) = &target
+            && *date > latest_extension_date()
+        {
+            let value = date.format("%Y-%m-%d").to_string();
+            self.fail(Column::ExtensionTargetDate, ImportIssueKind::ExtensionTooLate { value });
+        }
+        if self.errors.len() > errors_before {
+            return None;
+        }
+        Some(ProgressLine {
+            line: self.line,
+            lg_code: lg_code?,
+            system: system?,
+            status: status?,
+            steps_done: steps_done.ok()?,
+            planned_go_live: planned_go_live.ok()?,
+            actual_go_live: actual_go_live.ok()?,
+            special_migration_support: special.ok()?,
+            extension_reason: reason.ok()?,
+            extension_target_date: target.ok()?,
+            gov_cloud: gov_cloud.ok()?,
+            vendor: vendor.ok()?,
+        })
+    }
+
+    fn lg_code(&mut self, reference: &Reference, may_write: &impl Fn(&LgCode) -> bool) -> Option<LgCode> {
+        let raw = self.required(Column::LgCode)?;
+        let Ok(code) = LgCode::parse(&raw) else {
+            self.fail(Column::LgCode, ImportIssueKind::InvalidLgCode { value: raw });
+            return None;
+        };
+        let Some(org) = reference.municipalities.get(code.as_str()) else {
+            self.fail(Column::LgCode, ImportIssueKind::UnknownMunicipality { value: raw });
+            return None;
+        };
+        if let Some(name) = self.cell(Column::LgName).filter(|n| !n.is_empty())
+            && name != org.name_ja
+            && name.to_lowercase() != org.name_en.to_lowercase()
+        {
+            let expected = org.name_ja.clone();
+            self.fail(Column::LgName, ImportIssueKind::NameMismatch { expected, value: name });
+            return None;
+        }
+        if !may_write(&code) {
+            self.fail(Column::LgCode, ImportIssueKind::NotYourMunicipality { value: code.to_string() });
+            return None;
+        }
+        Some(code)
+    }
+
+    /// 完了ステップ数 and/or 進捗率 → steps; `Ok(None)` when neither is given.
+    fn steps_done(&mut self) -> Result<Option<u8>, ()> {
+        let steps = match self.cell(Column::StepsDone).filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) => match v.parse::<u8>().ok().filter(|n| *n <= TOTAL_STEPS) {
+                Some(n) => Some(n),
+                None => {
+                    let kind = ImportIssueKind::OutOfRange { value: v, min: "0".into(), max: "40".into() };
+                    self.fail(Column::StepsDone, kind);
+                    return Err(());
+                }
+            },
+        };
+        let percent = match self.cell(Column::Percent).filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) => match v.trim_end_matches('%').trim().parse::<f32>().ok().filter(|p| (0.0..=100.0).contains(p)) {
+                Some(p) => Some((p, v)),
+                None => {
+                    let kind = ImportIssueKind::OutOfRange { value: v, min: "0".into(), max: "100".into() };
+                    self.fail(Column::Percent, kind);
+                    return Err(());
+                }
+            },
+        };
+        match (steps, percent) {
+            (Some(n), Some((p, raw))) if (f32::from(n) * 2.5 - p).abs() > 2.5 => {
+                let kind = ImportIssueKind::PercentMismatch { percent: raw.trim_end_matches('%').to_owned(), steps: n.to_string() };
+                self.fail(Column::Percent, kind);
+                Err(())
+            }
+            (Some(n), _) => Ok(Some(n)),
+            (None, Some((p, _))) => Ok(Some((p / 2.5).round() as u8)),
+            (None, None) => Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::orgs::model::OrgKind;
+
+    fn reference() -> Reference {
+        let municipalities = include_str!("../../data/tokyo_local_governments.csv")
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|f| f[4] != "prefecture")
+            .map(|f| {
+                let org = Organisation {
+                    key: f[0].into(),
+                    lg_code: Some(LgCode::parse(f[0]).unwrap()),
+                    name_ja: f[1].into(),
+                    name_kana: f[2].into(),
+                    name_en: f[3].into(),
+                    kind: OrgKind::parse(f[4]).unwrap(),
+                    district_ja: None,
+                };
+                (f[0].to_owned(), org)
+            })
+            .collect();
+        let systems = include_str!("../../data/standard_systems.csv")
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .map(|f| StandardSystem {
+                no: f[0].parse().unwrap(),
+                code: f[1].into(),
+                name_ja: f[2].into(),
+                name_en: f[3].into(),
+                ministry_ja: f[4].into(),
+            })
+            .collect();
+        Reference { municipalities, systems }
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn dates_iso_and_wareki() {
+        assert_eq!(parse_date("2026-01-05"), Some(d(2026, 1, 5)));
+        assert_eq!(parse_date("2026/1/5"), Some(d(2026, 1, 5)));
+        assert_eq!(parse_date("令和8年1月5日"), Some(d(2026, 1, 5)));
+        assert_eq!(parse_date("R8.1.5"), Some(d(2026, 1, 5)));
+        assert_eq!(parse_date("R08/01/05"), Some(d(2026, 1, 5)));
+        assert_eq!(parse_date(&normalize("令和８年１月５日")), Some(d(2026, 1, 5)));
+        assert_eq!(parse_date(&normalize("Ｒ８．３．３１")), Some(d(2026, 3, 31)));
+        assert_eq!(parse_date("令和元年5月1日"), Some(d(2019, 5, 1)));
+        assert_eq!(parse_date("H31.4.30"), Some(d(2019, 4, 30)));
+    }
+
+    #[test]
+    fn bad_dates_are_refused() {
+        for bad in ["", "2026-02-30", "令和元年4月30日", "H31.5.1", "26-1-5", "R8.1", "tomorrow", "R100.1.1"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn flags() {
+        assert_eq!(parse_flag("○"), Some(true));
+        assert_eq!(parse_flag("×"), Some(false));
+        assert_eq!(parse_flag(""), Some(false));
+        assert_eq!(parse_flag("Y"), Some(true));
+        assert_eq!(parse_flag("maybe"), None);
+    }
+
+    #[test]
+    fn systems_by_number_code_name_and_variant() {
+        let r = reference();
+        assert_eq!(resolve_system("1", &r.systems).unwrap().code, "resident_registry");
+        assert_eq!(resolve_system("住民記録", &r.systems).unwrap().code, "resident_registry");
+        assert_eq!(resolve_system("戸籍附票", &r.systems).unwrap().code, "family_register_annex");
+        assert_eq!(resolve_system("子ども子育て支援", &r.systems).unwrap().code, "child_and_childcare_support");
+        assert_eq!(resolve_system("Family register", &r.systems).unwrap().code, "family_register");
+        assert!(resolve_system("21", &r.systems).is_none());
+        assert!(resolve_system("存在しない業務", &r.systems).is_none());
+    }
+
+    #[test]
+    fn decode_utf8_bom_and_cp932() {
+        let (t, e) = decode("\u{feff}団体コード".as_bytes()).unwrap();
+        assert_eq!((t.as_str(), e), ("団体コード", "UTF-8 (BOM)"));
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("団体コード,①");
+        let (t, e) = decode(&sjis).unwrap();
+        assert_eq!((t.as_str(), e), ("団体コード,①", "Shift_JIS"));
+        assert_eq!(decode(&[0x82, 0xff, 0xff]), Err(ImportIssueKind::Encoding));
+    }
+
+    #[test]
+    fn sample_utf8_bom_parses_completely() {
+        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/progress_utf8_bom.csv")).unwrap();
+        let parsed = parse(&bytes, &reference(), |_| true);
+        assert_eq!(parsed.errors, vec![]);
+        assert_eq!(parsed.rows, 4);
+        let chiyoda = &parsed.lines[2];
+        assert_eq!(chiyoda.lg_code.as_str(), "131016");
+        assert_eq!(chiyoda.system, "resident_registry");
+        assert_eq!(chiyoda.steps_done, Some(28));
+        assert_eq!(chiyoda.planned_go_live, Field::Set(d(2026, 1, 5)));
+        assert_eq!(chiyoda.extension_reason, Field::Set(ExtensionReason::VendorCapacity));
+        assert_eq!(chiyoda.extension_target_date, Field::Set(d(2028, 1, 4)));
+        assert_eq!(chiyoda.gov_cloud, Field::Set(GovCloud::GoogleCloud));
+    }
+
+    #[test]
+    fn sample_cp932_parses_completely() {
+        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/progress_cp932.csv")).unwrap();
+        let parsed = parse(&bytes, &reference(), |_| true);
+        assert_eq!(parsed.errors, vec![]);
+        assert_eq!(parsed.encoding, "Shift_JIS");
+        let first = &parsed.lines[0];
+        assert_eq!(first.lg_code.as_str(), "132012");
+        assert_eq!(first.system, "family_register_annex");
+        assert_eq!(first.steps_done, Some(20));
+        assert_eq!(first.planned_go_live, Field::Set(d(2026, 3, 31)));
+        assert_eq!(first.vendor, Field::Keep);
+        assert_eq!(parsed.lines[1].steps_done, Some(25));
+        assert_eq!(parsed.lines[2].gov_cloud, Field::Set(GovCloud::None));
+    }
+
+    #[test]
+    fn sample_with_errors_reports_three_lines() {
+        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/progress_errors.csv")).unwrap();
+        let parsed = parse(&bytes, &reference(), |_| true);
+        let lines: Vec<usize> = parsed.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![3, 4, 5]);
+        assert!(matches!(parsed.errors[0].kind, ImportIssueKind::InvalidLgCode { .. }));
+        assert_eq!(parsed.errors[0].column.as_deref(), Some("団体コード"));
+        assert!(matches!(parsed.errors[1].kind, ImportIssueKind::UnknownSystem { .. }));
+        assert!(matches!(parsed.errors[2].kind, ImportIssueKind::OutOfRange { .. }));
+        assert_eq!(parsed.errors[2].column.as_deref(), Some("完了ステップ数"));
+    }
+
+    #[test]
+    fn rules_across_columns() {
+        let csv = "lg_code,system,status,steps_done,percent,actual_go_live,special_migration_support,extension_target_date\n\
+                   131016,1,live,40,,,,\n\
+                   131024,1,in_progress,10,50,,,\n\
+                   131032,1,in_progress,10,,,×,2029-01-01\n\
+                   131041,1,in_progress,10,,,○,2031-04-01\n\
+                   131059,1,in_progress,10,,,,\n\
+                   131059,住民基本台帳,in_progress,10,,,,\n";
+        let parsed = parse(csv.as_bytes(), &reference(), |_| true);
+        let kinds: Vec<(usize, ImportIssueKind)> = parsed.errors.into_iter().map(|e| (e.line, e.kind)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (2, ImportIssueKind::LiveWithoutDate),
+                (3, ImportIssueKind::PercentMismatch { percent: "50".into(), steps: "10".into() }),
+                (4, ImportIssueKind::ExtensionWithoutFlag),
+                (5, ImportIssueKind::ExtensionTooLate { value: "2031-04-01".into() }),
+                (7, ImportIssueKind::DuplicateRow { first_line: 6 }),
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_required_column_and_unknown_column() {
+        let parsed = parse("団体コード,状況メモ\n131016,x\n".as_bytes(), &reference(), |_| true);
+        assert_eq!(parsed.errors.len(), 2);
+        assert!(parsed.errors.iter().all(|e| e.line == 1));
+        assert_eq!(parsed.warnings.len(), 1);
+        assert_eq!(parsed.warnings[0].column.as_deref(), Some("状況メモ"));
+    }
+
+    #[test]
+    fn other_municipalities_rows_refused_by_policy() {
+        let csv = "団体コード,業務,進捗状況\n131164,1,未着手\n131016,1,未着手\n";
+        let parsed = parse(csv.as_bytes(), &reference(), |c| c.as_str() == "131164");
+        assert_eq!(parsed.errors.len(), 1);
+        assert_eq!(parsed.errors[0].line, 3);
+        assert!(matches!(parsed.errors[0].kind, ImportIssueKind::NotYourMunicipality { .. }));
+    }
+
+    #[test]
+    fn quoted_fields_with_commas_and_line_breaks_keep_line_numbers() {
+        let csv = "団体コード,業務,進捗状況,ベンダ\n131016,1,作業中,\"A社, B社\nJV\"\n131016,99,作業中,\n";
+        let parsed = parse(csv.as_bytes(), &reference(), |_| true);
+        assert_eq!(parsed.errors.len(), 1);
+        assert_eq!(parsed.errors[0].line, 3);
+    }
+
+    #[test]
+    fn apply_keeps_absent_columns_and_clears_blank_ones() {
+        let r = reference();
+        let before = parse("lg_code,system,status,steps_done,vendor,gov_cloud\n131016,1,in_progress,12,ベンダA,AWS\n".as_bytes(), &r, |_| true)
+            .lines[0]
+            .apply(None);
+        assert_eq!(before.vendor.as_deref(), Some("ベンダA"));
+        let next = parse("lg_code,system,status,gov_cloud\n131016,1,in_progress,\n".as_bytes(), &r, |_| true).lines[0].apply(Some(&before));
+        assert_eq!(next.vendor.as_deref(), Some("ベンダA"));
+        assert_eq!(next.steps_done, 12);
+        assert_eq!(next.gov_cloud, None);
+        let live = parse("lg_code,system,status,actual_go_live\n131016,1,移行完了,R8.1.5\n".as_bytes(), &r, |_| true).lines[0].apply(Some(&before));
+        assert_eq!(live.steps_done, 40);
+        assert_eq!(live.actual_go_live, Some(d(2026, 1, 5)));
+    }
+}

@@ -1,0 +1,399 @@
+//! Standardization pages: home, matrix, import form and import result.
+
+use super::model::{ImportReport, Matrix, Progress, ProgressStatus, StandardSystem, SystemSummary, format_percent};
+use super::server::{get_home, get_import_run, get_matrix};
+use crate::error::AppError;
+use crate::i18n::{Lang, format_date, use_lang};
+use crate::orgs::model::OrgKind;
+use crate::shell::{ErrorView, UserResource, loading, render};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// CSS class of a cell by status (colour is never the only cue: the text says the status).
+fn status_class(p: Option<&Progress>) -> &'static str {
+    match p.map(|p| p.status) {
+        Some(ProgressStatus::Live) => "cell cell-live",
+        Some(ProgressStatus::InProgress) => "cell cell-progress",
+        Some(ProgressStatus::NotStarted) => "cell cell-not-started",
+        None => "cell cell-none",
+    }
+}
+
+/// The text of a cell, with the extension marker.
+#[component]
+fn CellContent(progress: Option<Progress>) -> impl IntoView {
+    let lang = use_lang();
+    match progress {
+        None => view! { <span class="muted">{lang.pick("未報告", "No report")}</span> }.into_any(),
+        Some(p) => {
+            let ext = p.special_migration_support.then(|| view! {
+                " "<span class="ext-marker">{lang.pick("特定移行支援", "Ext.")}</span>
+            });
+            view! { <span>{p.cell_text(lang)}</span>{ext} }.into_any()
+        }
+    }
+}
+
+/// The legend for status cells: a pattern swatch and the words, never colour alone.
+#[component]
+fn Legend() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <ul class="legend" aria-label=lang.pick("凡例", "Legend")>
+            <li><span class="swatch cell-live" aria-hidden="true"></span>{ProgressStatus::Live.label(lang)}</li>
+            <li><span class="swatch cell-progress" aria-hidden="true"></span>{lang.pick("作業中（進捗率）", "In progress (percent done)")}</li>
+            <li><span class="swatch cell-not-started" aria-hidden="true"></span>{ProgressStatus::NotStarted.label(lang)}</li>
+            <li><span class="ext-marker">{lang.pick("特定移行支援", "Ext.")}</span>{lang.pick("特定移行支援システム（期限延長）", "Extension case (特定移行支援システム)")}</li>
+        </ul>
+    }
+}
+
+/// One organisation's 20 systems as a table (home and organisation pages).
+#[component]
+pub fn ProgressTable(systems: Vec<StandardSystem>, progress: Vec<Option<Progress>>) -> impl IntoView {
+    let lang = use_lang();
+    let date = move |d: Option<chrono::NaiveDate>| d.map(|d| format_date(lang, &d)).unwrap_or_else(|| "—".into());
+    view! {
+        <div class="table-scroll" role="region" aria-label=lang.pick("業務別の進捗", "Progress by system") tabindex="0">
+            <table class="progress-table">
+                <thead><tr>
+                    <th scope="col">{lang.pick("業務", "System")}</th>
+                    <th scope="col">{lang.pick("進捗状況", "Status")}</th>
+                    <th scope="col">{lang.pick("本番稼働予定日", "Planned go-live")}</th>
+                    <th scope="col">{lang.pick("本番稼働日", "Go-live")}</th>
+                    <th scope="col">{lang.pick("ガバメントクラウド", "Government Cloud")}</th>
+                    <th scope="col">{lang.pick("ベンダ", "Vendor")}</th>
+                </tr></thead>
+                <tbody>
+                    {systems.into_iter().zip(progress).map(|(s, p)| {
+                        let class = status_class(p.as_ref());
+                        view! {
+                            <tr>
+                                <th scope="row">{s.no}". "{s.name(lang).to_owned()}</th>
+                                <td class=class><CellContent progress=p.clone()/></td>
+                                <td>{date(p.as_ref().and_then(|p| p.planned_go_live))}</td>
+                                <td>{date(p.as_ref().and_then(|p| p.actual_go_live))}</td>
+                                <td>{p.as_ref().and_then(|p| p.gov_cloud).map(|g| g.label(lang)).unwrap_or("—")}</td>
+                                <td>{p.as_ref().and_then(|p| p.vendor.clone()).unwrap_or_else(|| "—".into())}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Per-system shares of municipalities by status (home page and the matrix footer).
+#[component]
+fn SummaryTable(systems: Vec<StandardSystem>, summary: Vec<SystemSummary>) -> impl IntoView {
+    let lang = use_lang();
+    let pct = |s: &SystemSummary, n: u32| format!("{}%", format_percent((s.share(n) * 10.0).round() / 10.0));
+    view! {
+        <div class="table-scroll" role="region" aria-label=lang.pick("業務別の状況", "Status by system") tabindex="0">
+            <table>
+                <thead><tr>
+                    <th scope="col">{lang.pick("業務", "System")}</th>
+                    <th scope="col">{ProgressStatus::Live.label(lang)}</th>
+                    <th scope="col">{ProgressStatus::InProgress.label(lang)}</th>
+                    <th scope="col">{ProgressStatus::NotStarted.label(lang)}</th>
+                    <th scope="col">{lang.pick("特定移行支援", "Extension cases")}</th>
+                </tr></thead>
+                <tbody>
+                    {systems.into_iter().zip(summary).map(|(sys, s)| view! {
+                        <tr>
+                            <th scope="row">{sys.no}". "{sys.name(lang).to_owned()}</th>
+                            <td>{pct(&s, s.live)}</td>
+                            <td>{pct(&s, s.in_progress)}</td>
+                            <td>{pct(&s, s.not_started)}</td>
+                            <td>{s.extension}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// `/`: what the signed-in person's organisation has to do.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let lang = use_lang();
+    let home = Resource::new(|| (), |_| get_home());
+    view! {
+        <Title text=lang.pick("ホーム", "Home")/>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Err(AppError::Unauthenticated) => view! {
+                        <h1>{lang.pick("Kyodo（協働）へようこそ", "Welcome to Kyodo")}</h1>
+                        <p>{lang.pick(
+                            "都・区市町村CIO協議会の協働ワークスペースです。標準化の進捗、共同事業、相談、協議会の活動をここで共有します。",
+                            "The shared workspace of the Tokyo CIO council: standardization progress, joint projects, consultations and council work.",
+                        )}</p>
+                        <p><A href="/login">{lang.pick("サインインする", "Sign in")}</A></p>
+                    }.into_any(),
+                    other => render(other, |h| {
+                        let org_name = h.user.organisation.name(lang).to_owned();
+                        let own = h.own.clone().map(|d| {
+                            let live = d.progress.iter().flatten().filter(|p| p.status == ProgressStatus::Live).count();
+                            let total = d.systems.len();
+                            view! {
+                                <h2>{lang.pick("自団体の20業務", "Our 20 systems")}</h2>
+                                <p class="lead">{match lang {
+                                    Lang::Ja => format!("{total}業務のうち{live}業務が移行完了です。"),
+                                    Lang::En => format!("{live} of {total} systems are live."),
+                                }}</p>
+                                <Legend/>
+                                <ProgressTable systems=d.systems progress=d.progress/>
+                                <p><A href="/standardization/import">{lang.pick("進捗を取り込む（CSV）", "Import progress (CSV)")}</A></p>
+                            }
+                        });
+                        view! {
+                            <h1>{org_name}</h1>
+                            {own}
+                            <h2>{lang.pick("都内62区市町村の状況", "All 62 municipalities")}</h2>
+                            <SummaryTable systems=h.systems summary=h.summary/>
+                            <p><A href="/standardization">{lang.pick("標準化マトリクスを見る", "Open the standardization matrix")}</A></p>
+                        }
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/standardization`: 62 municipalities × 20 systems, filter by kind, legend, summary row.
+#[component]
+pub fn MatrixPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let kind = move || query.with(|q| q.get("kind")).unwrap_or_default();
+    let matrix = Resource::new(kind, |k| get_matrix(Some(k)));
+    view! {
+        <Title text=lang.pick("標準化の進捗", "Standardization progress")/>
+        <h1>{lang.pick("標準化の進捗（62区市町村 × 20業務）", "Standardization progress (62 municipalities × 20 systems)")}</h1>
+        <form method="get" action="/standardization" class="filters">
+            <label>
+                {lang.pick("種別", "Kind")}
+                <select name="kind">
+                    <option value="" selected=move || kind().is_empty()>{lang.pick("すべて", "All")}</option>
+                    {OrgKind::MUNICIPAL.into_iter().map(|k| view! {
+                        <option value=k.code() selected=move || kind() == k.code()>{k.label(lang)}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit">{lang.pick("絞り込む", "Filter")}</button>
+            <a href="/standardization/export.csv" download="kyodo_progress.csv">{lang.pick("CSVで書き出す", "Export as CSV")}</a>
+        </form>
+        <Legend/>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move { render(matrix.await, |m| view! { <MatrixTable matrix=m/> }) })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MatrixTable(matrix: Matrix) -> impl IntoView {
+    let lang = use_lang();
+    let Matrix { systems, rows, summary } = matrix;
+    let header = systems.iter().map(|s| view! {
+        <th scope="col" class="sys"><span class="sys-no">{s.no}</span><span class="sys-name">{s.name(lang).to_owned()}</span></th>
+    }).collect_view();
+    let footer = summary.iter().map(|s| {
+        let pct = |n| format!("{}%", format_percent((s.share(n) * 10.0).round() / 10.0));
+        view! {
+            <td class="summary">
+                <span>{ProgressStatus::Live.label(lang)}" "{pct(s.live)}</span>
+                <span>{ProgressStatus::InProgress.label(lang)}" "{pct(s.in_progress)}</span>
+                <span>{ProgressStatus::NotStarted.label(lang)}" "{pct(s.not_started)}</span>
+            </td>
+        }
+    }).collect_view();
+    let count = rows.len();
+    view! {
+        <p aria-live="polite">{match lang {
+            Lang::Ja => format!("{count}団体を表示しています。"),
+            Lang::En => format!("Showing {count} municipalities."),
+        }}</p>
+        <div class="table-scroll matrix-scroll" role="region" aria-label=lang.pick("進捗マトリクス", "Progress matrix") tabindex="0">
+            <table class="matrix">
+                <thead><tr><th scope="col">{lang.pick("団体", "Municipality")}</th>{header}</tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|row| {
+                        let code = row.organisation.key.clone();
+                        let cells = row.cells.into_iter().zip(systems.iter()).map(|(cell, s)| {
+                            let class = status_class(cell.as_ref());
+                            view! { <td class=class data-cell=format!("{code}-{}", s.code)><CellContent progress=cell/></td> }
+                        }).collect_view();
+                        view! {
+                            <tr data-lg-code=code.clone()>
+                                <th scope="row"><A href=format!("/orgs/{code}")>{row.organisation.name(lang).to_owned()}</A></th>
+                                {cells}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+                <tfoot><tr><th scope="row">{lang.pick("集計", "Summary")}</th>{footer}</tr></tfoot>
+            </table>
+        </div>
+    }
+}
+
+/// `/standardization/import`: the upload form (multipart POST to
+/// `/standardization/import/upload`), with the format in brief.
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let lang = use_lang();
+    let user = expect_context::<UserResource>();
+    view! {
+        <Title text=lang.pick("進捗の取込", "Import progress")/>
+        <h1>{lang.pick("進捗の取込（CSV）", "Import progress (CSV)")}</h1>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) if crate::auth::policy::may_import(&u) => {
+                        let scope = if u.is_municipal() {
+                            match lang {
+                                Lang::Ja => format!("{}の行のみ取り込めます。", u.organisation.name_ja),
+                                Lang::En => format!("You can import rows for {} only.", u.organisation.name_en),
+                            }
+                        } else {
+                            lang.pick("すべての区市町村の行を取り込めます。", "You can import rows for any municipality.").to_owned()
+                        };
+                        view! {
+                            <p>{scope}</p>
+                            <form method="post" action="/standardization/import/upload" enctype="multipart/form-data" class="upload">
+                                <label for="file">{lang.pick("CSVファイル", "CSV file")}</label>
+                                <input id="file" type="file" name="file" accept=".csv,text/csv" required/>
+                                <button type="submit">{lang.pick("取り込む", "Import")}</button>
+                            </form>
+                            <FormatHelp/>
+                        }.into_any()
+                    }
+                    Ok(Some(_)) => view! { <ErrorView error=AppError::Forbidden/> }.into_any(),
+                    Ok(None) => view! { <ErrorView error=AppError::Unauthenticated/> }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FormatHelp() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h2>{lang.pick("ファイルの形式", "File format")}</h2>
+        <ul>
+            <li>{lang.pick(
+                "文字コードは UTF-8（BOM有無どちらも可）または Shift_JIS。Excelの「CSV（コンマ区切り）」で保存したファイルをそのまま使えます。",
+                "UTF-8 (with or without BOM) or Shift_JIS: files saved from Excel as CSV work as they are.",
+            )}</li>
+            <li>{lang.pick(
+                "必須の列: 団体コード、業務、進捗状況。任意: 団体名、完了ステップ数、進捗率、本番稼働予定日、本番稼働日、特定移行支援、事由、移行目標日、ガバメントクラウド、ベンダ。",
+                "Required columns: 団体コード (lg_code), 業務 (system), 進捗状況 (status). Optional: lg_name, steps_done, percent, planned_go_live, actual_go_live, special_migration_support, reason, extension_target_date, gov_cloud, vendor.",
+            )}</li>
+            <li>{lang.pick(
+                "日付は 2026-01-05、2026/1/5、令和8年1月5日、R8.1.5 のいずれでも構いません。",
+                "Dates may be 2026-01-05, 2026/1/5, 令和8年1月5日 or R8.1.5.",
+            )}</li>
+            <li>{lang.pick(
+                "ファイル全体を確認してから書き込みます。誤りが1つでもあれば何も書き込まず、行と列を示します。",
+                "The whole file is checked first: if anything is wrong, nothing is written and each problem is shown with its line and column.",
+            )}</li>
+        </ul>
+    }
+}
+
+/// `/standardization/import/:id`: what an import changed, or why it was refused.
+#[component]
+pub fn ImportRunPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let report = Resource::new(move || params.with(|p| p.get("id")).unwrap_or_default(), get_import_run);
+    view! {
+        <Title text=lang.pick("取込結果", "Import result")/>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move { render(report.await, |r| view! { <ImportReportView report=r/> }) })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ImportReportView(report: ImportReport) -> impl IntoView {
+    let lang = use_lang();
+    let issue_rows = |issues: Vec<super::model::ImportIssue>| {
+        issues.into_iter().map(|i| view! {
+            <tr>
+                <td>{if i.line == 0 { "—".to_owned() } else { i.line.to_string() }}</td>
+                <td>{i.column.clone().unwrap_or_else(|| "—".into())}</td>
+                <td>{i.kind.message(lang)}</td>
+            </tr>
+        }).collect_view()
+    };
+    let issue_head = move || view! {
+        <thead><tr>
+            <th scope="col">{lang.pick("行", "Line")}</th>
+            <th scope="col">{lang.pick("列", "Column")}</th>
+            <th scope="col">{lang.pick("内容", "Problem")}</th>
+        </tr></thead>
+    };
+    let warnings = (!report.warnings.is_empty()).then(|| view! {
+        <h2>{lang.pick("注意", "Warnings")}</h2>
+        <table class="issues">{issue_head()}<tbody>{issue_rows(report.warnings.clone())}</tbody></table>
+    });
+    let file = format!("{} ({})", report.file_name, report.encoding);
+    if !report.applied {
+        let n = report.errors.len();
+        return view! {
+            <h1>{lang.pick("取り込めませんでした", "Not imported")}</h1>
+            <div class="notice error" role="alert">
+                <p>{match lang {
+                    Lang::Ja => format!("{file} に{n}件の誤りがあります。何も書き込んでいません。直してからもう一度取り込んでください。"),
+                    Lang::En => format!("{file} has {n} problem(s). Nothing was written: please fix them and import again."),
+                }}</p>
+            </div>
+            <table class="issues">{issue_head()}<tbody>{issue_rows(report.errors.clone())}</tbody></table>
+            {warnings}
+            <p><A href="/standardization/import">{lang.pick("取込画面へ戻る", "Back to import")}</A></p>
+        }.into_any();
+    }
+    let changed = report.changes.len();
+    let unchanged = report.unchanged;
+    view! {
+        <h1>{lang.pick("取り込みました", "Imported")}</h1>
+        <div class="notice success" role="status">
+            <p>{match lang {
+                Lang::Ja => format!("{file}: {}行を確認し、{changed}件を更新しました（変更なし{unchanged}件）。", report.rows),
+                Lang::En => format!("{file}: checked {} rows, updated {changed} (unchanged {unchanged}).", report.rows),
+            }}</p>
+        </div>
+        {warnings}
+        <div class="table-scroll" role="region" aria-label=lang.pick("変更内容", "Changes") tabindex="0">
+            <table>
+                <thead><tr>
+                    <th scope="col">{lang.pick("行", "Line")}</th>
+                    <th scope="col">{lang.pick("団体", "Municipality")}</th>
+                    <th scope="col">{lang.pick("業務", "System")}</th>
+                    <th scope="col">{lang.pick("変更前", "Before")}</th>
+                    <th scope="col">{lang.pick("変更後", "After")}</th>
+                </tr></thead>
+                <tbody>
+                    {report.changes.into_iter().map(|c| view! {
+                        <tr>
+                            <td>{c.line}</td>
+                            <td><A href=format!("/orgs/{}", c.lg_code)>{lang.pick(&c.lg_name_ja, &c.lg_name_en).to_owned()}</A></td>
+                            <td>{lang.pick(&c.system_name_ja, &c.system_name_en).to_owned()}</td>
+                            <td>{c.before.as_ref().map(|b| b.cell_text(lang)).unwrap_or_else(|| lang.pick("未報告", "No report").into())}</td>
+                            <td>{c.after.cell_text(lang)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p><A href="/standardization">{lang.pick("標準化マトリクスを見る", "Open the standardization matrix")}</A></p>
+    }.into_any()
+}
