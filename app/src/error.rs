@@ -38,9 +38,10 @@ pub enum AppError {
     /// 500: something failed on the server; the cause is in the server log.
     #[error("internal error")]
     Internal,
-    /// The request itself failed (network, encoding); text from the server-function layer.
-    #[error("request failed: {0}")]
-    Request(String),
+    /// 400: the request itself could not be read or sent (missing argument, bad encoding,
+    /// network). `detail` comes from the server-function layer and is only logged/debugged.
+    #[error("request failed: {detail}")]
+    Request { detail: String },
 }
 
 impl AppError {
@@ -51,7 +52,8 @@ impl AppError {
             AppError::Forbidden | AppError::DemoDisabled => 403,
             AppError::NotFound => 404,
             AppError::Invalid { .. } => 400,
-            AppError::Internal | AppError::Request(_) => 500,
+            AppError::Request { .. } => 400,
+            AppError::Internal => 500,
         }
     }
 
@@ -59,7 +61,10 @@ impl AppError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             AppError::Unauthenticated => lang
-                .pick("この操作にはサインインが必要です。", "Please sign in to continue.")
+                .pick(
+                    "この操作にはサインインが必要です。",
+                    "Please sign in to continue.",
+                )
                 .into(),
             AppError::Forbidden => lang
                 .pick(
@@ -68,7 +73,10 @@ impl AppError {
                 )
                 .into(),
             AppError::NotFound => lang
-                .pick("お探しのものは見つかりませんでした。", "We could not find that.")
+                .pick(
+                    "お探しのものは見つかりませんでした。",
+                    "We could not find that.",
+                )
                 .into(),
             AppError::Invalid { field, .. } => match lang {
                 Lang::Ja => format!("入力項目「{field}」の値が正しくありません。"),
@@ -80,7 +88,13 @@ impl AppError {
                     "Demo sign-in is not available on this server.",
                 )
                 .into(),
-            AppError::Internal | AppError::Request(_) => lang
+            AppError::Request { .. } => lang
+                .pick(
+                    "リクエストを処理できませんでした。入力内容を確認してもう一度お試しください。",
+                    "The request could not be processed. Please check the form and try again.",
+                )
+                .into(),
+            AppError::Internal => lang
                 .pick(
                     "サーバーで問題が起きました。時間をおいて再度お試しください。",
                     "Something went wrong on the server. Please try again later.",
@@ -101,7 +115,9 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Request(value.to_string())
+        AppError::Request {
+            detail: value.to_string(),
+        }
     }
 }
 
@@ -116,5 +132,32 @@ impl From<surrealdb::Error> for AppError {
 impl From<anyhow::Error> for AppError {
     fn from(e: anyhow::Error) -> Self {
         AppError::internal(format!("{e:#}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_round_trips_through_the_wire() {
+        let all = [
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Invalid {
+                field: "kind".into(),
+                reason: "x".into(),
+            },
+            AppError::DemoDisabled,
+            AppError::Internal,
+            AppError::Request {
+                detail: "missing field".into(),
+            },
+        ];
+        for e in all {
+            assert_eq!(AppError::de(e.ser()), e);
+            assert!(!e.message(Lang::Ja).is_empty() && !e.message(Lang::En).is_empty());
+        }
     }
 }

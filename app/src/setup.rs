@@ -51,7 +51,8 @@ fn env_flag(name: &str) -> bool {
 impl Config {
     /// Reads the environment.
     pub fn from_env() -> Config {
-        let data_dir = PathBuf::from(std::env::var("KYODO_DATA_DIR").unwrap_or_else(|_| "data".into()));
+        let data_dir =
+            PathBuf::from(std::env::var("KYODO_DATA_DIR").unwrap_or_else(|_| "data".into()));
         let url = std::env::var("KYODO_DATABASE_URL")
             .unwrap_or_else(|_| format!("surrealkv://{}", data_dir.join("db").display()));
         Config {
@@ -128,24 +129,42 @@ impl AppState {
         let db = db::connect(&config.database).await?;
         let (orgs_csv, systems_csv) = match &config.reference_dir {
             Some(dir) => (
-                std::fs::read_to_string(dir.join("tokyo_local_governments.csv"))
-                    .with_context(|| format!("reading {}/tokyo_local_governments.csv", dir.display()))?,
+                std::fs::read_to_string(dir.join("tokyo_local_governments.csv")).with_context(
+                    || format!("reading {}/tokyo_local_governments.csv", dir.display()),
+                )?,
                 std::fs::read_to_string(dir.join("standard_systems.csv"))
                     .with_context(|| format!("reading {}/standard_systems.csv", dir.display()))?,
             ),
-            None => (reference::LOCAL_GOVERNMENTS_CSV.to_owned(), reference::STANDARD_SYSTEMS_CSV.to_owned()),
+            None => (
+                reference::LOCAL_GOVERNMENTS_CSV.to_owned(),
+                reference::STANDARD_SYSTEMS_CSV.to_owned(),
+            ),
         };
-        reference::load(&db, &orgs_csv, &systems_csv).await.context("loading reference data")?;
-        let catalog = Catalog::load(&db).await.map_err(|e| anyhow::anyhow!("reading reference data: {e}"))?;
+        reference::load(&db, &orgs_csv, &systems_csv)
+            .await
+            .context("loading reference data")?;
+        let catalog = Catalog::load(&db)
+            .await
+            .map_err(|e| anyhow::anyhow!("reading reference data: {e}"))?;
         if config.demo {
-            auth::repo::ensure_demo_users(&db).await.map_err(|e| anyhow::anyhow!("creating demo users: {e}"))?;
+            auth::repo::ensure_demo_users(&db)
+                .await
+                .map_err(|e| anyhow::anyhow!("creating demo users: {e}"))?;
             let cells = standardization::demo::generate(&catalog.organisations, &catalog.systems);
             standardization::repo::insert_missing(&db, &cells)
                 .await
                 .map_err(|e| anyhow::anyhow!("writing demo data: {e}"))?;
         }
-        SurrealSessionStore::new(db.clone()).delete_expired().await.ok();
-        Ok(AppState { leptos_options, db, catalog: Arc::new(catalog), demo: config.demo })
+        SurrealSessionStore::new(db.clone())
+            .delete_expired()
+            .await
+            .ok();
+        Ok(AppState {
+            leptos_options,
+            db,
+            catalog: Arc::new(catalog),
+            demo: config.demo,
+        })
     }
 }
 
@@ -158,14 +177,26 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure_cookies)
-        .with_expiry(Expiry::OnInactivity(time::Duration::hours(SESSION_IDLE_HOURS)));
+        // Save on every request so that the inactivity expiry moves with activity.
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(
+            SESSION_IDLE_HOURS,
+        )));
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/standardization/import/upload", post(standardization::server::import_upload))
-        .route("/standardization/export.csv", get(standardization::server::export_csv))
+        .route(
+            "/standardization/import/upload",
+            post(standardization::server::import_upload),
+        )
+        .route(
+            "/standardization/export.csv",
+            get(standardization::server::export_csv),
+        )
         .leptos_routes(&state, routes, move || shell::shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell::shell))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            shell::shell,
+        ))
         .layer(axum::middleware::from_fn(auth::server::same_origin_posts))
         .layer(sessions)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
@@ -176,8 +207,14 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
 }
 
 /// A layer that adds a fixed response header unless the handler set it.
-fn set(name: header::HeaderName, value: &'static str) -> tower_http::set_header::SetResponseHeaderLayer<HeaderValue> {
-    tower_http::set_header::SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+fn set(
+    name: header::HeaderName,
+    value: &'static str,
+) -> tower_http::set_header::SetResponseHeaderLayer<HeaderValue> {
+    tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+        name,
+        HeaderValue::from_static(value),
+    )
 }
 
 /// Starts Kyodo: reads configuration, opens the database and serves until Ctrl-C.
@@ -187,7 +224,9 @@ pub async fn run() -> anyhow::Result<()> {
     let conf = get_configuration(None).context("reading Leptos configuration")?;
     let addr: SocketAddr = conf.leptos_options.site_addr;
     if config.demo && !addr.ip().is_loopback() {
-        bail!("demo mode (KYODO_DEMO) is only allowed on a loopback address, not {addr}: anyone could sign in as any persona");
+        bail!(
+            "demo mode (KYODO_DEMO) is only allowed on a loopback address, not {addr}: anyone could sign in as any persona"
+        );
     }
     if config.database.url.starts_with("surrealkv://") {
         std::fs::create_dir_all(&config.data_dir)
@@ -195,7 +234,9 @@ pub async fn run() -> anyhow::Result<()> {
     }
     let state = AppState::init(&config, conf.leptos_options.clone()).await?;
     let app = router(state, config.secure_cookies);
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
     println!("Kyodo is running at http://{addr}");
     println!("Database: {}", config.database.url);
     if config.demo {
@@ -205,16 +246,32 @@ pub async fn run() -> anyhow::Result<()> {
         }
     }
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving")?;
     Ok(())
 }
 
+/// Resolves on Ctrl-C or SIGTERM (service managers and scripts stop Kyodo with SIGTERM).
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
 fn tracing_subscriber_init() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,surrealdb=warn,surrealkv=warn"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,surrealdb=warn,surrealkv=warn")
+    });
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }

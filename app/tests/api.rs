@@ -45,8 +45,13 @@ fn config(url: &str, demo: bool) -> Config {
 impl TestApp {
     async fn with(url: &str, demo: bool) -> TestApp {
         let options = LeptosOptions::builder().output_name("kyodo").build();
-        let state = AppState::init(&config(url, demo), options).await.expect("start-up");
-        TestApp { router: router(state.clone(), false), state }
+        let state = AppState::init(&config(url, demo), options)
+            .await
+            .expect("start-up");
+        TestApp {
+            router: router(state.clone(), false),
+            state,
+        }
     }
 
     async fn new() -> TestApp {
@@ -56,7 +61,10 @@ impl TestApp {
     async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
-        let location = response.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned());
         let cookie = response
             .headers()
             .get_all(header::SET_COOKIE)
@@ -64,7 +72,12 @@ impl TestApp {
             .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
             .find(|c| c.starts_with("kyodo_session="));
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, location, cookie, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply {
+            status,
+            location,
+            cookie,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     /// A form POST as a script sends it (JSON back).
@@ -75,13 +88,21 @@ impl TestApp {
         if let Some(c) = cookie {
             r = r.header(header::COOKIE, c);
         }
-        self.send(r.body(Body::from(form.to_owned())).unwrap()).await
+        self.send(r.body(Body::from(form.to_owned())).unwrap())
+            .await
     }
 
     /// Signs in as a demo persona; returns the session cookie.
     async fn sign_in(&self, persona: &str) -> String {
-        let reply = self.post("/api/demo_sign_in", &format!("persona={persona}"), None).await;
-        assert!(reply.status.is_success() || reply.status.is_redirection(), "{} {}", reply.status, reply.body);
+        let reply = self
+            .post("/api/demo_sign_in", &format!("persona={persona}"), None)
+            .await;
+        assert!(
+            reply.status.is_success() || reply.status.is_redirection(),
+            "{} {}",
+            reply.status,
+            reply.body
+        );
         reply.cookie.expect("session cookie")
     }
 
@@ -95,7 +116,10 @@ impl TestApp {
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let request = Request::post("/standardization/import/upload")
-            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
             .header(header::COOKIE, cookie)
             .body(Body::from(body))
             .unwrap();
@@ -106,8 +130,16 @@ impl TestApp {
     async fn import(&self, cookie: &str, bytes: &[u8]) -> Value {
         let reply = self.upload(cookie, "test.csv", bytes).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-        let id = reply.location.unwrap().rsplit('/').next().unwrap().to_owned();
-        let report = self.post("/api/get_import_run", &format!("id={id}"), Some(cookie)).await;
+        let id = reply
+            .location
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let report = self
+            .post("/api/get_import_run", &format!("id={id}"), Some(cookie))
+            .await;
         assert_eq!(report.status, StatusCode::OK, "{}", report.body);
         report.json()
     }
@@ -123,8 +155,12 @@ impl TestApp {
     }
 
     async fn snapshot(&self) -> String {
-        let mut all = app::standardization::repo::all_progress(&self.state.db).await.unwrap();
-        all.sort_by(|a, b| (a.lg_code.clone(), a.system.clone()).cmp(&(b.lg_code.clone(), b.system.clone())));
+        let mut all = app::standardization::repo::all_progress(&self.state.db)
+            .await
+            .unwrap();
+        all.sort_by(|a, b| {
+            (a.lg_code.clone(), a.system.clone()).cmp(&(b.lg_code.clone(), b.system.clone()))
+        });
         serde_json::to_string(&all).unwrap()
     }
 }
@@ -133,24 +169,54 @@ impl TestApp {
 async fn reference_and_demo_data_fill_the_matrix() {
     let app = TestApp::new().await;
     let cookie = app.sign_in("govtech_advisor").await;
-    let matrix = app.post("/api/get_matrix", "kind=", Some(&cookie)).await.json();
+    let matrix = app
+        .post("/api/get_matrix", "kind=", Some(&cookie))
+        .await
+        .json();
     assert_eq!(matrix["systems"].as_array().unwrap().len(), 20);
     assert_eq!(matrix["rows"].as_array().unwrap().len(), 62);
-    let towns = app.post("/api/get_matrix", "kind=town", Some(&cookie)).await.json();
+    let towns = app
+        .post("/api/get_matrix", "kind=town", Some(&cookie))
+        .await
+        .json();
     assert_eq!(towns["rows"].as_array().unwrap().len(), 5);
-    let orgs = app.post("/api/list_organisations", "kind=&q=", Some(&cookie)).await.json();
+    let orgs = app
+        .post("/api/list_organisations", "kind=&q=", Some(&cookie))
+        .await
+        .json();
     assert_eq!(orgs.as_array().unwrap().len(), 64);
-    let found = app.post("/api/list_organisations", "q=%E3%81%A8%E3%81%97%E3%81%BE", Some(&cookie)).await.json();
+    let found = app
+        .post(
+            "/api/list_organisations",
+            "q=%E3%81%A8%E3%81%97%E3%81%BE",
+            Some(&cookie),
+        )
+        .await
+        .json();
     assert_eq!(found[0]["name_ja"], "豊島区");
 }
 
 #[tokio::test]
 async fn signed_out_callers_are_refused_everywhere() {
     let app = TestApp::new().await;
-    for (path, body) in [("/api/get_matrix", "kind="), ("/api/list_organisations", ""), ("/api/get_home", ""), ("/api/get_organisation", "key=131016"), ("/api/get_import_run", "id=x")] {
+    for (path, body) in [
+        ("/api/get_matrix", "kind="),
+        ("/api/list_organisations", ""),
+        ("/api/get_home", ""),
+        ("/api/get_organisation", "key=131016"),
+        ("/api/get_import_run", "id=x"),
+    ] {
         let reply = app.post(path, body, None).await;
-        assert!(!reply.status.is_success(), "{path} answered {}", reply.status);
-        assert!(reply.body.contains("unauthenticated"), "{path}: {}", reply.body);
+        assert!(
+            !reply.status.is_success(),
+            "{path} answered {}",
+            reply.status
+        );
+        assert!(
+            reply.body.contains("unauthenticated"),
+            "{path}: {}",
+            reply.body
+        );
     }
     let before = app.snapshot().await;
     let reply = app.upload("kyodo_session=nope", "x.csv", CP932).await;
@@ -166,9 +232,18 @@ async fn mixed_encoding_file_imports_completely() {
     assert_eq!(report["applied"], true, "{report}");
     assert_eq!(report["encoding"], "Shift_JIS");
     assert_eq!(report["rows"], 3);
-    assert_eq!(app.cell("132012", "family_register_annex").await, Some(("in_progress".into(), 20)));
-    assert_eq!(app.cell("132047", "child_and_childcare_support").await, Some(("in_progress".into(), 25)));
-    assert_eq!(app.cell("133612", "national_health_insurance").await, Some(("not_started".into(), 0)));
+    assert_eq!(
+        app.cell("132012", "family_register_annex").await,
+        Some(("in_progress".into(), 20))
+    );
+    assert_eq!(
+        app.cell("132047", "child_and_childcare_support").await,
+        Some(("in_progress".into(), 25))
+    );
+    assert_eq!(
+        app.cell("133612", "national_health_insurance").await,
+        Some(("not_started".into(), 0))
+    );
 }
 
 #[tokio::test]
@@ -178,12 +253,26 @@ async fn utf8_bom_sample_imports_completely() {
     let report = app.import(&cookie, UTF8_BOM).await;
     assert_eq!(report["applied"], true, "{report}");
     assert_eq!(report["rows"], 4);
-    assert_eq!(app.cell("131164", "resident_registry").await, Some(("live".into(), 40)));
-    assert_eq!(app.cell("131016", "resident_registry").await, Some(("in_progress".into(), 28)));
-    let all = app::standardization::repo::all_progress(&app.state.db).await.unwrap();
-    let chiyoda = all.iter().find(|p| p.lg_code.as_str() == "131016" && p.system == "resident_registry").unwrap();
+    assert_eq!(
+        app.cell("131164", "resident_registry").await,
+        Some(("live".into(), 40))
+    );
+    assert_eq!(
+        app.cell("131016", "resident_registry").await,
+        Some(("in_progress".into(), 28))
+    );
+    let all = app::standardization::repo::all_progress(&app.state.db)
+        .await
+        .unwrap();
+    let chiyoda = all
+        .iter()
+        .find(|p| p.lg_code.as_str() == "131016" && p.system == "resident_registry")
+        .unwrap();
     assert!(chiyoda.special_migration_support);
-    assert_eq!(chiyoda.extension_target_date.unwrap().to_string(), "2028-01-04");
+    assert_eq!(
+        chiyoda.extension_target_date.unwrap().to_string(),
+        "2028-01-04"
+    );
     assert!(!chiyoda.is_demo);
 }
 
@@ -194,7 +283,12 @@ async fn a_file_with_bad_lines_writes_nothing_and_reports_each_line() {
     let before = app.snapshot().await;
     let report = app.import(&cookie, ERRORS).await;
     assert_eq!(report["applied"], false);
-    let lines: Vec<u64> = report["errors"].as_array().unwrap().iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    let lines: Vec<u64> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
     assert_eq!(lines, vec![3, 4, 5]);
     assert_eq!(app.snapshot().await, before, "nothing may be written");
 }
@@ -211,8 +305,14 @@ async fn a_second_import_changes_one_cell() {
     assert_eq!(report["changes"].as_array().unwrap().len(), 1, "{report}");
     assert_eq!(report["unchanged"], 2);
     assert_eq!(report["changes"][0]["system"], "electoral_roll");
-    assert_eq!(report["changes"][0]["fields"], serde_json::json!(["steps_done"]));
-    assert_eq!(app.cell("131164", "electoral_roll").await, Some(("in_progress".into(), 14)));
+    assert_eq!(
+        report["changes"][0]["fields"],
+        serde_json::json!(["steps_done"])
+    );
+    assert_eq!(
+        app.cell("131164", "electoral_roll").await,
+        Some(("in_progress".into(), 14))
+    );
 }
 
 #[tokio::test]
@@ -235,13 +335,29 @@ async fn advisors_may_not_import_and_others_may_not_read_a_run() {
     let reply = app.upload(&advisor, "x.csv", CP932).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     let ward = app.sign_in("ward_cio").await;
-    let upload = app.upload(&ward, "x.csv", "団体コード,業務,進捗状況\n131164,1,未着手\n".as_bytes()).await;
-    let id = upload.location.unwrap().rsplit('/').next().unwrap().to_owned();
+    let upload = app
+        .upload(
+            &ward,
+            "x.csv",
+            "団体コード,業務,進捗状況\n131164,1,未着手\n".as_bytes(),
+        )
+        .await;
+    let id = upload
+        .location
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     let city = app.sign_in("city_staff").await;
-    let reply = app.post("/api/get_import_run", &format!("id={id}"), Some(&city)).await;
+    let reply = app
+        .post("/api/get_import_run", &format!("id={id}"), Some(&city))
+        .await;
     assert!(reply.body.contains("not_found"), "{}", reply.body);
     let officer = app.sign_in("tokyo_officer").await;
-    let reply = app.post("/api/get_import_run", &format!("id={id}"), Some(&officer)).await;
+    let reply = app
+        .post("/api/get_import_run", &format!("id={id}"), Some(&officer))
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
 }
 
@@ -251,12 +367,28 @@ async fn export_is_excel_ready_and_neutralizes_formulas() {
     let cookie = app.sign_in("tokyo_officer").await;
     let csv = "lg_code,system,status,steps_done,vendor\n131016,1,in_progress,3,=HYPERLINK(\"http://x\")\n";
     assert_eq!(app.import(&cookie, csv.as_bytes()).await["applied"], true);
-    let reply = app.send(Request::get("/standardization/export.csv").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    let reply = app
+        .send(
+            Request::get("/standardization/export.csv")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.body.starts_with('\u{feff}'));
     assert_eq!(reply.body.lines().count(), 1 + 62 * 20);
-    assert!(reply.body.contains("'=HYPERLINK"), "formula not neutralized");
-    let anonymous = app.send(Request::get("/standardization/export.csv").body(Body::empty()).unwrap()).await;
+    assert!(
+        reply.body.contains("'=HYPERLINK"),
+        "formula not neutralized"
+    );
+    let anonymous = app
+        .send(
+            Request::get("/standardization/export.csv")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -274,12 +406,22 @@ async fn demo_sign_in_refuses_unknown_personas_and_is_off_without_demo_mode() {
 async fn sign_in_issues_a_new_session_and_sign_out_ends_it() {
     let app = TestApp::new().await;
     let first = app.sign_in("city_staff").await;
-    let second = app.post("/api/demo_sign_in", "persona=city_staff", Some(&first)).await.cookie.unwrap();
+    let second = app
+        .post("/api/demo_sign_in", "persona=city_staff", Some(&first))
+        .await
+        .cookie
+        .unwrap();
     assert_ne!(first, second, "the session id must change at sign-in");
-    let me = app.post("/api/current_user", "", Some(&second)).await.json();
+    let me = app
+        .post("/api/current_user", "", Some(&second))
+        .await
+        .json();
     assert_eq!(me["organisation"]["name_ja"], "八王子市");
     let old = app.post("/api/current_user", "", Some(&first)).await;
-    assert_eq!(old.body, "null", "the old session id must no longer sign in");
+    assert_eq!(
+        old.body, "null",
+        "the old session id must no longer sign in"
+    );
     app.post("/api/sign_out", "", Some(&second)).await;
     let after = app.post("/api/current_user", "", Some(&second)).await;
     assert_eq!(after.body, "null");
@@ -319,13 +461,53 @@ async fn restart_on_the_same_data_folder_keeps_everything_once() {
                 state = Some(s);
                 break;
             }
-            Err(e) if format!("{e:#}").contains("locked") => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            Err(e) if format!("{e:#}").contains("locked") => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await
+            }
             Err(e) => panic!("restart failed: {e:#}"),
         }
     }
     let state = state.expect("the data folder stayed locked after the first instance stopped");
-    let app = TestApp { router: router(state.clone(), false), state };
-    assert_eq!(app.snapshot().await, before, "restart must neither lose nor duplicate data");
+    let app = TestApp {
+        router: router(state.clone(), false),
+        state,
+    };
+    assert_eq!(
+        app.snapshot().await,
+        before,
+        "restart must neither lose nor duplicate data"
+    );
     assert_eq!(app.state.catalog.organisations.len(), cookie_count);
-    assert_eq!(app::standardization::repo::all_progress(&app.state.db).await.unwrap().len(), 62 * 20);
+    assert_eq!(
+        app::standardization::repo::all_progress(&app.state.db)
+            .await
+            .unwrap()
+            .len(),
+        62 * 20
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_server_function_call_gets_a_clear_error() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_in("admin").await;
+    let reply = app.post("/api/get_organisation", "", Some(&cookie)).await;
+    assert!(
+        reply.status.is_client_error() || reply.status.is_server_error(),
+        "{}",
+        reply.status
+    );
+    assert!(
+        reply.body.contains("\"code\":\"request\""),
+        "{}",
+        reply.body
+    );
+    let unknown = app
+        .post("/api/get_matrix", "kind=county", Some(&cookie))
+        .await;
+    assert!(
+        unknown.body.contains("\"field\":\"kind\""),
+        "{}",
+        unknown.body
+    );
 }

@@ -26,6 +26,7 @@ for (const path of ['/', '/orgs', '/orgs/131164', '/standardization', '/standard
 }
 
 test('/standardization in English', async ({ page }) => {
+  await signIn(page, 'govtech_advisor');
   await open(page, '/standardization');
   await switchLanguage(page, 'en');
   await expectNoAxeViolations(page);

@@ -2,7 +2,13 @@
  * `/orgs`: the 64 organisations (62 municipalities, 東京都, GovTech東京), their filters, one organisation's page.
  */
 import { expect, test } from '@playwright/test';
-import { normalizeSpace, open } from './helpers';
+import { normalizeSpace, open, signIn } from './helpers';
+
+
+// Reading organisations and progress requires a signed-in user.
+test.beforeEach(async ({ page }) => {
+  await signIn(page, 'govtech_advisor');
+});
 
 test('lists all 64 organisations', async ({ page }) => {
   await open(page, '/orgs');

@@ -2,10 +2,16 @@
  * `/standardization`: the 62 municipalities × 20 systems progress matrix.
  */
 import { expect, test } from '@playwright/test';
-import { matrixCell, open } from './helpers';
+import { matrixCell, open, signIn } from './helpers';
 
 const STATUS_JA = /未着手|作業中 ?\d+(\.\d+)? ?%|移行完了/;
 const TOWNS = ['133035', '133051', '133086', '133612', '134015'];
+
+
+// Reading organisations and progress requires a signed-in user.
+test.beforeEach(async ({ page }) => {
+  await signIn(page, 'tokyo_officer');
+});
 
 test('shows 62 municipalities × 20 systems with a status in every cell and a summary row', async ({ page }) => {
   await open(page, '/standardization');

@@ -93,12 +93,48 @@ pub struct Persona {
 
 /// The six demo personas, one per kind of user.
 pub const PERSONAS: [Persona; 6] = [
-    Persona { key: "ward_cio", org_key: "131164", role: Role::Cio, name_ja: "豊島 花子（豊島区CIO・デモ）", name_en: "Hanako Toshima (Toshima CIO, demo)" },
-    Persona { key: "city_staff", org_key: "132012", role: Role::Staff, name_ja: "八王子 太郎（八王子市職員・デモ）", name_en: "Taro Hachioji (Hachioji staff, demo)" },
-    Persona { key: "town_staff", org_key: "133035", role: Role::Staff, name_ja: "瑞穂 みどり（瑞穂町職員・デモ）", name_en: "Midori Mizuho (Mizuho staff, demo)" },
-    Persona { key: "govtech_advisor", org_key: "govtech_tokyo", role: Role::GovtechAdvisor, name_ja: "協働 一郎（GovTech東京・デモ）", name_en: "Ichiro Kyodo (GovTech Tokyo, demo)" },
-    Persona { key: "tokyo_officer", org_key: "130001", role: Role::TokyoOfficer, name_ja: "都庁 桜（東京都・デモ）", name_en: "Sakura Tocho (Tokyo, demo)" },
-    Persona { key: "admin", org_key: "130001", role: Role::Admin, name_ja: "管理 健（管理者・デモ）", name_en: "Ken Kanri (administrator, demo)" },
+    Persona {
+        key: "ward_cio",
+        org_key: "131164",
+        role: Role::Cio,
+        name_ja: "豊島 花子（豊島区CIO・デモ）",
+        name_en: "Hanako Toshima (Toshima CIO, demo)",
+    },
+    Persona {
+        key: "city_staff",
+        org_key: "132012",
+        role: Role::Staff,
+        name_ja: "八王子 太郎（八王子市職員・デモ）",
+        name_en: "Taro Hachioji (Hachioji staff, demo)",
+    },
+    Persona {
+        key: "town_staff",
+        org_key: "133035",
+        role: Role::Staff,
+        name_ja: "瑞穂 みどり（瑞穂町職員・デモ）",
+        name_en: "Midori Mizuho (Mizuho staff, demo)",
+    },
+    Persona {
+        key: "govtech_advisor",
+        org_key: "govtech_tokyo",
+        role: Role::GovtechAdvisor,
+        name_ja: "協働 一郎（GovTech東京・デモ）",
+        name_en: "Ichiro Kyodo (GovTech Tokyo, demo)",
+    },
+    Persona {
+        key: "tokyo_officer",
+        org_key: "130001",
+        role: Role::TokyoOfficer,
+        name_ja: "都庁 桜（東京都・デモ）",
+        name_en: "Sakura Tocho (Tokyo, demo)",
+    },
+    Persona {
+        key: "admin",
+        org_key: "130001",
+        role: Role::Admin,
+        name_ja: "管理 健（管理者・デモ）",
+        name_en: "Ken Kanri (administrator, demo)",
+    },
 ];
 
 impl Persona {
@@ -111,5 +147,4 @@ impl Persona {
     pub fn user_id(&self) -> String {
         format!("demo_{}", self.key)
     }
-
 }

@@ -32,7 +32,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /api/get_matrix", Rule::SignedIn),
     ("POST /api/get_home", Rule::SignedIn),
     ("POST /api/get_import_run", Rule::OwnImportRun),
-    ("POST /standardization/import", Rule::WriteProgress),
+    ("POST /standardization/import/upload", Rule::WriteProgress),
     ("GET /standardization/export.csv", Rule::SignedIn),
 ];
 
@@ -63,7 +63,20 @@ pub fn may_import(user: &CurrentUser) -> bool {
 
 /// Requires [`may_import`]; [`AppError::Forbidden`] otherwise.
 pub fn require_import(user: &CurrentUser) -> Result<(), AppError> {
-    if may_import(user) { Ok(()) } else { Err(AppError::Forbidden) }
+    if may_import(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Demo sign-in is allowed only while demo mode is on (loopback servers only, see `setup`).
+pub fn require_demo(demo_mode: bool) -> Result<(), AppError> {
+    if demo_mode {
+        Ok(())
+    } else {
+        Err(AppError::DemoDisabled)
+    }
 }
 
 /// Whether `user` may see the import run started by `actor_id`.
@@ -89,7 +102,13 @@ mod tests {
     }
 
     fn user(role: Role, organisation: Organisation) -> CurrentUser {
-        CurrentUser { id: format!("u_{}", role.code()), name_ja: "x".into(), name_en: "x".into(), roles: vec![role], organisation }
+        CurrentUser {
+            id: format!("u_{}", role.code()),
+            name_ja: "x".into(),
+            name_en: "x".into(),
+            roles: vec![role],
+            organisation,
+        }
     }
 
     /// Walks [`SERVER_FUNCTIONS`] for every role, own and other organisation, signed in or not.
@@ -105,7 +124,10 @@ mod tests {
             (Role::Admin, org(Some("130001"), OrgKind::Prefecture)),
         ];
         for (name, rule) in SERVER_FUNCTIONS {
-            assert!(require_user(None).is_err() || *rule == Rule::Public, "{name}");
+            assert!(
+                require_user(None).is_err() || *rule == Rule::Public,
+                "{name}"
+            );
             for (role, organisation) in &cases {
                 let u = user(*role, organisation.clone());
                 let municipal_member = matches!(role, Role::Staff | Role::Cio);
@@ -113,13 +135,29 @@ mod tests {
                 match rule {
                     Rule::Public | Rule::SignedIn => assert!(require_user(Some(u.clone())).is_ok()),
                     Rule::WriteProgress => {
-                        assert_eq!(may_import(&u), municipal_member || central, "{name} {role:?}");
-                        assert_eq!(may_write_progress(&u, &own), municipal_member || central, "{name} {role:?} own");
-                        assert_eq!(may_write_progress(&u, &other), central, "{name} {role:?} other");
+                        assert_eq!(
+                            may_import(&u),
+                            municipal_member || central,
+                            "{name} {role:?}"
+                        );
+                        assert_eq!(
+                            may_write_progress(&u, &own),
+                            municipal_member || central,
+                            "{name} {role:?} own"
+                        );
+                        assert_eq!(
+                            may_write_progress(&u, &other),
+                            central,
+                            "{name} {role:?} other"
+                        );
                     }
                     Rule::OwnImportRun => {
                         assert!(may_view_import_run(&u, &u.id));
-                        assert_eq!(may_view_import_run(&u, "someone_else"), central, "{name} {role:?}");
+                        assert_eq!(
+                            may_view_import_run(&u, "someone_else"),
+                            central,
+                            "{name} {role:?}"
+                        );
                     }
                 }
             }

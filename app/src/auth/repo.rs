@@ -18,7 +18,11 @@ struct UserRow {
 
 /// The active user with this key, with their organisation; `None` when unknown, pending or
 /// disabled (a disabled user's session no longer signs anyone in).
-pub async fn active_user(db: &Db, catalog: &Catalog, user_id: &str) -> Result<Option<CurrentUser>, AppError> {
+pub async fn active_user(
+    db: &Db,
+    catalog: &Catalog,
+    user_id: &str,
+) -> Result<Option<CurrentUser>, AppError> {
     let row: Option<UserRow> = first(
         db.query(
             "SELECT record::id(id) AS id, name_ja, name_en, roles, record::id(organisation) AS org_key, status
@@ -31,11 +35,19 @@ pub async fn active_user(db: &Db, catalog: &Catalog, user_id: &str) -> Result<Op
     let Some(row) = row.filter(|r| r.status == "active") else {
         return Ok(None);
     };
-    let organisation = catalog
-        .organisation(&row.org_key)
-        .cloned()
-        .ok_or_else(|| AppError::internal(format!("user {} has unknown organisation {}", row.id, row.org_key)))?;
-    Ok(Some(CurrentUser { id: row.id, name_ja: row.name_ja, name_en: row.name_en, roles: row.roles, organisation }))
+    let organisation = catalog.organisation(&row.org_key).cloned().ok_or_else(|| {
+        AppError::internal(format!(
+            "user {} has unknown organisation {}",
+            row.id, row.org_key
+        ))
+    })?;
+    Ok(Some(CurrentUser {
+        id: row.id,
+        name_ja: row.name_ja,
+        name_en: row.name_en,
+        roles: row.roles,
+        organisation,
+    }))
 }
 
 /// Creates or refreshes the six demo users (idempotent).

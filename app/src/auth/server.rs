@@ -2,21 +2,24 @@
 //! find the caller.
 
 use super::model::CurrentUser;
-use crate::error::AppError;
-use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use super::session::USER_KEY;
+use crate::error::AppError;
+use leptos::prelude::*;
 
 /// The request's application state (ssr only).
 #[cfg(feature = "ssr")]
 pub fn app_state() -> Result<crate::setup::AppState, AppError> {
-    use_context::<crate::setup::AppState>().ok_or_else(|| AppError::internal("AppState missing from context"))
+    use_context::<crate::setup::AppState>()
+        .ok_or_else(|| AppError::internal("AppState missing from context"))
 }
 
 /// The request's session (ssr only).
 #[cfg(feature = "ssr")]
 pub async fn session() -> Result<tower_sessions::Session, AppError> {
-    leptos_axum::extract::<tower_sessions::Session>().await.map_err(AppError::internal)
+    leptos_axum::extract::<tower_sessions::Session>()
+        .await
+        .map_err(AppError::internal)
 }
 
 /// The signed-in user of a session, if any (ssr only).
@@ -25,7 +28,11 @@ pub async fn user_of(
     state: &crate::setup::AppState,
     session: &tower_sessions::Session,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let Some(user_id) = session.get::<String>(USER_KEY).await.map_err(AppError::internal)? else {
+    let Some(user_id) = session
+        .get::<String>(USER_KEY)
+        .await
+        .map_err(AppError::internal)?
+    else {
         return Ok(None);
     };
     super::repo::active_user(&state.db, &state.catalog, &user_id).await
@@ -53,16 +60,17 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 #[server(prefix = "/api", endpoint = "demo_sign_in")]
 pub async fn demo_sign_in(persona: String) -> Result<(), AppError> {
     let state = app_state()?;
-    if !state.demo {
-        return Err(AppError::DemoDisabled);
-    }
+    super::policy::require_demo(state.demo)?;
     let persona = super::model::Persona::find(&persona).ok_or_else(|| AppError::Invalid {
         field: "persona".into(),
         reason: format!("unknown persona {persona:?}"),
     })?;
     let session = session().await?;
     session.cycle_id().await.map_err(AppError::internal)?;
-    session.insert(USER_KEY, persona.user_id()).await.map_err(AppError::internal)?;
+    session
+        .insert(USER_KEY, persona.user_id())
+        .await
+        .map_err(AppError::internal)?;
     tracing::info!(persona = persona.key, "demo sign-in");
     leptos_axum::redirect("/");
     Ok(())
@@ -83,9 +91,15 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// it came from. Errors: [`AppError::Invalid`] for another value.
 #[server(prefix = "/api", endpoint = "set_language")]
 pub async fn set_language(lang: String) -> Result<(), AppError> {
-    let lang = crate::i18n::Lang::parse(&lang)
-        .ok_or_else(|| AppError::Invalid { field: "lang".into(), reason: format!("unknown language {lang:?}") })?;
-    let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", crate::i18n::LANG_COOKIE, lang.code());
+    let lang = crate::i18n::Lang::parse(&lang).ok_or_else(|| AppError::Invalid {
+        field: "lang".into(),
+        reason: format!("unknown language {lang:?}"),
+    })?;
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        crate::i18n::LANG_COOKIE,
+        lang.code()
+    );
     let response = expect_context::<leptos_axum::ResponseOptions>();
     response.append_header(
         http::header::SET_COOKIE,
@@ -98,12 +112,19 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
 /// `Origin` differs from its `Host`, gets 403. Requests without either header (scripts,
 /// old browsers) pass; the session cookie is `SameSite=Lax` as a second line.
 #[cfg(feature = "ssr")]
-pub async fn same_origin_posts(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+pub async fn same_origin_posts(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     if request.method() == http::Method::POST {
         let headers = request.headers();
-        let cross_site = headers.get("sec-fetch-site").is_some_and(|v| v == "cross-site");
-        let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok());
+        let cross_site = headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v == "cross-site");
+        let host = headers
+            .get(http::header::HOST)
+            .and_then(|h| h.to_str().ok());
         let origin_mismatch = headers
             .get(http::header::ORIGIN)
             .and_then(|o| o.to_str().ok())

@@ -70,7 +70,8 @@ impl SessionStore for SurrealSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = serde_json::to_string(&record)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         self.db
             .query("UPSERT type::record('session', $id) CONTENT { data: $data, expires_at: $exp }")
             .bind(("id", record.id.to_string()))
@@ -95,8 +96,10 @@ impl SessionStore for SurrealSessionStore {
                 .map_err(backend)?,
         )
         .map_err(backend)?;
-        data.map(|d| serde_json::from_str(&d).map_err(|e| session_store::Error::Decode(e.to_string())))
-            .transpose()
+        data.map(|d| {
+            serde_json::from_str(&d).map_err(|e| session_store::Error::Decode(e.to_string()))
+        })
+        .transpose()
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

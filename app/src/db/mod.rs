@@ -22,13 +22,34 @@ pub const SCHEMA_VERSION: i64 = 1;
 
 /// The schema files in application order.
 const SCHEMA: [(&str, &str); 7] = [
-    ("00_schema_meta.surql", include_str!("../../schema/00_schema_meta.surql")),
-    ("01_organisation.surql", include_str!("../../schema/01_organisation.surql")),
-    ("02_standard_system.surql", include_str!("../../schema/02_standard_system.surql")),
-    ("03_app_user.surql", include_str!("../../schema/03_app_user.surql")),
-    ("04_session.surql", include_str!("../../schema/04_session.surql")),
-    ("05_migration_progress.surql", include_str!("../../schema/05_migration_progress.surql")),
-    ("06_import_run.surql", include_str!("../../schema/06_import_run.surql")),
+    (
+        "00_schema_meta.surql",
+        include_str!("../../schema/00_schema_meta.surql"),
+    ),
+    (
+        "01_organisation.surql",
+        include_str!("../../schema/01_organisation.surql"),
+    ),
+    (
+        "02_standard_system.surql",
+        include_str!("../../schema/02_standard_system.surql"),
+    ),
+    (
+        "03_app_user.surql",
+        include_str!("../../schema/03_app_user.surql"),
+    ),
+    (
+        "04_session.surql",
+        include_str!("../../schema/04_session.surql"),
+    ),
+    (
+        "05_migration_progress.surql",
+        include_str!("../../schema/05_migration_progress.surql"),
+    ),
+    (
+        "06_import_run.surql",
+        include_str!("../../schema/06_import_run.surql"),
+    ),
 ];
 
 /// Data upgrades: (target version, SurrealQL) run once, in order, when the stored version is
@@ -65,11 +86,17 @@ pub async fn connect(config: &DbConfig) -> anyhow::Result<Db> {
         .await
         .with_context(|| format!("opening the database at {}", config.url))?;
     if let (Some(username), Some(password)) = (&config.user, &config.password) {
-        db.signin(surrealdb::opt::auth::Root { username: username.clone(), password: password.clone() })
-            .await
-            .context("signing in to the database")?;
+        db.signin(surrealdb::opt::auth::Root {
+            username: username.clone(),
+            password: password.clone(),
+        })
+        .await
+        .context("signing in to the database")?;
     }
-    db.use_ns("kyodo").use_db("main").await.context("selecting namespace kyodo, database main")?;
+    db.use_ns("kyodo")
+        .use_db("main")
+        .await
+        .context("selecting namespace kyodo, database main")?;
     migrate(&db).await?;
     Ok(db)
 }
@@ -83,11 +110,15 @@ pub async fn migrate(db: &Db) -> anyhow::Result<i64> {
             .with_context(|| format!("applying schema file {name}"))?;
     }
     let stored: Option<i64> = first(
-        db.query("SELECT VALUE version FROM ONLY schema_meta:current").await?.check()?,
+        db.query("SELECT VALUE version FROM ONLY schema_meta:current")
+            .await?
+            .check()?,
     )?;
     let stored = stored.unwrap_or(0);
     if stored > SCHEMA_VERSION {
-        bail!("the data folder has schema version {stored}, newer than this Kyodo ({SCHEMA_VERSION}); use a newer release");
+        bail!(
+            "the data folder has schema version {stored}, newer than this Kyodo ({SCHEMA_VERSION}); use a newer release"
+        );
     }
     for (version, surql) in UPGRADES.iter().filter(|(v, _)| *v > stored) {
         db.query(*surql)
@@ -119,13 +150,18 @@ fn strip_nulls(v: serde_json::Value) -> serde_json::Value {
                 .map(|(k, v)| (k, strip_nulls(v)))
                 .collect(),
         ),
-        serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(strip_nulls).collect()),
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(strip_nulls).collect())
+        }
         other => other,
     }
 }
 
 /// Takes statement `index` of a response as rows of `T` (via JSON).
-pub fn rows<T: DeserializeOwned>(response: &mut surrealdb::IndexedResults, index: usize) -> anyhow::Result<Vec<T>> {
+pub fn rows<T: DeserializeOwned>(
+    response: &mut surrealdb::IndexedResults,
+    index: usize,
+) -> anyhow::Result<Vec<T>> {
     let values: Vec<serde_json::Value> = response.take(index)?;
     values
         .into_iter()
@@ -134,7 +170,9 @@ pub fn rows<T: DeserializeOwned>(response: &mut surrealdb::IndexedResults, index
 }
 
 /// The first statement's single value (`SELECT … FROM ONLY`), or `None`.
-pub fn first<T: DeserializeOwned>(mut response: surrealdb::IndexedResults) -> anyhow::Result<Option<T>> {
+pub fn first<T: DeserializeOwned>(
+    mut response: surrealdb::IndexedResults,
+) -> anyhow::Result<Option<T>> {
     let value: Option<serde_json::Value> = response.take(0)?;
     match value {
         None | Some(serde_json::Value::Null) => Ok(None),
@@ -148,18 +186,35 @@ mod tests {
 
     #[tokio::test]
     async fn schema_applies_twice_and_records_its_version() {
-        let config = DbConfig { url: "mem://".into(), user: None, password: None };
+        let config = DbConfig {
+            url: "mem://".into(),
+            user: None,
+            password: None,
+        };
         let db = connect(&config).await.unwrap();
         assert_eq!(migrate(&db).await.unwrap(), SCHEMA_VERSION);
-        let v: Option<i64> = first(db.query("SELECT VALUE version FROM ONLY schema_meta:current").await.unwrap()).unwrap();
+        let v: Option<i64> = first(
+            db.query("SELECT VALUE version FROM ONLY schema_meta:current")
+                .await
+                .unwrap(),
+        )
+        .unwrap();
         assert_eq!(v, Some(SCHEMA_VERSION));
     }
 
     #[tokio::test]
     async fn a_newer_data_folder_is_refused() {
-        let config = DbConfig { url: "mem://".into(), user: None, password: None };
+        let config = DbConfig {
+            url: "mem://".into(),
+            user: None,
+            password: None,
+        };
         let db = connect(&config).await.unwrap();
-        db.query("UPSERT schema_meta:current SET version = 99").await.unwrap().check().unwrap();
+        db.query("UPSERT schema_meta:current SET version = 99")
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
         let err = migrate(&db).await.unwrap_err();
         assert!(err.to_string().contains("newer"), "{err}");
     }

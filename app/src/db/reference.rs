@@ -45,16 +45,27 @@ pub fn parse_organisations(csv_text: &str) -> anyhow::Result<Vec<Organisation>> 
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     for (i, row) in reader.deserialize::<LgRow>().enumerate() {
         let line = i + 2;
-        let row = row.with_context(|| format!("tokyo_local_governments.csv line {line}: unreadable row"))?;
-        let lg_code = LgCode::parse(&row.lg_code)
-            .with_context(|| format!("tokyo_local_governments.csv line {line}: lg_code {:?}", row.lg_code))?;
+        let row = row
+            .with_context(|| format!("tokyo_local_governments.csv line {line}: unreadable row"))?;
+        let lg_code = LgCode::parse(&row.lg_code).with_context(|| {
+            format!(
+                "tokyo_local_governments.csv line {line}: lg_code {:?}",
+                row.lg_code
+            )
+        })?;
         let Some(kind) = OrgKind::parse(&row.kind).filter(|k| *k != OrgKind::Govtech) else {
-            bail!("tokyo_local_governments.csv line {line}: unknown kind {:?}", row.kind);
+            bail!(
+                "tokyo_local_governments.csv line {line}: unknown kind {:?}",
+                row.kind
+            );
         };
         if row.name_ja.trim().is_empty() || row.name_en.trim().is_empty() {
             bail!("tokyo_local_governments.csv line {line}: name_ja and name_en are required");
         }
-        if out.iter().any(|o: &Organisation| o.lg_code.as_ref() == Some(&lg_code)) {
+        if out
+            .iter()
+            .any(|o: &Organisation| o.lg_code.as_ref() == Some(&lg_code))
+        {
             bail!("tokyo_local_governments.csv line {line}: duplicate lg_code {lg_code}");
         }
         out.push(Organisation {
@@ -76,7 +87,10 @@ pub fn parse_organisations(csv_text: &str) -> anyhow::Result<Vec<Organisation>> 
     ] {
         let n = out.iter().filter(|o| o.kind == kind).count();
         if n != expected {
-            bail!("tokyo_local_governments.csv: expected {expected} rows of kind {}, found {n}", kind.code());
+            bail!(
+                "tokyo_local_governments.csv: expected {expected} rows of kind {}, found {n}",
+                kind.code()
+            );
         }
     }
     out.push(Organisation {
@@ -98,15 +112,31 @@ pub fn parse_systems(csv_text: &str) -> anyhow::Result<Vec<StandardSystem>> {
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     for (i, row) in reader.deserialize::<SystemRow>().enumerate() {
         let line = i + 2;
-        let row = row.with_context(|| format!("standard_systems.csv line {line}: unreadable row"))?;
+        let row =
+            row.with_context(|| format!("standard_systems.csv line {line}: unreadable row"))?;
         if usize::from(row.no) != i + 1 {
-            bail!("standard_systems.csv line {line}: expected no {}, found {}", i + 1, row.no);
+            bail!(
+                "standard_systems.csv line {line}: expected no {}, found {}",
+                i + 1,
+                row.no
+            );
         }
-        if row.code.is_empty() || !row.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-            bail!("standard_systems.csv line {line}: code {:?} must be lower_snake_case", row.code);
+        if row.code.is_empty()
+            || !row
+                .code
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_')
+        {
+            bail!(
+                "standard_systems.csv line {line}: code {:?} must be lower_snake_case",
+                row.code
+            );
         }
         if out.iter().any(|s| s.code == row.code) {
-            bail!("standard_systems.csv line {line}: duplicate code {}", row.code);
+            bail!(
+                "standard_systems.csv line {line}: duplicate code {}",
+                row.code
+            );
         }
         out.push(StandardSystem {
             no: row.no,
@@ -117,14 +147,21 @@ pub fn parse_systems(csv_text: &str) -> anyhow::Result<Vec<StandardSystem>> {
         });
     }
     if out.len() != 20 {
-        bail!("standard_systems.csv: expected 20 systems, found {}", out.len());
+        bail!(
+            "standard_systems.csv: expected 20 systems, found {}",
+            out.len()
+        );
     }
     Ok(out)
 }
 
 /// Validates both files, then writes them in one transaction (UPSERT: a second run changes
 /// nothing). Returns (organisations, systems) counts.
-pub async fn load(db: &Db, organisations_csv: &str, systems_csv: &str) -> anyhow::Result<(usize, usize)> {
+pub async fn load(
+    db: &Db,
+    organisations_csv: &str,
+    systems_csv: &str,
+) -> anyhow::Result<(usize, usize)> {
     let organisations = parse_organisations(organisations_csv)?;
     let systems = parse_systems(systems_csv)?;
     let orgs: Vec<serde_json::Value> = organisations.iter().map(super::to_value).collect();
@@ -174,7 +211,11 @@ mod tests {
 
     #[test]
     fn a_missing_row_is_refused() {
-        let short: String = LOCAL_GOVERNMENTS_CSV.lines().filter(|l| !l.starts_with("133035")).map(|l| format!("{l}\n")).collect();
+        let short: String = LOCAL_GOVERNMENTS_CSV
+            .lines()
+            .filter(|l| !l.starts_with("133035"))
+            .map(|l| format!("{l}\n"))
+            .collect();
         let err = parse_organisations(&short).unwrap_err().to_string();
         assert!(err.contains("town"), "{err}");
     }

@@ -141,7 +141,10 @@ mod tests {
         assert_eq!(wareki_year(&d(2026, 1, 5)).unwrap(), "令和8年");
         assert_eq!(wareki_year(&d(2019, 5, 1)).unwrap(), "令和元年");
         assert_eq!(wareki_year(&d(2019, 4, 30)).unwrap(), "平成31年");
-        assert_eq!(format_date(Lang::Ja, &d(2026, 1, 5)), "2026-01-05（令和8年）");
+        assert_eq!(
+            format_date(Lang::Ja, &d(2026, 1, 5)),
+            "2026-01-05（令和8年）"
+        );
         assert_eq!(format_date(Lang::En, &d(2026, 1, 5)), "2026-01-05");
     }
 }

@@ -132,9 +132,7 @@ impl OrgKind {
 
     /// Parses a stable code; `None` when unknown.
     pub fn parse(s: &str) -> Option<OrgKind> {
-        OrgKind::ALL
-            .into_iter()
-            .find(|k| k.code() == s.trim())
+        OrgKind::ALL.into_iter().find(|k| k.code() == s.trim())
     }
 
     /// Whether this kind is a municipality (区市町村), i.e. tracks standardization progress.
@@ -193,7 +191,10 @@ impl Organisation {
         self.name_ja.contains(&q)
             || self.name_kana.contains(&q)
             || self.name_en.to_lowercase().contains(&q)
-            || self.lg_code.as_ref().is_some_and(|c| c.as_str().starts_with(&q))
+            || self
+                .lg_code
+                .as_ref()
+                .is_some_and(|c| c.as_str().starts_with(&q))
     }
 }
 

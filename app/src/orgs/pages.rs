@@ -18,7 +18,10 @@ pub fn OrgsPage() -> impl IntoView {
     let query = use_query_map();
     let kind = move || query.with(|q| q.get("kind")).unwrap_or_default();
     let text = move || query.with(|q| q.get("q")).unwrap_or_default();
-    let orgs = Resource::new(move || (kind(), text()), |(k, q)| list_organisations(Some(k), Some(q)));
+    let orgs = Resource::new(
+        move || (kind(), text()),
+        |(k, q)| list_organisations(Some(k), Some(q)),
+    );
     view! {
         <Title text=lang.pick("団体", "Organisations")/>
         <h1>{lang.pick("団体", "Organisations")}</h1>
@@ -100,7 +103,7 @@ pub fn OrgPage() -> impl IntoView {
                         </dl>
                         {o.kind.is_municipal().then(|| view! {
                             <h2>{lang.pick("標準化の進捗", "Standardization progress")}</h2>
-                            <ProgressTable systems=d.systems.clone() progress=d.progress.clone()/>
+                            <ProgressTable lg_key=o.key.clone() systems=d.systems.clone() progress=d.progress.clone()/>
                         })}
                     }
                 })

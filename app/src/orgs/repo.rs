@@ -4,7 +4,8 @@ use crate::db::{Db, rows};
 use crate::error::AppError;
 use crate::orgs::model::Organisation;
 
-const SELECT_ORGS: &str = "SELECT record::id(id) AS key, lg_code, name_ja, name_kana, name_en, kind, district_ja
+const SELECT_ORGS: &str =
+    "SELECT record::id(id) AS key, lg_code, name_ja, name_kana, name_en, kind, district_ja
      FROM organisation ORDER BY kind, lg_code";
 
 /// Every organisation (64 with the shipped data), ordered by code within kind.

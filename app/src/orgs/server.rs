@@ -22,7 +22,10 @@ pub struct OrgDetail {
 /// (POST `/api/list_organisations`). Signed-in users. Errors: [`AppError::Invalid`] for an
 /// unknown kind.
 #[server(prefix = "/api", endpoint = "list_organisations")]
-pub async fn list_organisations(kind: Option<String>, q: Option<String>) -> Result<Vec<Organisation>, AppError> {
+pub async fn list_organisations(
+    kind: Option<String>,
+    q: Option<String>,
+) -> Result<Vec<Organisation>, AppError> {
     use crate::auth::{policy, server as auth};
     policy::require_user(auth::caller().await?)?;
     let kind = parse_kind(kind.as_deref())?;
@@ -43,7 +46,10 @@ pub fn parse_kind(kind: Option<&str>) -> Result<Option<super::model::OrgKind>, A
         None => Ok(None),
         Some(k) => super::model::OrgKind::parse(k)
             .map(Some)
-            .ok_or_else(|| AppError::Invalid { field: "kind".into(), reason: format!("unknown kind {k:?}") }),
+            .ok_or_else(|| AppError::Invalid {
+                field: "kind".into(),
+                reason: format!("unknown kind {k:?}"),
+            }),
     }
 }
 
@@ -54,7 +60,11 @@ pub async fn get_organisation(key: String) -> Result<OrgDetail, AppError> {
     use crate::auth::{policy, server as auth};
     policy::require_user(auth::caller().await?)?;
     let state = auth::app_state()?;
-    let organisation = state.catalog.organisation(key.trim()).cloned().ok_or(AppError::NotFound)?;
+    let organisation = state
+        .catalog
+        .organisation(key.trim())
+        .cloned()
+        .ok_or(AppError::NotFound)?;
     let progress = match &organisation.lg_code {
         Some(code) if organisation.kind.is_municipal() => {
             let cells = crate::standardization::repo::progress_of(&state.db, code).await?;
@@ -67,5 +77,9 @@ pub async fn get_organisation(key: String) -> Result<OrgDetail, AppError> {
         }
         _ => Vec::new(),
     };
-    Ok(OrgDetail { organisation, systems: state.catalog.systems.clone(), progress })
+    Ok(OrgDetail {
+        organisation,
+        systems: state.catalog.systems.clone(),
+        progress,
+    })
 }

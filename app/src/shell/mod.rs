@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">{lang.pick("本文へスキップ", "Skip to main content")}</a>
             <Header/>
             <main id="main" tabindex="-1">
+                <FormError/>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
@@ -121,6 +122,21 @@ fn Header() -> impl IntoView {
     }
 }
 
+/// The error of a plain-form POST to a server function, which leptos_axum sends back to the
+/// form's page in the `__err` query parameter (so errors show without JavaScript too).
+#[component]
+fn FormError() -> impl IntoView {
+    use leptos::server_fn::error::ServerFnUrlError;
+    let lang = use_lang();
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        query.with(|q| q.get("__err")).map(|encoded| {
+            let error = ServerFnUrlError::<AppError>::decode_err(&encoded);
+            view! { <div class="notice error" role="alert"><p>{error.message(lang)}</p></div> }
+        })
+    }
+}
+
 /// 404 page (also sets the HTTP status on the server).
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -163,7 +179,10 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
 }
 
 /// Renders a server-function result: the view on success, [`ErrorView`] on error.
-pub fn render<T, V: IntoView + 'static>(result: Result<T, AppError>, view: impl FnOnce(T) -> V) -> AnyView {
+pub fn render<T, V: IntoView + 'static>(
+    result: Result<T, AppError>,
+    view: impl FnOnce(T) -> V,
+) -> AnyView {
     match result {
         Ok(value) => view(value).into_any(),
         Err(error) => view! { <ErrorView error/> }.into_any(),

@@ -3,21 +3,35 @@
 //! gives the same output (FNV-1a hash of lg code and system), so a demo looks the same on
 //! every machine and restarts change nothing.
 
-use super::model::{ExtensionReason, GovCloud, Progress, ProgressStatus, StandardSystem, TOTAL_STEPS};
+use super::model::{
+    ExtensionReason, GovCloud, Progress, ProgressStatus, StandardSystem, TOTAL_STEPS,
+};
 use crate::orgs::model::Organisation;
 use chrono::NaiveDate;
 
 fn fnv1a(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Demo progress for every municipality (organisations of a municipal kind) × system.
 pub fn generate(organisations: &[Organisation], systems: &[StandardSystem]) -> Vec<Progress> {
-    let clouds = [GovCloud::Aws, GovCloud::Aws, GovCloud::Aws, GovCloud::GoogleCloud, GovCloud::Azure, GovCloud::Oci, GovCloud::Sakura];
+    let clouds = [
+        GovCloud::Aws,
+        GovCloud::Aws,
+        GovCloud::Aws,
+        GovCloud::GoogleCloud,
+        GovCloud::Azure,
+        GovCloud::Oci,
+        GovCloud::Sakura,
+    ];
     let vendors = ["ベンダA", "ベンダB", "ベンダC", "ベンダD"];
     let mut out = Vec::new();
     for org in organisations.iter().filter(|o| o.kind.is_municipal()) {
-        let Some(lg_code) = org.lg_code.clone() else { continue };
+        let Some(lg_code) = org.lg_code.clone() else {
+            continue;
+        };
         // One provider and vendor per municipality, as most municipalities choose one.
         let org_hash = fnv1a(lg_code.as_str());
         let gov_cloud = clouds[(org_hash % clouds.len() as u64) as usize];
@@ -33,13 +47,25 @@ pub fn generate(organisations: &[Organisation], systems: &[StandardSystem]) -> V
                 }
                 55..=84 => {
                     let steps = 8 + ((h >> 16) % 31) as u8;
-                    (ProgressStatus::InProgress, steps, date(2026, 4 + (h >> 24) as u32 % 9, 1), None, None)
+                    (
+                        ProgressStatus::InProgress,
+                        steps,
+                        date(2026, 4 + (h >> 24) as u32 % 9, 1),
+                        None,
+                        None,
+                    )
                 }
                 85..=95 => {
                     let reason = ExtensionReason::ALL[((h >> 16) % 5) as usize];
                     let steps = 2 + ((h >> 20) % 20) as u8;
                     let target = date(2027 + ((h >> 24) % 4) as i32, 1 + (h >> 28) as u32 % 12, 1);
-                    (ProgressStatus::InProgress, steps, target, None, Some((reason, target)))
+                    (
+                        ProgressStatus::InProgress,
+                        steps,
+                        target,
+                        None,
+                        Some((reason, target)),
+                    )
                 }
                 _ => (ProgressStatus::NotStarted, 0, None, None, None),
             };
@@ -65,7 +91,9 @@ pub fn generate(organisations: &[Organisation], systems: &[StandardSystem]) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::reference::{LOCAL_GOVERNMENTS_CSV, STANDARD_SYSTEMS_CSV, parse_organisations, parse_systems};
+    use crate::db::reference::{
+        LOCAL_GOVERNMENTS_CSV, STANDARD_SYSTEMS_CSV, parse_organisations, parse_systems,
+    };
     use crate::standardization::model::latest_extension_date;
 
     #[test]
@@ -79,7 +107,10 @@ mod tests {
             assert!(p.is_demo);
             assert!(p.steps_done <= TOTAL_STEPS);
             assert_eq!(p.status == ProgressStatus::Live, p.actual_go_live.is_some());
-            assert!(p.extension_target_date.is_none_or(|d| d <= latest_extension_date()));
+            assert!(
+                p.extension_target_date
+                    .is_none_or(|d| d <= latest_extension_date())
+            );
         }
         for status in ProgressStatus::ALL {
             assert!(a.iter().any(|p| p.status == status), "{status:?} missing");

@@ -57,9 +57,17 @@ pub fn normalize(s: &str) -> String {
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     let (era_base, era_range, rest): (Option<i32>, Option<(NaiveDate, NaiveDate)>, &str) =
-        if let Some(r) = s.strip_prefix("令和").or_else(|| s.strip_prefix('R')).or_else(|| s.strip_prefix('r')) {
+        if let Some(r) = s
+            .strip_prefix("令和")
+            .or_else(|| s.strip_prefix('R'))
+            .or_else(|| s.strip_prefix('r'))
+        {
             (Some(2018), Some((ymd(2019, 5, 1)?, ymd(9999, 12, 31)?)), r)
-        } else if let Some(r) = s.strip_prefix("平成").or_else(|| s.strip_prefix('H')).or_else(|| s.strip_prefix('h')) {
+        } else if let Some(r) = s
+            .strip_prefix("平成")
+            .or_else(|| s.strip_prefix('H'))
+            .or_else(|| s.strip_prefix('h'))
+        {
             (Some(1988), Some((ymd(1989, 1, 8)?, ymd(2019, 4, 30)?)), r)
         } else {
             (None, None, s)
@@ -94,8 +102,12 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 /// Parses a yes/no flag: ○ 〇 ◯ 有 はい Y yes true 1 / × 無 いいえ N no false 0; blank = no.
 pub fn parse_flag(s: &str) -> Option<bool> {
     match s.trim().to_lowercase().as_str() {
-        "○" | "〇" | "◯" | "有" | "あり" | "はい" | "y" | "yes" | "true" | "1" => Some(true),
-        "" | "×" | "✕" | "無" | "なし" | "いいえ" | "n" | "no" | "false" | "0" | "-" => Some(false),
+        "○" | "〇" | "◯" | "有" | "あり" | "はい" | "y" | "yes" | "true" | "1" => {
+            Some(true)
+        }
+        "" | "×" | "✕" | "無" | "なし" | "いいえ" | "n" | "no" | "false" | "0" | "-" => {
+            Some(false)
+        }
         _ => None,
     }
 }
@@ -121,9 +133,9 @@ pub fn resolve_system<'a>(s: &str, systems: &'a [StandardSystem]) -> Option<&'a 
         .find(|(alias, _)| *alias == s)
         .map_or(s, |(_, name)| *name);
     let lower = official.to_lowercase();
-    systems.iter().find(|x| {
-        x.code == lower || x.name_ja == official || x.name_en.to_lowercase() == lower
-    })
+    systems
+        .iter()
+        .find(|x| x.code == lower || x.name_ja == official || x.name_en.to_lowercase() == lower)
 }
 
 /// A column of the import format.
@@ -154,9 +166,17 @@ impl Column {
         (Column::Percent, "進捗率", "percent"),
         (Column::PlannedGoLive, "本番稼働予定日", "planned_go_live"),
         (Column::ActualGoLive, "本番稼働日", "actual_go_live"),
-        (Column::SpecialMigrationSupport, "特定移行支援", "special_migration_support"),
+        (
+            Column::SpecialMigrationSupport,
+            "特定移行支援",
+            "special_migration_support",
+        ),
         (Column::Reason, "事由", "reason"),
-        (Column::ExtensionTargetDate, "移行目標日", "extension_target_date"),
+        (
+            Column::ExtensionTargetDate,
+            "移行目標日",
+            "extension_target_date",
+        ),
         (Column::GovCloud, "ガバメントクラウド", "gov_cloud"),
         (Column::Vendor, "ベンダ", "vendor"),
     ];
@@ -246,8 +266,10 @@ impl ProgressLine {
             .unwrap_or(false);
         let (extension_reason, extension_target_date) = if special {
             (
-                self.extension_reason.resolve(before.and_then(|b| b.extension_reason)),
-                self.extension_target_date.resolve(before.and_then(|b| b.extension_target_date)),
+                self.extension_reason
+                    .resolve(before.and_then(|b| b.extension_reason)),
+                self.extension_target_date
+                    .resolve(before.and_then(|b| b.extension_target_date)),
             )
         } else {
             (None, None)
@@ -257,8 +279,12 @@ impl ProgressLine {
             system: self.system.clone(),
             status: self.status,
             steps_done,
-            planned_go_live: self.planned_go_live.resolve(before.and_then(|b| b.planned_go_live)),
-            actual_go_live: self.actual_go_live.resolve(before.and_then(|b| b.actual_go_live)),
+            planned_go_live: self
+                .planned_go_live
+                .resolve(before.and_then(|b| b.planned_go_live)),
+            actual_go_live: self
+                .actual_go_live
+                .resolve(before.and_then(|b| b.actual_go_live)),
             special_migration_support: special,
             extension_reason,
             extension_target_date,
@@ -289,7 +315,11 @@ pub struct ParsedFile {
 /// `may_write` says whether the importing user may write a municipality's rows (the policy
 /// decides; lines for other municipalities are errors). Every problem is collected with its
 /// line and column; the caller writes nothing unless `errors` is empty.
-pub fn parse(bytes: &[u8], reference: &Reference, may_write: impl Fn(&LgCode) -> bool) -> ParsedFile {
+pub fn parse(
+    bytes: &[u8],
+    reference: &Reference,
+    may_write: impl Fn(&LgCode) -> bool,
+) -> ParsedFile {
     let mut out = ParsedFile::default();
     let text = match decode(bytes) {
         Ok((text, encoding)) => {
@@ -297,7 +327,11 @@ pub fn parse(bytes: &[u8], reference: &Reference, may_write: impl Fn(&LgCode) ->
             text
         }
         Err(kind) => {
-            out.errors.push(ImportIssue { line: 0, column: None, kind });
+            out.errors.push(ImportIssue {
+                line: 0,
+                column: None,
+                kind,
+            });
             return out;
         }
     };
@@ -309,7 +343,13 @@ pub fn parse(bytes: &[u8], reference: &Reference, may_write: impl Fn(&LgCode) ->
     let header = match records.next() {
         Some(Ok(h)) => h,
         Some(Err(e)) => {
-            out.errors.push(issue(1, None, ImportIssueKind::Syntax { detail: e.to_string() }));
+            out.errors.push(issue(
+                1,
+                None,
+                ImportIssueKind::Syntax {
+                    detail: e.to_string(),
+                },
+            ));
             return out;
         }
         None => {
@@ -326,7 +366,9 @@ pub fn parse(bytes: &[u8], reference: &Reference, may_write: impl Fn(&LgCode) ->
                 columns.entry(c).or_insert((i, h));
             }
             None if h.is_empty() => {}
-            None => out.warnings.push(issue(1, Some(h), ImportIssueKind::UnknownColumn)),
+            None => out
+                .warnings
+                .push(issue(1, Some(h), ImportIssueKind::UnknownColumn)),
         }
     }
     let missing: Vec<Column> = Column::REQUIRED
@@ -337,7 +379,9 @@ pub fn parse(bytes: &[u8], reference: &Reference, may_write: impl Fn(&LgCode) ->
         out.errors.push(issue(
             1,
             Some(c.japanese().to_owned()),
-            ImportIssueKind::MissingColumn { column: c.japanese().to_owned() },
+            ImportIssueKind::MissingColumn {
+                column: c.japanese().to_owned(),
+            },
         ));
     }
     if !missing.is_empty() {
@@ -345,12 +389,29 @@ pub fn parse(bytes: &[u8], reference: &Reference, may_write: impl Fn(&LgCode) ->
     }
 
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    // Spreadsheet rows: the physical start line of a record, minus the line breaks inside
+    // earlier quoted fields (a spreadsheet shows such a record as one row). Blank lines count.
+    let mut breaks_inside_fields = 0usize;
     for (index, record) in records.enumerate() {
-        let line = index + 2;
+        let start = match &record {
+            Ok(r) => r.position().map(|p| p.byte() as usize),
+            Err(e) => e.position().map(|p| p.byte() as usize),
+        };
+        let physical = start.map(|byte| physical_line(&text, byte));
+        let line = physical.map_or(index + 2, |l| l - breaks_inside_fields);
         let record = match record {
-            Ok(r) => r,
+            Ok(r) => {
+                breaks_inside_fields += r.iter().map(|f| f.matches('\n').count()).sum::<usize>();
+                r
+            }
             Err(e) => {
-                out.errors.push(issue(line, None, ImportIssueKind::Syntax { detail: e.to_string() }));
+                out.errors.push(issue(
+                    line,
+                    None,
+                    ImportIssueKind::Syntax {
+                        detail: e.to_string(),
+                    },
+                ));
                 continue;
             }
         };
@@ -358,12 +419,23 @@ pub fn parse(bytes: &[u8], reference: &Reference, may_write: impl Fn(&LgCode) ->
             continue;
         }
         out.rows += 1;
-        let mut row = RowReader { record: &record, columns: &columns, line, errors: &mut out.errors };
+        let mut row = RowReader {
+            record: &record,
+            columns: &columns,
+            line,
+            errors: &mut out.errors,
+        };
         if let Some(parsed) = row.read(reference, &may_write) {
             let key = (parsed.lg_code.as_str().to_owned(), parsed.system.clone());
             if let Some(first_line) = seen.get(&key) {
                 let column = columns.get(&Column::System).map(|(_, h)| h.clone());
-                out.errors.push(issue(line, column, ImportIssueKind::DuplicateRow { first_line: *first_line }));
+                out.errors.push(issue(
+                    line,
+                    column,
+                    ImportIssueKind::DuplicateRow {
+                        first_line: *first_line,
+                    },
+                ));
             } else {
                 seen.insert(key, line);
                 out.lines.push(parsed);
@@ -374,6 +446,20 @@ pub fn parse(bytes: &[u8], reference: &Reference, may_write: impl Fn(&LgCode) ->
         out.errors.push(issue(0, None, ImportIssueKind::Empty));
     }
     out
+}
+
+/// The 1-based physical line of the record that the csv reader places at `byte`.
+///
+/// The reader's own line counter is off by one after CRLF line ends and skips blank lines,
+/// and its byte offset can point at the previous terminator or a blank line, so skip those
+/// and count line feeds before the record's first character.
+fn physical_line(text: &str, byte: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut start = byte.min(bytes.len());
+    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    1 + bytes[..start].iter().filter(|b| **b == b'\n').count()
 }
 
 fn issue(line: usize, column: Option<String>, kind: ImportIssueKind) -> ImportIssue {
@@ -432,7 +518,11 @@ impl RowReader<'_> {
         }
     }
 
-    fn read(&mut self, reference: &Reference, may_write: &impl Fn(&LgCode) -> bool) -> Option<ProgressLine> {
+    fn read(
+        &mut self,
+        reference: &Reference,
+        may_write: &impl Fn(&LgCode) -> bool,
+    ) -> Option<ProgressLine> {
         let errors_before = self.errors.len();
         let lg_code = self.lg_code(reference, may_write);
         let system = self.required(Column::System).and_then(|v| {
@@ -450,29 +540,56 @@ impl RowReader<'_> {
             found
         });
         let steps_done = self.steps_done();
-        let planned_go_live = self.field(Column::PlannedGoLive, parse_date, |value| ImportIssueKind::InvalidDate { value });
-        let actual_go_live = self.field(Column::ActualGoLive, parse_date, |value| ImportIssueKind::InvalidDate { value });
-        let special = self.field(Column::SpecialMigrationSupport, parse_flag, |value| ImportIssueKind::InvalidFlag { value });
-        let reason = self.field(Column::Reason, ExtensionReason::parse, |value| ImportIssueKind::InvalidReason { value });
-        let target = self.field(Column::ExtensionTargetDate, parse_date, |value| ImportIssueKind::InvalidDate { value });
-        let gov_cloud = self.field(Column::GovCloud, GovCloud::parse, |value| ImportIssueKind::InvalidGovCloud { value });
-        let vendor = self.field(Column::Vendor, |v| Some(v.to_owned()), |value| ImportIssueKind::Syntax { detail: value });
+        let planned_go_live = self.field(Column::PlannedGoLive, parse_date, |value| {
+            ImportIssueKind::InvalidDate { value }
+        });
+        let actual_go_live = self.field(Column::ActualGoLive, parse_date, |value| {
+            ImportIssueKind::InvalidDate { value }
+        });
+        let special = self.field(Column::SpecialMigrationSupport, parse_flag, |value| {
+            ImportIssueKind::InvalidFlag { value }
+        });
+        let reason = self.field(Column::Reason, ExtensionReason::parse, |value| {
+            ImportIssueKind::InvalidReason { value }
+        });
+        let target = self.field(Column::ExtensionTargetDate, parse_date, |value| {
+            ImportIssueKind::InvalidDate { value }
+        });
+        let gov_cloud = self.field(Column::GovCloud, GovCloud::parse, |value| {
+            ImportIssueKind::InvalidGovCloud { value }
+        });
+        let vendor = self.field(
+            Column::Vendor,
+            |v| Some(v.to_owned()),
+            |value| ImportIssueKind::Syntax { detail: value },
+        );
 
         // Rules across columns.
-        if status == Some(ProgressStatus::Live) && !matches!(actual_go_live, Ok(Field::Set(_))) && actual_go_live.is_ok() {
+        if status == Some(ProgressStatus::Live)
+            && !matches!(actual_go_live, Ok(Field::Set(_)))
+            && actual_go_live.is_ok()
+        {
             self.fail(Column::ActualGoLive, ImportIssueKind::LiveWithoutDate);
         }
         let flag_set = matches!(special, Ok(Field::Set(true)));
-        let has_extension_values = matches!(reason, Ok(Field::Set(_))) || matches!(target, Ok(Field::Set(_)));
+        let has_extension_values =
+            matches!(reason, Ok(Field::Set(_))) || matches!(target, Ok(Field::Set(_)));
         if has_extension_values && !flag_set && special.is_ok() {
-            let c = if matches!(reason, Ok(Field::Set(_))) { Column::Reason } else { Column::ExtensionTargetDate };
+            let c = if matches!(reason, Ok(Field::Set(_))) {
+                Column::Reason
+            } else {
+                Column::ExtensionTargetDate
+            };
             self.fail(c, ImportIssueKind::ExtensionWithoutFlag);
         }
         if let Ok(Field::Set(date)) = &target
             && *date > latest_extension_date()
         {
             let value = date.format("%Y-%m-%d").to_string();
-            self.fail(Column::ExtensionTargetDate, ImportIssueKind::ExtensionTooLate { value });
+            self.fail(
+                Column::ExtensionTargetDate,
+                ImportIssueKind::ExtensionTooLate { value },
+            );
         }
         if self.errors.len() > errors_before {
             return None;
@@ -493,14 +610,24 @@ impl RowReader<'_> {
         })
     }
 
-    fn lg_code(&mut self, reference: &Reference, may_write: &impl Fn(&LgCode) -> bool) -> Option<LgCode> {
+    fn lg_code(
+        &mut self,
+        reference: &Reference,
+        may_write: &impl Fn(&LgCode) -> bool,
+    ) -> Option<LgCode> {
         let raw = self.required(Column::LgCode)?;
         let Ok(code) = LgCode::parse(&raw) else {
-            self.fail(Column::LgCode, ImportIssueKind::InvalidLgCode { value: raw });
+            self.fail(
+                Column::LgCode,
+                ImportIssueKind::InvalidLgCode { value: raw },
+            );
             return None;
         };
         let Some(org) = reference.municipalities.get(code.as_str()) else {
-            self.fail(Column::LgCode, ImportIssueKind::UnknownMunicipality { value: raw });
+            self.fail(
+                Column::LgCode,
+                ImportIssueKind::UnknownMunicipality { value: raw },
+            );
             return None;
         };
         if let Some(name) = self.cell(Column::LgName).filter(|n| !n.is_empty())
@@ -508,11 +635,22 @@ impl RowReader<'_> {
             && name.to_lowercase() != org.name_en.to_lowercase()
         {
             let expected = org.name_ja.clone();
-            self.fail(Column::LgName, ImportIssueKind::NameMismatch { expected, value: name });
+            self.fail(
+                Column::LgName,
+                ImportIssueKind::NameMismatch {
+                    expected,
+                    value: name,
+                },
+            );
             return None;
         }
         if !may_write(&code) {
-            self.fail(Column::LgCode, ImportIssueKind::NotYourMunicipality { value: code.to_string() });
+            self.fail(
+                Column::LgCode,
+                ImportIssueKind::NotYourMunicipality {
+                    value: code.to_string(),
+                },
+            );
             return None;
         }
         Some(code)
@@ -525,7 +663,11 @@ impl RowReader<'_> {
             Some(v) => match v.parse::<u8>().ok().filter(|n| *n <= TOTAL_STEPS) {
                 Some(n) => Some(n),
                 None => {
-                    let kind = ImportIssueKind::OutOfRange { value: v, min: "0".into(), max: "40".into() };
+                    let kind = ImportIssueKind::OutOfRange {
+                        value: v,
+                        min: "0".into(),
+                        max: "40".into(),
+                    };
                     self.fail(Column::StepsDone, kind);
                     return Err(());
                 }
@@ -533,10 +675,20 @@ impl RowReader<'_> {
         };
         let percent = match self.cell(Column::Percent).filter(|v| !v.is_empty()) {
             None => None,
-            Some(v) => match v.trim_end_matches('%').trim().parse::<f32>().ok().filter(|p| (0.0..=100.0).contains(p)) {
+            Some(v) => match v
+                .trim_end_matches('%')
+                .trim()
+                .parse::<f32>()
+                .ok()
+                .filter(|p| (0.0..=100.0).contains(p))
+            {
                 Some(p) => Some((p, v)),
                 None => {
-                    let kind = ImportIssueKind::OutOfRange { value: v, min: "0".into(), max: "100".into() };
+                    let kind = ImportIssueKind::OutOfRange {
+                        value: v,
+                        min: "0".into(),
+                        max: "100".into(),
+                    };
                     self.fail(Column::Percent, kind);
                     return Err(());
                 }
@@ -544,7 +696,10 @@ impl RowReader<'_> {
         };
         match (steps, percent) {
             (Some(n), Some((p, raw))) if (f32::from(n) * 2.5 - p).abs() > 2.5 => {
-                let kind = ImportIssueKind::PercentMismatch { percent: raw.trim_end_matches('%').to_owned(), steps: n.to_string() };
+                let kind = ImportIssueKind::PercentMismatch {
+                    percent: raw.trim_end_matches('%').to_owned(),
+                    steps: n.to_string(),
+                };
                 self.fail(Column::Percent, kind);
                 Err(())
             }
@@ -591,7 +746,10 @@ mod tests {
                 ministry_ja: f[4].into(),
             })
             .collect();
-        Reference { municipalities, systems }
+        Reference {
+            municipalities,
+            systems,
+        }
     }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -605,15 +763,30 @@ mod tests {
         assert_eq!(parse_date("令和8年1月5日"), Some(d(2026, 1, 5)));
         assert_eq!(parse_date("R8.1.5"), Some(d(2026, 1, 5)));
         assert_eq!(parse_date("R08/01/05"), Some(d(2026, 1, 5)));
-        assert_eq!(parse_date(&normalize("令和８年１月５日")), Some(d(2026, 1, 5)));
-        assert_eq!(parse_date(&normalize("Ｒ８．３．３１")), Some(d(2026, 3, 31)));
+        assert_eq!(
+            parse_date(&normalize("令和８年１月５日")),
+            Some(d(2026, 1, 5))
+        );
+        assert_eq!(
+            parse_date(&normalize("Ｒ８．３．３１")),
+            Some(d(2026, 3, 31))
+        );
         assert_eq!(parse_date("令和元年5月1日"), Some(d(2019, 5, 1)));
         assert_eq!(parse_date("H31.4.30"), Some(d(2019, 4, 30)));
     }
 
     #[test]
     fn bad_dates_are_refused() {
-        for bad in ["", "2026-02-30", "令和元年4月30日", "H31.5.1", "26-1-5", "R8.1", "tomorrow", "R100.1.1"] {
+        for bad in [
+            "",
+            "2026-02-30",
+            "令和元年4月30日",
+            "H31.5.1",
+            "26-1-5",
+            "R8.1",
+            "tomorrow",
+            "R100.1.1",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }
@@ -630,11 +803,26 @@ mod tests {
     #[test]
     fn systems_by_number_code_name_and_variant() {
         let r = reference();
-        assert_eq!(resolve_system("1", &r.systems).unwrap().code, "resident_registry");
-        assert_eq!(resolve_system("住民記録", &r.systems).unwrap().code, "resident_registry");
-        assert_eq!(resolve_system("戸籍附票", &r.systems).unwrap().code, "family_register_annex");
-        assert_eq!(resolve_system("子ども子育て支援", &r.systems).unwrap().code, "child_and_childcare_support");
-        assert_eq!(resolve_system("Family register", &r.systems).unwrap().code, "family_register");
+        assert_eq!(
+            resolve_system("1", &r.systems).unwrap().code,
+            "resident_registry"
+        );
+        assert_eq!(
+            resolve_system("住民記録", &r.systems).unwrap().code,
+            "resident_registry"
+        );
+        assert_eq!(
+            resolve_system("戸籍附票", &r.systems).unwrap().code,
+            "family_register_annex"
+        );
+        assert_eq!(
+            resolve_system("子ども子育て支援", &r.systems).unwrap().code,
+            "child_and_childcare_support"
+        );
+        assert_eq!(
+            resolve_system("Family register", &r.systems).unwrap().code,
+            "family_register"
+        );
         assert!(resolve_system("21", &r.systems).is_none());
         assert!(resolve_system("存在しない業務", &r.systems).is_none());
     }
@@ -651,7 +839,11 @@ mod tests {
 
     #[test]
     fn sample_utf8_bom_parses_completely() {
-        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/progress_utf8_bom.csv")).unwrap();
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/progress_utf8_bom.csv"
+        ))
+        .unwrap();
         let parsed = parse(&bytes, &reference(), |_| true);
         assert_eq!(parsed.errors, vec![]);
         assert_eq!(parsed.rows, 4);
@@ -660,14 +852,21 @@ mod tests {
         assert_eq!(chiyoda.system, "resident_registry");
         assert_eq!(chiyoda.steps_done, Some(28));
         assert_eq!(chiyoda.planned_go_live, Field::Set(d(2026, 1, 5)));
-        assert_eq!(chiyoda.extension_reason, Field::Set(ExtensionReason::VendorCapacity));
+        assert_eq!(
+            chiyoda.extension_reason,
+            Field::Set(ExtensionReason::VendorCapacity)
+        );
         assert_eq!(chiyoda.extension_target_date, Field::Set(d(2028, 1, 4)));
         assert_eq!(chiyoda.gov_cloud, Field::Set(GovCloud::GoogleCloud));
     }
 
     #[test]
     fn sample_cp932_parses_completely() {
-        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/progress_cp932.csv")).unwrap();
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/progress_cp932.csv"
+        ))
+        .unwrap();
         let parsed = parse(&bytes, &reference(), |_| true);
         assert_eq!(parsed.errors, vec![]);
         assert_eq!(parsed.encoding, "Shift_JIS");
@@ -683,14 +882,27 @@ mod tests {
 
     #[test]
     fn sample_with_errors_reports_three_lines() {
-        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/progress_errors.csv")).unwrap();
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/progress_errors.csv"
+        ))
+        .unwrap();
         let parsed = parse(&bytes, &reference(), |_| true);
         let lines: Vec<usize> = parsed.errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 4, 5]);
-        assert!(matches!(parsed.errors[0].kind, ImportIssueKind::InvalidLgCode { .. }));
+        assert!(matches!(
+            parsed.errors[0].kind,
+            ImportIssueKind::InvalidLgCode { .. }
+        ));
         assert_eq!(parsed.errors[0].column.as_deref(), Some("団体コード"));
-        assert!(matches!(parsed.errors[1].kind, ImportIssueKind::UnknownSystem { .. }));
-        assert!(matches!(parsed.errors[2].kind, ImportIssueKind::OutOfRange { .. }));
+        assert!(matches!(
+            parsed.errors[1].kind,
+            ImportIssueKind::UnknownSystem { .. }
+        ));
+        assert!(matches!(
+            parsed.errors[2].kind,
+            ImportIssueKind::OutOfRange { .. }
+        ));
         assert_eq!(parsed.errors[2].column.as_deref(), Some("完了ステップ数"));
     }
 
@@ -704,14 +916,29 @@ mod tests {
                    131059,1,in_progress,10,,,,\n\
                    131059,住民基本台帳,in_progress,10,,,,\n";
         let parsed = parse(csv.as_bytes(), &reference(), |_| true);
-        let kinds: Vec<(usize, ImportIssueKind)> = parsed.errors.into_iter().map(|e| (e.line, e.kind)).collect();
+        let kinds: Vec<(usize, ImportIssueKind)> = parsed
+            .errors
+            .into_iter()
+            .map(|e| (e.line, e.kind))
+            .collect();
         assert_eq!(
             kinds,
             vec![
                 (2, ImportIssueKind::LiveWithoutDate),
-                (3, ImportIssueKind::PercentMismatch { percent: "50".into(), steps: "10".into() }),
+                (
+                    3,
+                    ImportIssueKind::PercentMismatch {
+                        percent: "50".into(),
+                        steps: "10".into()
+                    }
+                ),
                 (4, ImportIssueKind::ExtensionWithoutFlag),
-                (5, ImportIssueKind::ExtensionTooLate { value: "2031-04-01".into() }),
+                (
+                    5,
+                    ImportIssueKind::ExtensionTooLate {
+                        value: "2031-04-01".into()
+                    }
+                ),
                 (7, ImportIssueKind::DuplicateRow { first_line: 6 }),
             ]
         );
@@ -719,7 +946,11 @@ mod tests {
 
     #[test]
     fn missing_required_column_and_unknown_column() {
-        let parsed = parse("団体コード,状況メモ\n131016,x\n".as_bytes(), &reference(), |_| true);
+        let parsed = parse(
+            "団体コード,状況メモ\n131016,x\n".as_bytes(),
+            &reference(),
+            |_| true,
+        );
         assert_eq!(parsed.errors.len(), 2);
         assert!(parsed.errors.iter().all(|e| e.line == 1));
         assert_eq!(parsed.warnings.len(), 1);
@@ -732,7 +963,18 @@ mod tests {
         let parsed = parse(csv.as_bytes(), &reference(), |c| c.as_str() == "131164");
         assert_eq!(parsed.errors.len(), 1);
         assert_eq!(parsed.errors[0].line, 3);
-        assert!(matches!(parsed.errors[0].kind, ImportIssueKind::NotYourMunicipality { .. }));
+        assert!(matches!(
+            parsed.errors[0].kind,
+            ImportIssueKind::NotYourMunicipality { .. }
+        ));
+    }
+
+    #[test]
+    fn blank_lines_count_as_rows() {
+        let csv = "団体コード,業務,進捗状況\r\n131016,1,作業中\r\n\r\n131016,99,作業中\r\n";
+        let parsed = parse(csv.as_bytes(), &reference(), |_| true);
+        assert_eq!(parsed.errors.len(), 1);
+        assert_eq!(parsed.errors[0].line, 4);
     }
 
     #[test]
@@ -750,11 +992,23 @@ mod tests {
             .lines[0]
             .apply(None);
         assert_eq!(before.vendor.as_deref(), Some("ベンダA"));
-        let next = parse("lg_code,system,status,gov_cloud\n131016,1,in_progress,\n".as_bytes(), &r, |_| true).lines[0].apply(Some(&before));
+        let next = parse(
+            "lg_code,system,status,gov_cloud\n131016,1,in_progress,\n".as_bytes(),
+            &r,
+            |_| true,
+        )
+        .lines[0]
+            .apply(Some(&before));
         assert_eq!(next.vendor.as_deref(), Some("ベンダA"));
         assert_eq!(next.steps_done, 12);
         assert_eq!(next.gov_cloud, None);
-        let live = parse("lg_code,system,status,actual_go_live\n131016,1,移行完了,R8.1.5\n".as_bytes(), &r, |_| true).lines[0].apply(Some(&before));
+        let live = parse(
+            "lg_code,system,status,actual_go_live\n131016,1,移行完了,R8.1.5\n".as_bytes(),
+            &r,
+            |_| true,
+        )
+        .lines[0]
+            .apply(Some(&before));
         assert_eq!(live.steps_done, 40);
         assert_eq!(live.actual_go_live, Some(d(2026, 1, 5)));
     }

@@ -286,7 +286,11 @@ impl Progress {
     pub fn cell_text(&self, lang: Lang) -> String {
         match self.status {
             ProgressStatus::InProgress => {
-                format!("{} {}%", self.status.label(lang), format_percent(self.percent()))
+                format!(
+                    "{} {}%",
+                    self.status.label(lang),
+                    format_percent(self.percent())
+                )
             }
             other => other.label(lang).to_owned(),
         }
@@ -392,12 +396,19 @@ impl Matrix {
         let rows = municipalities
             .into_iter()
             .map(|org| {
-                let code = org.lg_code.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_default();
+                let code = org
+                    .lg_code
+                    .as_ref()
+                    .map(|c| c.as_str().to_owned())
+                    .unwrap_or_default();
                 let cells: Vec<Option<Progress>> = systems
                     .iter()
                     .zip(summary.iter_mut())
                     .map(|(s, sum)| {
-                        let cell = by_cell.get(&(code.as_str(), s.code.as_str())).copied().cloned();
+                        let cell = by_cell
+                            .get(&(code.as_str(), s.code.as_str()))
+                            .copied()
+                            .cloned();
                         sum.total += 1;
                         match cell.as_ref().map(|c| c.status) {
                             Some(ProgressStatus::Live) => sum.live += 1,
@@ -410,10 +421,17 @@ impl Matrix {
                         cell
                     })
                     .collect();
-                MatrixRow { organisation: org, cells }
+                MatrixRow {
+                    organisation: org,
+                    cells,
+                }
             })
             .collect();
-        Matrix { systems, rows, summary }
+        Matrix {
+            systems,
+            rows,
+            summary,
+        }
     }
 }
 
@@ -453,7 +471,11 @@ pub enum ImportIssueKind {
     /// Not a known status.
     InvalidStatus { value: String },
     /// Not an integer within the range.
-    OutOfRange { value: String, min: String, max: String },
+    OutOfRange {
+        value: String,
+        min: String,
+        max: String,
+    },
     /// 進捗率 and 完了ステップ数 disagree by more than 2.5 points.
     PercentMismatch { percent: String, steps: String },
     /// Not a date in a known format.
@@ -489,28 +511,170 @@ impl ImportIssueKind {
         use ImportIssueKind as K;
         let ja = matches!(lang, Lang::Ja);
         match self {
-            K::Empty => lang.pick("ファイルが空か、見出し行がありません。", "The file is empty or has no header line.").into(),
-            K::Encoding => lang.pick("文字コードを判別できません（UTF-8 または Shift_JIS で保存してください）。", "Unknown text encoding (save as UTF-8 or Shift_JIS).").into(),
-            K::Syntax { detail } => if ja { format!("CSVの形式が正しくありません（{detail}）。") } else { format!("Malformed CSV ({detail}).") },
-            K::MissingColumn { column } => if ja { format!("必須の列「{column}」がありません。") } else { format!("Required column “{column}” is missing.") },
+            K::Empty => lang
+                .pick(
+                    "ファイルが空か、見出し行がありません。",
+                    "The file is empty or has no header line.",
+                )
+                .into(),
+            K::Encoding => lang
+                .pick(
+                    "文字コードを判別できません（UTF-8 または Shift_JIS で保存してください）。",
+                    "Unknown text encoding (save as UTF-8 or Shift_JIS).",
+                )
+                .into(),
+            K::Syntax { detail } => {
+                if ja {
+                    format!("CSVの形式が正しくありません（{detail}）。")
+                } else {
+                    format!("Malformed CSV ({detail}).")
+                }
+            }
+            K::MissingColumn { column } => {
+                if ja {
+                    format!("必須の列「{column}」がありません。")
+                } else {
+                    format!("Required column “{column}” is missing.")
+                }
+            }
             K::Required => lang.pick("値が必要です。", "A value is required.").into(),
-            K::InvalidLgCode { value } => if ja { format!("「{value}」は正しい団体コードではありません（6桁、検査数字付き）。") } else { format!("“{value}” is not a valid local government code (6 digits with check digit).") },
-            K::UnknownMunicipality { value } => if ja { format!("団体コード「{value}」は都内の区市町村ではありません。") } else { format!("Code “{value}” is not a Tokyo municipality.") },
-            K::NameMismatch { expected, value } => if ja { format!("団体名「{value}」が団体コードの名称「{expected}」と一致しません。") } else { format!("Name “{value}” does not match the code's name “{expected}”.") },
-            K::UnknownSystem { value } => if ja { format!("「{value}」は標準化対象の20業務にありません。") } else { format!("“{value}” is not one of the 20 standard systems.") },
-            K::InvalidStatus { value } => if ja { format!("進捗状況「{value}」は 未着手・作業中・移行完了 のいずれかにしてください。") } else { format!("Status “{value}” must be not_started, in_progress or live (未着手/作業中/移行完了).") },
-            K::OutOfRange { value, min, max } => if ja { format!("「{value}」は{min}から{max}の範囲の数値にしてください。") } else { format!("“{value}” must be a number from {min} to {max}.") },
-            K::PercentMismatch { percent, steps } => if ja { format!("進捗率 {percent}% と完了ステップ数 {steps} が一致しません（1ステップ = 2.5%）。") } else { format!("Percent {percent}% does not match {steps} steps done (one step = 2.5%).") },
-            K::InvalidDate { value } => if ja { format!("「{value}」は日付として読めません（例: 2026-01-05、令和8年1月5日、R8.1.5）。") } else { format!("“{value}” is not a date (e.g. 2026-01-05, 令和8年1月5日, R8.1.5).") },
-            K::LiveWithoutDate => lang.pick("移行完了の行には本番稼働日が必要です。", "A live system needs its go-live date (本番稼働日).").into(),
-            K::InvalidFlag { value } => if ja { format!("「{value}」は ○/× などの有無として読めません。") } else { format!("“{value}” is not a yes/no value.") },
-            K::InvalidReason { value } => if ja { format!("事由「{value}」は メインフレーム・独自開発・標準準拠製品なし・ベンダリソース不足・その他 のいずれかにしてください。") } else { format!("Reason “{value}” must be mainframe, custom_built, no_compliant_product, vendor_capacity or other.") },
-            K::ExtensionWithoutFlag => lang.pick("事由・移行目標日は特定移行支援の行にだけ記入できます。", "Reason and target date are only for 特定移行支援 (extension) rows.").into(),
-            K::ExtensionTooLate { value } => if ja { format!("移行目標日「{value}」は2031-03-31（令和12年度末）より後にできません。") } else { format!("Target date “{value}” may not be after 2031-03-31 (end of FY2030).") },
-            K::InvalidGovCloud { value } => if ja { format!("ガバメントクラウド「{value}」は AWS・Google Cloud・Azure・OCI・さくらのクラウド・なし のいずれかにしてください。") } else { format!("Government Cloud “{value}” must be AWS, Google Cloud, Azure, OCI, さくらのクラウド or なし.") },
-            K::DuplicateRow { first_line } => if ja { format!("同じ団体・業務の行が{first_line}行目にもあります。") } else { format!("The same municipality and system are already on line {first_line}.") },
-            K::NotYourMunicipality { value } => if ja { format!("団体コード「{value}」の行を取り込む権限がありません（自団体の行のみ取り込めます）。") } else { format!("You may not import rows for code “{value}” (only your own municipality's rows).") },
-            K::UnknownColumn => lang.pick("不明な列のため無視しました。", "Unknown column: ignored.").into(),
+            K::InvalidLgCode { value } => {
+                if ja {
+                    format!("「{value}」は正しい団体コードではありません（6桁、検査数字付き）。")
+                } else {
+                    format!(
+                        "“{value}” is not a valid local government code (6 digits with check digit)."
+                    )
+                }
+            }
+            K::UnknownMunicipality { value } => {
+                if ja {
+                    format!("団体コード「{value}」は都内の区市町村ではありません。")
+                } else {
+                    format!("Code “{value}” is not a Tokyo municipality.")
+                }
+            }
+            K::NameMismatch { expected, value } => {
+                if ja {
+                    format!("団体名「{value}」が団体コードの名称「{expected}」と一致しません。")
+                } else {
+                    format!("Name “{value}” does not match the code's name “{expected}”.")
+                }
+            }
+            K::UnknownSystem { value } => {
+                if ja {
+                    format!("「{value}」は標準化対象の20業務にありません。")
+                } else {
+                    format!("“{value}” is not one of the 20 standard systems.")
+                }
+            }
+            K::InvalidStatus { value } => {
+                if ja {
+                    format!(
+                        "進捗状況「{value}」は 未着手・作業中・移行完了 のいずれかにしてください。"
+                    )
+                } else {
+                    format!(
+                        "Status “{value}” must be not_started, in_progress or live (未着手/作業中/移行完了)."
+                    )
+                }
+            }
+            K::OutOfRange { value, min, max } => {
+                if ja {
+                    format!("「{value}」は{min}から{max}の範囲の数値にしてください。")
+                } else {
+                    format!("“{value}” must be a number from {min} to {max}.")
+                }
+            }
+            K::PercentMismatch { percent, steps } => {
+                if ja {
+                    format!(
+                        "進捗率 {percent}% と完了ステップ数 {steps} が一致しません（1ステップ = 2.5%）。"
+                    )
+                } else {
+                    format!(
+                        "Percent {percent}% does not match {steps} steps done (one step = 2.5%)."
+                    )
+                }
+            }
+            K::InvalidDate { value } => {
+                if ja {
+                    format!(
+                        "「{value}」は日付として読めません（例: 2026-01-05、令和8年1月5日、R8.1.5）。"
+                    )
+                } else {
+                    format!("“{value}” is not a date (e.g. 2026-01-05, 令和8年1月5日, R8.1.5).")
+                }
+            }
+            K::LiveWithoutDate => lang
+                .pick(
+                    "移行完了の行には本番稼働日が必要です。",
+                    "A live system needs its go-live date (本番稼働日).",
+                )
+                .into(),
+            K::InvalidFlag { value } => {
+                if ja {
+                    format!("「{value}」は ○/× などの有無として読めません。")
+                } else {
+                    format!("“{value}” is not a yes/no value.")
+                }
+            }
+            K::InvalidReason { value } => {
+                if ja {
+                    format!(
+                        "事由「{value}」は メインフレーム・独自開発・標準準拠製品なし・ベンダリソース不足・その他 のいずれかにしてください。"
+                    )
+                } else {
+                    format!(
+                        "Reason “{value}” must be mainframe, custom_built, no_compliant_product, vendor_capacity or other."
+                    )
+                }
+            }
+            K::ExtensionWithoutFlag => lang
+                .pick(
+                    "事由・移行目標日は特定移行支援の行にだけ記入できます。",
+                    "Reason and target date are only for 特定移行支援 (extension) rows.",
+                )
+                .into(),
+            K::ExtensionTooLate { value } => {
+                if ja {
+                    format!("移行目標日「{value}」は2031-03-31（令和12年度末）より後にできません。")
+                } else {
+                    format!("Target date “{value}” may not be after 2031-03-31 (end of FY2030).")
+                }
+            }
+            K::InvalidGovCloud { value } => {
+                if ja {
+                    format!(
+                        "ガバメントクラウド「{value}」は AWS・Google Cloud・Azure・OCI・さくらのクラウド・なし のいずれかにしてください。"
+                    )
+                } else {
+                    format!(
+                        "Government Cloud “{value}” must be AWS, Google Cloud, Azure, OCI, さくらのクラウド or なし."
+                    )
+                }
+            }
+            K::DuplicateRow { first_line } => {
+                if ja {
+                    format!("同じ団体・業務の行が{first_line}行目にもあります。")
+                } else {
+                    format!("The same municipality and system are already on line {first_line}.")
+                }
+            }
+            K::NotYourMunicipality { value } => {
+                if ja {
+                    format!(
+                        "団体コード「{value}」の行を取り込む権限がありません（自団体の行のみ取り込めます）。"
+                    )
+                } else {
+                    format!(
+                        "You may not import rows for code “{value}” (only your own municipality's rows)."
+                    )
+                }
+            }
+            K::UnknownColumn => lang
+                .pick("不明な列のため無視しました。", "Unknown column: ignored.")
+                .into(),
         }
     }
 }
@@ -571,10 +735,19 @@ mod tests {
 
     #[test]
     fn enums_parse_codes_and_labels() {
-        assert_eq!(ProgressStatus::parse("移行完了"), Some(ProgressStatus::Live));
-        assert_eq!(ProgressStatus::parse("in_progress"), Some(ProgressStatus::InProgress));
+        assert_eq!(
+            ProgressStatus::parse("移行完了"),
+            Some(ProgressStatus::Live)
+        );
+        assert_eq!(
+            ProgressStatus::parse("in_progress"),
+            Some(ProgressStatus::InProgress)
+        );
         assert_eq!(ProgressStatus::parse("done"), None);
-        assert_eq!(ExtensionReason::parse("ベンダリソース不足"), Some(ExtensionReason::VendorCapacity));
+        assert_eq!(
+            ExtensionReason::parse("ベンダリソース不足"),
+            Some(ExtensionReason::VendorCapacity)
+        );
         assert_eq!(GovCloud::parse("Google Cloud"), Some(GovCloud::GoogleCloud));
         assert_eq!(GovCloud::parse("aws"), Some(GovCloud::Aws));
         assert_eq!(GovCloud::parse("なし"), Some(GovCloud::None));

@@ -1,6 +1,8 @@
 //! Standardization pages: home, matrix, import form and import result.
 
-use super::model::{ImportReport, Matrix, Progress, ProgressStatus, StandardSystem, SystemSummary, format_percent};
+use super::model::{
+    ImportReport, Matrix, Progress, ProgressStatus, StandardSystem, SystemSummary, format_percent,
+};
 use super::server::{get_home, get_import_run, get_matrix};
 use crate::error::AppError;
 use crate::i18n::{Lang, format_date, use_lang};
@@ -28,12 +30,26 @@ fn CellContent(progress: Option<Progress>) -> impl IntoView {
     match progress {
         None => view! { <span class="muted">{lang.pick("未報告", "No report")}</span> }.into_any(),
         Some(p) => {
-            let ext = p.special_migration_support.then(|| view! {
-                " "<span class="ext-marker">{lang.pick("特定移行支援", "Ext.")}</span>
+            let ext = p.special_migration_support.then(|| {
+                view! {
+                    " "<span class="ext-marker">{lang.pick("特定移行支援", "Ext.")}</span>
+                }
             });
             view! { <span>{p.cell_text(lang)}</span>{ext} }.into_any()
         }
     }
+}
+
+/// Says that generated demo data is shown (never mistaken for a municipality's report).
+#[component]
+fn DemoNotice(shown: bool) -> impl IntoView {
+    let lang = use_lang();
+    shown.then(|| view! {
+        <p class="notice demo">{lang.pick(
+            "デモデータを含みます：自動生成した架空の進捗です。実際の進捗はCSVの取込でのみ登録されます。",
+            "Includes demo data: generated, fictitious progress. Real progress is only entered by CSV import.",
+        )}</p>
+    })
 }
 
 /// The legend for status cells: a pattern swatch and the words, never colour alone.
@@ -52,10 +68,20 @@ fn Legend() -> impl IntoView {
 
 /// One organisation's 20 systems as a table (home and organisation pages).
 #[component]
-pub fn ProgressTable(systems: Vec<StandardSystem>, progress: Vec<Option<Progress>>) -> impl IntoView {
+pub fn ProgressTable(
+    /// Organisation key (lg code), for the cells' `data-cell` attribute.
+    lg_key: String,
+    systems: Vec<StandardSystem>,
+    progress: Vec<Option<Progress>>,
+) -> impl IntoView {
     let lang = use_lang();
-    let date = move |d: Option<chrono::NaiveDate>| d.map(|d| format_date(lang, &d)).unwrap_or_else(|| "—".into());
+    let date = move |d: Option<chrono::NaiveDate>| {
+        d.map(|d| format_date(lang, &d))
+            .unwrap_or_else(|| "—".into())
+    };
+    let demo = progress.iter().flatten().any(|p| p.is_demo);
     view! {
+        <DemoNotice shown=demo/>
         <div class="table-scroll" role="region" aria-label=lang.pick("業務別の進捗", "Progress by system") tabindex="0">
             <table class="progress-table">
                 <thead><tr>
@@ -72,7 +98,7 @@ pub fn ProgressTable(systems: Vec<StandardSystem>, progress: Vec<Option<Progress
                         view! {
                             <tr>
                                 <th scope="row">{s.no}". "{s.name(lang).to_owned()}</th>
-                                <td class=class><CellContent progress=p.clone()/></td>
+                                <td class=class data-cell=format!("{lg_key}-{}", s.code)><CellContent progress=p.clone()/></td>
                                 <td>{date(p.as_ref().and_then(|p| p.planned_go_live))}</td>
                                 <td>{date(p.as_ref().and_then(|p| p.actual_go_live))}</td>
                                 <td>{p.as_ref().and_then(|p| p.gov_cloud).map(|g| g.label(lang)).unwrap_or("—")}</td>
@@ -90,7 +116,9 @@ pub fn ProgressTable(systems: Vec<StandardSystem>, progress: Vec<Option<Progress
 #[component]
 fn SummaryTable(systems: Vec<StandardSystem>, summary: Vec<SystemSummary>) -> impl IntoView {
     let lang = use_lang();
-    let pct = |s: &SystemSummary, n: u32| format!("{}%", format_percent((s.share(n) * 10.0).round() / 10.0));
+    let pct = |s: &SystemSummary, n: u32| {
+        format!("{}%", format_percent((s.share(n) * 10.0).round() / 10.0))
+    };
     view! {
         <div class="table-scroll" role="region" aria-label=lang.pick("業務別の状況", "Status by system") tabindex="0">
             <table>
@@ -147,7 +175,7 @@ pub fn HomePage() -> impl IntoView {
                                     Lang::En => format!("{live} of {total} systems are live."),
                                 }}</p>
                                 <Legend/>
-                                <ProgressTable systems=d.systems progress=d.progress/>
+                                <ProgressTable lg_key=d.organisation.key.clone() systems=d.systems progress=d.progress/>
                                 <p><A href="/standardization/import">{lang.pick("進捗を取り込む（CSV）", "Import progress (CSV)")}</A></p>
                             }
                         });
@@ -198,22 +226,33 @@ pub fn MatrixPage() -> impl IntoView {
 #[component]
 fn MatrixTable(matrix: Matrix) -> impl IntoView {
     let lang = use_lang();
-    let Matrix { systems, rows, summary } = matrix;
+    let Matrix {
+        systems,
+        rows,
+        summary,
+    } = matrix;
     let header = systems.iter().map(|s| view! {
         <th scope="col" class="sys"><span class="sys-no">{s.no}</span><span class="sys-name">{s.name(lang).to_owned()}</span></th>
     }).collect_view();
-    let footer = summary.iter().map(|s| {
-        let pct = |n| format!("{}%", format_percent((s.share(n) * 10.0).round() / 10.0));
-        view! {
-            <td class="summary">
-                <span>{ProgressStatus::Live.label(lang)}" "{pct(s.live)}</span>
-                <span>{ProgressStatus::InProgress.label(lang)}" "{pct(s.in_progress)}</span>
-                <span>{ProgressStatus::NotStarted.label(lang)}" "{pct(s.not_started)}</span>
-            </td>
-        }
-    }).collect_view();
+    let footer = summary
+        .iter()
+        .map(|s| {
+            let pct = |n| format!("{}%", format_percent((s.share(n) * 10.0).round() / 10.0));
+            view! {
+                <td class="summary">
+                    <span>{ProgressStatus::Live.label(lang)}" "{pct(s.live)}</span>
+                    <span>{ProgressStatus::InProgress.label(lang)}" "{pct(s.in_progress)}</span>
+                    <span>{ProgressStatus::NotStarted.label(lang)}" "{pct(s.not_started)}</span>
+                </td>
+            }
+        })
+        .collect_view();
     let count = rows.len();
+    let demo = rows
+        .iter()
+        .any(|r| r.cells.iter().flatten().any(|c| c.is_demo));
     view! {
+        <DemoNotice shown=demo/>
         <p aria-live="polite">{match lang {
             Lang::Ja => format!("{count}団体を表示しています。"),
             Lang::En => format!("Showing {count} municipalities."),
@@ -313,7 +352,10 @@ fn FormatHelp() -> impl IntoView {
 pub fn ImportRunPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
-    let report = Resource::new(move || params.with(|p| p.get("id")).unwrap_or_default(), get_import_run);
+    let report = Resource::new(
+        move || params.with(|p| p.get("id")).unwrap_or_default(),
+        get_import_run,
+    );
     view! {
         <Title text=lang.pick("取込結果", "Import result")/>
         <Suspense fallback=loading>
@@ -326,20 +368,27 @@ pub fn ImportRunPage() -> impl IntoView {
 fn ImportReportView(report: ImportReport) -> impl IntoView {
     let lang = use_lang();
     let issue_rows = |issues: Vec<super::model::ImportIssue>| {
-        issues.into_iter().map(|i| view! {
-            <tr>
-                <td>{if i.line == 0 { "—".to_owned() } else { i.line.to_string() }}</td>
-                <td>{i.column.clone().unwrap_or_else(|| "—".into())}</td>
-                <td>{i.kind.message(lang)}</td>
-            </tr>
-        }).collect_view()
+        issues
+            .into_iter()
+            .map(|i| {
+                view! {
+                    <tr>
+                        <td>{if i.line == 0 { "—".to_owned() } else { i.line.to_string() }}</td>
+                        <td>{i.column.clone().unwrap_or_else(|| "—".into())}</td>
+                        <td>{i.kind.message(lang)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
     };
-    let issue_head = move || view! {
-        <thead><tr>
-            <th scope="col">{lang.pick("行", "Line")}</th>
-            <th scope="col">{lang.pick("列", "Column")}</th>
-            <th scope="col">{lang.pick("内容", "Problem")}</th>
-        </tr></thead>
+    let issue_head = move || {
+        view! {
+            <thead><tr>
+                <th scope="col">{lang.pick("行", "Line")}</th>
+                <th scope="col">{lang.pick("列", "Column")}</th>
+                <th scope="col">{lang.pick("内容", "Problem")}</th>
+            </tr></thead>
+        }
     };
     let warnings = (!report.warnings.is_empty()).then(|| view! {
         <h2>{lang.pick("注意", "Warnings")}</h2>

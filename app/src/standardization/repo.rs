@@ -15,7 +15,8 @@ pub async fn systems(db: &Db) -> Result<Vec<StandardSystem>, AppError> {
     Ok(rows(&mut response, 0)?)
 }
 
-const SELECT_PROGRESS: &str = "SELECT record::id(organisation) AS lg_code, record::id(standard_system) AS system,
+const SELECT_PROGRESS: &str =
+    "SELECT record::id(organisation) AS lg_code, record::id(standard_system) AS system,
         status, steps_done, planned_go_live, actual_go_live, special_migration_support,
         extension_reason, extension_target_date, gov_cloud, vendor, is_demo
      FROM migration_progress";
@@ -29,7 +30,11 @@ pub async fn all_progress(db: &Db) -> Result<Vec<Progress>, AppError> {
 /// The progress cells of one municipality.
 pub async fn progress_of(db: &Db, lg_code: &LgCode) -> Result<Vec<Progress>, AppError> {
     let query = format!("{SELECT_PROGRESS} WHERE organisation = type::record('organisation', $lg)");
-    let mut response = db.query(query).bind(("lg", lg_code.to_string())).await?.check()?;
+    let mut response = db
+        .query(query)
+        .bind(("lg", lg_code.to_string()))
+        .await?
+        .check()?;
     Ok(rows(&mut response, 0)?)
 }
 
@@ -74,14 +79,22 @@ pub async fn insert_missing(db: &Db, cells: &[Progress]) -> Result<usize, AppErr
 }
 
 async fn count_progress(db: &Db) -> Result<usize, AppError> {
-    let n: Option<usize> = first(db.query("RETURN count(SELECT VALUE id FROM migration_progress)").await?.check()?)?;
+    let n: Option<usize> = first(
+        db.query("RETURN count(SELECT VALUE id FROM migration_progress)")
+            .await?
+            .check()?,
+    )?;
     Ok(n.unwrap_or(0))
 }
 
 /// Writes an applied import in one transaction: every changed cell and the run record.
 /// `report.changes` holds the new values; `actor_id` is the importing user's key.
 pub async fn apply_import(db: &Db, actor_id: &str, report: &ImportReport) -> Result<(), AppError> {
-    let cells: Vec<serde_json::Value> = report.changes.iter().map(|c: &CellChange| with_key(&c.after)).collect();
+    let cells: Vec<serde_json::Value> = report
+        .changes
+        .iter()
+        .map(|c: &CellChange| with_key(&c.after))
+        .collect();
     let query = format!(
         "BEGIN TRANSACTION;
          LET $actor = type::record('app_user', $actor_id);
@@ -95,14 +108,21 @@ pub async fn apply_import(db: &Db, actor_id: &str, report: &ImportReport) -> Res
         .bind(("actor_id", actor_id.to_owned()))
         .bind(("cells", cells))
         .bind(("run_id", report.id.clone()))
-        .bind(("report", serde_json::to_string(report).map_err(AppError::internal)?))
+        .bind((
+            "report",
+            serde_json::to_string(report).map_err(AppError::internal)?,
+        ))
         .await?
         .check()?;
     Ok(())
 }
 
 /// Stores a refused import (nothing else is written), so its result page can be shown.
-pub async fn record_refused_import(db: &Db, actor_id: &str, report: &ImportReport) -> Result<(), AppError> {
+pub async fn record_refused_import(
+    db: &Db,
+    actor_id: &str,
+    report: &ImportReport,
+) -> Result<(), AppError> {
     db.query("CREATE type::record('import_run', $run_id) CONTENT { actor: type::record('app_user', $actor_id), applied: false, report: $report }")
         .bind(("actor_id", actor_id.to_owned()))
         .bind(("run_id", report.id.clone()))
@@ -121,10 +141,12 @@ struct RunRow {
 /// An import run and the key of the user who ran it; [`AppError::NotFound`] when unknown.
 pub async fn import_run(db: &Db, run_id: &str) -> Result<(String, ImportReport), AppError> {
     let row: Option<RunRow> = first(
-        db.query("SELECT record::id(actor) AS actor, report FROM ONLY type::record('import_run', $id)")
-            .bind(("id", run_id.to_owned()))
-            .await?
-            .check()?,
+        db.query(
+            "SELECT record::id(actor) AS actor, report FROM ONLY type::record('import_run', $id)",
+        )
+        .bind(("id", run_id.to_owned()))
+        .await?
+        .check()?,
     )?;
     let row = row.ok_or(AppError::NotFound)?;
     let report = serde_json::from_str(&row.report).map_err(AppError::internal)?;

@@ -30,7 +30,10 @@ pub async fn get_matrix(kind: Option<String>) -> Result<Matrix, AppError> {
     policy::require_user(auth::caller().await?)?;
     let kind = crate::orgs::server::parse_kind(kind.as_deref())?;
     if kind.is_some_and(|k| !k.is_municipal()) {
-        return Err(AppError::Invalid { field: "kind".into(), reason: "not a municipal kind".into() });
+        return Err(AppError::Invalid {
+            field: "kind".into(),
+            reason: "not a municipal kind".into(),
+        });
     }
     let state = auth::app_state()?;
     let progress = super::repo::all_progress(&state.db).await?;
@@ -40,7 +43,11 @@ pub async fn get_matrix(kind: Option<String>) -> Result<Matrix, AppError> {
         .filter(|o| kind.is_none_or(|k| o.kind == k))
         .cloned()
         .collect();
-    Ok(Matrix::build(state.catalog.systems.clone(), municipalities, &progress))
+    Ok(Matrix::build(
+        state.catalog.systems.clone(),
+        municipalities,
+        &progress,
+    ))
 }
 
 /// The signed-in user's home (POST `/api/get_home`). Signed-in users.
@@ -54,7 +61,12 @@ pub async fn get_home() -> Result<Home, AppError> {
         None
     };
     let matrix = get_matrix(None).await?;
-    Ok(Home { user, own, systems: matrix.systems, summary: matrix.summary })
+    Ok(Home {
+        user,
+        own,
+        systems: matrix.systems,
+        summary: matrix.summary,
+    })
 }
 
 /// The report of an import run (POST `/api/get_import_run`). Only the user who ran it, a
@@ -88,7 +100,9 @@ pub async fn run_import(
     use crate::auth::policy;
     policy::require_import(user)?;
     let reference = state.catalog.import_reference();
-    let parsed = super::import::parse(bytes, &reference, |code| policy::may_write_progress(user, code));
+    let parsed = super::import::parse(bytes, &reference, |code| {
+        policy::may_write_progress(user, code)
+    });
     let mut report = ImportReport {
         id: random_id(),
         file_name: file_name.chars().take(200).collect(),
@@ -107,12 +121,22 @@ pub async fn run_import(
     }
     let stored = super::repo::all_progress(&state.db).await?;
     for line in &parsed.lines {
-        let before = stored.iter().find(|p| p.lg_code == line.lg_code && p.system == line.system);
+        let before = stored
+            .iter()
+            .find(|p| p.lg_code == line.lg_code && p.system == line.system);
         let after = line.apply(before);
         let fields: Vec<String> = match before {
-            Some(b) if b.is_demo == after.is_demo => after.changed_fields(b).into_iter().map(String::from).collect(),
+            Some(b) if b.is_demo == after.is_demo => after
+                .changed_fields(b)
+                .into_iter()
+                .map(String::from)
+                .collect(),
             Some(b) => {
-                let mut f: Vec<String> = after.changed_fields(b).into_iter().map(String::from).collect();
+                let mut f: Vec<String> = after
+                    .changed_fields(b)
+                    .into_iter()
+                    .map(String::from)
+                    .collect();
                 f.push("is_demo".into());
                 f
             }
@@ -123,7 +147,12 @@ pub async fn run_import(
             continue;
         }
         let org = &reference.municipalities[line.lg_code.as_str()];
-        let system = reference.systems.iter().find(|s| s.code == line.system).cloned().ok_or(AppError::Internal)?;
+        let system = reference
+            .systems
+            .iter()
+            .find(|s| s.code == line.system)
+            .cloned()
+            .ok_or(AppError::Internal)?;
         report.changes.push(CellChange {
             line: line.line,
             lg_code: line.lg_code.clone(),
@@ -172,17 +201,29 @@ pub async fn import_upload(
                 let name = field.file_name().unwrap_or("upload.csv").to_owned();
                 match field.bytes().await {
                     Ok(bytes) => file = Some((name, bytes.to_vec())),
-                    Err(e) => return error_response(AppError::Invalid { field: "file".into(), reason: e.to_string() }),
+                    Err(e) => {
+                        return error_response(AppError::Invalid {
+                            field: "file".into(),
+                            reason: e.to_string(),
+                        });
+                    }
                 }
             }
             Ok(Some(_)) => continue,
             Ok(None) => break,
-            Err(e) => return error_response(AppError::Invalid { field: "file".into(), reason: e.to_string() }),
+            Err(e) => {
+                return error_response(AppError::Invalid {
+                    field: "file".into(),
+                    reason: e.to_string(),
+                });
+            }
         }
     }
     let (name, bytes) = file.unwrap_or_else(|| (String::new(), Vec::new()));
     match run_import(&state, &user, &name, &bytes).await {
-        Ok(report) => Redirect::to(&format!("/standardization/import/{}", report.id)).into_response(),
+        Ok(report) => {
+            Redirect::to(&format!("/standardization/import/{}", report.id)).into_response()
+        }
         Err(e) => error_response(e),
     }
 }
@@ -198,14 +239,21 @@ pub async fn export_csv(
     let result = async {
         crate::auth::policy::require_user(crate::auth::server::user_of(&state, &session).await?)?;
         let progress = super::repo::all_progress(&state.db).await?;
-        Ok::<_, AppError>(super::export::to_csv(&progress, &state.catalog.organisations, &state.catalog.systems))
+        Ok::<_, AppError>(super::export::to_csv(
+            &progress,
+            &state.catalog.organisations,
+            &state.catalog.systems,
+        ))
     }
     .await;
     match result {
         Ok(bytes) => (
             [
                 (http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (http::header::CONTENT_DISPOSITION, "attachment; filename=\"kyodo_progress.csv\""),
+                (
+                    http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"kyodo_progress.csv\"",
+                ),
             ],
             bytes,
         )
@@ -219,6 +267,11 @@ pub async fn export_csv(
 fn error_response(e: AppError) -> axum::response::Response {
     use crate::i18n::Lang;
     use axum::response::IntoResponse;
-    let status = http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-    (status, format!("{}\n{}\n", e.message(Lang::Ja), e.message(Lang::En))).into_response()
+    let status =
+        http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        format!("{}\n{}\n", e.message(Lang::Ja), e.message(Lang::En)),
+    )
+        .into_response()
 }
