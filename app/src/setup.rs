@@ -11,7 +11,6 @@ use anyhow::{Context, bail};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::routing::{get, post};
-use http::{HeaderValue, header};
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -26,6 +25,9 @@ pub const BODY_LIMIT_BYTES: usize = 5 * 1024 * 1024;
 
 /// Idle timeout of a session: 8 hours (a working day).
 pub const SESSION_IDLE_HOURS: i64 = 8;
+
+/// Absolute lifetime of a sign-in, however active: 12 hours, then sign in again.
+pub const SESSION_ABSOLUTE_HOURS: i64 = 12;
 
 /// Kyodo's settings, from environment variables over defaults.
 #[derive(Debug, Clone)]
@@ -183,7 +185,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
             SESSION_IDLE_HOURS,
         )));
     let options = state.leptos_options.clone();
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route(
             "/standardization/import/upload",
@@ -200,21 +202,8 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .layer(axum::middleware::from_fn(auth::server::same_origin_posts))
         .layer(sessions)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
-        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(set(header::REFERRER_POLICY, "same-origin"))
-        .layer(set(header::X_FRAME_OPTIONS, "DENY"))
-        .with_state(state)
-}
-
-/// A layer that adds a fixed response header unless the handler set it.
-fn set(
-    name: header::HeaderName,
-    value: &'static str,
-) -> tower_http::set_header::SetResponseHeaderLayer<HeaderValue> {
-    tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-        name,
-        HeaderValue::from_static(value),
-    )
+        .with_state(state);
+    auth::headers::with_security_headers(router, secure_cookies)
 }
 
 /// Starts Kyodo: reads configuration, opens the database and serves until Ctrl-C.
@@ -252,6 +241,17 @@ pub async fn run() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Refuses demo mode on a non-loopback address: anyone reaching it could sign in as any
+/// persona, an administrator included.
+pub fn check_demo_address(demo: bool, addr: SocketAddr) -> anyhow::Result<()> {
+    if demo && !addr.ip().is_loopback() {
+        bail!(
+            "demo mode (KYODO_DEMO) is only allowed on a loopback address, not {addr}: anyone could sign in as any persona"
+        );
+    }
+    Ok(())
+}
+
 /// Resolves on Ctrl-C or SIGTERM (service managers and scripts stop Kyodo with SIGTERM).
 async fn shutdown_signal() {
     let terminate = async {
@@ -274,4 +274,19 @@ fn tracing_subscriber_init() {
         tracing_subscriber::EnvFilter::new("info,surrealdb=warn,surrealkv=warn")
     });
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_mode_refuses_non_loopback_addresses() {
+        assert!(check_demo_address(true, "127.0.0.1:3000".parse().unwrap()).is_ok());
+        assert!(check_demo_address(true, "[::1]:3000".parse().unwrap()).is_ok());
+        let err = check_demo_address(true, "0.0.0.0:3000".parse().unwrap()).unwrap_err();
+        assert!(err.to_string().contains("loopback"), "{err}");
+        assert!(check_demo_address(true, "192.168.1.10:80".parse().unwrap()).is_err());
+        assert!(check_demo_address(false, "0.0.0.0:3000".parse().unwrap()).is_ok());
+    }
 }

@@ -511,3 +511,74 @@ async fn a_malformed_server_function_call_gets_a_clear_error() {
         unknown.body
     );
 }
+
+#[tokio::test]
+async fn every_page_carries_the_security_headers_and_a_script_nonce() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_in("ward_cio").await;
+    for path in [
+        "/",
+        "/login",
+        "/orgs",
+        "/orgs/131164",
+        "/standardization",
+        "/standardization/import",
+        "/no-such-page",
+    ] {
+        let reply = app
+            .send(
+                Request::get(path)
+                    .header(header::COOKIE, &cookie)
+                    .header(header::ACCEPT, "text/html")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        let expected = if path == "/no-such-page" {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(reply.status, expected, "{path}");
+        let response = app
+            .router
+            .clone()
+            .oneshot(
+                Request::get(path)
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let headers = response.headers();
+        let csp = headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .unwrap_or_else(|| panic!("{path}: no CSP"))
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(
+            headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(
+            headers.get(header::X_FRAME_OPTIONS).unwrap(),
+            "DENY",
+            "{path}"
+        );
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|r| r.split('\'').next())
+            .expect("nonce in CSP");
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let html = String::from_utf8_lossy(&body);
+        assert!(
+            html.contains(&format!("nonce=\"{nonce}\"")),
+            "{path}: scripts must carry the CSP nonce"
+        );
+    }
+}

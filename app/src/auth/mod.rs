@@ -4,6 +4,8 @@
 //! The sign-in method is replaceable (demo personas now, OIDC later); sessions
 //! ([`session`]), users ([`repo`]) and roles ([`model::Role`]) stay.
 
+#[cfg(feature = "ssr")]
+pub mod headers;
 pub mod model;
 pub mod pages;
 pub mod policy;

@@ -3,7 +3,7 @@
 
 use super::model::CurrentUser;
 #[cfg(feature = "ssr")]
-use super::session::USER_KEY;
+use super::session::{SIGNED_IN_AT_KEY, USER_KEY};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -35,6 +35,16 @@ pub async fn user_of(
     else {
         return Ok(None);
     };
+    let signed_in_at = session
+        .get::<i64>(SIGNED_IN_AT_KEY)
+        .await
+        .map_err(AppError::internal)?
+        .unwrap_or(0);
+    let age = time::OffsetDateTime::now_utc().unix_timestamp() - signed_in_at;
+    if age > crate::setup::SESSION_ABSOLUTE_HOURS * 3600 {
+        session.flush().await.map_err(AppError::internal)?;
+        return Ok(None);
+    }
     super::repo::active_user(&state.db, &state.catalog, &user_id).await
 }
 
@@ -69,6 +79,11 @@ pub async fn demo_sign_in(persona: String) -> Result<(), AppError> {
     session.cycle_id().await.map_err(AppError::internal)?;
     session
         .insert(USER_KEY, persona.user_id())
+        .await
+        .map_err(AppError::internal)?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    session
+        .insert(SIGNED_IN_AT_KEY, now)
         .await
         .map_err(AppError::internal)?;
     tracing::info!(persona = persona.key, "demo sign-in");

@@ -13,6 +13,8 @@ use tower_sessions::session_store::{self, SessionStore};
 pub const SESSION_COOKIE: &str = "kyodo_session";
 /// Session key holding the signed-in user's record key.
 pub const USER_KEY: &str = "user_id";
+/// Session key holding the sign-in time (Unix seconds, UTC), for the absolute timeout.
+pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
 
 /// tower-sessions store backed by the `session` table.
 #[derive(Clone)]

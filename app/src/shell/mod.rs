@@ -15,6 +15,8 @@ use leptos_router::{SsrMode, path};
 
 /// The HTML document around the app (rendered on the server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::auth::headers::provide_csp();
     view! {
         <!DOCTYPE html>
         <html lang=detect_lang().code()>
