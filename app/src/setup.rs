@@ -44,6 +44,11 @@ pub struct Config {
     pub reference_dir: Option<PathBuf>,
     /// Mark cookies `Secure` (`KYODO_SECURE_COOKIES=1`; set it when served over https).
     pub secure_cookies: bool,
+    /// The address browsers use to reach Kyodo, for OIDC redirect URIs (`KYODO_PUBLIC_URL`,
+    /// default `http://<LEPTOS_SITE_ADDR>`), without a trailing slash.
+    pub public_url: Option<String>,
+    /// OpenID Connect providers (`KYODO_OIDC_*`, see `auth::oidc`).
+    pub oidc: Vec<auth::oidc::OidcProvider>,
 }
 
 fn env_flag(name: &str) -> bool {
@@ -51,13 +56,17 @@ fn env_flag(name: &str) -> bool {
 }
 
 impl Config {
-    /// Reads the environment.
-    pub fn from_env() -> Config {
+    /// Reads the environment. Errors: an incomplete OIDC provider configuration.
+    pub fn from_env() -> anyhow::Result<Config> {
         let data_dir =
             PathBuf::from(std::env::var("KYODO_DATA_DIR").unwrap_or_else(|_| "data".into()));
         let url = std::env::var("KYODO_DATABASE_URL")
             .unwrap_or_else(|_| format!("surrealkv://{}", data_dir.join("db").display()));
-        Config {
+        Ok(Config {
+            public_url: std::env::var("KYODO_PUBLIC_URL")
+                .ok()
+                .map(|u| u.trim_end_matches('/').to_owned()),
+            oidc: auth::oidc::providers_from_env()?,
             database: DbConfig {
                 url,
                 user: std::env::var("KYODO_DATABASE_USER").ok(),
@@ -67,7 +76,7 @@ impl Config {
             demo: env_flag("KYODO_DEMO"),
             reference_dir: std::env::var("KYODO_REFERENCE_DIR").ok().map(PathBuf::from),
             secure_cookies: env_flag("KYODO_SECURE_COOKIES"),
-        }
+        })
     }
 }
 
@@ -122,6 +131,10 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// Whether demo sign-in is on.
     pub demo: bool,
+    /// OpenID Connect providers.
+    pub oidc: Arc<Vec<auth::oidc::OidcProvider>>,
+    /// Public base URL (no trailing slash), for redirect URIs.
+    pub public_url: String,
 }
 
 impl AppState {
@@ -161,11 +174,17 @@ impl AppState {
             .delete_expired()
             .await
             .ok();
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", leptos_options.site_addr));
         Ok(AppState {
             leptos_options,
             db,
             catalog: Arc::new(catalog),
             demo: config.demo,
+            oidc: Arc::new(config.oidc.clone()),
+            public_url,
         })
     }
 }
@@ -187,6 +206,8 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
     let options = state.leptos_options.clone();
     let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/auth/oidc/{provider}/start", get(auth::oidc::start))
+        .route("/auth/oidc/callback", get(auth::oidc::callback))
         .route(
             "/standardization/import/upload",
             post(standardization::server::import_upload),
@@ -209,7 +230,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
 /// Starts Kyodo: reads configuration, opens the database and serves until Ctrl-C.
 pub async fn run() -> anyhow::Result<()> {
     tracing_subscriber_init();
-    let config = Config::from_env();
+    let config = Config::from_env()?;
     let conf = get_configuration(None).context("reading Leptos configuration")?;
     let addr: SocketAddr = conf.leptos_options.site_addr;
     if config.demo && !addr.ip().is_loopback() {

@@ -18,10 +18,14 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
-/// Generates this response's nonce (Leptos adds it to its inline scripts) and sends the
-/// matching Content-Security-Policy header. Called by the document shell for every page.
+/// Sends the Content-Security-Policy header matching this response's nonce. leptos_axum
+/// generates the nonce per request (feature `nonce`) and adds it to every inline script it
+/// writes; a second nonce must not be provided here or the two would disagree. Called by
+/// the document shell for every page.
 pub fn provide_csp() {
-    leptos::nonce::provide_nonce();
+    if leptos::nonce::use_nonce().is_none() {
+        leptos::nonce::provide_nonce();
+    }
     let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),

@@ -7,6 +7,8 @@
 #[cfg(feature = "ssr")]
 pub mod headers;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod oidc;
 pub mod pages;
 pub mod policy;
 #[cfg(feature = "ssr")]

@@ -148,3 +148,92 @@ impl Persona {
         format!("demo_{}", self.key)
     }
 }
+
+/// Why an OpenID Connect sign-in was refused (shown on `/login?oidc_error=<code>`). Every
+/// refusal writes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OidcFailure {
+    /// The provider in the URL is not configured.
+    UnknownProvider,
+    /// The provider could not be reached or answered badly.
+    ProviderUnavailable,
+    /// The callback came without a sign-in started in this browser (or was replayed).
+    NoSignInInProgress,
+    /// The `state` parameter does not match the one sent.
+    StateMismatch,
+    /// The `iss` parameter names another issuer.
+    IssuerMismatch,
+    /// The provider reported an error or sent no code.
+    ProviderRefused,
+    /// The provider refused the authorization code (used before, expired, wrong PKCE verifier).
+    CodeRejected,
+    /// The ID token failed validation (signature, issuer, audience, expiry or nonce).
+    TokenInvalid,
+    /// The provider may not sign in for the user's organisation, or it cannot be told.
+    OrganisationNotAllowed,
+    /// The account is disabled.
+    AccountDisabled,
+}
+
+impl OidcFailure {
+    /// All failures.
+    pub const ALL: [OidcFailure; 10] = [
+        OidcFailure::UnknownProvider,
+        OidcFailure::ProviderUnavailable,
+        OidcFailure::NoSignInInProgress,
+        OidcFailure::StateMismatch,
+        OidcFailure::IssuerMismatch,
+        OidcFailure::ProviderRefused,
+        OidcFailure::CodeRejected,
+        OidcFailure::TokenInvalid,
+        OidcFailure::OrganisationNotAllowed,
+        OidcFailure::AccountDisabled,
+    ];
+
+    /// Stable code for the URL.
+    pub fn code(self) -> &'static str {
+        match self {
+            OidcFailure::UnknownProvider => "unknown_provider",
+            OidcFailure::ProviderUnavailable => "provider_unavailable",
+            OidcFailure::NoSignInInProgress => "no_sign_in_in_progress",
+            OidcFailure::StateMismatch => "state_mismatch",
+            OidcFailure::IssuerMismatch => "issuer_mismatch",
+            OidcFailure::ProviderRefused => "provider_refused",
+            OidcFailure::CodeRejected => "code_rejected",
+            OidcFailure::TokenInvalid => "token_invalid",
+            OidcFailure::OrganisationNotAllowed => "organisation_not_allowed",
+            OidcFailure::AccountDisabled => "account_disabled",
+        }
+    }
+
+    /// Parses a code.
+    pub fn parse(code: &str) -> Option<OidcFailure> {
+        OidcFailure::ALL.into_iter().find(|f| f.code() == code)
+    }
+
+    /// What the user reads.
+    pub fn message(self, lang: Lang) -> &'static str {
+        match self {
+            OidcFailure::UnknownProvider => lang.pick("そのサインイン方法は設定されていません。", "That sign-in provider is not configured."),
+            OidcFailure::ProviderUnavailable => lang.pick("IDプロバイダーに接続できませんでした。時間をおいてお試しください。", "The identity provider could not be reached. Please try again later."),
+            OidcFailure::NoSignInInProgress => lang.pick("サインインの手続きが見つかりません（期限切れか、同じ応答が再送されました）。もう一度サインインしてください。", "No sign-in was in progress (it expired or the response was replayed). Please sign in again."),
+            OidcFailure::StateMismatch => lang.pick("サインインの応答が一致しません（state）。もう一度サインインしてください。", "The sign-in response did not match (state). Please sign in again."),
+            OidcFailure::IssuerMismatch => lang.pick("応答の発行者（iss）が一致しません。", "The response came from another issuer (iss)."),
+            OidcFailure::ProviderRefused => lang.pick("IDプロバイダーがサインインを拒否しました。", "The identity provider refused the sign-in."),
+            OidcFailure::CodeRejected => lang.pick("認可コードが受け付けられませんでした（使用済みか期限切れ）。もう一度サインインしてください。", "The authorization code was rejected (used or expired). Please sign in again."),
+            OidcFailure::TokenInvalid => lang.pick("IDトークンの検証に失敗しました。", "The ID token failed validation."),
+            OidcFailure::OrganisationNotAllowed => lang.pick("このIDプロバイダーではあなたの団体にサインインできません。", "This identity provider may not sign in for your organisation."),
+            OidcFailure::AccountDisabled => lang.pick("このアカウントは無効にされています。管理者にお問い合わせください。", "This account is disabled. Please contact an administrator."),
+        }
+    }
+}
+
+/// A configured sign-in provider as the sign-in page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInProvider {
+    /// URL name.
+    pub name: String,
+    /// Button text.
+    pub label: String,
+}

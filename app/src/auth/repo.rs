@@ -77,3 +77,83 @@ pub async fn ensure_demo_users(db: &Db) -> Result<(), AppError> {
     .check()?;
     Ok(())
 }
+
+/// What a verified OIDC identity leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentityOutcome {
+    /// An active user: sign in as this user key.
+    Active(String),
+    /// A pending account (created now or earlier): wait for approval.
+    Pending,
+    /// Refused; nothing was created.
+    Refused(super::model::OidcFailure),
+}
+
+#[derive(Deserialize)]
+struct IdentityUser {
+    id: String,
+    status: String,
+    org_key: String,
+}
+
+/// Finds the user of (issuer, subject), or creates a pending account for the provider's
+/// organisation on first sign-in (user and identity in one transaction).
+///
+/// Refused: the user's organisation is not one the provider may sign in for, the
+/// organisation cannot be told for a new user, or the account is disabled.
+pub async fn sign_in_identity(
+    db: &Db,
+    provider: &super::oidc::OidcProvider,
+    claims: &super::oidc::VerifiedClaims,
+) -> Result<IdentityOutcome, AppError> {
+    use super::model::OidcFailure;
+    let existing: Option<IdentityUser> = first(
+        db.query(
+            "SELECT record::id(user) AS id, user.status AS status, record::id(user.organisation) AS org_key
+             FROM ONLY identity WHERE issuer = $iss AND subject = $sub LIMIT 1",
+        )
+        .bind(("iss", claims.issuer.clone()))
+        .bind(("sub", claims.subject.clone()))
+        .await?
+        .check()?,
+    )?;
+    if let Some(user) = existing {
+        if !provider.orgs.contains(&user.org_key) {
+            return Ok(IdentityOutcome::Refused(
+                OidcFailure::OrganisationNotAllowed,
+            ));
+        }
+        return Ok(match user.status.as_str() {
+            "active" => IdentityOutcome::Active(user.id),
+            "pending" => IdentityOutcome::Pending,
+            _ => IdentityOutcome::Refused(OidcFailure::AccountDisabled),
+        });
+    }
+    let Some(org_key) = provider.organisation_for(claims.email.as_deref()) else {
+        return Ok(IdentityOutcome::Refused(
+            OidcFailure::OrganisationNotAllowed,
+        ));
+    };
+    let name = claims
+        .name
+        .clone()
+        .or_else(|| claims.email.clone())
+        .unwrap_or_else(|| claims.subject.clone());
+    db.query(
+        "BEGIN TRANSACTION;
+         LET $user = (CREATE ONLY app_user CONTENT {
+            name_ja: $name, name_en: $name, organisation: type::record('organisation', $org),
+            roles: [], status: 'pending', is_demo: false
+         }).id;
+         CREATE identity CONTENT { issuer: $iss, subject: $sub, user: $user, email: $email };
+         COMMIT TRANSACTION;",
+    )
+    .bind(("name", name))
+    .bind(("org", org_key))
+    .bind(("iss", claims.issuer.clone()))
+    .bind(("sub", claims.subject.clone()))
+    .bind(("email", claims.email.clone()))
+    .await?
+    .check()?;
+    Ok(IdentityOutcome::Pending)
+}

@@ -101,6 +101,27 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// The configured OpenID Connect providers, for the sign-in page
+/// (POST `/api/list_sign_in_providers`). Public: names and labels only.
+#[server(prefix = "/api", endpoint = "list_sign_in_providers")]
+pub async fn list_sign_in_providers() -> Result<Vec<super::model::SignInProvider>, AppError> {
+    let state = app_state()?;
+    Ok(state
+        .oidc
+        .iter()
+        .map(|p| super::model::SignInProvider {
+            name: p.name.clone(),
+            label: p.label.clone(),
+        })
+        .collect())
+}
+
+/// Whether demo sign-in is available (POST `/api/demo_mode`). Public.
+#[server(prefix = "/api", endpoint = "demo_mode")]
+pub async fn demo_mode() -> Result<bool, AppError> {
+    Ok(app_state()?.demo)
+}
+
 /// Chooses the UI language (POST `/api/set_language`, form field `lang` = `ja` | `en`),
 /// remembered for a year in the `kyodo_lang` cookie. Public. The browser returns to the page
 /// it came from. Errors: [`AppError::Invalid`] for another value.

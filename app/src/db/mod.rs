@@ -21,7 +21,7 @@ pub type Db = Surreal<Any>;
 pub const SCHEMA_VERSION: i64 = 1;
 
 /// The schema files in application order.
-const SCHEMA: [(&str, &str); 7] = [
+const SCHEMA: [(&str, &str); 8] = [
     (
         "00_schema_meta.surql",
         include_str!("../../schema/00_schema_meta.surql"),
@@ -49,6 +49,10 @@ const SCHEMA: [(&str, &str); 7] = [
     (
         "06_import_run.surql",
         include_str!("../../schema/06_import_run.surql"),
+    ),
+    (
+        "07_identity.surql",
+        include_str!("../../schema/07_identity.surql"),
     ),
 ];
 

@@ -1,0 +1,404 @@
+//! Sign-in with OpenID Connect (ssr only): Authorization Code flow with PKCE (S256), state
+//! and nonce, kept in the server-side session and consumed once on the callback.
+//!
+//! The HTTP client follows no redirects; the ID token is validated by `openidconnect`
+//! (signature, issuer, audience, expiry, nonce); the callback checks the `iss` parameter when
+//! present (RFC 9207). Users are identified by (issuer, subject). A first sign-in creates a
+//! pending account for the provider's organisation, which an administrator approves.
+//!
+//! Providers come from the environment:
+//! `KYODO_OIDC_PROVIDERS=entra,keycloak` and, per name `N` (upper case):
+//! `KYODO_OIDC_N_ISSUER`, `KYODO_OIDC_N_CLIENT_ID`, `KYODO_OIDC_N_CLIENT_SECRET`,
+//! `KYODO_OIDC_N_ORGS` (organisation keys it may sign in for, comma-separated),
+//! `KYODO_OIDC_N_DOMAINS` (optional hints `domain=org_key,…` to pick among several
+//! organisations by e-mail domain), `KYODO_OIDC_N_LABEL` (button text).
+
+use super::model::OidcFailure;
+use super::session::{SIGNED_IN_AT_KEY, USER_KEY};
+use crate::setup::AppState;
+use anyhow::{Context, bail};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+/// Session key of the sign-in in progress.
+const PENDING_KEY: &str = "oidc_pending";
+
+/// One configured identity provider.
+#[derive(Clone)]
+pub struct OidcProvider {
+    /// Short name used in URLs (`/auth/oidc/<name>/start`).
+    pub name: String,
+    /// Button text.
+    pub label: String,
+    /// Issuer URL, exactly as the provider's discovery document states it.
+    pub issuer: String,
+    /// OAuth client id.
+    pub client_id: String,
+    /// OAuth client secret (redacted in `Debug`).
+    pub client_secret: String,
+    /// Organisation keys this provider may sign in for.
+    pub orgs: Vec<String>,
+    /// E-mail domain → organisation key hints, used only to choose among `orgs`.
+    pub domains: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for OidcProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcProvider")
+            .field("name", &self.name)
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("orgs", &self.orgs)
+            .finish()
+    }
+}
+
+impl OidcProvider {
+    /// The organisation a new user of this provider belongs to: the only one, or the one
+    /// hinted by the e-mail domain; `None` when it cannot be told.
+    pub fn organisation_for(&self, email: Option<&str>) -> Option<String> {
+        if self.orgs.len() == 1 {
+            return self.orgs.first().cloned();
+        }
+        let domain = email?.rsplit_once('@')?.1.to_lowercase();
+        self.domains
+            .iter()
+            .find(|(d, org)| *d == domain && self.orgs.contains(org))
+            .map(|(_, org)| org.clone())
+    }
+}
+
+/// Reads the providers from the environment (see the module doc). Errors name the variable.
+pub fn providers_from_env() -> anyhow::Result<Vec<OidcProvider>> {
+    let Ok(names) = std::env::var("KYODO_OIDC_PROVIDERS") else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            bail!("KYODO_OIDC_PROVIDERS: provider name {name:?} must be letters, digits or _");
+        }
+        let var = |key: &str| {
+            let full = format!("KYODO_OIDC_{}_{key}", name.to_uppercase());
+            std::env::var(&full).with_context(|| format!("{full} is not set"))
+        };
+        let list = |s: String| {
+            s.split(',')
+                .map(|x| x.trim().to_owned())
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+        };
+        let orgs = list(var("ORGS")?);
+        if orgs.is_empty() {
+            bail!(
+                "KYODO_OIDC_{}_ORGS must name at least one organisation",
+                name.to_uppercase()
+            );
+        }
+        let domains = list(var("DOMAINS").unwrap_or_default())
+            .into_iter()
+            .filter_map(|pair| {
+                pair.split_once('=')
+                    .map(|(d, o)| (d.trim().to_lowercase(), o.trim().to_owned()))
+            })
+            .collect();
+        out.push(OidcProvider {
+            name: name.to_lowercase(),
+            label: var("LABEL").unwrap_or_else(|_| name.to_owned()),
+            issuer: var("ISSUER")?,
+            client_id: var("CLIENT_ID")?,
+            client_secret: var("CLIENT_SECRET")?,
+            orgs,
+            domains,
+        });
+    }
+    Ok(out)
+}
+
+/// What the session keeps between the redirect to the provider and the callback.
+#[derive(Serialize, Deserialize)]
+struct Pending {
+    provider: String,
+    state: String,
+    nonce: String,
+    pkce_verifier: String,
+}
+
+/// An HTTP client that follows no redirects (a redirect from a token endpoint is refused).
+fn http_client() -> anyhow::Result<reqwest::Client> {
+    reqwest::ClientBuilder::new()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .context("building the OIDC HTTP client")
+}
+
+fn login_failure(failure: OidcFailure) -> Response {
+    tracing::warn!(?failure, "OIDC sign-in refused");
+    Redirect::to(&format!("/login?oidc_error={}", failure.code())).into_response()
+}
+
+/// GET `/auth/oidc/{provider}/start`: sends the browser to the provider. Public.
+pub async fn start(
+    State(state): State<AppState>,
+    session: Session,
+    Path(name): Path<String>,
+) -> Response {
+    let Some(provider) = state.oidc.iter().find(|p| p.name == name) else {
+        return login_failure(OidcFailure::UnknownProvider);
+    };
+    let result = async {
+        let http = http_client()?;
+        let metadata =
+            CoreProviderMetadata::discover_async(IssuerUrl::new(provider.issuer.clone())?, &http)
+                .await
+                .context("OIDC discovery")?;
+        let client = CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(provider.client_id.clone()),
+            Some(ClientSecret::new(provider.client_secret.clone())),
+        )
+        .set_redirect_uri(RedirectUrl::new(format!(
+            "{}/auth/oidc/callback",
+            state.public_url
+        ))?);
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let (url, csrf, nonce) = client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            .add_scope(Scope::new("email".into()))
+            .add_scope(Scope::new("profile".into()))
+            .set_pkce_challenge(challenge)
+            .url();
+        let pending = Pending {
+            provider: provider.name.clone(),
+            state: csrf.secret().clone(),
+            nonce: nonce.secret().clone(),
+            pkce_verifier: verifier.secret().clone(),
+        };
+        session
+            .insert(PENDING_KEY, pending)
+            .await
+            .context("saving the sign-in state")?;
+        anyhow::Ok(url)
+    }
+    .await;
+    match result {
+        Ok(url) => Redirect::to(url.as_str()).into_response(),
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "OIDC start failed");
+            login_failure(OidcFailure::ProviderUnavailable)
+        }
+    }
+}
+
+/// Query of the callback.
+#[derive(Deserialize)]
+pub struct Callback {
+    code: Option<String>,
+    state: Option<String>,
+    iss: Option<String>,
+    error: Option<String>,
+}
+
+/// GET `/auth/oidc/callback`: validates everything, then signs in an active user, or creates
+/// a pending account on first sign-in. Every refusal creates nothing and goes to `/login`
+/// with a translated reason. Public.
+pub async fn callback(
+    State(state): State<AppState>,
+    session: Session,
+    Query(query): Query<Callback>,
+) -> Response {
+    // Consumed once: a replayed or second callback finds nothing.
+    let pending: Option<Pending> = session.remove(PENDING_KEY).await.ok().flatten();
+    let Some(pending) = pending else {
+        return login_failure(OidcFailure::NoSignInInProgress);
+    };
+    if query.state.as_deref() != Some(pending.state.as_str()) {
+        return login_failure(OidcFailure::StateMismatch);
+    }
+    if query.error.is_some() {
+        return login_failure(OidcFailure::ProviderRefused);
+    }
+    let Some(provider) = state
+        .oidc
+        .iter()
+        .find(|p| p.name == pending.provider)
+        .cloned()
+    else {
+        return login_failure(OidcFailure::UnknownProvider);
+    };
+    if query
+        .iss
+        .as_deref()
+        .is_some_and(|iss| iss != provider.issuer)
+    {
+        return login_failure(OidcFailure::IssuerMismatch);
+    }
+    let Some(code) = query.code else {
+        return login_failure(OidcFailure::ProviderRefused);
+    };
+    let claims = match verified_claims(&state, &provider, &pending, code).await {
+        Ok(c) => c,
+        Err(failure) => return login_failure(failure),
+    };
+    match super::repo::sign_in_identity(&state.db, &provider, &claims).await {
+        Ok(super::repo::IdentityOutcome::Active(user_id)) => {
+            let result = async {
+                session.cycle_id().await?;
+                session.insert(USER_KEY, user_id).await?;
+                session
+                    .insert(
+                        SIGNED_IN_AT_KEY,
+                        time::OffsetDateTime::now_utc().unix_timestamp(),
+                    )
+                    .await?;
+                Ok::<_, tower_sessions::session::Error>(())
+            }
+            .await;
+            match result {
+                Ok(()) => Redirect::to("/").into_response(),
+                Err(e) => {
+                    tracing::error!(%e, "saving the session failed");
+                    login_failure(OidcFailure::ProviderUnavailable)
+                }
+            }
+        }
+        Ok(super::repo::IdentityOutcome::Pending) => {
+            Redirect::to("/login?oidc=pending").into_response()
+        }
+        Ok(super::repo::IdentityOutcome::Refused(failure)) => login_failure(failure),
+        Err(e) => {
+            tracing::error!(?e, "recording the identity failed");
+            login_failure(OidcFailure::ProviderUnavailable)
+        }
+    }
+}
+
+/// The verified identity from an ID token.
+#[derive(Debug, Clone)]
+pub struct VerifiedClaims {
+    /// `iss`.
+    pub issuer: String,
+    /// `sub`.
+    pub subject: String,
+    /// `email`, when given.
+    pub email: Option<String>,
+    /// `name`, when given.
+    pub name: Option<String>,
+}
+
+async fn verified_claims(
+    state: &AppState,
+    provider: &OidcProvider,
+    pending: &Pending,
+    code: String,
+) -> Result<VerifiedClaims, OidcFailure> {
+    let unavailable = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "OIDC provider unavailable");
+        OidcFailure::ProviderUnavailable
+    };
+    let http = http_client().map_err(|e| unavailable(&e))?;
+    let issuer = IssuerUrl::new(provider.issuer.clone()).map_err(|e| unavailable(&e))?;
+    let metadata = CoreProviderMetadata::discover_async(issuer, &http)
+        .await
+        .map_err(|e| unavailable(&e))?;
+    let redirect = RedirectUrl::new(format!("{}/auth/oidc/callback", state.public_url))
+        .map_err(|e| unavailable(&e))?;
+    let client = CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(provider.client_id.clone()),
+        Some(ClientSecret::new(provider.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect);
+    let token = client
+        .exchange_code(AuthorizationCode::new(code))
+        .map_err(|e| unavailable(&e))?
+        .set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier.clone()))
+        .request_async(&http)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "code exchange refused");
+            OidcFailure::CodeRejected
+        })?;
+    let id_token = token.id_token().ok_or(OidcFailure::TokenInvalid)?;
+    let claims = id_token
+        .claims(
+            &client.id_token_verifier(),
+            &Nonce::new(pending.nonce.clone()),
+        )
+        .map_err(|e| {
+            tracing::warn!(error = %e, "ID token refused");
+            OidcFailure::TokenInvalid
+        })?;
+    Ok(VerifiedClaims {
+        issuer: claims.issuer().to_string(),
+        subject: claims.subject().to_string(),
+        email: claims.email().map(|e| e.to_string()),
+        name: claims
+            .name()
+            .and_then(|n| n.get(None))
+            .map(|n| n.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn provider(orgs: &[&str], domains: &[(&str, &str)]) -> OidcProvider {
+        OidcProvider {
+            name: "p".into(),
+            label: "P".into(),
+            issuer: "http://127.0.0.1:3200".into(),
+            client_id: "kyodo".into(),
+            client_secret: "s".into(),
+            orgs: orgs.iter().map(|s| s.to_string()).collect(),
+            domains: domains
+                .iter()
+                .map(|(d, o)| (d.to_string(), o.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn organisation_comes_from_the_mapping_and_the_domain_is_only_a_hint() {
+        assert_eq!(
+            provider(&["132012"], &[]).organisation_for(None).as_deref(),
+            Some("132012")
+        );
+        let p = provider(
+            &["132012", "131164"],
+            &[
+                ("city.hachioji.lg.jp", "132012"),
+                ("evil.example", "130001"),
+            ],
+        );
+        assert_eq!(
+            p.organisation_for(Some("a@CITY.hachioji.lg.jp")).as_deref(),
+            Some("132012")
+        );
+        assert_eq!(p.organisation_for(Some("a@other.lg.jp")), None);
+        // A hint to an organisation the provider is not mapped to is ignored.
+        assert_eq!(p.organisation_for(Some("a@evil.example")), None);
+        assert_eq!(p.organisation_for(None), None);
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        let debug = format!("{:?}", provider(&["132012"], &[]));
+        assert!(!debug.contains("\"s\""), "{debug}");
+        assert!(debug.contains("[redacted]"));
+    }
+}
