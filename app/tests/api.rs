@@ -592,3 +592,128 @@ async fn every_page_carries_the_security_headers_and_a_script_nonce() {
         }
     }
 }
+
+#[tokio::test]
+async fn accounts_are_managed_by_admins_and_own_org_cios_only() {
+    let app = TestApp::new().await;
+    let admin = app.sign_in("admin").await;
+    let all = app.post("/api/list_users", "", Some(&admin)).await.json();
+    assert_eq!(all.as_array().unwrap().len(), 6, "{all}");
+    let cio = app.sign_in("ward_cio").await;
+    let own = app.post("/api/list_users", "", Some(&cio)).await.json();
+    let orgs: Vec<&str> = own
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["organisation"]["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(orgs, vec!["131164"]);
+    let staff = app.sign_in("city_staff").await;
+    assert!(
+        app.post("/api/list_users", "", Some(&staff))
+            .await
+            .body
+            .contains("forbidden")
+    );
+    // A CIO may not manage another organisation's account, nor grant a central role.
+    let reply = app
+        .post(
+            "/api/set_user_access",
+            "user_id=demo_city_staff&status=disabled&role=staff",
+            Some(&cio),
+        )
+        .await;
+    assert!(reply.body.contains("forbidden"), "{}", reply.body);
+    let reply = app
+        .post(
+            "/api/set_user_access",
+            "user_id=demo_admin&status=active&role=admin",
+            Some(&staff),
+        )
+        .await;
+    assert!(reply.body.contains("forbidden"), "{}", reply.body);
+    // Nobody changes their own account.
+    let reply = app
+        .post(
+            "/api/set_user_access",
+            "user_id=demo_admin&status=disabled&role=admin",
+            Some(&admin),
+        )
+        .await;
+    assert!(
+        reply.body.contains("\"field\":\"user_id\""),
+        "{}",
+        reply.body
+    );
+    let reply = app
+        .post(
+            "/api/set_user_access",
+            "user_id=demo_city_staff&status=gone&role=staff",
+            Some(&admin),
+        )
+        .await;
+    assert!(
+        reply.body.contains("\"field\":\"status\""),
+        "{}",
+        reply.body
+    );
+    // Disabling an account ends its sessions.
+    let me = app.post("/api/current_user", "", Some(&staff)).await.json();
+    assert_eq!(me["id"], "demo_city_staff");
+    let reply = app
+        .post(
+            "/api/set_user_access",
+            "user_id=demo_city_staff&status=disabled&role=staff",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        app.post("/api/current_user", "", Some(&staff)).await.body,
+        "null"
+    );
+    assert!(
+        app.post("/api/get_matrix", "kind=", Some(&staff))
+            .await
+            .body
+            .contains("unauthenticated")
+    );
+}
+
+#[tokio::test]
+async fn an_oidc_callback_without_a_sign_in_in_progress_is_refused_and_creates_nothing() {
+    let app = TestApp::new().await;
+    let reply = app
+        .send(
+            Request::get("/auth/oidc/callback?code=abc&state=xyz")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        reply.location.as_deref(),
+        Some("/login?oidc_error=no_sign_in_in_progress")
+    );
+    let reply = app
+        .send(
+            Request::get("/auth/oidc/nope/start")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        reply.location.as_deref(),
+        Some("/login?oidc_error=unknown_provider")
+    );
+    let admin = app.sign_in("admin").await;
+    assert_eq!(
+        app.post("/api/list_users", "", Some(&admin))
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
+}

@@ -32,6 +32,20 @@ impl Role {
         }
     }
 
+    /// All roles.
+    pub const ALL: [Role; 5] = [
+        Role::Staff,
+        Role::Cio,
+        Role::GovtechAdvisor,
+        Role::TokyoOfficer,
+        Role::Admin,
+    ];
+
+    /// Parses a stable code.
+    pub fn parse(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code.trim())
+    }
+
     /// Display label.
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
@@ -236,4 +250,88 @@ pub struct SignInProvider {
     pub name: String,
     /// Button text.
     pub label: String,
+}
+
+/// Status of an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    /// Created by a first sign-in; waits for approval.
+    Pending,
+    /// May sign in.
+    Active,
+    /// May not sign in; its sessions no longer sign anyone in.
+    Disabled,
+}
+
+impl AccountStatus {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            AccountStatus::Pending => "pending",
+            AccountStatus::Active => "active",
+            AccountStatus::Disabled => "disabled",
+        }
+    }
+
+    /// Parses a stable code.
+    pub fn parse(code: &str) -> Option<AccountStatus> {
+        [
+            AccountStatus::Pending,
+            AccountStatus::Active,
+            AccountStatus::Disabled,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code.trim())
+    }
+
+    /// Display label.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            AccountStatus::Pending => lang.pick("承認待ち", "Pending"),
+            AccountStatus::Active => lang.pick("有効", "Active"),
+            AccountStatus::Disabled => lang.pick("無効", "Disabled"),
+        }
+    }
+}
+
+/// An account as the administration page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserSummary {
+    /// User key.
+    pub id: String,
+    /// Name (Japanese).
+    pub name_ja: String,
+    /// Name (English).
+    pub name_en: String,
+    /// Organisation.
+    pub organisation: Organisation,
+    /// Roles.
+    pub roles: Vec<Role>,
+    /// Status.
+    pub status: AccountStatus,
+    /// E-mail from the identity provider, if any.
+    pub email: Option<String>,
+}
+
+impl UserSummary {
+    /// Display name in the chosen language.
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_ja, &self.name_en)
+    }
+}
+
+/// A configured identity provider as administrators see it (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderInfo {
+    /// URL name.
+    pub name: String,
+    /// Button text.
+    pub label: String,
+    /// Issuer URL.
+    pub issuer: String,
+    /// OAuth client id.
+    pub client_id: String,
+    /// Organisation keys it may sign in for.
+    pub orgs: Vec<String>,
 }

@@ -92,3 +92,101 @@ fn DemoPersonas() -> impl IntoView {
         </form>
     }
 }
+
+/// `/admin/users`: accounts (pending first) with approve / disable / enable forms, and the
+/// configured identity providers (read-only). Administrators see all accounts; a CIO sees
+/// their organisation's.
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    use super::model::{AccountStatus, Role};
+    use super::server::{list_provider_config, list_users};
+    use crate::shell::render;
+    let lang = use_lang();
+    let data = Resource::new(
+        || (),
+        |_| async { (list_users().await, list_provider_config().await) },
+    );
+    view! {
+        <Title text=lang.pick("アカウント管理", "Accounts")/>
+        <h1>{lang.pick("アカウント管理", "Accounts")}</h1>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                let (users, providers) = data.await;
+                render(users.and_then(|u| providers.map(|p| (u, p))), |(users, providers)| view! {
+                    <div class="table-scroll" role="region" aria-label=lang.pick("アカウント一覧", "Account list") tabindex="0">
+                        <table>
+                            <thead><tr>
+                                <th scope="col">{lang.pick("氏名", "Name")}</th>
+                                <th scope="col">{lang.pick("団体", "Organisation")}</th>
+                                <th scope="col">{lang.pick("メール", "E-mail")}</th>
+                                <th scope="col">{lang.pick("状態", "Status")}</th>
+                                <th scope="col">{lang.pick("役割と操作", "Role and actions")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {users.into_iter().map(|u| {
+                                    let current = u.roles.first().copied().unwrap_or(Role::Staff);
+                                    let name = u.name(lang).to_owned();
+                                    view! {
+                                        <tr data-user=u.id.clone()>
+                                            <td>{name.clone()}</td>
+                                            <td>{u.organisation.name(lang).to_owned()}</td>
+                                            <td>{u.email.clone().unwrap_or_else(|| "—".into())}</td>
+                                            <td>{u.status.label(lang)}</td>
+                                            <td>
+                                                <form method="post" action="/api/set_user_access" class="inline-form">
+                                                    <input type="hidden" name="user_id" value=u.id.clone()/>
+                                                    <select name="role" aria-label=match lang {
+                                                        Lang::Ja => format!("{name}の役割"),
+                                                        Lang::En => format!("Role of {name}"),
+                                                    }>
+                                                        {Role::ALL.into_iter().map(|r| view! {
+                                                            <option value=r.code() selected=r == current>{r.label(lang)}</option>
+                                                        }).collect_view()}
+                                                    </select>
+                                                    {(u.status != AccountStatus::Active).then(|| view! {
+                                                        <button type="submit" name="status" value="active">
+                                                            {if u.status == AccountStatus::Pending { lang.pick("承認する", "Approve") } else { lang.pick("有効にする", "Enable") }}
+                                                        </button>
+                                                    })}
+                                                    {(u.status == AccountStatus::Active).then(|| view! {
+                                                        <button type="submit" name="status" value="active">{lang.pick("役割を変更", "Change role")}</button>
+                                                        <button type="submit" name="status" value="disabled" class="danger">{lang.pick("無効にする", "Disable")}</button>
+                                                    })}
+                                                </form>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <h2>{lang.pick("サインインに使うIDプロバイダー", "Identity providers")}</h2>
+                    {if providers.is_empty() {
+                        view! { <p>{lang.pick("設定されていません（KYODO_OIDC_PROVIDERS）。", "None configured (KYODO_OIDC_PROVIDERS).")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <table>
+                                <thead><tr>
+                                    <th scope="col">{lang.pick("名前", "Name")}</th>
+                                    <th scope="col">{lang.pick("発行者", "Issuer")}</th>
+                                    <th scope="col">{lang.pick("クライアントID", "Client id")}</th>
+                                    <th scope="col">{lang.pick("対象団体", "Organisations")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {providers.into_iter().map(|p| view! {
+                                        <tr>
+                                            <td>{p.label}</td>
+                                            <td>{p.issuer}</td>
+                                            <td>{p.client_id}</td>
+                                            <td>{p.orgs.join(", ")}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }}
+                })
+            })}
+        </Suspense>
+    }
+}

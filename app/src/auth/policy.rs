@@ -19,6 +19,9 @@ pub enum Rule {
     WriteProgress,
     /// Reading an import run: the user who ran it, a Tokyo officer or an administrator.
     OwnImportRun,
+    /// Managing accounts: an administrator (any account, any role) or a CIO (own
+    /// organisation's accounts, roles staff and CIO only).
+    ManageUsers,
 }
 
 /// Every server function and route with the rule it enforces.
@@ -37,6 +40,9 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /api/get_home", Rule::SignedIn),
     ("POST /api/get_import_run", Rule::OwnImportRun),
     ("POST /standardization/import/upload", Rule::WriteProgress),
+    ("POST /api/list_users", Rule::ManageUsers),
+    ("POST /api/set_user_access", Rule::ManageUsers),
+    ("POST /api/list_provider_config", Rule::ManageUsers),
     ("GET /standardization/export.csv", Rule::SignedIn),
 ];
 
@@ -72,6 +78,24 @@ pub fn require_import(user: &CurrentUser) -> Result<(), AppError> {
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// Whether `user` may see or manage accounts at all.
+pub fn may_manage_users(user: &CurrentUser) -> bool {
+    user.has(Role::Admin) || (user.has(Role::Cio) && user.is_municipal())
+}
+
+/// Whether `user` may give an account of organisation `org_key` the role `role` (or change
+/// its status). Administrators: any. A municipality's CIO: accounts of their own
+/// organisation, and only the roles staff and CIO (source: issue #4, "an administrator (or
+/// the organisation's CIO) approves").
+pub fn may_manage_user(user: &CurrentUser, org_key: &str, role: Role) -> bool {
+    if user.has(Role::Admin) {
+        return true;
+    }
+    may_manage_users(user)
+        && user.organisation.key == org_key
+        && matches!(role, Role::Staff | Role::Cio)
 }
 
 /// Demo sign-in is allowed only while demo mode is on (loopback servers only, see `setup`).
@@ -153,6 +177,26 @@ mod tests {
                             may_write_progress(&u, &other),
                             central,
                             "{name} {role:?} other"
+                        );
+                    }
+                    Rule::ManageUsers => {
+                        let admin = *role == Role::Admin;
+                        let cio = *role == Role::Cio;
+                        assert_eq!(may_manage_users(&u), admin || cio, "{name} {role:?}");
+                        assert_eq!(
+                            may_manage_user(&u, "131164", Role::Staff),
+                            admin || cio,
+                            "{name} {role:?} own staff"
+                        );
+                        assert_eq!(
+                            may_manage_user(&u, "131016", Role::Staff),
+                            admin,
+                            "{name} {role:?} other org"
+                        );
+                        assert_eq!(
+                            may_manage_user(&u, "131164", Role::Admin),
+                            admin,
+                            "{name} {role:?} grant admin"
                         );
                     }
                     Rule::OwnImportRun => {

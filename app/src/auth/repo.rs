@@ -1,6 +1,6 @@
 //! User storage (ssr only).
 
-use super::model::{CurrentUser, PERSONAS, Role};
+use super::model::{AccountStatus, CurrentUser, PERSONAS, Role, UserSummary};
 use crate::db::{Db, first};
 use crate::error::AppError;
 use crate::setup::Catalog;
@@ -156,4 +156,83 @@ pub async fn sign_in_identity(
     .await?
     .check()?;
     Ok(IdentityOutcome::Pending)
+}
+
+#[derive(Deserialize)]
+struct SummaryRow {
+    id: String,
+    name_ja: String,
+    name_en: String,
+    roles: Vec<Role>,
+    org_key: String,
+    status: AccountStatus,
+    email: Option<String>,
+}
+
+/// Accounts, pending first, optionally of one organisation only.
+pub async fn list_users(
+    db: &Db,
+    catalog: &Catalog,
+    org_key: Option<&str>,
+) -> Result<Vec<UserSummary>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT record::id(id) AS id, name_ja, name_en, roles, record::id(organisation) AS org_key, status,
+                (SELECT VALUE email FROM identity WHERE user = $parent.id LIMIT 1)[0] AS email
+             FROM app_user WHERE $org = NONE OR organisation = type::record('organisation', $org)",
+        )
+        .bind(("org", org_key.map(str::to_owned)))
+        .await?
+        .check()?;
+    let rows: Vec<SummaryRow> = crate::db::rows(&mut response, 0)?;
+    let mut out: Vec<UserSummary> = rows
+        .into_iter()
+        .filter_map(|r| {
+            let organisation = catalog.organisation(&r.org_key)?.clone();
+            Some(UserSummary {
+                id: r.id,
+                name_ja: r.name_ja,
+                name_en: r.name_en,
+                organisation,
+                roles: r.roles,
+                status: r.status,
+                email: r.email,
+            })
+        })
+        .collect();
+    out.sort_by_key(|u| {
+        (
+            u.status != AccountStatus::Pending,
+            u.organisation.key.clone(),
+            u.id.clone(),
+        )
+    });
+    Ok(out)
+}
+
+/// The organisation key of a user; [`AppError::NotFound`] when there is no such user.
+pub async fn org_of_user(db: &Db, user_id: &str) -> Result<String, AppError> {
+    let org: Option<String> = first(
+        db.query("SELECT VALUE record::id(organisation) FROM ONLY type::record('app_user', $id)")
+            .bind(("id", user_id.to_owned()))
+            .await?
+            .check()?,
+    )?;
+    org.ok_or(AppError::NotFound)
+}
+
+/// Sets an account's status and its single role.
+pub async fn set_access(
+    db: &Db,
+    user_id: &str,
+    status: AccountStatus,
+    role: Role,
+) -> Result<(), AppError> {
+    db.query("UPDATE type::record('app_user', $id) SET status = $status, roles = [$role]")
+        .bind(("id", user_id.to_owned()))
+        .bind(("status", status.code()))
+        .bind(("role", role.code()))
+        .await?
+        .check()?;
+    Ok(())
 }

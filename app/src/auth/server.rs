@@ -174,3 +174,77 @@ pub async fn same_origin_posts(
     }
     next.run(request).await
 }
+
+/// Accounts the caller may manage (POST `/api/list_users`): all for an administrator, the
+/// own organisation's for a CIO. Others: [`AppError::Forbidden`].
+#[server(prefix = "/api", endpoint = "list_users")]
+pub async fn list_users() -> Result<Vec<super::model::UserSummary>, AppError> {
+    let user = super::policy::require_user(caller().await?)?;
+    if !super::policy::may_manage_users(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let state = app_state()?;
+    let scope = (!user.has(super::model::Role::Admin)).then(|| user.organisation.key.clone());
+    super::repo::list_users(&state.db, &state.catalog, scope.as_deref()).await
+}
+
+/// Approves, disables or re-enables an account and sets its role
+/// (POST `/api/set_user_access`, fields `user_id`, `status` = pending | active | disabled,
+/// `role` = staff | cio | govtech_advisor | tokyo_officer | admin).
+///
+/// Errors: [`AppError::Invalid`] for an unknown status or role, or for changing one's own
+/// account (no self-lockout or self-promotion); [`AppError::NotFound`] for an unknown user;
+/// [`AppError::Forbidden`] when the policy refuses (a CIO outside their organisation or
+/// granting a central role).
+#[server(prefix = "/api", endpoint = "set_user_access")]
+pub async fn set_user_access(
+    user_id: String,
+    status: String,
+    role: String,
+) -> Result<(), AppError> {
+    use super::model::{AccountStatus, Role};
+    let user = super::policy::require_user(caller().await?)?;
+    let status = AccountStatus::parse(&status).ok_or_else(|| AppError::Invalid {
+        field: "status".into(),
+        reason: format!("unknown status {status:?}"),
+    })?;
+    let role = Role::parse(&role).ok_or_else(|| AppError::Invalid {
+        field: "role".into(),
+        reason: format!("unknown role {role:?}"),
+    })?;
+    if user_id == user.id {
+        return Err(AppError::Invalid {
+            field: "user_id".into(),
+            reason: "own account".into(),
+        });
+    }
+    let state = app_state()?;
+    let org = super::repo::org_of_user(&state.db, &user_id).await?;
+    if !super::policy::may_manage_user(&user, &org, role) {
+        return Err(AppError::Forbidden);
+    }
+    super::repo::set_access(&state.db, &user_id, status, role).await?;
+    tracing::info!(actor = %user.id, target = %user_id, status = status.code(), role = role.code(), "account access changed");
+    Ok(())
+}
+
+/// The identity providers as configured, without secrets (POST `/api/list_provider_config`).
+/// Administrators and CIOs.
+#[server(prefix = "/api", endpoint = "list_provider_config")]
+pub async fn list_provider_config() -> Result<Vec<super::model::ProviderInfo>, AppError> {
+    let user = super::policy::require_user(caller().await?)?;
+    if !super::policy::may_manage_users(&user) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(app_state()?
+        .oidc
+        .iter()
+        .map(|p| super::model::ProviderInfo {
+            name: p.name.clone(),
+            label: p.label.clone(),
+            issuer: p.issuer.clone(),
+            client_id: p.client_id.clone(),
+            orgs: p.orgs.clone(),
+        })
+        .collect())
+}

@@ -2,7 +2,7 @@
 //! user), routes, and the 404 and error views.
 
 use crate::auth::model::CurrentUser;
-use crate::auth::pages::LoginPage;
+use crate::auth::pages::{AdminUsersPage, LoginPage};
 use crate::auth::server::get_current_user;
 use crate::error::AppError;
 use crate::i18n::{Lang, detect_lang, use_lang};
@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/orgs") view=OrgsPage ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:key") view=OrgPage ssr=SsrMode::Async/>
                     <Route path=path!("/standardization") view=MatrixPage ssr=SsrMode::Async/>
@@ -103,6 +104,9 @@ fn Header() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match user.await {
                             Ok(Some(u)) => view! {
+                                {crate::auth::policy::may_manage_users(&u).then(|| view! {
+                                    <A href="/admin/users">{lang.pick("アカウント管理", "Accounts")}</A>
+                                })}
                                 <span class="who">
                                     <span class="who-name">{u.name(lang).to_owned()}</span>
                                     " · "
