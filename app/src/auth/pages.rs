@@ -4,7 +4,7 @@
 use super::model::{OidcFailure, PERSONAS};
 use super::server::{demo_mode, list_sign_in_providers};
 use crate::i18n::{Lang, use_lang};
-use crate::shell::{UserResource, loading};
+use crate::shell::{ScrollRegion, UserResource, loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -113,7 +113,7 @@ pub fn AdminUsersPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let (users, providers) = data.await;
                 render(users.and_then(|u| providers.map(|p| (u, p))), |(users, providers)| view! {
-                    <div class="table-scroll" role="region" aria-label=lang.pick("アカウント一覧", "Account list") tabindex="0">
+                    <ScrollRegion label=lang.pick("アカウント一覧", "Account list")>
                         <table>
                             <thead><tr>
                                 <th scope="col">{lang.pick("氏名", "Name")}</th>
@@ -159,7 +159,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </ScrollRegion>
                     <h2>{lang.pick("サインインに使うIDプロバイダー", "Identity providers")}</h2>
                     {if providers.is_empty() {
                         view! { <p>{lang.pick("設定されていません（KYODO_OIDC_PROVIDERS）。", "None configured (KYODO_OIDC_PROVIDERS).")}</p> }.into_any()

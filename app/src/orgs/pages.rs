@@ -3,7 +3,7 @@
 use super::model::OrgKind;
 use super::server::{get_organisation, list_organisations};
 use crate::i18n::use_lang;
-use crate::shell::{loading, render};
+use crate::shell::{ScrollRegion, loading, render};
 use crate::standardization::pages::ProgressTable;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -48,7 +48,7 @@ pub fn OrgsPage() -> impl IntoView {
                         crate::i18n::Lang::Ja => format!("{}件", orgs.len()),
                         crate::i18n::Lang::En => format!("{} organisations", orgs.len()),
                     }}</p>
-                    <div class="table-scroll" role="region" aria-label=lang.pick("団体一覧", "Organisation list") tabindex="0">
+                    <ScrollRegion label=lang.pick("団体一覧", "Organisation list")>
                         <table>
                             <thead><tr>
                                 <th scope="col">{lang.pick("団体コード", "Code")}</th>
@@ -69,7 +69,7 @@ pub fn OrgsPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </ScrollRegion>
                 })
             })}
         </Suspense>

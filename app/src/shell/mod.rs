@@ -200,3 +200,14 @@ pub fn loading() -> impl IntoView {
     let lang = use_lang();
     view! { <p class="loading" aria-live="polite">{lang.pick("読み込み中…", "Loading…")}</p> }
 }
+
+/// A horizontally scrollable, keyboard-focusable region around a wide table, so that phone
+/// widths never scroll the whole page sideways. `label` names the region for screen readers.
+#[component]
+pub fn ScrollRegion(label: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-scroll" role="region" aria-label=label tabindex="0">
+            {children()}
+        </div>
+    }
+}

@@ -7,7 +7,7 @@ use super::server::{get_home, get_import_run, get_matrix};
 use crate::error::AppError;
 use crate::i18n::{Lang, format_date, use_lang};
 use crate::orgs::model::OrgKind;
-use crate::shell::{ErrorView, UserResource, loading, render};
+use crate::shell::{ErrorView, ScrollRegion, UserResource, loading, render};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -82,7 +82,7 @@ pub fn ProgressTable(
     let demo = progress.iter().flatten().any(|p| p.is_demo);
     view! {
         <DemoNotice shown=demo/>
-        <div class="table-scroll" role="region" aria-label=lang.pick("業務別の進捗", "Progress by system") tabindex="0">
+        <ScrollRegion label=lang.pick("業務別の進捗", "Progress by system")>
             <table class="progress-table">
                 <thead><tr>
                     <th scope="col">{lang.pick("業務", "System")}</th>
@@ -108,7 +108,7 @@ pub fn ProgressTable(
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </ScrollRegion>
     }
 }
 
@@ -120,7 +120,7 @@ fn SummaryTable(systems: Vec<StandardSystem>, summary: Vec<SystemSummary>) -> im
         format!("{}%", format_percent((s.share(n) * 10.0).round() / 10.0))
     };
     view! {
-        <div class="table-scroll" role="region" aria-label=lang.pick("業務別の状況", "Status by system") tabindex="0">
+        <ScrollRegion label=lang.pick("業務別の状況", "Status by system")>
             <table>
                 <thead><tr>
                     <th scope="col">{lang.pick("業務", "System")}</th>
@@ -141,7 +141,7 @@ fn SummaryTable(systems: Vec<StandardSystem>, summary: Vec<SystemSummary>) -> im
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </ScrollRegion>
     }
 }
 
@@ -257,7 +257,7 @@ fn MatrixTable(matrix: Matrix) -> impl IntoView {
             Lang::Ja => format!("{count}団体を表示しています。"),
             Lang::En => format!("Showing {count} municipalities."),
         }}</p>
-        <div class="table-scroll matrix-scroll" role="region" aria-label=lang.pick("進捗マトリクス", "Progress matrix") tabindex="0">
+        <ScrollRegion label=lang.pick("進捗マトリクス", "Progress matrix")>
             <table class="matrix">
                 <thead><tr><th scope="col">{lang.pick("団体", "Municipality")}</th>{header}</tr></thead>
                 <tbody>
@@ -277,7 +277,7 @@ fn MatrixTable(matrix: Matrix) -> impl IntoView {
                 </tbody>
                 <tfoot><tr><th scope="row">{lang.pick("集計", "Summary")}</th>{footer}</tr></tfoot>
             </table>
-        </div>
+        </ScrollRegion>
     }
 }
 
@@ -421,7 +421,7 @@ fn ImportReportView(report: ImportReport) -> impl IntoView {
             }}</p>
         </div>
         {warnings}
-        <div class="table-scroll" role="region" aria-label=lang.pick("変更内容", "Changes") tabindex="0">
+        <ScrollRegion label=lang.pick("変更内容", "Changes")>
             <table>
                 <thead><tr>
                     <th scope="col">{lang.pick("行", "Line")}</th>
@@ -442,7 +442,7 @@ fn ImportReportView(report: ImportReport) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </ScrollRegion>
         <p><A href="/standardization">{lang.pick("標準化マトリクスを見る", "Open the standardization matrix")}</A></p>
     }.into_any()
 }
