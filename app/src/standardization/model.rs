@@ -352,6 +352,14 @@ impl SystemSummary {
             count as f32 * 100.0 / self.total as f32
         }
     }
+
+    /// [`Self::share`] as display text rounded to 0.1 point: `54.8%`, `50%`.
+    pub fn share_text(&self, count: u32) -> String {
+        format!(
+            "{}%",
+            format_percent((self.share(count) * 10.0).round() / 10.0)
+        )
+    }
 }
 
 /// One municipality's row in the matrix: its cells in the order of [`Matrix::systems`].

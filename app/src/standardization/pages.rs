@@ -1,8 +1,6 @@
 //! Standardization pages: home, matrix, import form and import result.
 
-use super::model::{
-    ImportReport, Matrix, Progress, ProgressStatus, StandardSystem, SystemSummary, format_percent,
-};
+use super::model::{ImportReport, Matrix, Progress, ProgressStatus, StandardSystem, SystemSummary};
 use super::server::{get_home, get_import_run, get_matrix};
 use crate::error::AppError;
 use crate::i18n::{Lang, format_date, use_lang};
@@ -116,9 +114,6 @@ pub fn ProgressTable(
 #[component]
 fn SummaryTable(systems: Vec<StandardSystem>, summary: Vec<SystemSummary>) -> impl IntoView {
     let lang = use_lang();
-    let pct = |s: &SystemSummary, n: u32| {
-        format!("{}%", format_percent((s.share(n) * 10.0).round() / 10.0))
-    };
     view! {
         <ScrollRegion label=lang.pick("業務別の状況", "Status by system")>
             <table>
@@ -133,9 +128,9 @@ fn SummaryTable(systems: Vec<StandardSystem>, summary: Vec<SystemSummary>) -> im
                     {systems.into_iter().zip(summary).map(|(sys, s)| view! {
                         <tr>
                             <th scope="row">{sys.no}". "{sys.name(lang).to_owned()}</th>
-                            <td>{pct(&s, s.live)}</td>
-                            <td>{pct(&s, s.in_progress)}</td>
-                            <td>{pct(&s, s.not_started)}</td>
+                            <td>{s.share_text(s.live)}</td>
+                            <td>{s.share_text(s.in_progress)}</td>
+                            <td>{s.share_text(s.not_started)}</td>
                             <td>{s.extension}</td>
                         </tr>
                     }).collect_view()}
@@ -237,12 +232,11 @@ fn MatrixTable(matrix: Matrix) -> impl IntoView {
     let footer = summary
         .iter()
         .map(|s| {
-            let pct = |n| format!("{}%", format_percent((s.share(n) * 10.0).round() / 10.0));
             view! {
                 <td class="summary">
-                    <span>{ProgressStatus::Live.label(lang)}" "{pct(s.live)}</span>
-                    <span>{ProgressStatus::InProgress.label(lang)}" "{pct(s.in_progress)}</span>
-                    <span>{ProgressStatus::NotStarted.label(lang)}" "{pct(s.not_started)}</span>
+                    <span>{ProgressStatus::Live.label(lang)}" "{s.share_text(s.live)}</span>
+                    <span>{ProgressStatus::InProgress.label(lang)}" "{s.share_text(s.in_progress)}</span>
+                    <span>{ProgressStatus::NotStarted.label(lang)}" "{s.share_text(s.not_started)}</span>
                 </td>
             }
         })
