@@ -49,6 +49,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// OpenID Connect providers (`KYODO_OIDC_*`, see `auth::oidc`).
     pub oidc: Vec<auth::oidc::OidcProvider>,
+    /// Rate limits (`KYODO_RATE_*`, see `auth::rate_limit`).
+    pub rate_limits: auth::rate_limit::RateLimits,
 }
 
 fn env_flag(name: &str) -> bool {
@@ -67,6 +69,7 @@ impl Config {
                 .ok()
                 .map(|u| u.trim_end_matches('/').to_owned()),
             oidc: auth::oidc::providers_from_env()?,
+            rate_limits: auth::rate_limit::RateLimits::from_env(),
             database: DbConfig {
                 url,
                 user: std::env::var("KYODO_DATABASE_USER").ok(),
@@ -191,7 +194,8 @@ impl AppState {
 
 /// The application router: pages, server functions, import/export routes, static files,
 /// sessions, body limit and security headers.
-pub fn router(state: AppState, secure_cookies: bool) -> Router {
+pub fn router(state: AppState, config: &Config) -> Router {
+    let secure_cookies = config.secure_cookies;
     let routes = generate_route_list(App);
     let sessions = SessionManagerLayer::new(SurrealSessionStore::new(state.db.clone()))
         .with_name(SESSION_COOKIE)
@@ -221,6 +225,10 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
             shell::shell,
         ))
         .layer(axum::middleware::from_fn(auth::server::same_origin_posts))
+        .layer(axum::middleware::from_fn_with_state(
+            auth::rate_limit::Limiters::new(config.rate_limits),
+            auth::rate_limit::limit,
+        ))
         .layer(sessions)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .with_state(state);
@@ -243,7 +251,7 @@ pub async fn run() -> anyhow::Result<()> {
             .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
     }
     let state = AppState::init(&config, conf.leptos_options.clone()).await?;
-    let app = router(state, config.secure_cookies);
+    let app = router(state, &config);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
@@ -255,10 +263,13 @@ pub async fn run() -> anyhow::Result<()> {
             println!("  {:<16} {}", p.key, p.name_ja);
         }
     }
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving")?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving")?;
     Ok(())
 }
 

@@ -40,18 +40,24 @@ fn config(url: &str, demo: bool) -> Config {
     c.database.user = None;
     c.database.password = None;
     c.demo = demo;
+    c.rate_limits = app::auth::rate_limit::RateLimits {
+        sign_in_per_minute: 1000,
+        posts_per_second: 1000,
+    };
     c.reference_dir = None;
     c
 }
 
 impl TestApp {
     async fn with(url: &str, demo: bool) -> TestApp {
+        TestApp::with_config(config(url, demo)).await
+    }
+
+    async fn with_config(config: Config) -> TestApp {
         let options = LeptosOptions::builder().output_name("kyodo").build();
-        let state = AppState::init(&config(url, demo), options)
-            .await
-            .expect("start-up");
+        let state = AppState::init(&config, options).await.expect("start-up");
         TestApp {
-            router: router(state.clone(), false),
+            router: router(state.clone(), &config),
             state,
         }
     }
@@ -471,7 +477,7 @@ async fn restart_on_the_same_data_folder_keeps_everything_once() {
     }
     let state = state.expect("the data folder stayed locked after the first instance stopped");
     let app = TestApp {
-        router: router(state.clone(), false),
+        router: router(state.clone(), &config(&url, true)),
         state,
     };
     assert_eq!(
@@ -716,4 +722,38 @@ async fn an_oidc_callback_without_a_sign_in_in_progress_is_refused_and_creates_n
             .len(),
         6
     );
+}
+
+#[tokio::test]
+async fn sign_in_attempts_and_posts_are_rate_limited() {
+    let mut c = config("mem://", true);
+    c.rate_limits = app::auth::rate_limit::RateLimits {
+        sign_in_per_minute: 3,
+        posts_per_second: 2,
+    };
+    let app = TestApp::with_config(c).await;
+    for _ in 0..3 {
+        app.sign_in("admin").await;
+    }
+    let reply = app.post("/api/demo_sign_in", "persona=admin", None).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(reply.body.contains("Too many requests"));
+    // Posts per session: a burst of 5 × 2 passes, then 429.
+    let cookie = "kyodo_session=someone";
+    let statuses: Vec<StatusCode> = post_eleven_times(&app, cookie).await;
+    assert!(
+        statuses[..10]
+            .iter()
+            .all(|s| *s != StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[10], StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn post_eleven_times(app: &TestApp, cookie: &str) -> Vec<StatusCode> {
+    let mut out = Vec::new();
+    for _ in 0..11 {
+        out.push(app.post("/api/current_user", "", Some(cookie)).await.status);
+    }
+    out
 }

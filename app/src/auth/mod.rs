@@ -12,6 +12,8 @@ pub mod oidc;
 pub mod pages;
 pub mod policy;
 #[cfg(feature = "ssr")]
+pub mod rate_limit;
+#[cfg(feature = "ssr")]
 pub mod repo;
 pub mod server;
 #[cfg(feature = "ssr")]

@@ -1,0 +1,133 @@
+//! Rate limits (ssr only), with the `governor` crate (GCRA):
+//! - sign-in endpoints (demo sign-in, OIDC start and callback), per client IP address: a
+//!   flood of sign-in attempts is slowed down whatever cookies it sends;
+//! - every other POST (server functions, import), per session cookie (or IP without one).
+//!
+//! Over the limit the answer is 429 Too Many Requests with `Retry-After`.
+
+use axum::extract::{ConnectInfo, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+/// Limits, from `KYODO_RATE_SIGN_IN_PER_MINUTE` (default 20) and
+/// `KYODO_RATE_POSTS_PER_SECOND` (default 20, burst 5 × that).
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits {
+    /// Sign-in attempts per minute per IP address (also the burst).
+    pub sign_in_per_minute: u32,
+    /// POSTs per second per session.
+    pub posts_per_second: u32,
+}
+
+impl RateLimits {
+    /// Reads the environment over the defaults.
+    pub fn from_env() -> RateLimits {
+        let read = |name: &str, default: u32| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(default)
+        };
+        RateLimits {
+            sign_in_per_minute: read("KYODO_RATE_SIGN_IN_PER_MINUTE", 20),
+            posts_per_second: read("KYODO_RATE_POSTS_PER_SECOND", 20),
+        }
+    }
+}
+
+/// The limiters of one server.
+#[derive(Clone)]
+pub struct Limiters {
+    sign_in: Arc<DefaultKeyedRateLimiter<String>>,
+    posts: Arc<DefaultKeyedRateLimiter<String>>,
+}
+
+impl Limiters {
+    /// Limiters for `limits`.
+    pub fn new(limits: RateLimits) -> Limiters {
+        let nz = |n: u32| NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
+        let sign_in = Quota::per_minute(nz(limits.sign_in_per_minute));
+        let posts = Quota::per_second(nz(limits.posts_per_second))
+            .allow_burst(nz(limits.posts_per_second.saturating_mul(5)));
+        Limiters {
+            sign_in: Arc::new(RateLimiter::keyed(sign_in)),
+            posts: Arc::new(RateLimiter::keyed(posts)),
+        }
+    }
+}
+
+/// Whether a path is a sign-in endpoint.
+fn is_sign_in(path: &str) -> bool {
+    path == "/api/demo_sign_in"
+        || path == "/auth/oidc/callback"
+        || (path.starts_with("/auth/oidc/") && path.ends_with("/start"))
+}
+
+fn client_ip(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(
+            || "unknown".to_owned(),
+            |ConnectInfo(addr)| addr.ip().to_string(),
+        )
+}
+
+fn session_key(request: &Request) -> Option<String> {
+    let header = request.headers().get(http::header::COOKIE)?.to_str().ok()?;
+    header
+        .split(';')
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == super::session::SESSION_COOKIE)
+        .map(|(_, v)| format!("session:{v}"))
+}
+
+/// Middleware applying the limits (the limiters come from the router's state).
+pub async fn limit(
+    axum::extract::State(limiters): axum::extract::State<Limiters>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let verdict = if is_sign_in(path) {
+        Some(limiters.sign_in.check_key(&client_ip(&request)))
+    } else if request.method() == http::Method::POST {
+        let key = session_key(&request).unwrap_or_else(|| client_ip(&request));
+        Some(limiters.posts.check_key(&key))
+    } else {
+        None
+    };
+    if let Some(Err(not_until)) = verdict {
+        let wait = not_until
+            .wait_time_from(DefaultClock::default().now())
+            .as_secs()
+            .max(1);
+        tracing::warn!(path, "rate limit reached");
+        return (
+            http::StatusCode::TOO_MANY_REQUESTS,
+            [(http::header::RETRY_AFTER, wait.to_string())],
+            "リクエストが多すぎます。しばらく待ってからお試しください。\nToo many requests: please wait a moment and try again.\n",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_paths() {
+        assert!(is_sign_in("/api/demo_sign_in"));
+        assert!(is_sign_in("/auth/oidc/entra/start"));
+        assert!(is_sign_in("/auth/oidc/callback"));
+        assert!(!is_sign_in("/api/get_matrix"));
+    }
+}
