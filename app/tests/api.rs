@@ -757,3 +757,27 @@ async fn post_eleven_times(app: &TestApp, cookie: &str) -> Vec<StatusCode> {
     }
     out
 }
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session_of_the_user() {
+    let app = TestApp::new().await;
+    let laptop = app.sign_in("town_staff").await;
+    let phone = app.sign_in("town_staff").await;
+    let other = app.sign_in("city_staff").await;
+    assert_ne!(laptop, phone);
+    app.post("/api/sign_out_everywhere", "", Some(&laptop))
+        .await;
+    assert_eq!(
+        app.post("/api/current_user", "", Some(&laptop)).await.body,
+        "null"
+    );
+    assert_eq!(
+        app.post("/api/current_user", "", Some(&phone)).await.body,
+        "null"
+    );
+    let still = app.post("/api/current_user", "", Some(&other)).await.json();
+    assert_eq!(
+        still["id"], "demo_city_staff",
+        "other users keep their sessions"
+    );
+}

@@ -28,6 +28,7 @@ pub enum Rule {
 pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /api/demo_sign_in", Rule::Public),
     ("POST /api/sign_out", Rule::Public),
+    ("POST /api/sign_out_everywhere", Rule::SignedIn),
     ("POST /api/set_language", Rule::Public),
     ("POST /api/current_user", Rule::Public),
     ("POST /api/list_sign_in_providers", Rule::Public),

@@ -122,6 +122,18 @@ pub async fn demo_mode() -> Result<bool, AppError> {
     Ok(app_state()?.demo)
 }
 
+/// Signs out everywhere (POST `/api/sign_out_everywhere`): deletes every session of the
+/// signed-in user, on all devices, then sends the browser to `/login`. Signed-in users.
+#[server(prefix = "/api", endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    let user = super::policy::require_user(caller().await?)?;
+    let state = app_state()?;
+    super::session::SurrealSessionStore::delete_user_sessions(&state.db, &user.id).await?;
+    session().await?.flush().await.map_err(AppError::internal)?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
 /// Chooses the UI language (POST `/api/set_language`, form field `lang` = `ja` | `en`),
 /// remembered for a year in the `kyodo_lang` cookie. Public. The browser returns to the page
 /// it came from. Errors: [`AppError::Invalid`] for another value.
@@ -224,6 +236,9 @@ pub async fn set_user_access(
         return Err(AppError::Forbidden);
     }
     super::repo::set_access(&state.db, &user_id, status, role).await?;
+    if status != AccountStatus::Active {
+        super::session::SurrealSessionStore::delete_user_sessions(&state.db, &user_id).await?;
+    }
     tracing::info!(actor = %user.id, target = %user_id, status = status.code(), role = role.code(), "account access changed");
     Ok(())
 }

@@ -34,6 +34,15 @@ impl SurrealSessionStore {
         SurrealSessionStore { db }
     }
 
+    /// Deletes every session of a user ("sign out everywhere", disabled accounts).
+    pub async fn delete_user_sessions(db: &Db, user_id: &str) -> anyhow::Result<()> {
+        db.query("DELETE session WHERE user_id = $user")
+            .bind(("user", user_id.to_owned()))
+            .await?
+            .check()?;
+        Ok(())
+    }
+
     /// Removes expired sessions; returns nothing on success.
     pub async fn delete_expired(&self) -> anyhow::Result<()> {
         self.db
@@ -75,9 +84,10 @@ impl SessionStore for SurrealSessionStore {
         let data = serde_json::to_string(&record)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         self.db
-            .query("UPSERT type::record('session', $id) CONTENT { data: $data, expires_at: $exp }")
+            .query("UPSERT type::record('session', $id) CONTENT { data: $data, expires_at: $exp, user_id: $user }")
             .bind(("id", record.id.to_string()))
             .bind(("data", data))
+            .bind(("user", record.data.get(USER_KEY).and_then(|v| v.as_str()).map(str::to_owned)))
             .bind(("exp", record.expiry_date.unix_timestamp()))
             .await
             .map_err(backend)?

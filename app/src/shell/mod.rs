@@ -115,6 +115,9 @@ fn Header() -> impl IntoView {
                                 <form method="post" action="/api/sign_out" class="inline">
                                     <button type="submit" class="link-button">{lang.pick("サインアウト", "Sign out")}</button>
                                 </form>
+                                <form method="post" action="/api/sign_out_everywhere" class="inline">
+                                    <button type="submit" class="link-button">{lang.pick("すべての端末でサインアウト", "Sign out everywhere")}</button>
+                                </form>
                             }.into_any(),
                             _ => view! { <A href="/login">{lang.pick("サインイン", "Sign in")}</A> }.into_any(),
                         }
