@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # End-to-end tests against an already-built site (`cargo leptos build`), then a restart check.
 #
-#   1. starts the server on 127.0.0.1:3100 with a fresh data directory and the demo data (KYODO_DEMO=1);
-#   2. runs `npx playwright test` in end2end/ (extra arguments are passed on, e.g. `--project no-js`);
-#   3. exports /standardization/export.csv as the Tokyo officer, restarts the server on the same data
+#   1. starts a real OpenID Connect provider (end2end/oidc/provider.mjs, oidc-provider) on 127.0.0.1:3200;
+#   2. starts the server on 127.0.0.1:3100 with a fresh data directory, the demo data (KYODO_DEMO=1)
+#      and two OIDC provider entries that point at it (see start_server);
+#   3. runs `npx playwright test` in end2end/ (extra arguments are passed on, e.g. `--project no-js`);
+#   4. exports /standardization/export.csv as the Tokyo officer, restarts the server on the same data
 #      directory, exports again and compares: nothing lost, nothing duplicated (1 + 62 × 20 lines).
 #
-# Exits with Playwright's code if it failed, otherwise with the restart check's. The server is always
-# stopped. Environment:
+# Exits with Playwright's code if it failed, otherwise with the restart check's. The server and the
+# provider are always stopped. Environment:
 #   CARGO_TARGET_DIR  build output (default $HOME/.cache/kyodo/target)
 #   KYODO_BIN         server binary (default $CARGO_TARGET_DIR/debug/kyodo)
 #   KYODO_SITE_ROOT   site directory (default: where cargo-leptos puts it, see scripts/tools.sh)
-#   KYODO_E2E_KEEP=1  keep the data directory and server log afterwards
+#   KYODO_E2E_KEEP=1  keep the data directory and the server and provider logs afterwards
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +23,8 @@ KYODO_TOOLS_ENV_ONLY=1 source "$ROOT/scripts/tools.sh"
 
 ADDR=127.0.0.1:3100
 BASE="http://$ADDR"
+OIDC_PORT=3200
+OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT"
 BIN="${KYODO_BIN:-$CARGO_TARGET_DIR/debug/kyodo}"
 SITE="${KYODO_SITE_ROOT:-$(kyodo_site_root)}"
 EXPECTED_EXPORT_LINES=$((1 + 62 * 20))
@@ -34,12 +38,17 @@ die() { echo "e2e: $*" >&2; exit 1; }
 if curl -s -o /dev/null --max-time 2 "$BASE/healthz"; then
   die "something already answers on $ADDR; stop it first"
 fi
+if curl -s -o /dev/null --max-time 2 "$OIDC_ISSUER/"; then
+  die "something already answers on $OIDC_ISSUER; stop it first"
+fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/kyodo-e2e.XXXXXX")"
 DATA_DIR="$WORK/data"
 mkdir -p "$DATA_DIR"
 LOG="$WORK/server.log"
+OIDC_LOG="$WORK/oidc.log"
 SERVER_PID=""
+OIDC_PID=""
 
 stop_server() {
   [[ -n $SERVER_PID ]] || return 0
@@ -58,11 +67,24 @@ stop_server() {
   SERVER_PID=""
 }
 
+stop_provider() {
+  [[ -n $OIDC_PID ]] || return 0
+  kill -TERM "$OIDC_PID" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$OIDC_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$OIDC_PID" 2>/dev/null || true
+  wait "$OIDC_PID" 2>/dev/null || true
+  OIDC_PID=""
+}
+
 cleanup() {
   local code=$?
   stop_server
+  stop_provider
   if [[ ${KYODO_E2E_KEEP:-0} == 1 ]]; then
-    echo "e2e: kept $WORK (data/, server.log)"
+    echo "e2e: kept $WORK (data/, server.log, oidc.log)"
   else
     rm -rf "$WORK"
   fi
@@ -78,6 +100,43 @@ show_log() {
   echo "-----------------------------" >&2
 }
 
+show_oidc_log() {
+  echo "----- provider log ($OIDC_LOG) -----" >&2
+  tail -n 60 "$OIDC_LOG" >&2 || true
+  echo "------------------------------------" >&2
+}
+
+# The test identity provider (end2end/oidc/provider.mjs); ready once its discovery document answers.
+start_provider() {
+  echo "e2e: starting the OIDC provider on $OIDC_ISSUER"
+  (cd "$ROOT/end2end" && OIDC_PORT=$OIDC_PORT KYODO_CALLBACK="$BASE/auth/oidc/callback" \
+    exec node oidc/provider.mjs) >>"$OIDC_LOG" 2>&1 &
+  OIDC_PID=$!
+  local deadline=$((SECONDS + 30))
+  while ((SECONDS < deadline)); do
+    if ! kill -0 "$OIDC_PID" 2>/dev/null; then
+      wait "$OIDC_PID" 2>/dev/null || true
+      OIDC_PID=""
+      show_oidc_log
+      echo "e2e: the OIDC provider exited before answering" >&2
+      return 1
+    fi
+    if curl -sf -o /dev/null --max-time 2 "$OIDC_ISSUER/.well-known/openid-configuration"; then
+      echo "e2e: OIDC provider is up"
+      return 0
+    fi
+    sleep 0.25
+  done
+  show_oidc_log
+  echo "e2e: the OIDC provider did not answer on $OIDC_ISSUER within 30 s" >&2
+  return 1
+}
+
+# Kyodo with the demo data, sign-in rate limit raised for the suite (every test signs in, all from
+# 127.0.0.1), and two OIDC provider entries, both at the test provider:
+#   local     client `kyodo`, for 八王子市 (132012) and 豊島区 (131164), chosen by e-mail domain;
+#   wrongaud  also client `kyodo`, but configured with the secret of another client
+#             (`someone-else`'s): the provider refuses its code exchange.
 start_server() {
   echo "e2e: starting $BIN on $ADDR (data: $DATA_DIR)"
   echo "===== start $(date -Is) =====" >>"$LOG"
@@ -86,6 +145,20 @@ start_server() {
     LEPTOS_OUTPUT_NAME=kyodo \
     KYODO_DATA_DIR="$DATA_DIR" \
     KYODO_DEMO=1 \
+    KYODO_RATE_SIGN_IN_PER_MINUTE=1000 \
+    KYODO_PUBLIC_URL="$BASE" \
+    KYODO_OIDC_PROVIDERS=local,wrongaud \
+    KYODO_OIDC_LOCAL_ISSUER="$OIDC_ISSUER" \
+    KYODO_OIDC_LOCAL_CLIENT_ID=kyodo \
+    KYODO_OIDC_LOCAL_CLIENT_SECRET=kyodo-secret \
+    KYODO_OIDC_LOCAL_ORGS=132012,131164 \
+    KYODO_OIDC_LOCAL_DOMAINS=city.hachioji.lg.jp=132012,city.toshima.lg.jp=131164 \
+    KYODO_OIDC_LOCAL_LABEL="テスト用IdP" \
+    KYODO_OIDC_WRONGAUD_ISSUER="$OIDC_ISSUER" \
+    KYODO_OIDC_WRONGAUD_CLIENT_ID=kyodo \
+    KYODO_OIDC_WRONGAUD_CLIENT_SECRET=other-secret \
+    KYODO_OIDC_WRONGAUD_ORGS=132012 \
+    KYODO_OIDC_WRONGAUD_LABEL="設定誤りのIdP（テスト用）" \
     "$BIN" >>"$LOG" 2>&1 &
   SERVER_PID=$!
   local deadline=$((SECONDS + 60)) status
@@ -143,10 +216,14 @@ restart_check() {
   echo "e2e: restart check passed ($lines lines, identical before and after)"
 }
 
+start_provider || exit 1
 start_server || exit 1
 
 pw_code=0
-(cd "$ROOT/end2end" && KYODO_BASE_URL="$BASE" npx playwright test "$@") || pw_code=$?
+(cd "$ROOT/end2end" && KYODO_BASE_URL="$BASE" OIDC_ISSUER="$OIDC_ISSUER" npx playwright test "$@") || pw_code=$?
+if ((pw_code != 0)); then
+  show_oidc_log
+fi
 
 restart_code=0
 restart_check || restart_code=$?
@@ -155,6 +232,7 @@ if ((restart_code != 0)); then
 fi
 
 stop_server
+stop_provider
 if ((pw_code != 0)); then
   echo "e2e: playwright failed (exit $pw_code)" >&2
   exit "$pw_code"

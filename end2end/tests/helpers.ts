@@ -45,9 +45,47 @@ export function fixture(name: string): string {
  * set `body[data-hydrated=true]`; in the no-js project the server-rendered HTML is all there is.
  */
 export async function waitReady(page: Page): Promise<void> {
-  if (jsEnabled()) {
-    await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 30_000 });
+  if (!jsEnabled()) return;
+  const hydrated = page.locator('body[data-hydrated="true"]');
+  const deadline = Date.now() + 30_000;
+  let reloads = 0;
+  for (;;) {
+    if ((await hydrated.count().catch(() => 0)) > 0) return;
+    const failed = await failedAssets(page);
+    if (failed.length > 0 && reloads < 5) {
+      // Known server bug (reported; remove this retry once fixed): requests of one page that
+      // carry the same session cookie save that session concurrently (`with_always_save`), the
+      // SurrealDB store's UPSERTs then hit "Transaction write conflict", and tower-sessions
+      // answers the losing request with an empty 500, even for /pkg/kyodo.wasm or kyodo.js,
+      // so the page never hydrates. Load the page again (GET), and say so in the report.
+      reloads += 1;
+      const note = `${page.url()}: ${failed.join(', ')}; loaded again`;
+      test.info().annotations.push({ type: 'server 500 on a page asset (session save conflict)', description: note });
+      console.warn(`waitReady: server 500 on a page asset, ${note}`);
+      await page.goto(page.url());
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${page.url()} did not hydrate within 30 s` +
+          (failed.length > 0 ? ` (failed page assets: ${failed.join(', ')})` : ''),
+      );
+    }
+    await page.waitForTimeout(200);
   }
+}
+
+/** Kyodo's own scripts, wasm and styles that this page loaded with a 5xx answer. */
+async function failedAssets(page: Page): Promise<string[]> {
+  return page
+    .evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => e as PerformanceResourceTiming & { responseStatus?: number })
+        .filter((e) => new URL(e.name).pathname.startsWith('/pkg/') && (e.responseStatus ?? 0) >= 500)
+        .map((e) => `${new URL(e.name).pathname} ${e.responseStatus}`),
+    )
+    .catch(() => [] as string[]);
 }
 
 /** `page.goto` followed by {@link waitReady}; returns the navigation response. */
@@ -57,9 +95,12 @@ export async function open(page: Page, url: string) {
   return response;
 }
 
-/** The sign-out button in the header ("サインアウト" / "Sign out"). */
+/**
+ * The sign-out button in the header ("サインアウト" / "Sign out"); exactly that name, so that a
+ * "sign out everywhere" button ("すべての端末でサインアウト") next to it is not taken for it.
+ */
 export function signOutButton(page: Page): Locator {
-  return page.getByRole('button', { name: /サインアウト|Sign out/ });
+  return page.getByRole('button', { name: /^\s*(サインアウト|Sign out)\s*$/ });
 }
 
 /**
