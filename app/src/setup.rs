@@ -202,8 +202,6 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure_cookies)
-        // Save on every request so that the inactivity expiry moves with activity.
-        .with_always_save(true)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(
             SESSION_IDLE_HOURS,
         )));

@@ -781,3 +781,14 @@ async fn signing_out_everywhere_ends_every_session_of_the_user() {
         "other users keep their sessions"
     );
 }
+
+#[tokio::test]
+async fn concurrent_requests_of_one_session_all_succeed() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_in("ward_cio").await;
+    let calls = (0..20).map(|_| app.post("/api/get_home", "", Some(&cookie)));
+    let replies = futures::future::join_all(calls).await;
+    for reply in replies {
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    }
+}

@@ -46,46 +46,7 @@ export function fixture(name: string): string {
  */
 export async function waitReady(page: Page): Promise<void> {
   if (!jsEnabled()) return;
-  const hydrated = page.locator('body[data-hydrated="true"]');
-  const deadline = Date.now() + 30_000;
-  let reloads = 0;
-  for (;;) {
-    if ((await hydrated.count().catch(() => 0)) > 0) return;
-    const failed = await failedAssets(page);
-    if (failed.length > 0 && reloads < 5) {
-      // Known server bug (reported; remove this retry once fixed): requests of one page that
-      // carry the same session cookie save that session concurrently (`with_always_save`), the
-      // SurrealDB store's UPSERTs then hit "Transaction write conflict", and tower-sessions
-      // answers the losing request with an empty 500, even for /pkg/kyodo.wasm or kyodo.js,
-      // so the page never hydrates. Load the page again (GET), and say so in the report.
-      reloads += 1;
-      const note = `${page.url()}: ${failed.join(', ')}; loaded again`;
-      test.info().annotations.push({ type: 'server 500 on a page asset (session save conflict)', description: note });
-      console.warn(`waitReady: server 500 on a page asset, ${note}`);
-      await page.goto(page.url());
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `${page.url()} did not hydrate within 30 s` +
-          (failed.length > 0 ? ` (failed page assets: ${failed.join(', ')})` : ''),
-      );
-    }
-    await page.waitForTimeout(200);
-  }
-}
-
-/** Kyodo's own scripts, wasm and styles that this page loaded with a 5xx answer. */
-async function failedAssets(page: Page): Promise<string[]> {
-  return page
-    .evaluate(() =>
-      performance
-        .getEntriesByType('resource')
-        .map((e) => e as PerformanceResourceTiming & { responseStatus?: number })
-        .filter((e) => new URL(e.name).pathname.startsWith('/pkg/') && (e.responseStatus ?? 0) >= 500)
-        .map((e) => `${new URL(e.name).pathname} ${e.responseStatus}`),
-    )
-    .catch(() => [] as string[]);
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 30_000 });
 }
 
 /** `page.goto` followed by {@link waitReady}; returns the navigation response. */

@@ -251,12 +251,7 @@ test('the sign-in page links to the configured providers', async ({ page }) => {
 });
 
 test('the provider link on /login leaves the app for the provider', async ({ page }) => {
-  // Known bug, hydrated project only: Leptos' router takes over the click on the plain link
-  // `<a href="/auth/oidc/local/start">` (it is same-origin and not `rel="external"`), finds no
-  // route for it and shows its 404 page; the server's start handler is never called. Fix in
-  // app/src/auth/pages.rs: `rel="external"` on the provider links. This test then passes and
-  // Playwright reports it as "expected to fail": remove the `test.fail` line.
-  test.fail(jsEnabled(), 'known bug: the provider link on /login is routed client-side (no rel="external")');
+  // With JavaScript on, the link must leave the app (rel="external"), not be routed client-side.
   await open(page, '/login');
   await page.getByRole('link', { name: LABEL, exact: true }).click();
   await page.waitForURL((u) => u.origin === PROVIDER, { timeout: 5_000 });

@@ -58,7 +58,7 @@ pub fn LoginPage() -> impl IntoView {
                         <h2>{lang.pick("所属団体のIDでサインイン", "Sign in with your organisation's account")}</h2>
                         <ul class="provider-list">
                             {providers.into_iter().map(|p| view! {
-                                <li><a class="button-link" href=format!("/auth/oidc/{}/start", p.name)>{p.label}</a></li>
+                                <li><a class="button-link" rel="external" href=format!("/auth/oidc/{}/start", p.name)>{p.label}</a></li>
                             }).collect_view()}
                         </ul>
                     })}

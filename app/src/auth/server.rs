@@ -3,7 +3,7 @@
 
 use super::model::CurrentUser;
 #[cfg(feature = "ssr")]
-use super::session::{SIGNED_IN_AT_KEY, USER_KEY};
+use super::session::{SEEN_KEY, SIGNED_IN_AT_KEY, USER_KEY};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -44,6 +44,20 @@ pub async fn user_of(
     if age > crate::setup::SESSION_ABSOLUTE_HOURS * 3600 {
         session.flush().await.map_err(AppError::internal)?;
         return Ok(None);
+    }
+    // Touch the session at most every 10 minutes so the inactivity expiry follows activity
+    // without a database write on every request.
+    let period = time::OffsetDateTime::now_utc().unix_timestamp() / 600;
+    if session
+        .get::<i64>(SEEN_KEY)
+        .await
+        .map_err(AppError::internal)?
+        != Some(period)
+    {
+        session
+            .insert(SEEN_KEY, period)
+            .await
+            .map_err(AppError::internal)?;
     }
     super::repo::active_user(&state.db, &state.catalog, &user_id).await
 }

@@ -13,6 +13,10 @@ use tower_sessions::session_store::{self, SessionStore};
 pub const SESSION_COOKIE: &str = "kyodo_session";
 /// Session key holding the signed-in user's record key.
 pub const USER_KEY: &str = "user_id";
+/// Session key holding the 10-minute period of the last request; writing it when it changes
+/// moves the inactivity expiry without saving the session on every request.
+pub const SEEN_KEY: &str = "seen_period";
+
 /// Session key holding the sign-in time (Unix seconds, UTC), for the absolute timeout.
 pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
 
@@ -83,17 +87,34 @@ impl SessionStore for SurrealSessionStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        self.db
-            .query("UPSERT type::record('session', $id) CONTENT { data: $data, expires_at: $exp, user_id: $user }")
-            .bind(("id", record.id.to_string()))
-            .bind(("data", data))
-            .bind(("user", record.data.get(USER_KEY).and_then(|v| v.as_str()).map(str::to_owned)))
-            .bind(("exp", record.expiry_date.unix_timestamp()))
-            .await
-            .map_err(backend)?
-            .check()
-            .map_err(backend)?;
-        Ok(())
+        let user = record
+            .data
+            .get(USER_KEY)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned);
+        // Requests of one session can save it at the same moment; SurrealDB then refuses one
+        // of the transactions (write conflict). Try again a few times before giving up.
+        let mut attempt = 0;
+        loop {
+            let result = self
+                .db
+                .query("UPSERT type::record('session', $id) CONTENT { data: $data, expires_at: $exp, user_id: $user }")
+                .bind(("id", record.id.to_string()))
+                .bind(("data", data.clone()))
+                .bind(("user", user.clone()))
+                .bind(("exp", record.expiry_date.unix_timestamp()))
+                .await
+                .and_then(|r| r.check());
+            match result {
+                Ok(_) => return Ok(()),
+                Err(e) if attempt < 5 => {
+                    attempt += 1;
+                    tracing::debug!(error = %e, attempt, "session save retried");
+                    tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
+                }
+                Err(e) => return Err(backend(e)),
+            }
+        }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
