@@ -39,9 +39,12 @@ pub enum AppError {
     #[error("internal error")]
     Internal,
     /// 400: the request itself could not be read or sent (missing argument, bad encoding,
-    /// network). `detail` comes from the server-function layer and is only logged/debugged.
+    /// network). `detail` comes from the server-function layer; it is not sent to the browser.
     #[error("request failed: {detail}")]
-    Request { detail: String },
+    Request {
+        #[serde(default, skip_serializing)]
+        detail: String,
+    },
 }
 
 impl AppError {
@@ -121,6 +124,31 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// Gives server-function error responses the status of their [`AppError`] (the
+/// server-function layer answers every error with 500). Plain-form posts are redirects and
+/// pass unchanged.
+#[cfg(feature = "ssr")]
+pub async fn server_fn_status(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes)
+        && let Ok(status) = http::StatusCode::from_u16(error.status())
+    {
+        parts.status = status;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
 #[cfg(feature = "ssr")]
 impl From<surrealdb::Error> for AppError {
     fn from(e: surrealdb::Error) -> Self {
@@ -152,7 +180,7 @@ mod tests {
             AppError::DemoDisabled,
             AppError::Internal,
             AppError::Request {
-                detail: "missing field".into(),
+                detail: String::new(),
             },
         ];
         for e in all {

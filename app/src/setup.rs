@@ -138,6 +138,8 @@ pub struct AppState {
     pub oidc: Arc<Vec<auth::oidc::OidcProvider>>,
     /// Public base URL (no trailing slash), for redirect URIs.
     pub public_url: String,
+    /// Serializes progress imports (read of the "before" values through the write).
+    pub import_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -188,6 +190,7 @@ impl AppState {
             demo: config.demo,
             oidc: Arc::new(config.oidc.clone()),
             public_url,
+            import_lock: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 }
@@ -222,6 +225,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             shell::shell,
         ))
+        .layer(axum::middleware::from_fn(crate::error::server_fn_status))
         .layer(axum::middleware::from_fn(auth::server::same_origin_posts))
         .layer(axum::middleware::from_fn_with_state(
             auth::rate_limit::Limiters::new(config.rate_limits),

@@ -792,3 +792,37 @@ async fn concurrent_requests_of_one_session_all_succeed() {
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     }
 }
+
+#[tokio::test]
+async fn server_function_errors_carry_their_http_status_and_no_internal_detail() {
+    let app = TestApp::new().await;
+    let staff = app.sign_in("city_staff").await;
+    assert_eq!(
+        app.post("/api/list_users", "", Some(&staff)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post("/api/get_matrix", "", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.post("/api/get_organisation", "key=999999", Some(&staff))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.post("/api/get_import_run", "id=%20", Some(&staff))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let bad = app
+        .post("/api/set_user_access", "status=active", Some(&staff))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        bad.body, r#"{"code":"request"}"#,
+        "no parser detail in the answer"
+    );
+}

@@ -90,13 +90,23 @@ pub fn may_manage_users(user: &CurrentUser) -> bool {
 /// its status). Administrators: any. A municipality's CIO: accounts of their own
 /// organisation, and only the roles staff and CIO (source: issue #4, "an administrator (or
 /// the organisation's CIO) approves").
-pub fn may_manage_user(user: &CurrentUser, org_key: &str, role: Role) -> bool {
+///
+/// `current_roles` are the account's roles now: a CIO may not touch an account that holds a
+/// central role (GovTech advisor, Tokyo officer, administrator), even in their organisation.
+pub fn may_manage_user(
+    user: &CurrentUser,
+    org_key: &str,
+    current_roles: &[Role],
+    role: Role,
+) -> bool {
     if user.has(Role::Admin) {
         return true;
     }
+    let municipal = |r: &Role| matches!(r, Role::Staff | Role::Cio);
     may_manage_users(user)
         && user.organisation.key == org_key
-        && matches!(role, Role::Staff | Role::Cio)
+        && municipal(&role)
+        && current_roles.iter().all(municipal)
 }
 
 /// Demo sign-in is allowed only while demo mode is on (loopback servers only, see `setup`).
@@ -185,19 +195,24 @@ mod tests {
                         let cio = *role == Role::Cio;
                         assert_eq!(may_manage_users(&u), admin || cio, "{name} {role:?}");
                         assert_eq!(
-                            may_manage_user(&u, "131164", Role::Staff),
+                            may_manage_user(&u, "131164", &[Role::Staff], Role::Staff),
                             admin || cio,
                             "{name} {role:?} own staff"
                         );
                         assert_eq!(
-                            may_manage_user(&u, "131016", Role::Staff),
+                            may_manage_user(&u, "131016", &[Role::Staff], Role::Staff),
                             admin,
                             "{name} {role:?} other org"
                         );
                         assert_eq!(
-                            may_manage_user(&u, "131164", Role::Admin),
+                            may_manage_user(&u, "131164", &[Role::Staff], Role::Admin),
                             admin,
                             "{name} {role:?} grant admin"
+                        );
+                        assert_eq!(
+                            may_manage_user(&u, "131164", &[Role::Admin], Role::Staff),
+                            admin,
+                            "{name} {role:?} demote an administrator"
                         );
                     }
                     Rule::OwnImportRun => {

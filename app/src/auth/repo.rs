@@ -210,15 +210,22 @@ pub async fn list_users(
     Ok(out)
 }
 
-/// The organisation key of a user; [`AppError::NotFound`] when there is no such user.
-pub async fn org_of_user(db: &Db, user_id: &str) -> Result<String, AppError> {
-    let org: Option<String> = first(
-        db.query("SELECT VALUE record::id(organisation) FROM ONLY type::record('app_user', $id)")
+#[derive(Deserialize)]
+struct AccessRow {
+    org_key: String,
+    roles: Vec<Role>,
+}
+
+/// The organisation key and current roles of a user; [`AppError::NotFound`] when there is
+/// no such user.
+pub async fn access_of_user(db: &Db, user_id: &str) -> Result<(String, Vec<Role>), AppError> {
+    let row: Option<AccessRow> = first(
+        db.query("SELECT record::id(organisation) AS org_key, roles FROM ONLY type::record('app_user', $id)")
             .bind(("id", user_id.to_owned()))
             .await?
             .check()?,
     )?;
-    org.ok_or(AppError::NotFound)
+    row.map(|r| (r.org_key, r.roles)).ok_or(AppError::NotFound)
 }
 
 /// Sets an account's status and its single role.

@@ -245,8 +245,8 @@ pub async fn set_user_access(
         });
     }
     let state = app_state()?;
-    let org = super::repo::org_of_user(&state.db, &user_id).await?;
-    if !super::policy::may_manage_user(&user, &org, role) {
+    let (org, current_roles) = super::repo::access_of_user(&state.db, &user_id).await?;
+    if !super::policy::may_manage_user(&user, &org, &current_roles, role) {
         return Err(AppError::Forbidden);
     }
     super::repo::set_access(&state.db, &user_id, status, role).await?;

@@ -392,13 +392,24 @@ pub fn parse(
     // Spreadsheet rows: the physical start line of a record, minus the line breaks inside
     // earlier quoted fields (a spreadsheet shows such a record as one row). Blank lines count.
     let mut breaks_inside_fields = 0usize;
+    let mut line_counter = (0usize, 0usize);
+    let mut last_record_line: Option<usize> = None;
     for (index, record) in records.enumerate() {
+        if index >= MAX_ROWS {
+            out.errors.push(issue(
+                index + 2,
+                None,
+                ImportIssueKind::TooManyRows { max: MAX_ROWS },
+            ));
+            break;
+        }
         let start = match &record {
             Ok(r) => r.position().map(|p| p.byte() as usize),
             Err(e) => e.position().map(|p| p.byte() as usize),
         };
-        let physical = start.map(|byte| physical_line(&text, byte));
+        let physical = start.map(|byte| physical_line(&text, byte, &mut line_counter));
         let line = physical.map_or(index + 2, |l| l - breaks_inside_fields);
+        last_record_line = Some(line);
         let record = match record {
             Ok(r) => {
                 breaks_inside_fields += r.iter().map(|f| f.matches('\n').count()).sum::<usize>();
@@ -442,6 +453,18 @@ pub fn parse(
             }
         }
     }
+    // A quote left open swallows every later line into one cell: with RFC 4180's doubled
+    // quotes, an odd number of `"` in the file means one is never closed.
+    if text.bytes().filter(|b| *b == b'"').count() % 2 == 1 {
+        let line = last_record_line.unwrap_or(1);
+        out.errors.push(issue(
+            line,
+            None,
+            ImportIssueKind::Syntax {
+                detail: "unclosed quote (\")".into(),
+            },
+        ));
+    }
     if out.rows == 0 && out.errors.is_empty() {
         out.errors.push(issue(0, None, ImportIssueKind::Empty));
     }
@@ -453,14 +476,32 @@ pub fn parse(
 /// The reader's own line counter is off by one after CRLF line ends and skips blank lines,
 /// and its byte offset can point at the previous terminator or a blank line, so skip those
 /// and count line feeds before the record's first character.
-fn physical_line(text: &str, byte: usize) -> usize {
+///
+/// Records come in order, so `counter` keeps the position and line count reached so far and
+/// each call only counts the bytes since the previous record (linear in the file size).
+fn physical_line(text: &str, byte: usize, counter: &mut (usize, usize)) -> usize {
     let bytes = text.as_bytes();
     let mut start = byte.min(bytes.len());
     while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
         start += 1;
     }
-    1 + bytes[..start].iter().filter(|b| **b == b'\n').count()
+    let (counted_to, lines) = counter;
+    if start > *counted_to {
+        *lines += bytes[*counted_to..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        *counted_to = start;
+    }
+    1 + *lines
 }
+
+/// Most data lines accepted in one file: 62 municipalities × 20 systems is 1,240, so this
+/// leaves room for repeated reports while bounding the work one upload can cause.
+pub const MAX_ROWS: usize = 5_000;
+
+/// Longest cell value quoted back in an error message (characters).
+const MAX_QUOTED: usize = 60;
 
 fn issue(line: usize, column: Option<String>, kind: ImportIssueKind) -> ImportIssue {
     ImportIssue { line, column, kind }
@@ -483,6 +524,7 @@ impl RowReader<'_> {
     }
 
     fn fail(&mut self, c: Column, kind: ImportIssueKind) {
+        let kind = kind.truncated(MAX_QUOTED);
         let column = self.columns.get(&c).map(|(_, h)| h.clone());
         self.errors.push(issue(self.line, column, kind));
     }
@@ -967,6 +1009,46 @@ mod tests {
             parsed.errors[0].kind,
             ImportIssueKind::NotYourMunicipality { .. }
         ));
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_an_error_not_a_swallowed_line() {
+        let csv =
+            "団体コード,業務,進捗状況,ベンダ\n131016,1,作業中,\"unterminated\n131016,2,作業中,x\n";
+        let parsed = parse(csv.as_bytes(), &reference(), |_| true);
+        assert_eq!(parsed.errors.len(), 1, "{:?}", parsed.errors);
+        assert_eq!(parsed.errors[0].line, 2);
+        assert!(matches!(
+            parsed.errors[0].kind,
+            ImportIssueKind::Syntax { .. }
+        ));
+    }
+
+    #[test]
+    fn large_files_are_bounded_and_parse_in_linear_time() {
+        let mut csv = String::from("団体コード,業務,進捗状況\n");
+        for _ in 0..(MAX_ROWS + 10) {
+            csv.push_str(",,\n");
+        }
+        let parsed = parse(csv.as_bytes(), &reference(), |_| true);
+        assert!(
+            parsed
+                .errors
+                .iter()
+                .any(|e| matches!(e.kind, ImportIssueKind::TooManyRows { .. }))
+        );
+        let long = format!(
+            "団体コード,業務,進捗状況\n{},1,作業中\n",
+            "9".repeat(10_000)
+        );
+        let parsed = parse(long.as_bytes(), &reference(), |_| true);
+        let ImportIssueKind::InvalidLgCode { value } = &parsed.errors[0].kind else {
+            panic!("{:?}", parsed.errors)
+        };
+        assert!(
+            value.chars().count() <= MAX_QUOTED + 1,
+            "quoted values are shortened"
+        );
     }
 
     #[test]

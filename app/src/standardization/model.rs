@@ -506,9 +506,53 @@ pub enum ImportIssueKind {
     NotYourMunicipality { value: String },
     /// An unknown column (a warning: the column is ignored).
     UnknownColumn,
+    /// More data lines than one import accepts.
+    TooManyRows { max: usize },
 }
 
 impl ImportIssueKind {
+    /// The same problem with quoted cell values shortened to `max` characters (plus `…`), so
+    /// that a huge cell is not echoed back or stored whole.
+    pub fn truncated(self, max: usize) -> ImportIssueKind {
+        let cut = |v: String| {
+            if v.chars().count() > max {
+                v.chars().take(max).chain(std::iter::once('…')).collect()
+            } else {
+                v
+            }
+        };
+        use ImportIssueKind as K;
+        match self {
+            K::InvalidLgCode { value } => K::InvalidLgCode { value: cut(value) },
+            K::UnknownMunicipality { value } => K::UnknownMunicipality { value: cut(value) },
+            K::NameMismatch { expected, value } => K::NameMismatch {
+                expected,
+                value: cut(value),
+            },
+            K::UnknownSystem { value } => K::UnknownSystem { value: cut(value) },
+            K::InvalidStatus { value } => K::InvalidStatus { value: cut(value) },
+            K::OutOfRange { value, min, max: m } => K::OutOfRange {
+                value: cut(value),
+                min,
+                max: m,
+            },
+            K::PercentMismatch { percent, steps } => K::PercentMismatch {
+                percent: cut(percent),
+                steps,
+            },
+            K::InvalidDate { value } => K::InvalidDate { value: cut(value) },
+            K::InvalidFlag { value } => K::InvalidFlag { value: cut(value) },
+            K::InvalidReason { value } => K::InvalidReason { value: cut(value) },
+            K::ExtensionTooLate { value } => K::ExtensionTooLate { value: cut(value) },
+            K::InvalidGovCloud { value } => K::InvalidGovCloud { value: cut(value) },
+            K::NotYourMunicipality { value } => K::NotYourMunicipality { value: cut(value) },
+            K::Syntax { detail } => K::Syntax {
+                detail: cut(detail),
+            },
+            other => other,
+        }
+    }
+
     /// Whether this is only a warning (the import can still go ahead).
     pub fn is_warning(&self) -> bool {
         matches!(self, ImportIssueKind::UnknownColumn)
@@ -683,6 +727,13 @@ impl ImportIssueKind {
             K::UnknownColumn => lang
                 .pick("不明な列のため無視しました。", "Unknown column: ignored.")
                 .into(),
+            K::TooManyRows { max } => {
+                if ja {
+                    format!("1回に取り込めるのは{max}行までです。ファイルを分けてください。")
+                } else {
+                    format!("At most {max} lines can be imported at once: please split the file.")
+                }
+            }
         }
     }
 }

@@ -77,7 +77,11 @@ pub async fn get_import_run(id: String) -> Result<ImportReport, AppError> {
     use crate::auth::{policy, server as auth};
     let user = policy::require_user(auth::caller().await?)?;
     let state = auth::app_state()?;
-    let (actor, report) = super::repo::import_run(&state.db, id.trim()).await?;
+    let id = id.trim();
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    let (actor, report) = super::repo::import_run(&state.db, id).await?;
     if !policy::may_view_import_run(&user, &actor) {
         return Err(AppError::NotFound);
     }
@@ -100,9 +104,17 @@ pub async fn run_import(
     use crate::auth::policy;
     policy::require_import(user)?;
     let reference = state.catalog.import_reference();
-    let parsed = super::import::parse(bytes, &reference, |code| {
-        policy::may_write_progress(user, code)
-    });
+    // Checking a file is CPU work: keep it off the async workers.
+    let parsed = {
+        let (bytes, reference, user) = (bytes.to_vec(), reference.clone(), user.clone());
+        tokio::task::spawn_blocking(move || {
+            super::import::parse(&bytes, &reference, |code| {
+                policy::may_write_progress(&user, code)
+            })
+        })
+        .await
+        .map_err(AppError::internal)?
+    };
     let mut report = ImportReport {
         id: random_id(),
         file_name: file_name.chars().take(200).collect(),
@@ -119,6 +131,8 @@ pub async fn run_import(
         super::repo::record_refused_import(&state.db, &user.id, &report).await?;
         return Ok(report);
     }
+    // One import at a time: the "before" values read here stay true until the write commits.
+    let _serialized = state.import_lock.lock().await;
     let stored = super::repo::all_progress(&state.db).await?;
     for line in &parsed.lines {
         let before = stored
