@@ -73,6 +73,14 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
             (None, None, s)
         };
     let rest = rest.replacen('元', "1", 1);
+    // Separators only between the three numbers: `-2026-01-01` or `2026--01-01` are typos.
+    if !rest.starts_with(|c: char| c.is_ascii_digit())
+        || rest.contains("--")
+        || rest.contains("//")
+        || rest.contains("..")
+    {
+        return None;
+    }
     let parts: Vec<&str> = rest
         .split(['年', '月', '日', '/', '-', '.'])
         .filter(|p| !p.is_empty())
@@ -86,7 +94,8 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let date = match era_base {
         Some(base) if (1..=99).contains(&y) => ymd(base + y, m, d)?,
         Some(_) => return None,
-        None if parts[0].len() == 4 => ymd(y, m, d)?,
+        // Plausible years only (the 平成 era onwards, up to 2100): 0000 or 1900 are typos.
+        None if parts[0].len() == 4 && (1989..=2100).contains(&y) => ymd(y, m, d)?,
         None => return None,
     };
     match era_range {
