@@ -25,6 +25,16 @@ for (const path of ['/', '/orgs', '/orgs/131164', '/standardization', '/standard
   });
 }
 
+for (const lang of ['ja', 'en'] as const) {
+  test(`/admin/users (${lang})`, async ({ page }) => {
+    await signIn(page, 'admin');
+    await open(page, '/admin/users');
+    if (lang === 'en') await switchLanguage(page, 'en');
+    await expect(page.locator('main table tbody tr').first()).toBeVisible();
+    await expectNoAxeViolations(page);
+  });
+}
+
 test('/standardization in English', async ({ page }) => {
   await signIn(page, 'govtech_advisor');
   await open(page, '/standardization');
