@@ -14,15 +14,15 @@
 //! organisations by e-mail domain), `KYODO_OIDC_N_LABEL` (button text).
 
 use super::model::OidcFailure;
-use super::session::{SIGNED_IN_AT_KEY, USER_KEY};
 use crate::setup::AppState;
 use anyhow::{Context, bail};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
@@ -141,6 +141,35 @@ fn http_client() -> anyhow::Result<reqwest::Client> {
         .context("building the OIDC HTTP client")
 }
 
+/// A client for `provider` as discovery describes it, with Kyodo's redirect URI.
+type ProviderClient = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+/// Discovers the provider's metadata (endpoints, signing keys) and builds its client.
+async fn oidc_client(
+    state: &AppState,
+    provider: &OidcProvider,
+    http: &reqwest::Client,
+) -> anyhow::Result<ProviderClient> {
+    let issuer = IssuerUrl::new(provider.issuer.clone())?;
+    let metadata = CoreProviderMetadata::discover_async(issuer, http)
+        .await
+        .context("OIDC discovery")?;
+    let redirect = RedirectUrl::new(format!("{}/auth/oidc/callback", state.public_url))?;
+    Ok(CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(provider.client_id.clone()),
+        Some(ClientSecret::new(provider.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect))
+}
+
 fn login_failure(failure: OidcFailure) -> Response {
     tracing::warn!(?failure, "OIDC sign-in refused");
     Redirect::to(&format!("/login?oidc_error={}", failure.code())).into_response()
@@ -157,19 +186,7 @@ pub async fn start(
     };
     let result = async {
         let http = http_client()?;
-        let metadata =
-            CoreProviderMetadata::discover_async(IssuerUrl::new(provider.issuer.clone())?, &http)
-                .await
-                .context("OIDC discovery")?;
-        let client = CoreClient::from_provider_metadata(
-            metadata,
-            ClientId::new(provider.client_id.clone()),
-            Some(ClientSecret::new(provider.client_secret.clone())),
-        )
-        .set_redirect_uri(RedirectUrl::new(format!(
-            "{}/auth/oidc/callback",
-            state.public_url
-        ))?);
+        let client = oidc_client(&state, provider, &http).await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, csrf, nonce) = client
             .authorize_url(
@@ -255,19 +272,7 @@ pub async fn callback(
     };
     match super::repo::sign_in_identity(&state.db, &provider, &claims).await {
         Ok(super::repo::IdentityOutcome::Active(user_id)) => {
-            let result = async {
-                session.cycle_id().await?;
-                session.insert(USER_KEY, user_id).await?;
-                session
-                    .insert(
-                        SIGNED_IN_AT_KEY,
-                        time::OffsetDateTime::now_utc().unix_timestamp(),
-                    )
-                    .await?;
-                Ok::<_, tower_sessions::session::Error>(())
-            }
-            .await;
-            match result {
+            match super::session::begin(&session, user_id).await {
                 Ok(()) => Redirect::to("/").into_response(),
                 Err(e) => {
                     tracing::error!(%e, "saving the session failed");
@@ -310,18 +315,9 @@ async fn verified_claims(
         OidcFailure::ProviderUnavailable
     };
     let http = http_client().map_err(|e| unavailable(&e))?;
-    let issuer = IssuerUrl::new(provider.issuer.clone()).map_err(|e| unavailable(&e))?;
-    let metadata = CoreProviderMetadata::discover_async(issuer, &http)
+    let client = oidc_client(state, provider, &http)
         .await
-        .map_err(|e| unavailable(&e))?;
-    let redirect = RedirectUrl::new(format!("{}/auth/oidc/callback", state.public_url))
-        .map_err(|e| unavailable(&e))?;
-    let client = CoreClient::from_provider_metadata(
-        metadata,
-        ClientId::new(provider.client_id.clone()),
-        Some(ClientSecret::new(provider.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect);
+        .map_err(|e| unavailable(&format!("{e:#}")))?;
     let token = client
         .exchange_code(AuthorizationCode::new(code))
         .map_err(|e| unavailable(&e))?

@@ -90,14 +90,7 @@ pub async fn demo_sign_in(persona: String) -> Result<(), AppError> {
         reason: format!("unknown persona {persona:?}"),
     })?;
     let session = session().await?;
-    session.cycle_id().await.map_err(AppError::internal)?;
-    session
-        .insert(USER_KEY, persona.user_id())
-        .await
-        .map_err(AppError::internal)?;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    session
-        .insert(SIGNED_IN_AT_KEY, now)
+    super::session::begin(&session, persona.user_id())
         .await
         .map_err(AppError::internal)?;
     tracing::info!(persona = persona.key, "demo sign-in");

@@ -20,6 +20,22 @@ pub const SEEN_KEY: &str = "seen_period";
 /// Session key holding the sign-in time (Unix seconds, UTC), for the absolute timeout.
 pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
 
+/// Starts a signed-in session for `user_id`, whatever the sign-in method: a new session id
+/// (no fixation), the user's key and the sign-in time for the absolute timeout.
+pub async fn begin(
+    session: &tower_sessions::Session,
+    user_id: String,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.insert(USER_KEY, user_id).await?;
+    session
+        .insert(
+            SIGNED_IN_AT_KEY,
+            time::OffsetDateTime::now_utc().unix_timestamp(),
+        )
+        .await
+}
+
 /// tower-sessions store backed by the `session` table.
 #[derive(Clone)]
 pub struct SurrealSessionStore {

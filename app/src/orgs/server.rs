@@ -59,10 +59,15 @@ pub fn parse_kind(kind: Option<&str>) -> Result<Option<super::model::OrgKind>, A
 pub async fn get_organisation(key: String) -> Result<OrgDetail, AppError> {
     use crate::auth::{policy, server as auth};
     policy::require_user(auth::caller().await?)?;
-    let state = auth::app_state()?;
+    org_detail(&auth::app_state()?, key.trim()).await
+}
+
+/// One organisation with its progress row, for a caller already checked (ssr only).
+#[cfg(feature = "ssr")]
+pub async fn org_detail(state: &crate::setup::AppState, key: &str) -> Result<OrgDetail, AppError> {
     let organisation = state
         .catalog
-        .organisation(key.trim())
+        .organisation(key)
         .cloned()
         .ok_or(AppError::NotFound)?;
     let progress = match &organisation.lg_code {

@@ -311,7 +311,8 @@ impl Progress {
             extension_reason,
             extension_target_date,
             gov_cloud,
-            vendor
+            vendor,
+            is_demo
         );
         out
     }

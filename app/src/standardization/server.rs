@@ -35,7 +35,16 @@ pub async fn get_matrix(kind: Option<String>) -> Result<Matrix, AppError> {
             reason: "not a municipal kind".into(),
         });
     }
-    let state = auth::app_state()?;
+    matrix(&auth::app_state()?, kind).await
+}
+
+/// The matrix of the municipalities of `kind` (all when `None`), for a caller already
+/// checked (ssr only).
+#[cfg(feature = "ssr")]
+async fn matrix(
+    state: &crate::setup::AppState,
+    kind: Option<crate::orgs::model::OrgKind>,
+) -> Result<Matrix, AppError> {
     let progress = super::repo::all_progress(&state.db).await?;
     let municipalities = state
         .catalog
@@ -50,22 +59,30 @@ pub async fn get_matrix(kind: Option<String>) -> Result<Matrix, AppError> {
     ))
 }
 
-/// The signed-in user's home (POST `/api/get_home`). Signed-in users.
+/// The signed-in user's home (POST `/api/get_home`). Signed-in users. One read of the
+/// progress serves both the user's own row and the council summary.
 #[server(prefix = "/api", endpoint = "get_home")]
 pub async fn get_home() -> Result<Home, AppError> {
     use crate::auth::{policy, server as auth};
     let user = policy::require_user(auth::caller().await?)?;
-    let own = if user.is_municipal() {
-        Some(crate::orgs::server::get_organisation(user.organisation.key.clone()).await?)
-    } else {
-        None
-    };
-    let matrix = get_matrix(None).await?;
+    let Matrix {
+        systems,
+        rows,
+        summary,
+    } = matrix(&auth::app_state()?, None).await?;
+    let own = rows
+        .into_iter()
+        .find(|row| row.organisation.key == user.organisation.key)
+        .map(|row| OrgDetail {
+            organisation: row.organisation,
+            systems: systems.clone(),
+            progress: row.cells,
+        });
     Ok(Home {
         user,
         own,
-        systems: matrix.systems,
-        summary: matrix.summary,
+        systems,
+        summary,
     })
 }
 
@@ -134,26 +151,21 @@ pub async fn run_import(
     // One import at a time: the "before" values read here stay true until the write commits.
     let _serialized = state.import_lock.lock().await;
     let stored = super::repo::all_progress(&state.db).await?;
+    let stored: std::collections::HashMap<(&str, &str), &super::model::Progress> = stored
+        .iter()
+        .map(|p| ((p.lg_code.as_str(), p.system.as_str()), p))
+        .collect();
     for line in &parsed.lines {
         let before = stored
-            .iter()
-            .find(|p| p.lg_code == line.lg_code && p.system == line.system);
+            .get(&(line.lg_code.as_str(), line.system.as_str()))
+            .copied();
         let after = line.apply(before);
         let fields: Vec<String> = match before {
-            Some(b) if b.is_demo == after.is_demo => after
+            Some(b) => after
                 .changed_fields(b)
                 .into_iter()
                 .map(String::from)
                 .collect(),
-            Some(b) => {
-                let mut f: Vec<String> = after
-                    .changed_fields(b)
-                    .into_iter()
-                    .map(String::from)
-                    .collect();
-                f.push("is_demo".into());
-                f
-            }
             None => vec!["status".into()],
         };
         if fields.is_empty() {
