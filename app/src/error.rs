@@ -32,6 +32,10 @@ pub enum AppError {
     /// for logs; the UI shows [`AppError::message`]).
     #[error("invalid {field}: {reason}")]
     Invalid { field: String, reason: String },
+    /// 400: a field breaks a domain rule; the domain code gives the message in both languages
+    /// (e.g. "移行目標日は2031-03-31より後にできません").
+    #[error("rejected {field}: {en}")]
+    Rejected { field: String, ja: String, en: String },
     /// 403: demo sign-in is switched off on this server (it is refused off loopback).
     #[error("demo sign-in disabled")]
     DemoDisabled,
@@ -54,7 +58,7 @@ impl AppError {
             AppError::Unauthenticated => 401,
             AppError::Forbidden | AppError::DemoDisabled => 403,
             AppError::NotFound => 404,
-            AppError::Invalid { .. } => 400,
+            AppError::Invalid { .. } | AppError::Rejected { .. } => 400,
             AppError::Request { .. } => 400,
             AppError::Internal => 500,
         }
@@ -85,6 +89,7 @@ impl AppError {
                 Lang::Ja => format!("入力項目「{field}」の値が正しくありません。"),
                 Lang::En => format!("The value of “{field}” is not valid."),
             },
+            AppError::Rejected { ja, en, .. } => lang.pick(ja, en).to_owned(),
             AppError::DemoDisabled => lang
                 .pick(
                     "このサーバーではデモ用サインインは使えません。",

@@ -23,6 +23,8 @@ pub mod standardization;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod markdown;
+#[cfg(feature = "ssr")]
 pub mod setup;
 
 pub use shell::{App, shell};

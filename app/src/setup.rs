@@ -111,14 +111,15 @@ impl Catalog {
         self.organisations.iter().filter(|o| o.kind.is_municipal())
     }
 
-    /// Reference for the progress import.
-    pub fn import_reference(&self) -> standardization::import::Reference {
+    /// Reference for the progress import, for a template of `step_count` steps.
+    pub fn import_reference(&self, step_count: usize) -> standardization::import::Reference {
         standardization::import::Reference {
             municipalities: self
                 .municipalities()
                 .filter_map(|o| o.lg_code.as_ref().map(|c| (c.to_string(), o.clone())))
                 .collect(),
             systems: self.systems.clone(),
+            step_count,
         }
     }
 }
@@ -163,6 +164,9 @@ impl AppState {
         reference::load(&db, &orgs_csv, &systems_csv)
             .await
             .context("loading reference data")?;
+        standardization::repo::ensure_template(&db)
+            .await
+            .map_err(|e| anyhow::anyhow!("writing the step template: {e}"))?;
         let catalog = Catalog::load(&db)
             .await
             .map_err(|e| anyhow::anyhow!("reading reference data: {e}"))?;
@@ -170,7 +174,15 @@ impl AppState {
             auth::repo::ensure_demo_users(&db)
                 .await
                 .map_err(|e| anyhow::anyhow!("creating demo users: {e}"))?;
-            let cells = standardization::demo::generate(&catalog.organisations, &catalog.systems);
+            let template_len = standardization::repo::steps(&db)
+                .await
+                .map_err(|e| anyhow::anyhow!("reading the step template: {e}"))?
+                .len();
+            let cells = standardization::demo::generate(
+                &catalog.organisations,
+                &catalog.systems,
+                template_len,
+            );
             standardization::repo::insert_missing(&db, &cells)
                 .await
                 .map_err(|e| anyhow::anyhow!("writing demo data: {e}"))?;
@@ -218,8 +230,24 @@ pub fn router(state: AppState, config: &Config) -> Router {
             post(standardization::server::import_upload),
         )
         .route(
+            "/standardization/steps/upload",
+            post(standardization::server::steps_upload),
+        )
+        .route(
             "/standardization/export.csv",
-            get(standardization::server::export_csv),
+            get(standardization::server::download),
+        )
+        .route(
+            "/standardization/export.json",
+            get(standardization::server::download),
+        )
+        .route(
+            "/standardization/summary.csv",
+            get(standardization::server::download),
+        )
+        .route(
+            "/standardization/summary.json",
+            get(standardization::server::download),
         )
         .leptos_routes(&state, routes, move || shell::shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
@@ -238,9 +266,18 @@ pub fn router(state: AppState, config: &Config) -> Router {
 }
 
 /// Starts Kyodo: reads configuration, opens the database and serves until Ctrl-C.
+///
+/// `kyodo replace-steps <file>` instead replaces the step template from a CSV file (the same
+/// check as the upload at `/admin/steps`), prints what changed and exits; errors exit non-zero.
 pub async fn run() -> anyhow::Result<()> {
     tracing_subscriber_init();
     let config = Config::from_env()?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [command, file] = args.as_slice()
+        && command == "replace-steps"
+    {
+        return replace_steps_command(&config, std::path::Path::new(file)).await;
+    }
     let conf = get_configuration(None).context("reading Leptos configuration")?;
     let addr: SocketAddr = conf.leptos_options.site_addr;
     if config.demo && !addr.ip().is_loopback() {
@@ -273,6 +310,51 @@ pub async fn run() -> anyhow::Result<()> {
     .await
     .context("serving")?;
     Ok(())
+}
+
+/// `kyodo replace-steps <file>`: replaces the step template and reports what changed.
+async fn replace_steps_command(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    use standardization::server::TemplateOutcome;
+    let bytes =
+        std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    if config.database.url.starts_with("surrealkv://") {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
+    }
+    let db = db::connect(&config.database).await?;
+    standardization::repo::ensure_template(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the step template: {e}"))?;
+    match standardization::server::replace_steps(&db, &bytes, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("replacing the step template: {e}"))?
+    {
+        TemplateOutcome::Applied(change) => {
+            println!(
+                "Step template replaced: {} → {} steps; {} records recomputed.",
+                change.old_len, change.new_len, change.recomputed
+            );
+            for r in &change.removed {
+                println!(
+                    "  step {} ({}) no longer exists; {} records had a status on it (kept, not counted)",
+                    r.step.no, r.step.name_ja, r.records
+                );
+            }
+            Ok(())
+        }
+        TemplateOutcome::Refused(errors) => {
+            for e in &errors {
+                eprintln!(
+                    "{}: line {}{}: {}",
+                    file.display(),
+                    e.line,
+                    e.column.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(),
+                    e.kind.message(crate::i18n::Lang::En)
+                );
+            }
+            bail!("the step template was not changed ({} errors)", errors.len())
+        }
+    }
 }
 
 /// Refuses demo mode on a non-loopback address: anyone reaching it could sign in as any

@@ -19,6 +19,11 @@ pub enum Rule {
     WriteProgress,
     /// Reading an import run: the user who ran it, a Tokyo officer or an administrator.
     OwnImportRun,
+    /// Commenting on a progress record's step: its own CIO or staff, GovTech advisors, Tokyo
+    /// officers and administrators.
+    CommentProgress,
+    /// Replacing reference data (the step template): administrators.
+    ManageReference,
     /// Managing accounts: an administrator (any account, any role) or a CIO (own
     /// organisation's accounts, roles staff and CIO only).
     ManageUsers,
@@ -45,6 +50,19 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /api/set_user_access", Rule::ManageUsers),
     ("POST /api/list_provider_config", Rule::ManageUsers),
     ("GET /standardization/export.csv", Rule::SignedIn),
+    ("GET /standardization/export.json", Rule::SignedIn),
+    ("GET /standardization/summary.csv", Rule::SignedIn),
+    ("GET /standardization/summary.json", Rule::SignedIn),
+    ("POST /api/get_record", Rule::SignedIn),
+    ("POST /api/save_record", Rule::WriteProgress),
+    ("POST /api/get_step_thread", Rule::SignedIn),
+    ("POST /api/post_step_comment", Rule::CommentProgress),
+    ("POST /api/get_dashboard", Rule::SignedIn),
+    ("POST /api/list_notifications", Rule::SignedIn),
+    ("POST /api/mark_notifications_read", Rule::SignedIn),
+    ("POST /api/count_unread_notifications", Rule::Public),
+    ("POST /api/get_step_template", Rule::SignedIn),
+    ("POST /standardization/steps/upload", Rule::ManageReference),
 ];
 
 /// The signed-in user, or [`AppError::Unauthenticated`].
@@ -63,6 +81,19 @@ pub fn may_write_progress(user: &CurrentUser, lg_code: &LgCode) -> bool {
     (user.has(Role::Cio) || user.has(Role::Staff))
         && user.is_municipal()
         && user.organisation.lg_code.as_ref() == Some(lg_code)
+}
+
+/// Whether `user` may comment on the step threads of municipality `lg_code`'s records.
+///
+/// Rule (issue #3): advisors, Tokyo officers and administrators comment on any record; a
+/// municipality's CIO and staff on their own municipality's records.
+pub fn may_comment(user: &CurrentUser, lg_code: &LgCode) -> bool {
+    user.has(Role::GovtechAdvisor) || may_write_progress(user, lg_code)
+}
+
+/// Whether `user` may replace reference data such as the step template (administrators).
+pub fn may_manage_reference(user: &CurrentUser) -> bool {
+    user.has(Role::Admin)
 }
 
 /// Whether `user` may import progress at all (for some municipality).
@@ -214,6 +245,22 @@ mod tests {
                             admin,
                             "{name} {role:?} demote an administrator"
                         );
+                    }
+                    Rule::CommentProgress => {
+                        let advisor = *role == Role::GovtechAdvisor;
+                        assert_eq!(
+                            may_comment(&u, &own),
+                            municipal_member || central || advisor,
+                            "{name} {role:?} own"
+                        );
+                        assert_eq!(
+                            may_comment(&u, &other),
+                            central || advisor,
+                            "{name} {role:?} other"
+                        );
+                    }
+                    Rule::ManageReference => {
+                        assert_eq!(may_manage_reference(&u), *role == Role::Admin, "{name} {role:?}");
                     }
                     Rule::OwnImportRun => {
                         assert!(may_view_import_run(&u, &u.id));

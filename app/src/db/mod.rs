@@ -18,10 +18,10 @@ use surrealdb::engine::any::Any;
 pub type Db = Surreal<Any>;
 
 /// The schema version this build writes. Raise it with each upgrade in [`UPGRADES`].
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// The schema files in application order.
-const SCHEMA: [(&str, &str); 8] = [
+const SCHEMA: [(&str, &str); 12] = [
     (
         "00_schema_meta.surql",
         include_str!("../../schema/00_schema_meta.surql"),
@@ -54,11 +54,31 @@ const SCHEMA: [(&str, &str); 8] = [
         "07_identity.surql",
         include_str!("../../schema/07_identity.surql"),
     ),
+    (
+        "08_step_template.surql",
+        include_str!("../../schema/08_step_template.surql"),
+    ),
+    (
+        "09_progress_history.surql",
+        include_str!("../../schema/09_progress_history.surql"),
+    ),
+    (
+        "10_step_comment.surql",
+        include_str!("../../schema/10_step_comment.surql"),
+    ),
+    (
+        "11_notification.surql",
+        include_str!("../../schema/11_notification.surql"),
+    ),
 ];
 
 /// Data upgrades: (target version, SurrealQL) run once, in order, when the stored version is
-/// lower. Version 1 is the initial schema and needs no data change.
-const UPGRADES: [(i64, &str); 0] = [];
+/// lower. Version 1 is the initial schema and needs no data change. Version 2 brings per-step
+/// statuses: a version-1 record with `steps_done = n` becomes steps 1–n 完了.
+const UPGRADES: [(i64, &str); 1] = [(
+    2,
+    "UPDATE migration_progress SET steps = array::repeat('done', steps_done), steps_in_progress = 0, steps_applicable = 40;",
+)];
 
 /// Connection settings.
 #[derive(Clone)]

@@ -102,6 +102,46 @@ pub fn format_date(lang: Lang, date: &chrono::NaiveDate) -> String {
     }
 }
 
+/// Formats an RFC 3339 instant (stored in UTC) in Japan time: `2026-11-30 06:05 JST`
+/// (Japan has no daylight saving time: UTC+9 all year). Unreadable input is shown as is.
+pub fn format_instant(instant: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(instant) {
+        Ok(t) => {
+            let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("valid offset");
+            format!("{} JST", t.with_timezone(&jst).format("%Y-%m-%d %H:%M"))
+        }
+        Err(_) => instant.to_owned(),
+    }
+}
+
+/// The fiscal year (年度, April–March) of a date: 2026-03-31 is FY2025, 2026-04-01 FY2026.
+pub fn fiscal_year(date: &chrono::NaiveDate) -> i32 {
+    use chrono::Datelike;
+    if date.month() >= 4 {
+        date.year()
+    } else {
+        date.year() - 1
+    }
+}
+
+/// A fiscal year for display: `2026年度（令和8年度）` in Japanese, `FY2026` in English.
+pub fn format_fiscal_year(lang: Lang, fy: i32) -> String {
+    match lang {
+        Lang::Ja => match chrono::NaiveDate::from_ymd_opt(fy, 4, 1).and_then(|d| wareki_year(&d)) {
+            Some(era) => format!("{fy}年度（{}度）", era),
+            None => format!("{fy}年度"),
+        },
+        Lang::En => format!("FY{fy}"),
+    }
+}
+
+/// Today's date in Japan (UTC+9), for deadline rules.
+#[cfg(feature = "ssr")]
+pub fn today_jst() -> chrono::NaiveDate {
+    let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("valid offset");
+    chrono::Utc::now().with_timezone(&jst).date_naive()
+}
+
 /// The 和暦 year of a date in the Reiwa or Heisei era, e.g. `令和8年` for 2026-01-05 and
 /// `令和元年` for 2019-05-01. Reiwa began on 2019-05-01 (元号を改める政令, 2019).
 pub fn wareki_year(date: &chrono::NaiveDate) -> Option<String> {
@@ -146,5 +186,15 @@ mod tests {
             "2026-01-05（令和8年）"
         );
         assert_eq!(format_date(Lang::En, &d(2026, 1, 5)), "2026-01-05");
+    }
+
+    #[test]
+    fn fiscal_years_and_instants_in_jst() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(fiscal_year(&d(2026, 3, 31)), 2025);
+        assert_eq!(fiscal_year(&d(2026, 4, 1)), 2026);
+        assert_eq!(format_fiscal_year(Lang::Ja, 2030), "2030年度（令和12年度）");
+        assert_eq!(format_fiscal_year(Lang::En, 2030), "FY2030");
+        assert_eq!(format_instant("2026-11-29T21:05:00Z"), "2026-11-30 06:05 JST");
     }
 }

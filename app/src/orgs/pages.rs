@@ -5,6 +5,7 @@ use super::server::{get_organisation, list_organisations};
 use crate::i18n::use_lang;
 use crate::shell::{ScrollRegion, loading, render};
 use crate::standardization::pages::ProgressTable;
+use crate::standardization::pages::dashboard::Timeline;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -104,6 +105,7 @@ pub fn OrgPage() -> impl IntoView {
                         {o.kind.is_municipal().then(|| view! {
                             <h2>{lang.pick("標準化の進捗", "Standardization progress")}</h2>
                             <ProgressTable lg_key=o.key.clone() systems=d.systems.clone() progress=d.progress.clone()/>
+                            <Timeline systems=d.systems.clone() progress=d.progress.clone()/>
                         })}
                     }
                 })

@@ -7,6 +7,10 @@ use crate::auth::server::get_current_user;
 use crate::error::AppError;
 use crate::i18n::{Lang, detect_lang, use_lang};
 use crate::orgs::pages::{OrgPage, OrgsPage};
+use crate::standardization::pages::dashboard::{
+    DashboardPage, NotificationsPage, StepTemplatePage,
+};
+use crate::standardization::pages::record::{RecordPage, StepThreadPage};
 use crate::standardization::pages::{HomePage, ImportPage, ImportRunPage, MatrixPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -67,6 +71,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/standardization") view=MatrixPage ssr=SsrMode::Async/>
                     <Route path=path!("/standardization/import") view=ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/standardization/import/:id") view=ImportRunPage ssr=SsrMode::Async/>
+                    <Route path=path!("/standardization/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/standardization/records/:lg/:system") view=RecordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/standardization/records/:lg/:system/steps/:no") view=StepThreadPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/steps") view=StepTemplatePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">
@@ -96,6 +105,7 @@ fn Header() -> impl IntoView {
                     <li><A href="/">{lang.pick("ホーム", "Home")}</A></li>
                     <li><A href="/orgs">{lang.pick("団体", "Organisations")}</A></li>
                     <li><A href="/standardization" exact=true>{lang.pick("標準化", "Standardization")}</A></li>
+                    <li><A href="/standardization/dashboard">{lang.pick("ダッシュボード", "Dashboard")}</A></li>
                     <li><A href="/standardization/import">{lang.pick("進捗取込", "Import")}</A></li>
                 </ul>
             </nav>
@@ -104,8 +114,12 @@ fn Header() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match user.await {
                             Ok(Some(u)) => view! {
+                                <NotificationLink/>
                                 {crate::auth::policy::may_manage_users(&u).then(|| view! {
                                     <A href="/admin/users">{lang.pick("アカウント管理", "Accounts")}</A>
+                                })}
+                                {crate::auth::policy::may_manage_reference(&u).then(|| view! {
+                                    <A href="/admin/steps">{lang.pick("手順テンプレート", "Step template")}</A>
                                 })}
                                 <span class="who">
                                     <span class="who-name">{u.name(lang).to_owned()}</span>
@@ -128,6 +142,30 @@ fn Header() -> impl IntoView {
                 </form>
             </div>
         </header>
+    }
+}
+
+/// The link to the notifications, with the number of unread ones.
+#[component]
+fn NotificationLink() -> impl IntoView {
+    let lang = use_lang();
+    let unread = Resource::new(
+        || (),
+        |_| crate::standardization::server::count_unread_notifications(),
+    );
+    view! {
+        <Suspense fallback=move || view! { <A href="/notifications">{lang.pick("通知", "Notifications")}</A> }>
+            {move || Suspend::new(async move {
+                let n = unread.await.unwrap_or(0);
+                let text = match (lang, n) {
+                    (Lang::Ja, 0) => "通知".to_owned(),
+                    (Lang::Ja, n) => format!("通知（未読{n}件）"),
+                    (Lang::En, 0) => "Notifications".to_owned(),
+                    (Lang::En, n) => format!("Notifications ({n} new)"),
+                };
+                view! { <A href="/notifications">{text}</A> }
+            })}
+        </Suspense>
     }
 }
 

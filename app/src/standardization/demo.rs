@@ -3,9 +3,7 @@
 //! gives the same output (FNV-1a hash of lg code and system), so a demo looks the same on
 //! every machine and restarts change nothing.
 
-use super::model::{
-    ExtensionReason, GovCloud, Progress, ProgressStatus, StandardSystem, TOTAL_STEPS,
-};
+use super::model::{ExtensionReason, GovCloud, Progress, StandardSystem, StepStatus};
 use crate::orgs::model::Organisation;
 use chrono::NaiveDate;
 
@@ -15,8 +13,16 @@ fn fnv1a(s: &str) -> u64 {
     })
 }
 
-/// Demo progress for every municipality (organisations of a municipal kind) × system.
-pub fn generate(organisations: &[Organisation], systems: &[StandardSystem]) -> Vec<Progress> {
+/// Demo progress for every municipality (organisations of a municipal kind) × system, with
+/// a status for each of the `template_len` steps: live systems have every step done (the RFI
+/// steps 11–13 are sometimes 対象外), systems in progress have their first steps done and the
+/// next one or two in progress.
+pub fn generate(
+    organisations: &[Organisation],
+    systems: &[StandardSystem],
+    template_len: usize,
+) -> Vec<Progress> {
+    let len = template_len.min(u8::MAX as usize) as u8;
     let clouds = [
         GovCloud::Aws,
         GovCloud::Aws,
@@ -40,49 +46,48 @@ pub fn generate(organisations: &[Organisation], systems: &[StandardSystem]) -> V
             let h = fnv1a(&format!("{lg_code}/{}", system.code));
             let roll = h % 100;
             let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
-            let (status, steps_done, planned, actual, extension) = match roll {
+            let (done, planned, actual, extension) = match roll {
                 0..=54 => {
                     let day = date(2026, 1 + (h >> 16) as u32 % 3, 1 + (h >> 24) as u32 % 28);
-                    (ProgressStatus::Live, TOTAL_STEPS, day, day, None)
+                    (len, day, day, None)
                 }
                 55..=84 => {
-                    let steps = 8 + ((h >> 16) % 31) as u8;
-                    (
-                        ProgressStatus::InProgress,
-                        steps,
-                        date(2026, 4 + (h >> 24) as u32 % 9, 1),
-                        None,
-                        None,
-                    )
+                    let steps = (8 + ((h >> 16) % 31) as u8).min(len.saturating_sub(1));
+                    (steps, date(2026, 4 + (h >> 24) as u32 % 9, 1), None, None)
                 }
                 85..=95 => {
                     let reason = ExtensionReason::ALL[((h >> 16) % 5) as usize];
-                    let steps = 2 + ((h >> 20) % 20) as u8;
+                    let steps = (2 + ((h >> 20) % 20) as u8).min(len.saturating_sub(1));
                     let target = date(2027 + ((h >> 24) % 4) as i32, 1 + (h >> 28) as u32 % 12, 1);
-                    (
-                        ProgressStatus::InProgress,
-                        steps,
-                        target,
-                        None,
-                        Some((reason, target)),
-                    )
+                    (steps, target, None, Some((reason, target)))
                 }
-                _ => (ProgressStatus::NotStarted, 0, None, None, None),
+                _ => (0, None, None, None),
             };
-            out.push(Progress {
-                lg_code: lg_code.clone(),
-                system: system.code.clone(),
-                status,
-                steps_done,
-                planned_go_live: planned,
-                actual_go_live: actual,
-                special_migration_support: extension.is_some(),
-                extension_reason: extension.map(|(r, _)| r),
-                extension_target_date: extension.and_then(|(_, d)| d),
-                gov_cloud: Some(gov_cloud),
-                vendor: Some(vendor.to_owned()),
-                is_demo: true,
-            });
+            let mut p = Progress::empty(lg_code.clone(), &system.code, template_len);
+            for no in 1..=done {
+                p.set_step(no, StepStatus::Done);
+            }
+            if done > 0 && done < len {
+                p.set_step(done + 1, StepStatus::InProgress);
+                if (h >> 40) % 3 == 0 && done + 2 <= len {
+                    p.set_step(done + 2, StepStatus::InProgress);
+                }
+            }
+            if (h >> 44) % 4 == 0 && done > 13 {
+                for no in 11..=13 {
+                    p.set_step(no, StepStatus::NotApplicable);
+                }
+            }
+            p.derive(template_len);
+            p.planned_go_live = planned;
+            p.actual_go_live = actual;
+            p.special_migration_support = extension.is_some();
+            p.extension_reason = extension.map(|(r, _)| r);
+            p.extension_target_date = extension.and_then(|(_, d)| d);
+            p.gov_cloud = Some(gov_cloud);
+            p.vendor = Some(vendor.to_owned());
+            p.is_demo = true;
+            out.push(p);
         }
     }
     out
@@ -94,18 +99,21 @@ mod tests {
     use crate::db::reference::{
         LOCAL_GOVERNMENTS_CSV, STANDARD_SYSTEMS_CSV, parse_organisations, parse_systems,
     };
-    use crate::standardization::model::latest_extension_date;
+    use crate::standardization::model::{ProgressStatus, latest_extension_date};
 
     #[test]
     fn fills_every_cell_deterministically_and_plausibly() {
         let orgs = parse_organisations(LOCAL_GOVERNMENTS_CSV).unwrap();
         let systems = parse_systems(STANDARD_SYSTEMS_CSV).unwrap();
-        let a = generate(&orgs, &systems);
+        let a = generate(&orgs, &systems, 40);
         assert_eq!(a.len(), 62 * 20);
-        assert_eq!(a, generate(&orgs, &systems));
+        assert_eq!(a, generate(&orgs, &systems, 40));
         for p in &a {
             assert!(p.is_demo);
-            assert!(p.steps_done <= TOTAL_STEPS);
+            assert!(p.steps_done <= p.steps_applicable);
+            let mut again = p.clone();
+            again.derive(40);
+            assert_eq!(&again, p, "derived fields are consistent");
             assert_eq!(p.status == ProgressStatus::Live, p.actual_go_live.is_some());
             assert!(
                 p.extension_target_date

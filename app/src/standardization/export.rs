@@ -1,13 +1,15 @@
-//! Progress export as CSV in the import format (Japanese headers), UTF-8 with BOM so that
-//! Excel opens it, with formula-like cells neutralized (OWASP "CSV injection": a leading
-//! `=`, `+`, `-`, `@`, tab or CR gets a `'` prefix).
+//! Downloads: every record in the import format (CSV and JSON) and the council summary (CSV
+//! and JSON). CSV is UTF-8 with BOM so that Excel opens it, with formula-like cells
+//! neutralized (OWASP "CSV injection": a leading `=`, `+`, `-`, `@`, tab or CR gets a `'`).
 
-use super::model::{Progress, StandardSystem};
+use super::dashboard::Dashboard;
+use super::model::{Progress, StandardSystem, Step};
+use crate::error::AppError;
 use crate::orgs::model::Organisation;
 use std::collections::HashMap;
 
-/// Header of the export, in the import format's Japanese names.
-pub const HEADER: [&str; 14] = [
+/// Header of the record export before the step columns, in the import format's Japanese names.
+pub const HEADER: [&str; 20] = [
     "団体コード",
     "団体名",
     "業務",
@@ -18,10 +20,16 @@ pub const HEADER: [&str; 14] = [
     "本番稼働日",
     "特定移行支援",
     "事由",
+    "事由詳細",
     "移行目標日",
+    "経過措置機能",
+    "経過措置期限",
     "ガバメントクラウド",
     "ベンダ",
+    "製品",
+    "備考",
     "デモデータ",
+    "対象手順数",
 ];
 
 /// Prefixes `'` to a cell that a spreadsheet would read as a formula.
@@ -32,69 +40,120 @@ pub fn neutralize(cell: &str) -> String {
     }
 }
 
-/// Writes the cells as CSV bytes (BOM + CRLF lines), ordered by lg code and system number.
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(vec![0xEF, 0xBB, 0xBF])
+}
+
+fn sorted<'a>(progress: &'a [Progress], systems: &[StandardSystem]) -> Vec<&'a Progress> {
+    let no: HashMap<&str, u8> = systems.iter().map(|s| (s.code.as_str(), s.no)).collect();
+    let mut sorted: Vec<&Progress> = progress.iter().collect();
+    sorted.sort_by_key(|p| (p.lg_code.clone(), no.get(p.system.as_str()).copied()));
+    sorted
+}
+
+/// Writes the records as CSV bytes (BOM + CRLF lines), ordered by lg code and system number,
+/// with one column `手順N` per template step (`template_len` steps). Re-importing the file
+/// gives the same records.
 pub fn to_csv(
     progress: &[Progress],
     organisations: &[Organisation],
     systems: &[StandardSystem],
+    template_len: usize,
 ) -> Vec<u8> {
     let names: HashMap<&str, &str> = organisations
         .iter()
         .filter_map(|o| o.lg_code.as_ref().map(|c| (c.as_str(), o.name_ja.as_str())))
         .collect();
-    let system_of: HashMap<&str, &StandardSystem> =
-        systems.iter().map(|s| (s.code.as_str(), s)).collect();
-    let mut sorted: Vec<&Progress> = progress.iter().collect();
-    sorted.sort_by_key(|p| {
-        (
-            p.lg_code.clone(),
-            system_of.get(p.system.as_str()).map_or(0, |s| s.no),
-        )
-    });
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let system_name: HashMap<&str, &str> = systems
+        .iter()
+        .map(|s| (s.code.as_str(), s.name_ja.as_str()))
+        .collect();
     let date = |d: &Option<chrono::NaiveDate>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default()
     };
+    let text = |s: &Option<String>| s.clone().unwrap_or_default();
+    let mut w = writer();
+    let header: Vec<String> = HEADER
+        .iter()
+        .map(|h| (*h).to_owned())
+        .chain((1..=template_len).map(|n| format!("手順{n}")))
+        .collect();
     // Writing to a Vec cannot fail.
-    let _ = writer.write_record(HEADER);
-    for p in sorted {
-        let system_name = system_of
-            .get(p.system.as_str())
-            .map_or(p.system.as_str(), |s| s.name_ja.as_str());
-        let record = [
+    let _ = w.write_record(&header);
+    for p in sorted(progress, systems) {
+        let mut record = vec![
             p.lg_code.to_string(),
-            names
-                .get(p.lg_code.as_str())
+            names.get(p.lg_code.as_str()).copied().unwrap_or("").to_owned(),
+            system_name
+                .get(p.system.as_str())
                 .copied()
-                .unwrap_or("")
+                .unwrap_or(p.system.as_str())
                 .to_owned(),
-            system_name.to_owned(),
             p.status.label_ja().to_owned(),
             p.steps_done.to_string(),
-            super::model::format_percent(p.percent()),
+            p.percent_text(),
             date(&p.planned_go_live),
             date(&p.actual_go_live),
-            if p.special_migration_support {
-                "○"
-            } else {
-                "×"
-            }
-            .to_owned(),
-            p.extension_reason
-                .map(|r| r.label_ja())
-                .unwrap_or("")
-                .to_owned(),
+            if p.special_migration_support { "○" } else { "×" }.to_owned(),
+            p.extension_reason.map(|r| r.label_ja()).unwrap_or("").to_owned(),
+            text(&p.extension_reason_text),
             date(&p.extension_target_date),
+            text(&p.transitional_functions),
+            date(&p.transitional_until),
             p.gov_cloud.map(|g| g.label_csv()).unwrap_or("").to_owned(),
-            p.vendor.clone().unwrap_or_default(),
+            text(&p.vendor),
+            text(&p.product),
+            text(&p.notes),
             if p.is_demo { "1" } else { "0" }.to_owned(),
+            p.steps_applicable.to_string(),
         ];
-        let _ = writer.write_record(record.iter().map(|c| neutralize(c)));
+        record.extend((1..=template_len).map(|n| p.step(n as u8).label_ja().to_owned()));
+        let _ = w.write_record(record.iter().map(|c| neutralize(c)));
     }
-    writer.into_inner().unwrap_or_default()
+    w.into_inner().unwrap_or_default()
+}
+
+/// The records and the step template as JSON: `{ "steps": [...], "records": [...] }`, each
+/// record with every field (`steps` = status per step number − 1).
+pub fn to_json(progress: &[Progress], steps: &[Step]) -> Result<Vec<u8>, AppError> {
+    serde_json::to_vec_pretty(&serde_json::json!({ "steps": steps, "records": progress }))
+        .map_err(AppError::internal)
+}
+
+/// The council summary as CSV: one line per system and a total line, with 完了率 / 作業率 /
+/// 未着手率 (percent of applicable steps, 0.1 point), live and extension counts.
+pub fn summary_csv(dashboard: &Dashboard) -> Vec<u8> {
+    let mut w = writer();
+    let _ = w.write_record([
+        "番号", "業務", "団体数", "完了率", "作業率", "未着手率", "移行完了", "特定移行支援",
+    ]);
+    let pct = |x: f32| super::model::format_percent((x * 10.0).round() / 10.0);
+    let rows = dashboard
+        .systems
+        .iter()
+        .map(|s| (s.no.to_string(), s.name_ja.clone()))
+        .zip(dashboard.rates.iter())
+        .chain(std::iter::once((
+            (String::new(), "合計".to_owned()),
+            &dashboard.total,
+        )));
+    for ((no, name), r) in rows {
+        let (done, working, not_started) = r.rates();
+        let _ = w.write_record([
+            no,
+            name,
+            r.records.to_string(),
+            pct(done),
+            pct(working),
+            pct(not_started),
+            r.live.to_string(),
+            r.extension.to_string(),
+        ]);
+    }
+    w.into_inner().unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 
 use super::model::{
     ExtensionReason, GovCloud, ImportIssue, ImportIssueKind, Progress, ProgressStatus,
-    StandardSystem, TOTAL_STEPS, latest_extension_date,
+    StandardSystem, StepStatus, latest_extension_date,
 };
 use crate::orgs::model::{LgCode, Organisation};
 use chrono::NaiveDate;
@@ -22,6 +22,8 @@ pub struct Reference {
     pub municipalities: HashMap<String, Organisation>,
     /// The 20 standard systems in number order.
     pub systems: Vec<StandardSystem>,
+    /// Number of steps in the current step template (step columns `手順1`…`手順N`).
+    pub step_count: usize,
 }
 
 /// Decodes file bytes: UTF-8 (BOM stripped) when valid, otherwise Shift_JIS/CP932.
@@ -163,10 +165,17 @@ enum Column {
     ExtensionTargetDate,
     GovCloud,
     Vendor,
+    Product,
+    ReasonText,
+    TransitionalFunctions,
+    TransitionalUntil,
+    Notes,
+    /// `手順N` / `step_N`: the status of step N.
+    Step(u8),
 }
 
 impl Column {
-    const ALL: [(Column, &'static str, &'static str); 13] = [
+    const ALL: [(Column, &'static str, &'static str); 18] = [
         (Column::LgCode, "団体コード", "lg_code"),
         (Column::LgName, "団体名", "lg_name"),
         (Column::System, "業務", "system"),
@@ -188,22 +197,44 @@ impl Column {
         ),
         (Column::GovCloud, "ガバメントクラウド", "gov_cloud"),
         (Column::Vendor, "ベンダ", "vendor"),
+        (Column::Product, "製品", "product"),
+        (Column::ReasonText, "事由詳細", "extension_reason_text"),
+        (
+            Column::TransitionalFunctions,
+            "経過措置機能",
+            "transitional_functions",
+        ),
+        (Column::TransitionalUntil, "経過措置期限", "transitional_until"),
+        (Column::Notes, "備考", "notes"),
     ];
     const REQUIRED: [Column; 3] = [Column::LgCode, Column::System, Column::Status];
 
-    fn from_header(h: &str) -> Option<Column> {
+    /// The column a header names; step headers (`手順12`, `step_12`) give `Step(12)` for any
+    /// number (the caller checks it against the template). `Err` for a step header whose
+    /// number is not 1–255.
+    fn from_header(h: &str) -> Option<Result<Column, ()>> {
         let lower = h.to_lowercase();
+        let step_no = lower
+            .strip_prefix("手順")
+            .or_else(|| lower.strip_prefix("step_"))
+            .or_else(|| lower.strip_prefix("step "));
+        if let Some(n) = step_no {
+            return Some(n.trim().parse::<u8>().ok().filter(|n| *n >= 1).map(Column::Step).ok_or(()));
+        }
         Column::ALL
             .iter()
             .find(|(_, ja, en)| *ja == h || *en == lower)
-            .map(|(c, _, _)| *c)
+            .map(|(c, _, _)| Ok(*c))
     }
 
-    fn japanese(self) -> &'static str {
-        Column::ALL
-            .iter()
-            .find(|(c, _, _)| *c == self)
-            .map_or("", |(_, ja, _)| *ja)
+    fn japanese(self) -> String {
+        match self {
+            Column::Step(n) => format!("手順{n}"),
+            other => Column::ALL
+                .iter()
+                .find(|(c, _, _)| *c == other)
+                .map_or(String::new(), |(_, ja, _)| (*ja).to_owned()),
+        }
     }
 }
 
@@ -255,52 +286,94 @@ pub struct ProgressLine {
     pub gov_cloud: Field<GovCloud>,
     /// ベンダ.
     pub vendor: Field<String>,
+    /// 製品.
+    pub product: Field<String>,
+    /// 事由詳細.
+    pub extension_reason_text: Field<String>,
+    /// 経過措置機能.
+    pub transitional_functions: Field<String>,
+    /// 経過措置期限.
+    pub transitional_until: Field<NaiveDate>,
+    /// 備考 (Markdown).
+    pub notes: Field<String>,
+    /// Step statuses the file gives (step number, status); other steps keep their value.
+    pub steps: Vec<(u8, StepStatus)>,
 }
 
 impl ProgressLine {
-    /// The progress after applying this line over the stored value (`None`: no report yet).
+    /// The progress after applying this line over the stored value (`None`: no report yet),
+    /// for a template of `template_len` steps.
     ///
-    /// Steps default from the status when the file gives neither steps nor percent:
-    /// 移行完了 = 40, 未着手 = 0, 作業中 = the stored count (0 if none).
-    /// Without the 特定移行支援 flag, reason and target date are cleared.
-    pub fn apply(&self, before: Option<&Progress>) -> Progress {
-        let steps_done = self.steps_done.unwrap_or(match self.status {
-            ProgressStatus::Live => TOTAL_STEPS,
-            ProgressStatus::NotStarted => 0,
-            ProgressStatus::InProgress => before.map_or(0, |b| b.steps_done),
+    /// With step columns, the given steps are set and the rest keep their stored status.
+    /// Without them (the older format), the steps follow 進捗状況 and 完了ステップ数: the stored
+    /// steps are kept when they already say the same; otherwise steps 1–n are 完了 and, when
+    /// 作業中, step n + 1 is 作業中 (移行完了 = every step, 未着手 = none, 作業中 without a count =
+    /// the stored count). Without the 特定移行支援 flag, reason and target date are cleared.
+    pub fn apply(&self, before: Option<&Progress>, template_len: usize) -> Progress {
+        let mut p = before.cloned().unwrap_or_else(|| {
+            Progress::empty(self.lg_code.clone(), &self.system, template_len)
         });
-        let special = self
+        if !self.steps.is_empty() {
+            for (no, status) in &self.steps {
+                p.set_step(*no, *status);
+            }
+        } else {
+            let keep = before.is_some_and(|b| {
+                b.status == self.status && self.steps_done.is_none_or(|n| n == b.steps_done)
+            });
+            if !keep {
+                let n = template_len.min(u8::MAX as usize) as u8;
+                let done = match self.status {
+                    ProgressStatus::Live => n,
+                    ProgressStatus::NotStarted => 0,
+                    ProgressStatus::InProgress => self
+                        .steps_done
+                        .unwrap_or_else(|| before.map_or(0, |b| b.steps_done)),
+                };
+                p.steps = vec![StepStatus::Done; usize::from(done)];
+                if self.status == ProgressStatus::InProgress && done < n {
+                    p.steps.push(StepStatus::InProgress);
+                }
+            }
+        }
+        p.derive(template_len);
+        p.special_migration_support = self
             .special_migration_support
             .resolve(before.map(|b| b.special_migration_support))
             .unwrap_or(false);
-        let (extension_reason, extension_target_date) = if special {
-            (
-                self.extension_reason
-                    .resolve(before.and_then(|b| b.extension_reason)),
-                self.extension_target_date
-                    .resolve(before.and_then(|b| b.extension_target_date)),
-            )
+        if p.special_migration_support {
+            p.extension_reason = self
+                .extension_reason
+                .resolve(before.and_then(|b| b.extension_reason));
+            p.extension_reason_text = self
+                .extension_reason_text
+                .resolve(before.and_then(|b| b.extension_reason_text.clone()));
+            p.extension_target_date = self
+                .extension_target_date
+                .resolve(before.and_then(|b| b.extension_target_date));
         } else {
-            (None, None)
-        };
-        Progress {
-            lg_code: self.lg_code.clone(),
-            system: self.system.clone(),
-            status: self.status,
-            steps_done,
-            planned_go_live: self
-                .planned_go_live
-                .resolve(before.and_then(|b| b.planned_go_live)),
-            actual_go_live: self
-                .actual_go_live
-                .resolve(before.and_then(|b| b.actual_go_live)),
-            special_migration_support: special,
-            extension_reason,
-            extension_target_date,
-            gov_cloud: self.gov_cloud.resolve(before.and_then(|b| b.gov_cloud)),
-            vendor: self.vendor.resolve(before.and_then(|b| b.vendor.clone())),
-            is_demo: false,
+            p.extension_reason = None;
+            p.extension_reason_text = None;
+            p.extension_target_date = None;
         }
+        p.planned_go_live = self
+            .planned_go_live
+            .resolve(before.and_then(|b| b.planned_go_live));
+        p.actual_go_live = self
+            .actual_go_live
+            .resolve(before.and_then(|b| b.actual_go_live));
+        p.gov_cloud = self.gov_cloud.resolve(before.and_then(|b| b.gov_cloud));
+        p.vendor = self.vendor.resolve(before.and_then(|b| b.vendor.clone()));
+        p.product = self.product.resolve(before.and_then(|b| b.product.clone()));
+        p.transitional_functions = self
+            .transitional_functions
+            .resolve(before.and_then(|b| b.transitional_functions.clone()));
+        p.transitional_until = self
+            .transitional_until
+            .resolve(before.and_then(|b| b.transitional_until));
+        p.notes = self.notes.resolve(before.and_then(|b| b.notes.clone()));
+        p.is_demo = false;
+        p
     }
 }
 
@@ -371,7 +444,15 @@ pub fn parse(
     for (i, raw) in header.iter().enumerate() {
         let h = normalize(raw);
         match Column::from_header(&h) {
-            Some(c) => {
+            Some(Ok(Column::Step(n))) if usize::from(n) > reference.step_count => {
+                out.errors
+                    .push(issue(1, Some(h.clone()), ImportIssueKind::UnknownStep { value: h }));
+            }
+            Some(Err(())) => {
+                out.errors
+                    .push(issue(1, Some(h.clone()), ImportIssueKind::UnknownStep { value: h }));
+            }
+            Some(Ok(c)) => {
                 columns.entry(c).or_insert((i, h));
             }
             None if h.is_empty() => {}
@@ -387,13 +468,13 @@ pub fn parse(
     for c in &missing {
         out.errors.push(issue(
             1,
-            Some(c.japanese().to_owned()),
+            Some(c.japanese()),
             ImportIssueKind::MissingColumn {
-                column: c.japanese().to_owned(),
+                column: c.japanese(),
             },
         ));
     }
-    if !missing.is_empty() {
+    if !out.errors.is_empty() {
         return out;
     }
 
@@ -590,7 +671,7 @@ impl RowReader<'_> {
             }
             found
         });
-        let steps_done = self.steps_done();
+        let steps_done = self.steps_done(reference.step_count);
         let planned_go_live = self.field(Column::PlannedGoLive, parse_date, |value| {
             ImportIssueKind::InvalidDate { value }
         });
@@ -609,11 +690,56 @@ impl RowReader<'_> {
         let gov_cloud = self.field(Column::GovCloud, GovCloud::parse, |value| {
             ImportIssueKind::InvalidGovCloud { value }
         });
-        let vendor = self.field(
-            Column::Vendor,
-            |v| Some(v.to_owned()),
-            |value| ImportIssueKind::Syntax { detail: value },
-        );
+        let text = |c: Column, this: &mut Self| {
+            this.field(c, |v| Some(v.to_owned()), |value| ImportIssueKind::Syntax { detail: value })
+        };
+        let vendor = text(Column::Vendor, self);
+        let product = text(Column::Product, self);
+        let reason_text = text(Column::ReasonText, self);
+        let transitional_functions = text(Column::TransitionalFunctions, self);
+        let notes = text(Column::Notes, self);
+        let transitional_until = self.field(Column::TransitionalUntil, parse_date, |value| {
+            ImportIssueKind::InvalidDate { value }
+        });
+        let steps = self.steps(reference.step_count);
+        if let (Some(status), Ok(steps)) = (status, &steps)
+            && steps.len() == reference.step_count
+        {
+            let mut probe = Progress::empty(LgCode::parse("131016").expect("valid"), "", reference.step_count);
+            for (no, s) in steps {
+                probe.set_step(*no, *s);
+            }
+            probe.derive(reference.step_count);
+            if probe.status != status {
+                let value = self.cell(Column::Status).unwrap_or_default();
+                self.fail(
+                    Column::Status,
+                    ImportIssueKind::StatusMismatch {
+                        value,
+                        derived: probe.status.label_ja().to_owned(),
+                    },
+                );
+            }
+        } else if let (Some(status), Ok(None | Some(_)), true) = (status, &steps_done, steps.as_ref().is_ok_and(|s| s.is_empty())) {
+            let n = reference.step_count as u8;
+            let given = steps_done.as_ref().ok().copied().flatten();
+            let consistent = match (status, given) {
+                (ProgressStatus::Live, Some(k)) => k == n,
+                (ProgressStatus::NotStarted, Some(k)) => k == 0,
+                (ProgressStatus::InProgress, Some(k)) => k < n,
+                (_, None) => true,
+            };
+            if !consistent {
+                let value = self.cell(Column::Status).unwrap_or_default();
+                self.fail(
+                    Column::Status,
+                    ImportIssueKind::StatusMismatch {
+                        value,
+                        derived: format!("{}/{n}", given.unwrap_or(0)),
+                    },
+                );
+            }
+        }
 
         // Rules across columns.
         if status == Some(ProgressStatus::Live)
@@ -658,6 +784,12 @@ impl RowReader<'_> {
             extension_target_date: target.ok()?,
             gov_cloud: gov_cloud.ok()?,
             vendor: vendor.ok()?,
+            product: product.ok()?,
+            extension_reason_text: reason_text.ok()?,
+            transitional_functions: transitional_functions.ok()?,
+            transitional_until: transitional_until.ok()?,
+            notes: notes.ok()?,
+            steps: steps.ok()?,
         })
     }
 
@@ -707,17 +839,47 @@ impl RowReader<'_> {
         Some(code)
     }
 
+    /// The step columns of this line: (number, status) for each step column in the file.
+    fn steps(&mut self, step_count: usize) -> Result<Vec<(u8, StepStatus)>, ()> {
+        let mut step_columns: Vec<Column> = self
+            .columns
+            .keys()
+            .copied()
+            .filter(|c| matches!(c, Column::Step(n) if usize::from(*n) <= step_count))
+            .collect();
+        step_columns.sort_by_key(|c| match c {
+            Column::Step(n) => *n,
+            _ => 0,
+        });
+        let mut out = Vec::new();
+        let mut failed = false;
+        for c in step_columns {
+            let Column::Step(no) = c else { continue };
+            let v = self.cell(c).unwrap_or_default();
+            match StepStatus::parse(&v) {
+                Some(s) => out.push((no, s)),
+                None => {
+                    self.fail(c, ImportIssueKind::InvalidStepStatus { value: v });
+                    failed = true;
+                }
+            }
+        }
+        if failed { Err(()) } else { Ok(out) }
+    }
+
     /// 完了ステップ数 and/or 進捗率 → steps; `Ok(None)` when neither is given.
-    fn steps_done(&mut self) -> Result<Option<u8>, ()> {
+    fn steps_done(&mut self, step_count: usize) -> Result<Option<u8>, ()> {
+        let max = step_count.min(u8::MAX as usize) as u8;
+        let per_step = 100.0 / f32::from(max.max(1));
         let steps = match self.cell(Column::StepsDone).filter(|v| !v.is_empty()) {
             None => None,
-            Some(v) => match v.parse::<u8>().ok().filter(|n| *n <= TOTAL_STEPS) {
+            Some(v) => match v.parse::<u8>().ok().filter(|n| *n <= max) {
                 Some(n) => Some(n),
                 None => {
                     let kind = ImportIssueKind::OutOfRange {
                         value: v,
                         min: "0".into(),
-                        max: "40".into(),
+                        max: max.to_string(),
                     };
                     self.fail(Column::StepsDone, kind);
                     return Err(());
@@ -746,7 +908,7 @@ impl RowReader<'_> {
             },
         };
         match (steps, percent) {
-            (Some(n), Some((p, raw))) if (f32::from(n) * 2.5 - p).abs() > 2.5 => {
+            (Some(n), Some((p, raw))) if (f32::from(n) * per_step - p).abs() > per_step => {
                 let kind = ImportIssueKind::PercentMismatch {
                     percent: raw.trim_end_matches('%').to_owned(),
                     steps: n.to_string(),
@@ -755,7 +917,7 @@ impl RowReader<'_> {
                 Err(())
             }
             (Some(n), _) => Ok(Some(n)),
-            (None, Some((p, _))) => Ok(Some((p / 2.5).round() as u8)),
+            (None, Some((p, _))) => Ok(Some((p / per_step).round() as u8)),
             (None, None) => Ok(None),
         }
     }
@@ -800,6 +962,7 @@ mod tests {
         Reference {
             municipalities,
             systems,
+            step_count: 40,
         }
     }
 
@@ -1081,7 +1244,7 @@ mod tests {
         let r = reference();
         let before = parse("lg_code,system,status,steps_done,vendor,gov_cloud\n131016,1,in_progress,12,ベンダA,AWS\n".as_bytes(), &r, |_| true)
             .lines[0]
-            .apply(None);
+            .apply(None, 40);
         assert_eq!(before.vendor.as_deref(), Some("ベンダA"));
         let next = parse(
             "lg_code,system,status,gov_cloud\n131016,1,in_progress,\n".as_bytes(),
@@ -1089,7 +1252,7 @@ mod tests {
             |_| true,
         )
         .lines[0]
-            .apply(Some(&before));
+            .apply(Some(&before), 40);
         assert_eq!(next.vendor.as_deref(), Some("ベンダA"));
         assert_eq!(next.steps_done, 12);
         assert_eq!(next.gov_cloud, None);
@@ -1099,7 +1262,7 @@ mod tests {
             |_| true,
         )
         .lines[0]
-            .apply(Some(&before));
+            .apply(Some(&before), 40);
         assert_eq!(live.steps_done, 40);
         assert_eq!(live.actual_go_live, Some(d(2026, 1, 5)));
     }

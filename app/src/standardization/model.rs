@@ -247,17 +247,173 @@ impl GovCloud {
     }
 }
 
+/// 作業状況 of one step of the migration procedure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    /// 未着手.
+    #[default]
+    NotStarted,
+    /// 作業中.
+    InProgress,
+    /// 完了.
+    Done,
+    /// 対象外 (excluded from the percentage).
+    NotApplicable,
+}
+
+impl StepStatus {
+    /// All statuses in form order.
+    pub const ALL: [StepStatus; 4] = [
+        StepStatus::NotStarted,
+        StepStatus::InProgress,
+        StepStatus::Done,
+        StepStatus::NotApplicable,
+    ];
+
+    /// Stable code used in forms, CSV and the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            StepStatus::NotStarted => "not_started",
+            StepStatus::InProgress => "in_progress",
+            StepStatus::Done => "done",
+            StepStatus::NotApplicable => "not_applicable",
+        }
+    }
+
+    /// Japanese label (CSV cells use it).
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            StepStatus::NotStarted => "未着手",
+            StepStatus::InProgress => "作業中",
+            StepStatus::Done => "完了",
+            StepStatus::NotApplicable => "対象外",
+        }
+    }
+
+    /// Display label.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Ja => self.label_ja(),
+            Lang::En => match self {
+                StepStatus::NotStarted => "Not started",
+                StepStatus::InProgress => "In progress",
+                StepStatus::Done => "Done",
+                StepStatus::NotApplicable => "Not applicable",
+            },
+        }
+    }
+
+    /// Parses a code, a Japanese or English label, or a blank (未着手).
+    pub fn parse(s: &str) -> Option<StepStatus> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Some(StepStatus::NotStarted);
+        }
+        let lower = s.to_lowercase();
+        StepStatus::ALL.into_iter().find(|x| {
+            x.code() == lower || x.label_ja() == s || x.label(Lang::En).to_lowercase() == lower
+        })
+    }
+}
+
+/// フェーズ of the migration procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// 計画立案.
+    Planning,
+    /// システム選定・調達.
+    Procurement,
+    /// 移行.
+    Migration,
+    /// 稼働.
+    GoLive,
+}
+
+impl Phase {
+    /// All phases in order.
+    pub const ALL: [Phase; 4] = [
+        Phase::Planning,
+        Phase::Procurement,
+        Phase::Migration,
+        Phase::GoLive,
+    ];
+
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Phase::Planning => "planning",
+            Phase::Procurement => "procurement",
+            Phase::Migration => "migration",
+            Phase::GoLive => "go_live",
+        }
+    }
+
+    /// Display label.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Phase::Planning => lang.pick("計画立案", "Planning"),
+            Phase::Procurement => lang.pick("システム選定・調達", "Selection and procurement"),
+            Phase::Migration => lang.pick("移行", "Migration"),
+            Phase::GoLive => lang.pick("稼働", "Go-live"),
+        }
+    }
+
+    /// Parses a code or the Japanese or English label.
+    pub fn parse(s: &str) -> Option<Phase> {
+        let s = s.trim();
+        let lower = s.to_lowercase();
+        Phase::ALL.into_iter().find(|p| {
+            p.code() == lower || p.label(Lang::Ja) == s || p.label(Lang::En).to_lowercase() == lower
+        })
+    }
+}
+
+/// One step of the step template (移行手順書の作業項目).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// Step number, 1–N without gaps; progress is mapped to steps by this number.
+    pub no: u8,
+    /// Phase.
+    pub phase: Phase,
+    /// Name in Japanese, e.g. 推進体制の立ち上げ.
+    pub name_ja: String,
+    /// Name in English.
+    pub name_en: String,
+}
+
+impl Step {
+    /// The name in the chosen language.
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_ja, &self.name_en)
+    }
+}
+
 /// Progress of one municipality × standard system.
+///
+/// `steps` is the source of truth (index = step number − 1; missing entries are 未着手);
+/// `status`, `steps_done` and `steps_applicable` are derived from it by [`Progress::derive`]
+/// before every write, so that lists and dashboards need not recount.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     /// Municipality.
     pub lg_code: LgCode,
     /// Standard system code, e.g. `resident_registry`.
     pub system: String,
-    /// 進捗状況.
+    /// 進捗状況 (derived: all applicable steps done = 移行完了).
     pub status: ProgressStatus,
-    /// 完了ステップ数, 0–40.
+    /// 完了ステップ数 among the template's steps (derived).
     pub steps_done: u8,
+    /// 作業中 steps among the template's steps (derived).
+    #[serde(default)]
+    pub steps_in_progress: u8,
+    /// Steps of the template that apply (not 対象外) (derived).
+    #[serde(default = "default_applicable")]
+    pub steps_applicable: u8,
+    /// Status of each step; index = step number − 1.
+    #[serde(default)]
+    pub steps: Vec<StepStatus>,
     /// 本番稼働予定日 (date, JST).
     pub planned_go_live: Option<NaiveDate>,
     /// 本番稼働日 (date, JST).
@@ -266,33 +422,157 @@ pub struct Progress {
     pub special_migration_support: bool,
     /// 事由 of the extension, only with the flag.
     pub extension_reason: Option<ExtensionReason>,
+    /// Free text for 事由 = その他 (or detail for any reason).
+    #[serde(default)]
+    pub extension_reason_text: Option<String>,
     /// 移行目標日 of the extension, not after 2031-03-31.
     pub extension_target_date: Option<NaiveDate>,
+    /// 経過措置: the functions to be implemented after migration (free text).
+    #[serde(default)]
+    pub transitional_functions: Option<String>,
+    /// 経過措置: by when those functions will be implemented.
+    #[serde(default)]
+    pub transitional_until: Option<NaiveDate>,
     /// ガバメントクラウド provider.
     pub gov_cloud: Option<GovCloud>,
     /// ベンダ (vendor) name.
     pub vendor: Option<String>,
+    /// 製品 (product) name.
+    #[serde(default)]
+    pub product: Option<String>,
+    /// 備考 in Markdown (rendered sanitized).
+    #[serde(default)]
+    pub notes: Option<String>,
     /// Generated demo data rather than a municipality's report.
     pub is_demo: bool,
 }
 
+fn default_applicable() -> u8 {
+    TOTAL_STEPS
+}
+
 impl Progress {
-    /// 進捗率 in percent (steps done × 2.5), 0.0–100.0.
+    /// An empty record (nothing reported) for a municipality × system.
+    pub fn empty(lg_code: LgCode, system: &str, template_len: usize) -> Progress {
+        let mut p = Progress {
+            lg_code,
+            system: system.to_owned(),
+            status: ProgressStatus::NotStarted,
+            steps_done: 0,
+            steps_in_progress: 0,
+            steps_applicable: 0,
+            steps: Vec::new(),
+            planned_go_live: None,
+            actual_go_live: None,
+            special_migration_support: false,
+            extension_reason: None,
+            extension_reason_text: None,
+            extension_target_date: None,
+            transitional_functions: None,
+            transitional_until: None,
+            gov_cloud: None,
+            vendor: None,
+            product: None,
+            notes: None,
+            is_demo: false,
+        };
+        p.derive(template_len);
+        p
+    }
+
+    /// The status of step `no` (1-based); 未着手 when never set.
+    pub fn step(&self, no: u8) -> StepStatus {
+        usize::from(no)
+            .checked_sub(1)
+            .and_then(|i| self.steps.get(i).copied())
+            .unwrap_or_default()
+    }
+
+    /// Sets the status of step `no` (1-based), growing the list as needed.
+    pub fn set_step(&mut self, no: u8, status: StepStatus) {
+        let Some(i) = usize::from(no).checked_sub(1) else {
+            return;
+        };
+        if self.steps.len() <= i {
+            self.steps.resize(i + 1, StepStatus::NotStarted);
+        }
+        self.steps[i] = status;
+    }
+
+    /// Recomputes `status`, `steps_done` and `steps_applicable` from `steps` for a template of
+    /// `template_len` steps, and drops trailing 未着手 entries (they are the default).
+    /// Entries past the template are kept (a later template may bring them back) but not counted.
+    pub fn derive(&mut self, template_len: usize) {
+        while self.steps.last() == Some(&StepStatus::NotStarted) {
+            self.steps.pop();
+        }
+        let counts = StepCounts::of(&self.steps, template_len);
+        self.steps_done = counts.done as u8;
+        self.steps_in_progress = counts.in_progress as u8;
+        self.steps_applicable = counts.applicable() as u8;
+        self.status = if counts.applicable() > 0 && counts.done == counts.applicable() {
+            ProgressStatus::Live
+        } else if counts.done + counts.in_progress > 0 {
+            ProgressStatus::InProgress
+        } else {
+            ProgressStatus::NotStarted
+        };
+    }
+
+    /// The step counts as stored (derived fields; no need for `steps`).
+    pub fn counts(&self) -> StepCounts {
+        let applicable = u32::from(self.steps_applicable);
+        let done = u32::from(self.steps_done);
+        let in_progress = u32::from(self.steps_in_progress);
+        StepCounts {
+            done,
+            in_progress,
+            not_started: applicable.saturating_sub(done + in_progress),
+            not_applicable: 0,
+        }
+    }
+
+    /// 進捗率 in percent: done ÷ applicable steps × 100, 0.0–100.0 (0 when no step applies).
     pub fn percent(&self) -> f32 {
-        f32::from(self.steps_done) * 2.5
+        if self.steps_applicable == 0 {
+            0.0
+        } else {
+            f32::from(self.steps_done) * 100.0 / f32::from(self.steps_applicable)
+        }
+    }
+
+    /// [`Self::percent`] rounded to 0.1 point, as text without `%`.
+    pub fn percent_text(&self) -> String {
+        format_percent((self.percent() * 10.0).round() / 10.0)
     }
 
     /// The short text shown in a matrix cell: status, and the percentage when in progress.
     pub fn cell_text(&self, lang: Lang) -> String {
         match self.status {
             ProgressStatus::InProgress => {
-                format!(
-                    "{} {}%",
-                    self.status.label(lang),
-                    format_percent(self.percent())
-                )
+                format!("{} {}%", self.status.label(lang), self.percent_text())
             }
             other => other.label(lang).to_owned(),
+        }
+    }
+
+    /// Whether the record is late on `today`: not live and past its own planned date, or (no
+    /// extension) past the national target 2026-03-31. See [`Overdue`].
+    pub fn overdue(&self, today: NaiveDate) -> Option<Overdue> {
+        if self.status == ProgressStatus::Live {
+            return None;
+        }
+        let own = if self.special_migration_support {
+            self.extension_target_date.or(self.planned_go_live)
+        } else {
+            self.planned_go_live
+        };
+        if own.is_some_and(|d| d < today) {
+            Some(Overdue::OwnPlan)
+        } else if !self.special_migration_support && today > national_target_date() {
+            Some(Overdue::NationalTarget)
+        } else {
+            None
         }
     }
 
@@ -304,18 +584,158 @@ impl Progress {
         }
         cmp!(
             status,
-            steps_done,
+            steps,
             planned_go_live,
             actual_go_live,
             special_migration_support,
             extension_reason,
+            extension_reason_text,
             extension_target_date,
+            transitional_functions,
+            transitional_until,
             gov_cloud,
             vendor,
+            product,
+            notes,
             is_demo
         );
         out
     }
+
+    /// One history line per changed field: (field, before, after) as display text; steps are
+    /// listed one per changed step (`step_12`).
+    pub fn diff(&self, after: &Progress) -> Vec<FieldChange> {
+        let mut out = Vec::new();
+        let fmt_date = |d: &Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let fmt_str = |s: &Option<String>| s.clone().unwrap_or_default();
+        let mut push = |field: String, before: String, after: String| {
+            if before != after {
+                out.push(FieldChange {
+                    field,
+                    before,
+                    after,
+                });
+            }
+        };
+        let len = self.steps.len().max(after.steps.len());
+        for i in 0..len {
+            let no = (i + 1) as u8;
+            push(
+                format!("step_{no}"),
+                self.step(no).code().into(),
+                after.step(no).code().into(),
+            );
+        }
+        push("status".into(), self.status.code().into(), after.status.code().into());
+        push("planned_go_live".into(), fmt_date(&self.planned_go_live), fmt_date(&after.planned_go_live));
+        push("actual_go_live".into(), fmt_date(&self.actual_go_live), fmt_date(&after.actual_go_live));
+        push(
+            "special_migration_support".into(),
+            self.special_migration_support.to_string(),
+            after.special_migration_support.to_string(),
+        );
+        push(
+            "extension_reason".into(),
+            self.extension_reason.map(|r| r.code().to_owned()).unwrap_or_default(),
+            after.extension_reason.map(|r| r.code().to_owned()).unwrap_or_default(),
+        );
+        push("extension_reason_text".into(), fmt_str(&self.extension_reason_text), fmt_str(&after.extension_reason_text));
+        push("extension_target_date".into(), fmt_date(&self.extension_target_date), fmt_date(&after.extension_target_date));
+        push("transitional_functions".into(), fmt_str(&self.transitional_functions), fmt_str(&after.transitional_functions));
+        push("transitional_until".into(), fmt_date(&self.transitional_until), fmt_date(&after.transitional_until));
+        push(
+            "gov_cloud".into(),
+            self.gov_cloud.map(|g| g.code().to_owned()).unwrap_or_default(),
+            after.gov_cloud.map(|g| g.code().to_owned()).unwrap_or_default(),
+        );
+        push("vendor".into(), fmt_str(&self.vendor), fmt_str(&after.vendor));
+        push("product".into(), fmt_str(&self.product), fmt_str(&after.product));
+        push("notes".into(), fmt_str(&self.notes), fmt_str(&after.notes));
+        out
+    }
+}
+
+/// Counts of step statuses among the first `template_len` steps of a record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepCounts {
+    /// 完了.
+    pub done: u32,
+    /// 作業中.
+    pub in_progress: u32,
+    /// 未着手 (including never-set steps).
+    pub not_started: u32,
+    /// 対象外.
+    pub not_applicable: u32,
+}
+
+impl StepCounts {
+    /// Counts `steps` over a template of `template_len` steps.
+    pub fn of(steps: &[StepStatus], template_len: usize) -> StepCounts {
+        let mut c = StepCounts::default();
+        for i in 0..template_len {
+            match steps.get(i).copied().unwrap_or_default() {
+                StepStatus::Done => c.done += 1,
+                StepStatus::InProgress => c.in_progress += 1,
+                StepStatus::NotStarted => c.not_started += 1,
+                StepStatus::NotApplicable => c.not_applicable += 1,
+            }
+        }
+        c
+    }
+
+    /// Adds another record's counts.
+    pub fn add(&mut self, other: StepCounts) {
+        self.done += other.done;
+        self.in_progress += other.in_progress;
+        self.not_started += other.not_started;
+        self.not_applicable += other.not_applicable;
+    }
+
+    /// Steps that apply (all but 対象外).
+    pub fn applicable(&self) -> u32 {
+        self.done + self.in_progress + self.not_started
+    }
+
+    /// `count` as a percentage of the applicable steps, 0 when none apply.
+    pub fn rate(&self, count: u32) -> f32 {
+        let n = self.applicable();
+        if n == 0 {
+            0.0
+        } else {
+            count as f32 * 100.0 / n as f32
+        }
+    }
+}
+
+/// Why a record counts as overdue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Overdue {
+    /// Past the municipality's own planned go-live (or extension target) date.
+    OwnPlan,
+    /// Past the national target 2026-03-31 without an extension.
+    NationalTarget,
+}
+
+impl Overdue {
+    /// Display label.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Overdue::OwnPlan => lang.pick("予定日超過", "Past its planned date"),
+            Overdue::NationalTarget => lang.pick("国の期限（2026-03-31）超過", "Past the national target (2026-03-31)"),
+        }
+    }
+}
+
+/// One changed field in a history entry (display text; empty = no value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// Stable field name (`vendor`, `step_12`, …).
+    pub field: String,
+    /// Value before.
+    pub before: String,
+    /// Value after.
+    pub after: String,
 }
 
 /// Formats a percentage without a trailing `.0`: `32.5`, `50`.
@@ -384,6 +804,22 @@ pub struct Matrix {
 }
 
 impl Matrix {
+    /// Sorts rows by average progress (mean of the cells' percentages, unreported = 0),
+    /// highest first when `descending`; ties keep code order.
+    pub fn sort_by_progress(&mut self, descending: bool) {
+        self.rows.sort_by(|a, b| {
+            let (x, y) = (Matrix::row_percent(a), Matrix::row_percent(b));
+            let order = x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal);
+            if descending { order.reverse() } else { order }
+        });
+    }
+
+    /// The average progress of a row in percent (unreported cells count 0).
+    pub fn row_percent(row: &MatrixRow) -> f32 {
+        let sum: f32 = row.cells.iter().flatten().map(Progress::percent).sum();
+        sum / row.cells.len().max(1) as f32
+    }
+
     /// Builds rows and summaries from reference data and stored progress.
     pub fn build(
         systems: Vec<StandardSystem>,
@@ -509,6 +945,16 @@ pub enum ImportIssueKind {
     UnknownColumn,
     /// More data lines than one import accepts.
     TooManyRows { max: usize },
+    /// Step template: the number is not the next one.
+    StepNumber { value: String, expected: String },
+    /// Step template: not a known phase.
+    InvalidPhase { value: String },
+    /// Not a known step status.
+    InvalidStepStatus { value: String },
+    /// A step column for a step the template does not have.
+    UnknownStep { value: String },
+    /// 進捗状況 given in the file disagrees with the one the steps give.
+    StatusMismatch { value: String, derived: String },
 }
 
 impl ImportIssueKind {
@@ -549,6 +995,16 @@ impl ImportIssueKind {
             K::NotYourMunicipality { value } => K::NotYourMunicipality { value: cut(value) },
             K::Syntax { detail } => K::Syntax {
                 detail: cut(detail),
+            },
+            K::StepNumber { value, expected } => K::StepNumber {
+                value: cut(value),
+                expected,
+            },
+            K::InvalidPhase { value } => K::InvalidPhase { value: cut(value) },
+            K::InvalidStepStatus { value } => K::InvalidStepStatus { value: cut(value) },
+            K::StatusMismatch { value, derived } => K::StatusMismatch {
+                value: cut(value),
+                derived,
             },
             other => other,
         }
@@ -728,6 +1184,41 @@ impl ImportIssueKind {
             K::UnknownColumn => lang
                 .pick("不明な列のため無視しました。", "Unknown column: ignored.")
                 .into(),
+            K::StepNumber { value, expected } => {
+                if ja {
+                    format!("番号「{value}」は{expected}にしてください（1から順に、欠番なし）。")
+                } else {
+                    format!("Number “{value}” should be {expected} (numbered from 1 without gaps).")
+                }
+            }
+            K::InvalidPhase { value } => {
+                if ja {
+                    format!("フェーズ「{value}」は 計画立案・システム選定・調達・移行・稼働 のいずれかにしてください。")
+                } else {
+                    format!("Phase “{value}” must be planning, procurement, migration or go_live.")
+                }
+            }
+            K::InvalidStepStatus { value } => {
+                if ja {
+                    format!("手順の状況「{value}」は 未着手・作業中・完了・対象外 のいずれかにしてください。")
+                } else {
+                    format!("Step status “{value}” must be not_started, in_progress, done or not_applicable (未着手/作業中/完了/対象外).")
+                }
+            }
+            K::UnknownStep { value } => {
+                if ja {
+                    format!("手順「{value}」は現在の手順テンプレートにありません。")
+                } else {
+                    format!("Step “{value}” is not in the current step template.")
+                }
+            }
+            K::StatusMismatch { value, derived } => {
+                if ja {
+                    format!("進捗状況「{value}」が各手順の状況から求めた「{derived}」と一致しません。")
+                } else {
+                    format!("Status “{value}” does not match “{derived}”, which the step statuses give.")
+                }
+            }
             K::TooManyRows { max } => {
                 if ja {
                     format!("1回に取り込めるのは{max}行までです。ファイルを分けてください。")
@@ -787,6 +1278,98 @@ pub struct ImportReport {
     pub warnings: Vec<ImportIssue>,
     /// When it ran (RFC 3339, UTC).
     pub created_at: String,
+}
+
+/// One change of a progress record, as shown on the record page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Who (Japanese name); `None` for the system (demo data, template changes).
+    pub actor_name_ja: Option<String>,
+    /// Who (English name).
+    pub actor_name_en: Option<String>,
+    /// How: `form`, `import` or `template`.
+    pub source: String,
+    /// Each changed field.
+    pub changes: Vec<FieldChange>,
+}
+
+/// One comment of a step's advice thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepComment {
+    /// Comment key.
+    pub id: String,
+    /// Author (Japanese name).
+    pub author_name_ja: String,
+    /// Author (English name).
+    pub author_name_en: String,
+    /// Author's organisation (Japanese).
+    pub author_org_ja: String,
+    /// Author's organisation (English).
+    pub author_org_en: String,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// The Markdown source.
+    pub body: String,
+    /// The body rendered and sanitized (filled in by the server).
+    #[serde(default)]
+    pub body_html: String,
+}
+
+/// An in-app notification: a new comment on a step thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationItem {
+    /// Notification key.
+    pub id: String,
+    /// Record key `<lg_code>_<system>`.
+    pub cell: String,
+    /// Step number.
+    pub step_no: u8,
+    /// Comment author (Japanese name).
+    pub author_name_ja: String,
+    /// Comment author (English name).
+    pub author_name_en: String,
+    /// The comment's first characters.
+    pub excerpt: String,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Already seen.
+    pub read: bool,
+}
+
+impl NotificationItem {
+    /// The step thread address: `/standardization/records/<lg_code>/<system>/steps/<no>`.
+    pub fn href(&self) -> String {
+        match self.cell.split_once('_') {
+            Some((lg, system)) => format!("/standardization/records/{lg}/{system}/steps/{}", self.step_no),
+            None => "/notifications".into(),
+        }
+    }
+}
+
+/// A step of the old template that the new one no longer has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemovedStep {
+    /// The old step.
+    pub step: Step,
+    /// Records with a status other than 未着手 on it (kept, no longer counted).
+    pub records: u32,
+}
+
+/// What replacing the step template did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateChange {
+    /// Steps before.
+    pub old_len: usize,
+    /// Steps after.
+    pub new_len: usize,
+    /// Old steps past the new template's end.
+    pub removed: Vec<RemovedStep>,
+    /// Steps whose name or phase changed (same number).
+    pub renamed: Vec<u8>,
+    /// Records whose derived status or counts were recomputed.
+    pub recomputed: usize,
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! Standardization storage (ssr only): systems, progress cells and import runs.
 
-use super::model::{CellChange, ImportReport, Progress, StandardSystem};
+use super::model::{
+    CellChange, FieldChange, HistoryEntry, ImportReport, NotificationItem, Progress, RemovedStep,
+    StandardSystem, Step, StepComment, StepStatus, TemplateChange,
+};
 use crate::db::{Db, first, rows, to_value};
 use crate::error::AppError;
 use crate::orgs::model::LgCode;
@@ -15,15 +18,84 @@ pub async fn systems(db: &Db) -> Result<Vec<StandardSystem>, AppError> {
     Ok(rows(&mut response, 0)?)
 }
 
+/// The fields lists and dashboards need (no step list, no free text).
 const SELECT_PROGRESS: &str =
     "SELECT record::id(organisation) AS lg_code, record::id(standard_system) AS system,
-        status, steps_done, planned_go_live, actual_go_live, special_migration_support,
-        extension_reason, extension_target_date, gov_cloud, vendor, is_demo
+        status, steps_done, steps_in_progress, steps_applicable, planned_go_live, actual_go_live,
+        special_migration_support, extension_reason, extension_target_date, gov_cloud, vendor,
+        is_demo
      FROM migration_progress";
 
-/// Every stored progress cell.
+/// Every field of a record.
+const SELECT_FULL: &str =
+    "SELECT record::id(organisation) AS lg_code, record::id(standard_system) AS system,
+        status, steps_done, steps_in_progress, steps_applicable, steps, planned_go_live,
+        actual_go_live, special_migration_support, extension_reason, extension_reason_text,
+        extension_target_date, transitional_functions, transitional_until, gov_cloud, vendor,
+        product, notes, is_demo
+     FROM migration_progress";
+
+/// Every stored progress cell, without the step list and free texts (matrix, dashboard).
 pub async fn all_progress(db: &Db) -> Result<Vec<Progress>, AppError> {
     let mut response = db.query(SELECT_PROGRESS).await?.check()?;
+    Ok(rows(&mut response, 0)?)
+}
+
+/// Every stored progress cell with every field (export, template changes).
+pub async fn all_records(db: &Db) -> Result<Vec<Progress>, AppError> {
+    let mut response = db.query(SELECT_FULL).await?.check()?;
+    Ok(rows(&mut response, 0)?)
+}
+
+/// One record with every field; `None` when nothing was reported yet.
+pub async fn record(db: &Db, lg_code: &LgCode, system: &str) -> Result<Option<Progress>, AppError> {
+    let query = format!("{SELECT_FULL} WHERE id = type::record('migration_progress', $key)");
+    let mut response = db
+        .query(query)
+        .bind(("key", cell_key(lg_code, system)))
+        .await?
+        .check()?;
+    Ok(rows(&mut response, 0)?.into_iter().next())
+}
+
+/// Writes one record and its history entry in one transaction (`changes` from
+/// [`Progress::diff`]; nothing is written when it is empty).
+pub async fn save_record(
+    db: &Db,
+    actor_id: &str,
+    after: &Progress,
+    changes: &[FieldChange],
+) -> Result<(), AppError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $actor = type::record('app_user', $actor_id);
+         UPSERT type::record('migration_progress', $p.key) CONTENT {PROGRESS_CONTENT};
+         CREATE progress_history CONTENT {{ cell: $p.key, actor: $actor, source: 'form', changes: $changes }};
+         COMMIT TRANSACTION;"
+    );
+    db.query(query)
+        .bind(("actor_id", actor_id.to_owned()))
+        .bind(("p", with_key(after)))
+        .bind(("changes", to_value(&changes)))
+        .await?
+        .check()?;
+    Ok(())
+}
+
+/// The history of one record, newest first.
+pub async fn history(db: &Db, cell: &str) -> Result<Vec<HistoryEntry>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT <string> at AS at, actor.name_ja AS actor_name_ja, actor.name_en AS actor_name_en,
+                source, changes, at AS sort_at
+             FROM progress_history WHERE cell = $cell ORDER BY sort_at DESC LIMIT 200",
+        )
+        .bind(("cell", cell.to_owned()))
+        .await?
+        .check()?;
     Ok(rows(&mut response, 0)?)
 }
 
@@ -47,11 +119,15 @@ pub fn cell_key(lg_code: &LgCode, system: &str) -> String {
 const PROGRESS_CONTENT: &str = "{
     organisation: type::record('organisation', $p.lg_code),
     standard_system: type::record('standard_system', $p.system),
-    status: $p.status, steps_done: $p.steps_done,
+    status: $p.status, steps: $p.steps, steps_done: $p.steps_done,
+    steps_in_progress: $p.steps_in_progress, steps_applicable: $p.steps_applicable,
     planned_go_live: $p.planned_go_live, actual_go_live: $p.actual_go_live,
     special_migration_support: $p.special_migration_support,
-    extension_reason: $p.extension_reason, extension_target_date: $p.extension_target_date,
-    gov_cloud: $p.gov_cloud, vendor: $p.vendor, is_demo: $p.is_demo, updated_by: $actor
+    extension_reason: $p.extension_reason, extension_reason_text: $p.extension_reason_text,
+    extension_target_date: $p.extension_target_date,
+    transitional_functions: $p.transitional_functions, transitional_until: $p.transitional_until,
+    gov_cloud: $p.gov_cloud, vendor: $p.vendor, product: $p.product, notes: $p.notes,
+    is_demo: $p.is_demo, updated_by: $actor
 }";
 
 fn with_key(p: &Progress) -> serde_json::Value {
@@ -87,19 +163,32 @@ async fn count_progress(db: &Db) -> Result<usize, AppError> {
     Ok(n.unwrap_or(0))
 }
 
-/// Writes an applied import in one transaction: every changed cell and the run record.
-/// `report.changes` holds the new values; `actor_id` is the importing user's key.
-pub async fn apply_import(db: &Db, actor_id: &str, report: &ImportReport) -> Result<(), AppError> {
+/// Writes an applied import in one transaction: every changed cell, its history entry and
+/// the run record. `report.changes` holds the new values; `actor_id` is the importing user's key.
+pub async fn apply_import(
+    db: &Db,
+    actor_id: &str,
+    report: &ImportReport,
+    template_len: usize,
+) -> Result<(), AppError> {
     let cells: Vec<serde_json::Value> = report
         .changes
         .iter()
-        .map(|c: &CellChange| with_key(&c.after))
+        .map(|c: &CellChange| {
+            let before = c.before.clone().unwrap_or_else(|| {
+                Progress::empty(c.after.lg_code.clone(), &c.after.system, template_len)
+            });
+            let mut v = with_key(&c.after);
+            v["changes"] = to_value(&before.diff(&c.after));
+            v
+        })
         .collect();
     let query = format!(
         "BEGIN TRANSACTION;
          LET $actor = type::record('app_user', $actor_id);
          FOR $p IN $cells {{
             UPSERT type::record('migration_progress', $p.key) CONTENT {PROGRESS_CONTENT};
+            CREATE progress_history CONTENT {{ cell: $p.key, actor: $actor, source: 'import', changes: $p.changes }};
          }};
          CREATE type::record('import_run', $run_id) CONTENT {{ actor: $actor, applied: true, report: $report }};
          COMMIT TRANSACTION;"
@@ -151,4 +240,219 @@ pub async fn import_run(db: &Db, run_id: &str) -> Result<(String, ImportReport),
     let row = row.ok_or(AppError::NotFound)?;
     let report = serde_json::from_str(&row.report).map_err(AppError::internal)?;
     Ok((row.actor, report))
+}
+
+/// The step template in number order.
+pub async fn steps(db: &Db) -> Result<Vec<Step>, AppError> {
+    let mut response = db
+        .query("SELECT no, phase, name_ja, name_en FROM migration_step ORDER BY no")
+        .await?
+        .check()?;
+    Ok(rows(&mut response, 0)?)
+}
+
+/// Writes the shipped template when none is stored (first start); a stored one is kept.
+pub async fn ensure_template(db: &Db) -> Result<(), AppError> {
+    if steps(db).await?.is_empty() {
+        replace_template(db, &super::template::default_steps(), None).await?;
+    }
+    Ok(())
+}
+
+/// Replaces the step template in one transaction and recomputes every record's derived
+/// counts for the new length (step statuses stay mapped by number; statuses past the new
+/// end are kept but no longer counted). Records whose status changes get a history entry.
+pub async fn replace_template(
+    db: &Db,
+    new: &[Step],
+    actor_id: Option<&str>,
+) -> Result<TemplateChange, AppError> {
+    let old = steps(db).await?;
+    let records = all_records(db).await?;
+    let removed = old
+        .iter()
+        .filter(|s| usize::from(s.no) > new.len())
+        .map(|s| RemovedStep {
+            step: s.clone(),
+            records: records
+                .iter()
+                .filter(|p| p.step(s.no) != StepStatus::NotStarted)
+                .count() as u32,
+        })
+        .collect();
+    let renamed = new
+        .iter()
+        .filter(|s| old.iter().any(|o| o.no == s.no && o != *s))
+        .map(|s| s.no)
+        .collect();
+    let mut updates = Vec::new();
+    for before in &records {
+        let mut after = before.clone();
+        after.derive(new.len());
+        if after != *before {
+            let mut v = with_key(&after);
+            v["changes"] = to_value(&before.diff(&after));
+            updates.push(v);
+        }
+    }
+    let recomputed = updates.len();
+    db.query(
+        "BEGIN TRANSACTION;
+         LET $actor = IF $actor_id = NONE { NONE } ELSE { type::record('app_user', $actor_id) };
+         DELETE migration_step;
+         FOR $s IN $steps { CREATE type::record('migration_step', $s.no) CONTENT $s; };
+         FOR $p IN $updates {
+            UPDATE type::record('migration_progress', $p.key) SET status = $p.status,
+                steps_done = $p.steps_done, steps_in_progress = $p.steps_in_progress,
+                steps_applicable = $p.steps_applicable;
+            IF array::len($p.changes) > 0 {
+                CREATE progress_history CONTENT { cell: $p.key, actor: $actor, source: 'template', changes: $p.changes };
+            };
+         };
+         COMMIT TRANSACTION;",
+    )
+    .bind(("actor_id", actor_id.map(str::to_owned)))
+    .bind(("steps", to_value(&new)))
+    .bind(("updates", updates))
+    .await?
+    .check()?;
+    Ok(TemplateChange {
+        old_len: old.len(),
+        new_len: new.len(),
+        removed,
+        renamed,
+        recomputed,
+    })
+}
+
+/// A step's advice thread, oldest first (bodies not yet rendered).
+pub async fn thread(db: &Db, cell: &str, step_no: u8) -> Result<Vec<StepComment>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT record::id(id) AS id, author.name_ja AS author_name_ja,
+                author.name_en AS author_name_en, author.organisation.name_ja AS author_org_ja,
+                author.organisation.name_en AS author_org_en, <string> at AS at, body, at AS sort_at
+             FROM step_comment WHERE cell = $cell AND step_no = $step ORDER BY sort_at",
+        )
+        .bind(("cell", cell.to_owned()))
+        .bind(("step", i64::from(step_no)))
+        .await?
+        .check()?;
+    Ok(rows(&mut response, 0)?)
+}
+
+#[derive(Deserialize)]
+struct CountRow {
+    step_no: u8,
+    n: u32,
+}
+
+/// Comments per step of one record: (step number, count), steps without comments left out.
+pub async fn comment_counts(db: &Db, cell: &str) -> Result<Vec<(u8, u32)>, AppError> {
+    let mut response = db
+        .query("SELECT step_no, count() AS n FROM step_comment WHERE cell = $cell GROUP BY step_no")
+        .bind(("cell", cell.to_owned()))
+        .await?
+        .check()?;
+    let counts: Vec<CountRow> = rows(&mut response, 0)?;
+    Ok(counts.into_iter().map(|c| (c.step_no, c.n)).collect())
+}
+
+/// Who is told about a new comment by `author_id` on a thread: every active GovTech advisor
+/// when `notify_advisors` (a municipality asks), and everyone who wrote in the thread before;
+/// never the author.
+pub async fn comment_recipients(
+    db: &Db,
+    cell: &str,
+    step_no: u8,
+    author_id: &str,
+    notify_advisors: bool,
+) -> Result<Vec<String>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT VALUE record::id(id) FROM app_user WHERE $advisors AND status = 'active' AND roles CONTAINS 'govtech_advisor';
+             SELECT VALUE record::id(author) FROM step_comment WHERE cell = $cell AND step_no = $step;",
+        )
+        .bind(("advisors", notify_advisors))
+        .bind(("cell", cell.to_owned()))
+        .bind(("step", i64::from(step_no)))
+        .await?
+        .check()?;
+    let mut ids: Vec<String> = response.take(0)?;
+    let participants: Vec<String> = response.take(1)?;
+    ids.extend(participants);
+    ids.sort();
+    ids.dedup();
+    ids.retain(|id| id != author_id);
+    Ok(ids)
+}
+
+/// Adds a comment and the recipients' notifications in one transaction; returns its key.
+pub async fn add_comment(
+    db: &Db,
+    cell: &str,
+    step_no: u8,
+    author_id: &str,
+    body: &str,
+    recipients: &[String],
+) -> Result<String, AppError> {
+    let id: Option<String> = first(
+        db.query(
+            "BEGIN TRANSACTION;
+             LET $c = CREATE ONLY step_comment CONTENT {
+                cell: $cell, step_no: $step, author: type::record('app_user', $author), body: $body
+             };
+             FOR $r IN $recipients {
+                CREATE notification CONTENT {
+                    recipient: type::record('app_user', $r), comment: $c.id, cell: $cell, step_no: $step
+                };
+             };
+             RETURN record::id($c.id);
+             COMMIT TRANSACTION;",
+        )
+        .bind(("cell", cell.to_owned()))
+        .bind(("step", i64::from(step_no)))
+        .bind(("author", author_id.to_owned()))
+        .bind(("body", body.to_owned()))
+        .bind(("recipients", recipients.to_vec()))
+        .await?
+        .check()?,
+    )?;
+    id.ok_or_else(|| AppError::internal("comment not created"))
+}
+
+/// A user's notifications, newest first (at most 100).
+pub async fn notifications(db: &Db, user_id: &str) -> Result<Vec<NotificationItem>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT record::id(id) AS id, cell, step_no, comment.author.name_ja AS author_name_ja,
+                comment.author.name_en AS author_name_en,
+                string::slice(comment.body, 0, 80) AS excerpt, <string> at AS at, read, at AS sort_at
+             FROM notification WHERE recipient = type::record('app_user', $user)
+             ORDER BY sort_at DESC LIMIT 100",
+        )
+        .bind(("user", user_id.to_owned()))
+        .await?
+        .check()?;
+    Ok(rows(&mut response, 0)?)
+}
+
+/// Number of a user's unread notifications.
+pub async fn unread_count(db: &Db, user_id: &str) -> Result<u32, AppError> {
+    let n: Option<u32> = first(
+        db.query("RETURN count(SELECT VALUE id FROM notification WHERE recipient = type::record('app_user', $user) AND read = false)")
+            .bind(("user", user_id.to_owned()))
+            .await?
+            .check()?,
+    )?;
+    Ok(n.unwrap_or(0))
+}
+
+/// Marks all of a user's notifications read.
+pub async fn mark_read(db: &Db, user_id: &str) -> Result<(), AppError> {
+    db.query("UPDATE notification SET read = true WHERE recipient = type::record('app_user', $user) AND read = false")
+        .bind(("user", user_id.to_owned()))
+        .await?
+        .check()?;
+    Ok(())
 }

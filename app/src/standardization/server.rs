@@ -1,8 +1,13 @@
 //! Server functions and HTTP routes for standardization tracking.
 
-use super::model::{ImportReport, Matrix, StandardSystem, SystemSummary};
+use super::dashboard::Dashboard;
+use super::model::{
+    HistoryEntry, ImportReport, Matrix, NotificationItem, Progress, StandardSystem, Step,
+    StepComment, StepStatus, SystemSummary, TemplateChange,
+};
 use crate::auth::model::CurrentUser;
 use crate::error::AppError;
+use crate::orgs::model::Organisation;
 use crate::orgs::server::OrgDetail;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -21,21 +26,64 @@ pub struct Home {
     pub summary: Vec<SystemSummary>,
 }
 
-/// The matrix of municipalities × systems, optionally filtered by kind
-/// (POST `/api/get_matrix`). Signed-in users. Errors: [`AppError::Invalid`] for an unknown
-/// or non-municipal kind.
+/// The matrix of municipalities × systems (the heatmap), optionally filtered by kind and by
+/// Government Cloud provider (cells on another provider are left out), and sorted
+/// (POST `/api/get_matrix`, `sort` = `code` (default) | `progress_desc` | `progress_asc`).
+/// Signed-in users. Errors: [`AppError::Invalid`] for an unknown or non-municipal kind, an
+/// unknown provider or sort.
 #[server(prefix = "/api", endpoint = "get_matrix")]
-pub async fn get_matrix(kind: Option<String>) -> Result<Matrix, AppError> {
+pub async fn get_matrix(
+    kind: Option<String>,
+    cloud: Option<String>,
+    sort: Option<String>,
+) -> Result<Matrix, AppError> {
     use crate::auth::{policy, server as auth};
     policy::require_user(auth::caller().await?)?;
-    let kind = crate::orgs::server::parse_kind(kind.as_deref())?;
+    let kind = parse_municipal_kind(kind.as_deref())?;
+    let cloud = parse_cloud(cloud.as_deref())?;
+    let sort = match sort.as_deref().unwrap_or("").trim() {
+        "" | "code" => None,
+        "progress_desc" => Some(true),
+        "progress_asc" => Some(false),
+        other => {
+            return Err(AppError::Invalid {
+                field: "sort".into(),
+                reason: format!("unknown sort {other:?}"),
+            });
+        }
+    };
+    let mut m = matrix(&auth::app_state()?, kind, cloud).await?;
+    if let Some(descending) = sort {
+        m.sort_by_progress(descending);
+    }
+    Ok(m)
+}
+
+/// A municipal kind filter: blank = all; [`AppError::Invalid`] for others.
+fn parse_municipal_kind(
+    kind: Option<&str>,
+) -> Result<Option<crate::orgs::model::OrgKind>, AppError> {
+    let kind = crate::orgs::server::parse_kind(kind)?;
     if kind.is_some_and(|k| !k.is_municipal()) {
         return Err(AppError::Invalid {
             field: "kind".into(),
             reason: "not a municipal kind".into(),
         });
     }
-    matrix(&auth::app_state()?, kind).await
+    Ok(kind)
+}
+
+/// A Government Cloud filter: blank = all; [`AppError::Invalid`] for an unknown provider.
+fn parse_cloud(cloud: Option<&str>) -> Result<Option<super::model::GovCloud>, AppError> {
+    match cloud.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(c) => super::model::GovCloud::parse(c)
+            .map(Some)
+            .ok_or_else(|| AppError::Invalid {
+                field: "cloud".into(),
+                reason: format!("unknown provider {c:?}"),
+            }),
+    }
 }
 
 /// The matrix of the municipalities of `kind` (all when `None`), for a caller already
@@ -44,8 +92,12 @@ pub async fn get_matrix(kind: Option<String>) -> Result<Matrix, AppError> {
 async fn matrix(
     state: &crate::setup::AppState,
     kind: Option<crate::orgs::model::OrgKind>,
+    cloud: Option<super::model::GovCloud>,
 ) -> Result<Matrix, AppError> {
-    let progress = super::repo::all_progress(&state.db).await?;
+    let mut progress = super::repo::all_progress(&state.db).await?;
+    if cloud.is_some() {
+        progress.retain(|p| p.gov_cloud == cloud);
+    }
     let municipalities = state
         .catalog
         .municipalities()
@@ -69,7 +121,7 @@ pub async fn get_home() -> Result<Home, AppError> {
         systems,
         rows,
         summary,
-    } = matrix(&auth::app_state()?, None).await?;
+    } = matrix(&auth::app_state()?, None, None).await?;
     let own = rows
         .into_iter()
         .find(|row| row.organisation.key == user.organisation.key)
@@ -120,7 +172,8 @@ pub async fn run_import(
     use super::model::CellChange;
     use crate::auth::policy;
     policy::require_import(user)?;
-    let reference = state.catalog.import_reference();
+    let template_len = super::repo::steps(&state.db).await?.len();
+    let reference = state.catalog.import_reference(template_len);
     // Checking a file is CPU work: keep it off the async workers.
     let parsed = {
         let (bytes, reference, user) = (bytes.to_vec(), reference.clone(), user.clone());
@@ -150,7 +203,7 @@ pub async fn run_import(
     }
     // One import at a time: the "before" values read here stay true until the write commits.
     let _serialized = state.import_lock.lock().await;
-    let stored = super::repo::all_progress(&state.db).await?;
+    let stored = super::repo::all_records(&state.db).await?;
     let stored: std::collections::HashMap<(&str, &str), &super::model::Progress> = stored
         .iter()
         .map(|p| ((p.lg_code.as_str(), p.system.as_str()), p))
@@ -159,7 +212,7 @@ pub async fn run_import(
         let before = stored
             .get(&(line.lg_code.as_str(), line.system.as_str()))
             .copied();
-        let after = line.apply(before);
+        let after = line.apply(before, template_len);
         let fields: Vec<String> = match before {
             Some(b) => after
                 .changed_fields(b)
@@ -193,7 +246,7 @@ pub async fn run_import(
         });
     }
     report.applied = true;
-    super::repo::apply_import(&state.db, &user.id, &report).await?;
+    super::repo::apply_import(&state.db, &user.id, &report, template_len).await?;
     tracing::info!(user = %user.id, changes = report.changes.len(), "progress import applied");
     Ok(report)
 }
@@ -212,7 +265,7 @@ fn random_id() -> String {
 pub async fn import_upload(
     axum::extract::State(state): axum::extract::State<crate::setup::AppState>,
     session: tower_sessions::Session,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> axum::response::Response {
     use axum::response::{IntoResponse, Redirect};
     let user = match crate::auth::server::user_of(&state, &session).await {
@@ -220,32 +273,10 @@ pub async fn import_upload(
         Ok(None) => return Redirect::to("/login").into_response(),
         Err(e) => return error_response(e),
     };
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => {
-                let name = field.file_name().unwrap_or("upload.csv").to_owned();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, bytes.to_vec())),
-                    Err(e) => {
-                        return error_response(AppError::Invalid {
-                            field: "file".into(),
-                            reason: e.to_string(),
-                        });
-                    }
-                }
-            }
-            Ok(Some(_)) => continue,
-            Ok(None) => break,
-            Err(e) => {
-                return error_response(AppError::Invalid {
-                    field: "file".into(),
-                    reason: e.to_string(),
-                });
-            }
-        }
-    }
-    let (name, bytes) = file.unwrap_or_else(|| (String::new(), Vec::new()));
+    let (name, bytes) = match read_file_field(multipart).await {
+        Ok(f) => f,
+        Err(e) => return error_response(e),
+    };
     match run_import(&state, &user, &name, &bytes).await {
         Ok(report) => {
             Redirect::to(&format!("/standardization/import/{}", report.id)).into_response()
@@ -254,31 +285,59 @@ pub async fn import_upload(
     }
 }
 
-/// GET `/standardization/export.csv`: every stored progress cell in the import format,
-/// UTF-8 with BOM. Signed-in users; 401 otherwise.
+/// GET `/standardization/<file>` for the downloads: `export.csv` / `export.json` (every
+/// stored record with every field and step, in the import format), `summary.csv` /
+/// `summary.json` (the council dashboard per system, all municipalities). CSV is UTF-8 with
+/// BOM for Excel. Signed-in users; 401 otherwise, 404 for another file name.
 #[cfg(feature = "ssr")]
-pub async fn export_csv(
+pub async fn download(
     axum::extract::State(state): axum::extract::State<crate::setup::AppState>,
+    uri: http::Uri,
     session: tower_sessions::Session,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
+    let file = uri.path().rsplit('/').next().unwrap_or_default().to_owned();
     let result = async {
         crate::auth::policy::require_user(crate::auth::server::user_of(&state, &session).await?)?;
-        let progress = super::repo::all_progress(&state.db).await?;
-        Ok::<_, AppError>(super::export::to_csv(
-            &progress,
-            &state.catalog.organisations,
-            &state.catalog.systems,
-        ))
+        let steps = super::repo::steps(&state.db).await?;
+        let catalog = &state.catalog;
+        let (content_type, body) = match file.as_str() {
+            "export.csv" | "export.json" => {
+                let records = super::repo::all_records(&state.db).await?;
+                if file.ends_with(".csv") {
+                    ("text/csv; charset=utf-8", super::export::to_csv(&records, &catalog.organisations, &catalog.systems, steps.len()))
+                } else {
+                    ("application/json", super::export::to_json(&records, &steps)?)
+                }
+            }
+            "summary.csv" | "summary.json" => {
+                let progress = super::repo::all_progress(&state.db).await?;
+                let dashboard = Dashboard::build(
+                    catalog.systems.clone(),
+                    catalog.municipalities().cloned().collect(),
+                    &progress,
+                    None,
+                    steps.len(),
+                    crate::i18n::today_jst(),
+                );
+                if file.ends_with(".csv") {
+                    ("text/csv; charset=utf-8", super::export::summary_csv(&dashboard))
+                } else {
+                    ("application/json", serde_json::to_vec_pretty(&dashboard).map_err(AppError::internal)?)
+                }
+            }
+            _ => return Err(AppError::NotFound),
+        };
+        Ok::<_, AppError>((content_type, body))
     }
     .await;
     match result {
-        Ok(bytes) => (
+        Ok((content_type, bytes)) => (
             [
-                (http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (http::header::CONTENT_TYPE, content_type.to_owned()),
                 (
                     http::header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"kyodo_progress.csv\"",
+                    format!("attachment; filename=\"kyodo_{}\"", file.replace("export", "progress")),
                 ),
             ],
             bytes,
@@ -300,4 +359,534 @@ fn error_response(e: AppError) -> axum::response::Response {
         format!("{}\n{}\n", e.message(Lang::Ja), e.message(Lang::En)),
     )
         .into_response()
+}
+
+/// One progress record with what its page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordView {
+    /// The municipality.
+    pub organisation: Organisation,
+    /// The standard system.
+    pub system: StandardSystem,
+    /// The record (an empty one when nothing was reported yet).
+    pub progress: Progress,
+    /// Whether anything was reported yet.
+    pub reported: bool,
+    /// The step template.
+    pub steps: Vec<Step>,
+    /// Comments per step number (steps without comments left out).
+    pub comment_counts: Vec<(u8, u32)>,
+    /// Changes, newest first.
+    pub history: Vec<HistoryEntry>,
+    /// The notes rendered and sanitized.
+    pub notes_html: String,
+    /// Whether the caller may edit (policy: own municipality, Tokyo officer, administrator).
+    pub may_edit: bool,
+    /// Whether the caller may comment.
+    pub may_comment: bool,
+}
+
+/// Finds the municipality and system a URL names; [`AppError::NotFound`] otherwise.
+#[cfg(feature = "ssr")]
+fn cell_of(
+    state: &crate::setup::AppState,
+    lg_code: &str,
+    system: &str,
+) -> Result<(Organisation, crate::orgs::model::LgCode, StandardSystem), AppError> {
+    let org = state
+        .catalog
+        .organisation(lg_code.trim())
+        .filter(|o| o.kind.is_municipal())
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let code = org.lg_code.clone().ok_or(AppError::NotFound)?;
+    let system = state
+        .catalog
+        .systems
+        .iter()
+        .find(|s| s.code == system.trim())
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    Ok((org, code, system))
+}
+
+/// A progress record with its steps, comment counts and history
+/// (POST `/api/get_record`, `lg_code` = 6-digit code, `system` = system code).
+/// Signed-in users (the council reads every record). Errors: [`AppError::NotFound`] for an
+/// unknown municipality or system.
+#[server(prefix = "/api", endpoint = "get_record")]
+pub async fn get_record(lg_code: String, system: String) -> Result<RecordView, AppError> {
+    use crate::auth::{policy, server as auth};
+    let user = policy::require_user(auth::caller().await?)?;
+    let state = auth::app_state()?;
+    let (organisation, code, system) = cell_of(&state, &lg_code, &system)?;
+    let steps = super::repo::steps(&state.db).await?;
+    let stored = super::repo::record(&state.db, &code, &system.code).await?;
+    let reported = stored.is_some();
+    let progress =
+        stored.unwrap_or_else(|| Progress::empty(code.clone(), &system.code, steps.len()));
+    let cell = super::repo::cell_key(&code, &system.code);
+    let notes_html = progress
+        .notes
+        .as_deref()
+        .map(crate::markdown::render)
+        .unwrap_or_default();
+    Ok(RecordView {
+        may_edit: policy::may_write_progress(&user, &code),
+        may_comment: policy::may_comment(&user, &code),
+        comment_counts: super::repo::comment_counts(&state.db, &cell).await?,
+        history: super::repo::history(&state.db, &cell).await?,
+        organisation,
+        system,
+        progress,
+        reported,
+        steps,
+        notes_html,
+    })
+}
+
+/// A rule broken by a form field, with the message of the import's matching problem.
+#[cfg(feature = "ssr")]
+fn rejected(field: &str, kind: super::model::ImportIssueKind) -> AppError {
+    use crate::i18n::Lang;
+    AppError::Rejected {
+        field: field.into(),
+        ja: kind.message(Lang::Ja),
+        en: kind.message(Lang::En),
+    }
+}
+
+/// An optional date field (ISO from `<input type="date">`, or 和暦); blank = none.
+#[cfg(feature = "ssr")]
+fn form_date(field: &str, value: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+    let v = super::import::normalize(value);
+    if v.is_empty() {
+        return Ok(None);
+    }
+    super::import::parse_date(&v)
+        .map(Some)
+        .ok_or_else(|| rejected(field, super::model::ImportIssueKind::InvalidDate { value: v }))
+}
+
+/// An optional text field, trimmed, blank = none; longer than `max` characters is refused.
+#[cfg(feature = "ssr")]
+fn form_text(field: &str, value: &str, max: usize) -> Result<Option<String>, AppError> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        return Err(AppError::Rejected {
+            field: field.into(),
+            ja: format!("「{field}」は{max}文字以内にしてください。"),
+            en: format!("“{field}” may be at most {max} characters."),
+        });
+    }
+    Ok((!v.is_empty()).then(|| v.to_owned()))
+}
+
+/// Saves a progress record from the edit form (POST `/api/save_record`) and answers with a
+/// redirect to the record page (`?saved=1`).
+///
+/// Fields: `lg_code`, `system`; `steps[i]` = status of step i + 1 (`not_started` |
+/// `in_progress` | `done` | `not_applicable`, one per template step); `planned_go_live`,
+/// `actual_go_live`, `extension_target_date`, `transitional_until` (dates, ISO or 和暦, blank =
+/// none); `gov_cloud` (code, blank = none); `vendor`, `product` (≤ 200 characters);
+/// `special_migration_support` (`on` when checked); `extension_reason` (code);
+/// `extension_reason_text`, `transitional_functions` (≤ 2,000); `notes` (Markdown, ≤ 20,000).
+///
+/// Rules: only the municipality's own CIO and staff, Tokyo officers and administrators
+/// ([`AppError::Forbidden`] otherwise); with 特定移行支援 a reason and a target date no later
+/// than 2031-03-31 (end of FY2030) are required, and その他 needs its text; without it they are
+/// cleared; a record whose every applicable step is 完了 needs its 本番稼働日. The record and its
+/// history entry are written in one transaction; nothing is written on any error.
+#[server(prefix = "/api", endpoint = "save_record")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_record(
+    lg_code: String,
+    system: String,
+    #[server(default)] steps: Vec<String>,
+    #[server(default)] planned_go_live: String,
+    #[server(default)] actual_go_live: String,
+    #[server(default)] gov_cloud: String,
+    #[server(default)] vendor: String,
+    #[server(default)] product: String,
+    #[server(default)] special_migration_support: Option<String>,
+    #[server(default)] extension_reason: String,
+    #[server(default)] extension_reason_text: String,
+    #[server(default)] extension_target_date: String,
+    #[server(default)] transitional_functions: String,
+    #[server(default)] transitional_until: String,
+    #[server(default)] notes: String,
+) -> Result<(), AppError> {
+    use super::model::{ExtensionReason, GovCloud, ImportIssueKind, latest_extension_date};
+    use crate::auth::{policy, server as auth};
+    let user = policy::require_user(auth::caller().await?)?;
+    let state = auth::app_state()?;
+    let (_, code, system) = cell_of(&state, &lg_code, &system)?;
+    if !policy::may_write_progress(&user, &code) {
+        return Err(AppError::Forbidden);
+    }
+    let template = super::repo::steps(&state.db).await?;
+    if steps.len() > template.len() {
+        return Err(AppError::Invalid {
+            field: "steps".into(),
+            reason: format!("{} steps for a template of {}", steps.len(), template.len()),
+        });
+    }
+    let before = super::repo::record(&state.db, &code, &system.code).await?;
+    let mut after = before
+        .clone()
+        .unwrap_or_else(|| Progress::empty(code.clone(), &system.code, template.len()));
+    for (i, value) in steps.iter().enumerate() {
+        let status = StepStatus::parse(value).ok_or_else(|| {
+            rejected(
+                &format!("steps[{i}]"),
+                ImportIssueKind::InvalidStepStatus {
+                    value: value.chars().take(40).collect(),
+                },
+            )
+        })?;
+        after.set_step((i + 1) as u8, status);
+    }
+    after.derive(template.len());
+    after.planned_go_live = form_date("planned_go_live", &planned_go_live)?;
+    after.actual_go_live = form_date("actual_go_live", &actual_go_live)?;
+    after.gov_cloud = match gov_cloud.trim() {
+        "" => None,
+        c => Some(GovCloud::parse(c).ok_or_else(|| {
+            rejected(
+                "gov_cloud",
+                ImportIssueKind::InvalidGovCloud {
+                    value: c.chars().take(40).collect(),
+                },
+            )
+        })?),
+    };
+    after.vendor = form_text("vendor", &vendor, 200)?;
+    after.product = form_text("product", &product, 200)?;
+    after.transitional_functions =
+        form_text("transitional_functions", &transitional_functions, 2_000)?;
+    after.transitional_until = form_date("transitional_until", &transitional_until)?;
+    after.notes = form_text("notes", &notes, 20_000)?;
+    after.special_migration_support = special_migration_support
+        .as_deref()
+        .is_some_and(|v| matches!(v, "on" | "true" | "1"));
+    if after.special_migration_support {
+        let reason = match extension_reason.trim() {
+            "" => return Err(rejected("extension_reason", ImportIssueKind::Required)),
+            r => ExtensionReason::parse(r).ok_or_else(|| {
+                rejected(
+                    "extension_reason",
+                    ImportIssueKind::InvalidReason {
+                        value: r.chars().take(40).collect(),
+                    },
+                )
+            })?,
+        };
+        after.extension_reason = Some(reason);
+        after.extension_reason_text =
+            form_text("extension_reason_text", &extension_reason_text, 2_000)?;
+        if reason == ExtensionReason::Other && after.extension_reason_text.is_none() {
+            return Err(rejected("extension_reason_text", ImportIssueKind::Required));
+        }
+        let target = form_date("extension_target_date", &extension_target_date)?
+            .ok_or_else(|| rejected("extension_target_date", ImportIssueKind::Required))?;
+        if target > latest_extension_date() {
+            return Err(rejected(
+                "extension_target_date",
+                ImportIssueKind::ExtensionTooLate {
+                    value: target.to_string(),
+                },
+            ));
+        }
+        after.extension_target_date = Some(target);
+    } else {
+        after.extension_reason = None;
+        after.extension_reason_text = None;
+        after.extension_target_date = None;
+    }
+    if after.status == super::model::ProgressStatus::Live && after.actual_go_live.is_none() {
+        return Err(rejected("actual_go_live", ImportIssueKind::LiveWithoutDate));
+    }
+    if after.transitional_until.is_some() && after.transitional_functions.is_none() {
+        return Err(rejected("transitional_functions", ImportIssueKind::Required));
+    }
+    after.is_demo = false;
+    let base = before.unwrap_or_else(|| Progress::empty(code.clone(), &system.code, template.len()));
+    let changes = base.diff(&after);
+    super::repo::save_record(&state.db, &user.id, &after, &changes).await?;
+    tracing::info!(user = %user.id, lg_code = %code, system = %system.code, changes = changes.len(), "progress record saved");
+    leptos_axum::redirect(&format!("/standardization/records/{code}/{}?saved=1", system.code));
+    Ok(())
+}
+
+/// A step's advice thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreadView {
+    /// The municipality.
+    pub organisation: Organisation,
+    /// The standard system.
+    pub system: StandardSystem,
+    /// The step.
+    pub step: Step,
+    /// The step's status in the record.
+    pub status: StepStatus,
+    /// Comments, oldest first, bodies rendered and sanitized.
+    pub comments: Vec<StepComment>,
+    /// Whether the caller may comment.
+    pub may_comment: bool,
+}
+
+/// Finds step `step` of the template; [`AppError::NotFound`] otherwise.
+#[cfg(feature = "ssr")]
+async fn template_step(state: &crate::setup::AppState, step: u8) -> Result<Step, AppError> {
+    super::repo::steps(&state.db)
+        .await?
+        .into_iter()
+        .find(|s| s.no == step)
+        .ok_or(AppError::NotFound)
+}
+
+/// The advice thread of step `step` of a record (POST `/api/get_step_thread`). Signed-in
+/// users. Errors: [`AppError::NotFound`] for an unknown municipality, system or step.
+#[server(prefix = "/api", endpoint = "get_step_thread")]
+pub async fn get_step_thread(
+    lg_code: String,
+    system: String,
+    step: u8,
+) -> Result<ThreadView, AppError> {
+    use crate::auth::{policy, server as auth};
+    let user = policy::require_user(auth::caller().await?)?;
+    let state = auth::app_state()?;
+    let (organisation, code, system) = cell_of(&state, &lg_code, &system)?;
+    let step = template_step(&state, step).await?;
+    let cell = super::repo::cell_key(&code, &system.code);
+    let status = super::repo::record(&state.db, &code, &system.code)
+        .await?
+        .map(|p| p.step(step.no))
+        .unwrap_or_default();
+    let mut comments = super::repo::thread(&state.db, &cell, step.no).await?;
+    for c in &mut comments {
+        c.body_html = crate::markdown::render(&c.body);
+    }
+    Ok(ThreadView {
+        may_comment: policy::may_comment(&user, &code),
+        organisation,
+        system,
+        step,
+        status,
+        comments,
+    })
+}
+
+/// Posts a comment (Markdown, 1–10,000 characters) on a step's thread
+/// (POST `/api/post_step_comment`) and redirects back to the thread. A question from the
+/// municipality notifies every GovTech Tokyo advisor; any comment notifies the thread's
+/// earlier authors. Comment and notifications are written in one transaction.
+///
+/// Errors: [`AppError::Forbidden`] unless [`crate::auth::policy::may_comment`];
+/// [`AppError::Rejected`] for an empty or too long body; [`AppError::NotFound`] for an
+/// unknown record or step.
+#[server(prefix = "/api", endpoint = "post_step_comment")]
+pub async fn post_step_comment(
+    lg_code: String,
+    system: String,
+    step: u8,
+    body: String,
+) -> Result<(), AppError> {
+    use crate::auth::{model::Role, policy, server as auth};
+    let user = policy::require_user(auth::caller().await?)?;
+    let state = auth::app_state()?;
+    let (_, code, system) = cell_of(&state, &lg_code, &system)?;
+    if !policy::may_comment(&user, &code) {
+        return Err(AppError::Forbidden);
+    }
+    let step = template_step(&state, step).await?;
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(rejected("body", super::model::ImportIssueKind::Required));
+    }
+    form_text("body", body, 10_000)?;
+    let cell = super::repo::cell_key(&code, &system.code);
+    let asks = user.is_municipal() && !user.has(Role::GovtechAdvisor);
+    let recipients =
+        super::repo::comment_recipients(&state.db, &cell, step.no, &user.id, asks).await?;
+    let id = super::repo::add_comment(&state.db, &cell, step.no, &user.id, body, &recipients)
+        .await?;
+    tracing::info!(user = %user.id, %cell, step = step.no, notified = recipients.len(), "step comment posted");
+    leptos_axum::redirect(&format!(
+        "/standardization/records/{code}/{}/steps/{}#comment-{id}",
+        system.code, step.no
+    ));
+    Ok(())
+}
+
+/// The council dashboard (POST `/api/get_dashboard`), filtered by municipal kind and by
+/// Government Cloud provider (blank = all). Signed-in users. Errors: [`AppError::Invalid`]
+/// for an unknown kind or provider.
+#[server(prefix = "/api", endpoint = "get_dashboard")]
+pub async fn get_dashboard(
+    kind: Option<String>,
+    cloud: Option<String>,
+) -> Result<Dashboard, AppError> {
+    use crate::auth::{policy, server as auth};
+    policy::require_user(auth::caller().await?)?;
+    let kind = parse_municipal_kind(kind.as_deref())?;
+    let cloud = parse_cloud(cloud.as_deref())?;
+    let state = auth::app_state()?;
+    let template_len = super::repo::steps(&state.db).await?.len();
+    let progress = super::repo::all_progress(&state.db).await?;
+    let municipalities = state
+        .catalog
+        .municipalities()
+        .filter(|o| kind.is_none_or(|k| o.kind == k))
+        .cloned()
+        .collect();
+    Ok(Dashboard::build(
+        state.catalog.systems.clone(),
+        municipalities,
+        &progress,
+        cloud,
+        template_len,
+        crate::i18n::today_jst(),
+    ))
+}
+
+/// The caller's notifications, newest first (POST `/api/list_notifications`). Signed-in
+/// users; each sees only their own.
+#[server(prefix = "/api", endpoint = "list_notifications")]
+pub async fn list_notifications() -> Result<Vec<NotificationItem>, AppError> {
+    use crate::auth::{policy, server as auth};
+    let user = policy::require_user(auth::caller().await?)?;
+    super::repo::notifications(&auth::app_state()?.db, &user.id).await
+}
+
+/// The number of the caller's unread notifications (POST `/api/count_unread_notifications`),
+/// 0 when not signed in.
+#[server(prefix = "/api", endpoint = "count_unread_notifications")]
+pub async fn count_unread_notifications() -> Result<u32, AppError> {
+    use crate::auth::server as auth;
+    match auth::caller().await? {
+        Some(user) => super::repo::unread_count(&auth::app_state()?.db, &user.id).await,
+        None => Ok(0),
+    }
+}
+
+/// Marks all of the caller's notifications read (POST `/api/mark_notifications_read`).
+#[server(prefix = "/api", endpoint = "mark_notifications_read")]
+pub async fn mark_notifications_read() -> Result<(), AppError> {
+    use crate::auth::{policy, server as auth};
+    let user = policy::require_user(auth::caller().await?)?;
+    super::repo::mark_read(&auth::app_state()?.db, &user.id).await
+}
+
+/// The step template and, once after a replacement by this session, its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateView {
+    /// The steps in number order.
+    pub steps: Vec<Step>,
+    /// Whether the caller may replace the template (administrators).
+    pub may_replace: bool,
+    /// The outcome of this session's last replacement attempt (shown once).
+    pub outcome: Option<TemplateOutcome>,
+}
+
+/// What a template upload did: applied (with its change report) or refused (with errors).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TemplateOutcome {
+    /// The template was replaced.
+    Applied(TemplateChange),
+    /// The file had errors; nothing changed.
+    Refused(Vec<super::model::ImportIssue>),
+}
+
+#[cfg(feature = "ssr")]
+const TEMPLATE_OUTCOME_KEY: &str = "template_outcome";
+
+/// The step template (POST `/api/get_step_template`). Signed-in users.
+#[server(prefix = "/api", endpoint = "get_step_template")]
+pub async fn get_step_template() -> Result<TemplateView, AppError> {
+    use crate::auth::{policy, server as auth};
+    let user = policy::require_user(auth::caller().await?)?;
+    let state = auth::app_state()?;
+    let session = auth::session().await?;
+    let outcome: Option<TemplateOutcome> = session
+        .remove(TEMPLATE_OUTCOME_KEY)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(TemplateView {
+        steps: super::repo::steps(&state.db).await?,
+        may_replace: policy::may_manage_reference(&user),
+        outcome,
+    })
+}
+
+/// Checks a template file and replaces the template when it is valid (ssr only; used by the
+/// upload route and the `kyodo replace-steps` command).
+#[cfg(feature = "ssr")]
+pub async fn replace_steps(
+    db: &crate::db::Db,
+    bytes: &[u8],
+    actor_id: Option<&str>,
+) -> Result<TemplateOutcome, AppError> {
+    match super::template::parse(bytes) {
+        Ok(steps) => Ok(TemplateOutcome::Applied(
+            super::repo::replace_template(db, &steps, actor_id).await?,
+        )),
+        Err(errors) => Ok(TemplateOutcome::Refused(errors)),
+    }
+}
+
+/// POST `/standardization/steps/upload` (multipart form, field `file`): replaces the step
+/// template (administrators; 403 otherwise) and answers 303 to `/admin/steps`, which shows
+/// the outcome once.
+#[cfg(feature = "ssr")]
+pub async fn steps_upload(
+    axum::extract::State(state): axum::extract::State<crate::setup::AppState>,
+    session: tower_sessions::Session,
+    multipart: axum::extract::Multipart,
+) -> axum::response::Response {
+    use axum::response::{IntoResponse, Redirect};
+    let user = match crate::auth::server::user_of(&state, &session).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(e) => return error_response(e),
+    };
+    if !crate::auth::policy::may_manage_reference(&user) {
+        return error_response(AppError::Forbidden);
+    }
+    let (_, bytes) = match read_file_field(multipart).await {
+        Ok(f) => f,
+        Err(e) => return error_response(e),
+    };
+    let result = async {
+        let outcome = replace_steps(&state.db, &bytes, Some(&user.id)).await?;
+        tracing::info!(user = %user.id, applied = matches!(outcome, TemplateOutcome::Applied(_)), "step template upload");
+        session
+            .insert(TEMPLATE_OUTCOME_KEY, outcome)
+            .await
+            .map_err(AppError::internal)
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to("/admin/steps").into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+/// Reads the `file` field of a multipart form: (file name, bytes); empty when absent.
+#[cfg(feature = "ssr")]
+async fn read_file_field(
+    mut multipart: axum::extract::Multipart,
+) -> Result<(String, Vec<u8>), AppError> {
+    let invalid = |e: axum::extract::multipart::MultipartError| AppError::Invalid {
+        field: "file".into(),
+        reason: e.to_string(),
+    };
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(invalid)? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload.csv").to_owned();
+            file = Some((name, field.bytes().await.map_err(invalid)?.to_vec()));
+        }
+    }
+    Ok(file.unwrap_or_default())
 }

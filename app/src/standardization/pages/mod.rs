@@ -1,10 +1,16 @@
-//! Standardization pages: home, matrix, import form and import result.
+//! Standardization pages: home, the heatmap matrix, import form and import result; the
+//! record and thread pages (`record`) and the dashboard, timeline, notifications and step
+//! template pages (`dashboard`).
 
-use super::model::{ImportReport, Matrix, Progress, ProgressStatus, StandardSystem, SystemSummary};
+pub mod dashboard;
+pub mod record;
+
+use super::model::{
+    ImportReport, Matrix, MatrixRow, Progress, ProgressStatus, StandardSystem, SystemSummary,
+};
 use super::server::{get_home, get_import_run, get_matrix};
 use crate::error::AppError;
 use crate::i18n::{Lang, format_date, use_lang};
-use crate::orgs::model::OrgKind;
 use crate::shell::{ErrorView, ScrollRegion, UserResource, loading, render};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,6 +24,20 @@ fn status_class(p: Option<&Progress>) -> &'static str {
         Some(ProgressStatus::InProgress) => "cell cell-progress",
         Some(ProgressStatus::NotStarted) => "cell cell-not-started",
         None => "cell cell-none",
+    }
+}
+
+/// CSS class of a heatmap cell by % done, in six bands (0, 1–24, 25–49, 50–74, 75–99, 100);
+/// the cell's text gives the value, so colour is never the only cue.
+fn heat_class(p: Option<&Progress>) -> &'static str {
+    match p.map(Progress::percent) {
+        None => "cell heat-none",
+        Some(x) if x >= 100.0 => "cell heat-5",
+        Some(x) if x >= 75.0 => "cell heat-4",
+        Some(x) if x >= 50.0 => "cell heat-3",
+        Some(x) if x >= 25.0 => "cell heat-2",
+        Some(x) if x > 0.0 => "cell heat-1",
+        Some(_) => "cell heat-0",
     }
 }
 
@@ -93,9 +113,11 @@ pub fn ProgressTable(
                 <tbody>
                     {systems.into_iter().zip(progress).map(|(s, p)| {
                         let class = status_class(p.as_ref());
+                        let href = record::record_href(&lg_key, &s.code);
+                        let label = format!("{}. {}", s.no, s.name(lang));
                         view! {
                             <tr>
-                                <th scope="row">{s.no}". "{s.name(lang).to_owned()}</th>
+                                <th scope="row"><A href=href>{label}</A></th>
                                 <td class=class data-cell=format!("{lg_key}-{}", s.code)><CellContent progress=p.clone()/></td>
                                 <td>{date(p.as_ref().and_then(|p| p.planned_go_live))}</td>
                                 <td>{date(p.as_ref().and_then(|p| p.actual_go_live))}</td>
@@ -188,33 +210,72 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// `/standardization`: 62 municipalities × 20 systems, filter by kind, legend, summary row.
+/// `/standardization`: the heatmap of 62 municipalities × 20 systems coloured by % done, with
+/// filters by kind and Government Cloud, sorting by progress, a legend and a summary row.
 #[component]
 pub fn MatrixPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let kind = move || query.with(|q| q.get("kind")).unwrap_or_default();
-    let matrix = Resource::new(kind, |k| get_matrix(Some(k)));
+    let filter = move || {
+        query.with(|q| {
+            (
+                q.get("kind").unwrap_or_default(),
+                q.get("cloud").unwrap_or_default(),
+                q.get("sort").unwrap_or_default(),
+            )
+        })
+    };
+    let matrix = Resource::new(filter, |(k, c, s)| get_matrix(Some(k), Some(c), Some(s)));
     view! {
         <Title text=lang.pick("標準化の進捗", "Standardization progress")/>
         <h1>{lang.pick("標準化の進捗（62区市町村 × 20業務）", "Standardization progress (62 municipalities × 20 systems)")}</h1>
-        <form method="get" action="/standardization" class="filters">
-            <label>
-                {lang.pick("種別", "Kind")}
-                <select name="kind">
-                    <option value="" selected=move || kind().is_empty()>{lang.pick("すべて", "All")}</option>
-                    {OrgKind::MUNICIPAL.into_iter().map(|k| view! {
-                        <option value=k.code() selected=move || kind() == k.code()>{k.label(lang)}</option>
-                    }).collect_view()}
-                </select>
-            </label>
-            <button type="submit">{lang.pick("絞り込む", "Filter")}</button>
-            <a href="/standardization/export.csv" download="kyodo_progress.csv">{lang.pick("CSVで書き出す", "Export as CSV")}</a>
-        </form>
-        <Legend/>
+        <p>
+            <A href="/standardization/dashboard">{lang.pick("協議会ダッシュボード", "Council dashboard")}</A>" · "
+            <a href="/standardization/export.csv" rel="external" download="kyodo_progress.csv">{lang.pick("CSVで書き出す", "Export as CSV")}</a>" · "
+            <a href="/standardization/export.json" rel="external" download="kyodo_progress.json">{lang.pick("JSONで書き出す", "Export as JSON")}</a>
+        </p>
+        {move || {
+            let (kind, cloud, sort) = filter();
+            view! {
+                <dashboard::Filters action="/standardization" kind cloud>
+                    <label>
+                        {lang.pick("並び順", "Order")}
+                        <select name="sort">
+                            <option value="" selected=sort.is_empty()>{lang.pick("団体コード順", "By code")}</option>
+                            <option value="progress_desc" selected=sort == "progress_desc">{lang.pick("進捗の高い順", "Most progress first")}</option>
+                            <option value="progress_asc" selected=sort == "progress_asc">{lang.pick("進捗の低い順", "Least progress first")}</option>
+                        </select>
+                    </label>
+                </dashboard::Filters>
+            }
+        }}
+        <HeatLegend/>
         <Suspense fallback=loading>
             {move || Suspend::new(async move { render(matrix.await, |m| view! { <MatrixTable matrix=m/> }) })}
         </Suspense>
+    }
+}
+
+/// The heatmap legend: a swatch per band with its range, plus the extension marker.
+#[component]
+fn HeatLegend() -> impl IntoView {
+    let lang = use_lang();
+    let bands = [
+        ("heat-0", "0%"),
+        ("heat-1", "1–24%"),
+        ("heat-2", "25–49%"),
+        ("heat-3", "50–74%"),
+        ("heat-4", "75–99%"),
+        ("heat-5", "100%"),
+    ];
+    view! {
+        <ul class="legend" aria-label=lang.pick("凡例（完了した手順の割合）", "Legend (share of steps done)")>
+            {bands.into_iter().map(|(class, text)| view! {
+                <li><span class=format!("swatch {class}") aria-hidden="true"></span>{text}</li>
+            }).collect_view()}
+            <li><span class="swatch heat-none" aria-hidden="true"></span>{lang.pick("未報告・絞り込み外", "No report or filtered out")}</li>
+            <li><span class="ext-marker">{lang.pick("特定移行支援", "Ext.")}</span>{lang.pick("特定移行支援システム（期限延長）", "Extension case (特定移行支援システム)")}</li>
+        </ul>
     }
 }
 
@@ -251,25 +312,37 @@ fn MatrixTable(matrix: Matrix) -> impl IntoView {
             Lang::Ja => format!("{count}団体を表示しています。"),
             Lang::En => format!("Showing {count} municipalities."),
         }}</p>
-        <ScrollRegion label=lang.pick("進捗マトリクス", "Progress matrix")>
+        <ScrollRegion label=lang.pick("進捗ヒートマップ", "Progress heatmap")>
             <table class="matrix">
-                <thead><tr><th scope="col">{lang.pick("団体", "Municipality")}</th>{header}</tr></thead>
+                <thead><tr>
+                    <th scope="col">{lang.pick("団体", "Municipality")}</th>
+                    <th scope="col">{lang.pick("平均", "Mean")}</th>
+                    {header}
+                </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|row| {
                         let code = row.organisation.key.clone();
-                        let cells = row.cells.into_iter().zip(systems.iter()).map(|(cell, s)| {
-                            let class = status_class(cell.as_ref());
-                            view! { <td class=class data-cell=format!("{code}-{}", s.code)><CellContent progress=cell/></td> }
+                        let mean = format!("{}%", super::model::format_percent(Matrix::row_percent(&row).round()));
+                        let MatrixRow { organisation, cells } = row;
+                        let cells = cells.into_iter().zip(systems.iter()).map(|(cell, s)| {
+                            let class = heat_class(cell.as_ref());
+                            let href = record::record_href(&code, &s.code);
+                            view! {
+                                <td class=class data-cell=format!("{code}-{}", s.code)>
+                                    <A href=href><CellContent progress=cell/></A>
+                                </td>
+                            }
                         }).collect_view();
                         view! {
                             <tr data-lg-code=code.clone()>
-                                <th scope="row"><A href=format!("/orgs/{code}")>{row.organisation.name(lang).to_owned()}</A></th>
+                                <th scope="row"><A href=format!("/orgs/{code}")>{organisation.name(lang).to_owned()}</A></th>
+                                <td class="mean">{mean}</td>
                                 {cells}
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
-                <tfoot><tr><th scope="row">{lang.pick("集計", "Summary")}</th>{footer}</tr></tfoot>
+                <tfoot><tr><th scope="row">{lang.pick("集計", "Summary")}</th><td></td>{footer}</tr></tfoot>
             </table>
         </ScrollRegion>
     }
@@ -326,8 +399,8 @@ fn FormatHelp() -> impl IntoView {
                 "UTF-8 (with or without BOM) or Shift_JIS: files saved from Excel as CSV work as they are.",
             )}</li>
             <li>{lang.pick(
-                "必須の列: 団体コード、業務、進捗状況。任意: 団体名、完了ステップ数、進捗率、本番稼働予定日、本番稼働日、特定移行支援、事由、移行目標日、ガバメントクラウド、ベンダ。",
-                "Required columns: 団体コード (lg_code), 業務 (system), 進捗状況 (status). Optional: lg_name, steps_done, percent, planned_go_live, actual_go_live, special_migration_support, reason, extension_target_date, gov_cloud, vendor.",
+                "必須の列: 団体コード、業務、進捗状況。任意: 団体名、完了ステップ数、進捗率、本番稼働予定日、本番稼働日、特定移行支援、事由、事由詳細、移行目標日、経過措置機能、経過措置期限、ガバメントクラウド、ベンダ、製品、備考、手順1〜手順N（未着手・作業中・完了・対象外）。書き出したCSVはそのまま取り込めます。",
+                "Required columns: 団体コード (lg_code), 業務 (system), 進捗状況 (status). Optional: lg_name, steps_done, percent, planned_go_live, actual_go_live, special_migration_support, reason, extension_reason_text, extension_target_date, transitional_functions, transitional_until, gov_cloud, vendor, product, notes, and step_1 … step_N (not_started, in_progress, done, not_applicable). An exported file imports as it is.",
             )}</li>
             <li>{lang.pick(
                 "日付は 2026-01-05、2026/1/5、令和8年1月5日、R8.1.5 のいずれでも構いません。",

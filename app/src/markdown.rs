@@ -1,0 +1,38 @@
+//! Markdown for user text (notes, comments): CommonMark with tables and strikethrough,
+//! rendered by `pulldown-cmark` and sanitized by `ammonia` (no scripts, no event handlers,
+//! no `javascript:` links; links get `rel="noopener noreferrer nofollow"`). Raw HTML in the
+//! source is escaped by the sanitizer, never trusted.
+
+/// Renders Markdown `source` to sanitized HTML, safe to insert with `inner_html`.
+pub fn render(source: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let mut unsafe_html = String::with_capacity(source.len() * 3 / 2);
+    html::push_html(&mut unsafe_html, Parser::new_ext(source, options));
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(&unsafe_html)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    #[test]
+    fn formats_markdown_and_strips_scripts_handlers_and_javascript_links() {
+        let html = render("**要確認** [x](javascript:alert(1)) <script>alert(1)</script> <img src=x onerror=alert(1)>");
+        assert!(html.contains("<strong>要確認</strong>"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn links_get_a_safe_rel() {
+        let html = render("[手順書](https://www.digital.go.jp/)");
+        assert!(html.contains("rel=\"noopener noreferrer nofollow\""), "{html}");
+    }
+}

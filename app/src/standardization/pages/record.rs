@@ -1,0 +1,474 @@
+//! The record page (one municipality × system: steps, fields, notes, history and the edit
+//! form) and the step thread page.
+
+use super::super::model::{
+    ExtensionReason, FieldChange, GovCloud, HistoryEntry, Phase, ProgressStatus, Step, StepStatus,
+};
+use super::super::server::{RecordView, ThreadView, get_record, get_step_thread};
+use crate::i18n::{Lang, format_date, format_instant, use_lang};
+use crate::shell::{ScrollRegion, loading, render};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The record page's address.
+pub fn record_href(lg_code: &str, system: &str) -> String {
+    format!("/standardization/records/{lg_code}/{system}")
+}
+
+/// A step thread's address.
+pub fn thread_href(lg_code: &str, system: &str, step: u8) -> String {
+    format!("/standardization/records/{lg_code}/{system}/steps/{step}")
+}
+
+fn date_text(lang: Lang, d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| format_date(lang, &d))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// `/standardization/records/:lg/:system`: the record, its edit form (for those who may edit),
+/// step threads and history. `?saved=1` after a save.
+#[component]
+pub fn RecordPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let query = use_query_map();
+    let key = move || {
+        params.with(|p| {
+            (
+                p.get("lg").unwrap_or_default(),
+                p.get("system").unwrap_or_default(),
+            )
+        })
+    };
+    let record = Resource::new(key, |(lg, system)| get_record(lg, system));
+    let saved = move || query.with(|q| q.get("saved").is_some());
+    view! {
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                render(record.await, move |r| view! {
+                    {saved().then(|| view! {
+                        <div class="notice success" role="status"><p>{lang.pick("保存しました。", "Saved.")}</p></div>
+                    })}
+                    <Record record=r/>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Record(record: RecordView) -> impl IntoView {
+    let lang = use_lang();
+    let RecordView {
+        organisation,
+        system,
+        progress: p,
+        reported,
+        steps,
+        comment_counts,
+        history,
+        notes_html,
+        may_edit,
+        may_comment,
+    } = record;
+    let lg = organisation.key.clone();
+    let title = format!("{} · {}", organisation.name(lang), system.name(lang));
+    let comments_of = move |no: u8| {
+        comment_counts
+            .iter()
+            .find(|(n, _)| *n == no)
+            .map_or(0, |(_, c)| *c)
+    };
+    let extension = p.special_migration_support.then(|| {
+        let reason = p.extension_reason.map(|r| r.label(lang)).unwrap_or("—");
+        let text = p.extension_reason_text.clone().map(|t| format!("（{t}）")).unwrap_or_default();
+        format!(
+            "{reason}{text} · {} {}",
+            lang.pick("移行目標日", "target"),
+            date_text(lang, p.extension_target_date)
+        )
+    });
+    let transitional = p.transitional_functions.clone().map(|f| {
+        format!("{f} · {} {}", lang.pick("期限", "by"), date_text(lang, p.transitional_until))
+    });
+    let step_rows: Vec<(Step, StepStatus, u32)> = steps
+        .iter()
+        .map(|s| (s.clone(), p.step(s.no), comments_of(s.no)))
+        .collect();
+    let orphaned: Vec<u8> = (steps.len() + 1..=p.steps.len())
+        .filter(|i| p.steps[i - 1] != StepStatus::NotStarted)
+        .map(|i| i as u8)
+        .collect();
+    view! {
+        <Title text=title.clone()/>
+        <p class="breadcrumb">
+            <A href="/standardization">{lang.pick("標準化の進捗", "Standardization")}</A>" › "
+            <A href=format!("/orgs/{lg}")>{organisation.name(lang).to_owned()}</A>
+        </p>
+        <h1>{title}</h1>
+        {(!reported).then(|| view! { <p class="notice">{lang.pick("まだ報告がありません。", "Nothing has been reported yet.")}</p> })}
+        {p.is_demo.then(|| view! { <p class="notice demo">{lang.pick("デモデータ（自動生成した架空の進捗）です。", "Demo data (generated, fictitious progress).")}</p> })}
+        <dl class="facts">
+            <dt>{lang.pick("進捗状況", "Status")}</dt>
+            <dd data-testid="record-status">{p.status.label(lang)}</dd>
+            <dt>{lang.pick("進捗率", "Progress")}</dt>
+            <dd data-testid="record-percent">{match lang {
+                Lang::Ja => format!("{}%（対象{}手順のうち完了{}、作業中{}）", p.percent_text(), p.steps_applicable, p.steps_done, p.steps_in_progress),
+                Lang::En => format!("{}% ({} of {} applicable steps done, {} in progress)", p.percent_text(), p.steps_done, p.steps_applicable, p.steps_in_progress),
+            }}</dd>
+            <dt>{lang.pick("本番稼働予定日", "Planned go-live")}</dt>
+            <dd>{date_text(lang, p.planned_go_live)}</dd>
+            <dt>{lang.pick("本番稼働日", "Go-live")}</dt>
+            <dd>{date_text(lang, p.actual_go_live)}</dd>
+            <dt>{lang.pick("特定移行支援システム", "Extension case")}</dt>
+            <dd data-testid="record-extension">{extension.unwrap_or_else(|| lang.pick("該当しない", "No").to_owned())}</dd>
+            <dt>{lang.pick("経過措置", "Transitional measure")}</dt>
+            <dd>{transitional.unwrap_or_else(|| lang.pick("なし", "None").to_owned())}</dd>
+            <dt>{lang.pick("ガバメントクラウド", "Government Cloud")}</dt>
+            <dd>{p.gov_cloud.map(|g| g.label(lang)).unwrap_or("—")}</dd>
+            <dt>{lang.pick("ベンダ・製品", "Vendor and product")}</dt>
+            <dd>{format!("{} / {}", p.vendor.clone().unwrap_or_else(|| "—".into()), p.product.clone().unwrap_or_else(|| "—".into()))}</dd>
+        </dl>
+        {(!notes_html.is_empty()).then(|| view! {
+            <h2>{lang.pick("備考", "Notes")}</h2>
+            <div class="markdown" inner_html=notes_html/>
+        })}
+        {(!orphaned.is_empty()).then(|| view! {
+            <p class="notice">{match lang {
+                Lang::Ja => format!("現在の手順テンプレートにない手順（{}）の状況が保存されています（進捗率には含めません）。", orphaned.iter().map(u8::to_string).collect::<Vec<_>>().join("、")),
+                Lang::En => format!("Statuses are stored for steps the current template no longer has ({}); they are not counted.", orphaned.iter().map(u8::to_string).collect::<Vec<_>>().join(", ")),
+            }}</p>
+        })}
+        {if may_edit {
+            view! { <EditForm lg=lg.clone() system=system.code.clone() progress=p.clone() steps=step_rows.clone()/> }.into_any()
+        } else {
+            view! { <StepList lg=lg.clone() system=system.code.clone() steps=step_rows.clone()/> }.into_any()
+        }}
+        {(!may_edit && may_comment).then(|| view! {
+            <p class="muted">{lang.pick("各手順の「相談」から質問やコメントを書き込めます。", "Use “Advice” on a step to ask or comment.")}</p>
+        })}
+        <History entries=history steps=steps/>
+    }
+}
+
+/// The step statuses read-only, by phase, with links to the threads.
+#[component]
+fn StepList(lg: String, system: String, steps: Vec<(Step, StepStatus, u32)>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h2>{lang.pick("手順の状況", "Steps")}</h2>
+        {Phase::ALL.into_iter().map(|phase| {
+            let rows: Vec<_> = steps.iter().filter(|(s, _, _)| s.phase == phase).cloned().collect();
+            let (lg, system) = (lg.clone(), system.clone());
+            (!rows.is_empty()).then(|| view! {
+                <h3>{phase.label(lang)}</h3>
+                <ScrollRegion label=phase.label(lang)>
+                    <table class="steps">
+                        <thead><tr>
+                            <th scope="col">{lang.pick("番号", "No.")}</th>
+                            <th scope="col">{lang.pick("手順", "Step")}</th>
+                            <th scope="col">{lang.pick("状況", "Status")}</th>
+                            <th scope="col">{lang.pick("相談", "Advice")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|(s, status, comments)| view! {
+                                <tr data-step=s.no>
+                                    <td>{s.no}</td>
+                                    <th scope="row">{s.name(lang).to_owned()}</th>
+                                    <td class=format!("step step-{}", status.code())>{status.label(lang)}</td>
+                                    <td><ThreadLink lg=lg.clone() system=system.clone() step=s.no comments=comments/></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </ScrollRegion>
+            })
+        }).collect_view()}
+    }
+}
+
+#[component]
+fn ThreadLink(lg: String, system: String, step: u8, comments: u32) -> impl IntoView {
+    let lang = use_lang();
+    let text = match (lang, comments) {
+        (Lang::Ja, 0) => format!("手順{step}の相談"),
+        (Lang::Ja, n) => format!("手順{step}の相談（{n}件）"),
+        (Lang::En, 0) => format!("Advice on step {step}"),
+        (Lang::En, n) => format!("Advice on step {step} ({n})"),
+    };
+    view! { <A href=thread_href(&lg, &system, step)>{text}</A> }
+}
+
+/// The edit form: a plain POST to `/api/save_record` (works without JavaScript).
+#[component]
+fn EditForm(
+    lg: String,
+    system: String,
+    progress: super::super::model::Progress,
+    steps: Vec<(Step, StepStatus, u32)>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let p = progress;
+    let iso = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    view! {
+        <form method="post" action="/api/save_record" class="record-form">
+            <input type="hidden" name="lg_code" value=lg.clone()/>
+            <input type="hidden" name="system" value=system.clone()/>
+            <h2>{lang.pick("手順の状況", "Steps")}</h2>
+            <p class="muted">{lang.pick(
+                "各手順の状況を選び、最後に「保存する」を押してください。対象外の手順は進捗率に含めません。",
+                "Choose each step's status, then press “Save”. Steps marked not applicable are not counted.",
+            )}</p>
+            {Phase::ALL.into_iter().map(|phase| {
+                let rows: Vec<_> = steps.iter().filter(|(s, _, _)| s.phase == phase).cloned().collect();
+                let (lg, system) = (lg.clone(), system.clone());
+                (!rows.is_empty()).then(|| view! {
+                    <fieldset class="phase">
+                        <legend>{phase.label(lang)}</legend>
+                        <ScrollRegion label=phase.label(lang)>
+                            <table class="steps">
+                                <thead><tr>
+                                    <th scope="col">{lang.pick("番号", "No.")}</th>
+                                    <th scope="col">{lang.pick("手順", "Step")}</th>
+                                    <th scope="col">{lang.pick("状況", "Status")}</th>
+                                    <th scope="col">{lang.pick("相談", "Advice")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|(s, status, comments)| {
+                                        let id = format!("step-{}", s.no);
+                                        view! {
+                                            <tr data-step=s.no>
+                                                <td>{s.no}</td>
+                                                <th scope="row"><label for=id.clone()>{s.name(lang).to_owned()}</label></th>
+                                                <td class=format!("step step-{}", status.code())>
+                                                    <select id=id name=format!("steps[{}]", s.no - 1)>
+                                                        {StepStatus::ALL.into_iter().map(|x| view! {
+                                                            <option value=x.code() selected=x == status>{x.label(lang)}</option>
+                                                        }).collect_view()}
+                                                    </select>
+                                                </td>
+                                                <td><ThreadLink lg=lg.clone() system=system.clone() step=s.no comments=comments/></td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </ScrollRegion>
+                    </fieldset>
+                })
+            }).collect_view()}
+            <fieldset>
+                <legend>{lang.pick("稼働日", "Go-live dates")}</legend>
+                <label for="planned_go_live">{lang.pick("本番稼働予定日", "Planned go-live")}</label>
+                <input id="planned_go_live" type="date" name="planned_go_live" value=iso(p.planned_go_live)/>
+                <label for="actual_go_live">{lang.pick("本番稼働日", "Go-live")}</label>
+                <input id="actual_go_live" type="date" name="actual_go_live" value=iso(p.actual_go_live)/>
+            </fieldset>
+            <fieldset>
+                <legend>{lang.pick("システム", "System")}</legend>
+                <label for="gov_cloud">{lang.pick("ガバメントクラウド", "Government Cloud")}</label>
+                <select id="gov_cloud" name="gov_cloud">
+                    <option value="" selected=p.gov_cloud.is_none()>{lang.pick("未定", "Not decided")}</option>
+                    {GovCloud::ALL.into_iter().map(|g| view! {
+                        <option value=g.code() selected=p.gov_cloud == Some(g)>{g.label(lang)}</option>
+                    }).collect_view()}
+                </select>
+                <label for="vendor">{lang.pick("ベンダ", "Vendor")}</label>
+                <input id="vendor" type="text" name="vendor" maxlength="200" value=p.vendor.clone().unwrap_or_default()/>
+                <label for="product">{lang.pick("製品", "Product")}</label>
+                <input id="product" type="text" name="product" maxlength="200" value=p.product.clone().unwrap_or_default()/>
+            </fieldset>
+            <fieldset>
+                <legend>{lang.pick("特定移行支援システム", "Extension case (特定移行支援システム)")}</legend>
+                <div class="checkbox">
+                    <input id="special_migration_support" type="checkbox" name="special_migration_support" value="on" checked=p.special_migration_support/>
+                    <label for="special_migration_support">{lang.pick("特定移行支援システムに該当する", "This system is an extension case")}</label>
+                </div>
+                <label for="extension_reason">{lang.pick("事由", "Reason")}</label>
+                <select id="extension_reason" name="extension_reason">
+                    <option value="" selected=p.extension_reason.is_none()>{lang.pick("選択してください", "Choose")}</option>
+                    {ExtensionReason::ALL.into_iter().map(|r| view! {
+                        <option value=r.code() selected=p.extension_reason == Some(r)>{r.label(lang)}</option>
+                    }).collect_view()}
+                </select>
+                <label for="extension_reason_text">{lang.pick("事由の詳細（「その他」は必須）", "Reason in detail (required for “Other”)")}</label>
+                <input id="extension_reason_text" type="text" name="extension_reason_text" maxlength="2000" value=p.extension_reason_text.clone().unwrap_or_default()/>
+                <label for="extension_target_date">{lang.pick("移行目標日（2031-03-31まで）", "Target date (by 2031-03-31)")}</label>
+                <input id="extension_target_date" type="date" name="extension_target_date" max="2031-03-31" value=iso(p.extension_target_date)/>
+            </fieldset>
+            <fieldset>
+                <legend>{lang.pick("経過措置", "Transitional measure (経過措置)")}</legend>
+                <label for="transitional_functions">{lang.pick("移行後に実装する機能", "Functions implemented after migration")}</label>
+                <input id="transitional_functions" type="text" name="transitional_functions" maxlength="2000" value=p.transitional_functions.clone().unwrap_or_default()/>
+                <label for="transitional_until">{lang.pick("実装期限", "Implemented by")}</label>
+                <input id="transitional_until" type="date" name="transitional_until" value=iso(p.transitional_until)/>
+            </fieldset>
+            <label for="notes">{lang.pick("備考（Markdown）", "Notes (Markdown)")}</label>
+            <textarea id="notes" name="notes" rows="5" maxlength="20000">{p.notes.clone().unwrap_or_default()}</textarea>
+            <p><button type="submit">{lang.pick("保存する", "Save")}</button></p>
+        </form>
+    }
+}
+
+/// The display name of a history field.
+fn field_label(field: &str, steps: &[Step], lang: Lang) -> String {
+    if let Some(no) = field.strip_prefix("step_").and_then(|n| n.parse::<u8>().ok()) {
+        let name = steps.iter().find(|s| s.no == no).map(|s| s.name(lang).to_owned());
+        return match lang {
+            Lang::Ja => format!("手順{no}{}", name.map(|n| format!("（{n}）")).unwrap_or_default()),
+            Lang::En => format!("Step {no}{}", name.map(|n| format!(" ({n})")).unwrap_or_default()),
+        };
+    }
+    let (ja, en) = match field {
+        "status" => ("進捗状況", "Status"),
+        "planned_go_live" => ("本番稼働予定日", "Planned go-live"),
+        "actual_go_live" => ("本番稼働日", "Go-live"),
+        "special_migration_support" => ("特定移行支援", "Extension case"),
+        "extension_reason" => ("事由", "Reason"),
+        "extension_reason_text" => ("事由の詳細", "Reason in detail"),
+        "extension_target_date" => ("移行目標日", "Target date"),
+        "transitional_functions" => ("経過措置の機能", "Transitional functions"),
+        "transitional_until" => ("経過措置の期限", "Transitional by"),
+        "gov_cloud" => ("ガバメントクラウド", "Government Cloud"),
+        "vendor" => ("ベンダ", "Vendor"),
+        "product" => ("製品", "Product"),
+        "notes" => ("備考", "Notes"),
+        other => (other, other),
+    };
+    lang.pick(ja, en).to_owned()
+}
+
+/// The display text of a history value (codes become labels).
+fn value_label(change: &FieldChange, value: &str, lang: Lang) -> String {
+    if value.is_empty() {
+        return "—".into();
+    }
+    let f = change.field.as_str();
+    let label = if f.starts_with("step_") {
+        StepStatus::parse(value).map(|s| s.label(lang))
+    } else if f == "status" {
+        ProgressStatus::parse(value).map(|s| s.label(lang))
+    } else if f == "extension_reason" {
+        ExtensionReason::parse(value).map(|r| r.label(lang))
+    } else if f == "gov_cloud" {
+        GovCloud::parse(value).map(|g| g.label(lang))
+    } else if f == "special_migration_support" {
+        Some(if value == "true" { lang.pick("該当", "Yes") } else { lang.pick("非該当", "No") })
+    } else {
+        None
+    };
+    label.map(str::to_owned).unwrap_or_else(|| value.chars().take(200).collect())
+}
+
+#[component]
+fn History(entries: Vec<HistoryEntry>, steps: Vec<Step>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h2>{lang.pick("変更履歴", "History")}</h2>
+        {if entries.is_empty() {
+            view! { <p class="muted">{lang.pick("まだ変更はありません。", "No changes yet.")}</p> }.into_any()
+        } else {
+            view! {
+                <ol class="history">
+                    {entries.into_iter().map(|e| {
+                        let who = lang.pick(e.actor_name_ja.as_deref().unwrap_or("システム"), e.actor_name_en.as_deref().unwrap_or("System")).to_owned();
+                        let how = match e.source.as_str() {
+                            "import" => lang.pick("CSV取込", "CSV import"),
+                            "template" => lang.pick("手順テンプレート変更", "Template change"),
+                            _ => lang.pick("画面で編集", "Edited"),
+                        };
+                        let steps = steps.clone();
+                        view! {
+                            <li>
+                                <p class="history-head"><time datetime=e.at.clone()>{format_instant(&e.at)}</time>" · "{who}" · "{how}</p>
+                                <ul>
+                                    {e.changes.into_iter().map(|c| view! {
+                                        <li>{field_label(&c.field, &steps, lang)}": "{value_label(&c, &c.before, lang)}" → "{value_label(&c, &c.after, lang)}</li>
+                                    }).collect_view()}
+                                </ul>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }}
+    }
+}
+
+/// `/standardization/records/:lg/:system/steps/:no`: a step's advice thread and the comment
+/// form (a plain POST to `/api/post_step_comment`).
+#[component]
+pub fn StepThreadPage() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || {
+        params.with(|p| {
+            (
+                p.get("lg").unwrap_or_default(),
+                p.get("system").unwrap_or_default(),
+                p.get("no").and_then(|n| n.parse::<u8>().ok()).unwrap_or(0),
+            )
+        })
+    };
+    let thread = Resource::new(key, |(lg, system, no)| get_step_thread(lg, system, no));
+    view! {
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move { render(thread.await, |t| view! { <Thread thread=t/> }) })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Thread(thread: ThreadView) -> impl IntoView {
+    let lang = use_lang();
+    let ThreadView {
+        organisation,
+        system,
+        step,
+        status,
+        comments,
+        may_comment,
+    } = thread;
+    let lg = organisation.key.clone();
+    let title = match lang {
+        Lang::Ja => format!("手順{}「{}」の相談", step.no, step.name_ja),
+        Lang::En => format!("Advice on step {}: {}", step.no, step.name_en),
+    };
+    view! {
+        <Title text=title.clone()/>
+        <p class="breadcrumb">
+            <A href=record_href(&lg, &system.code)>{format!("{} · {}", organisation.name(lang), system.name(lang))}</A>
+        </p>
+        <h1>{title}</h1>
+        <p>{lang.pick("フェーズ: ", "Phase: ")}{step.phase.label(lang)}" · "{lang.pick("状況: ", "Status: ")}{status.label(lang)}</p>
+        {if comments.is_empty() {
+            view! { <p class="muted">{lang.pick("まだコメントはありません。", "No comments yet.")}</p> }.into_any()
+        } else {
+            view! {
+                <ol class="comments">
+                    {comments.into_iter().map(|c| view! {
+                        <li id=format!("comment-{}", c.id)>
+                            <p class="comment-head">
+                                <strong>{lang.pick(&c.author_name_ja, &c.author_name_en).to_owned()}</strong>
+                                " · "{lang.pick(&c.author_org_ja, &c.author_org_en).to_owned()}
+                                " · "<time datetime=c.at.clone()>{format_instant(&c.at)}</time>
+                            </p>
+                            <div class="markdown" inner_html=c.body_html/>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }}
+        {may_comment.then(|| view! {
+            <form method="post" action="/api/post_step_comment" class="comment-form">
+                <input type="hidden" name="lg_code" value=lg.clone()/>
+                <input type="hidden" name="system" value=system.code.clone()/>
+                <input type="hidden" name="step" value=step.no/>
+                <label for="body">{lang.pick("コメント（Markdown）", "Comment (Markdown)")}</label>
+                <textarea id="body" name="body" rows="5" maxlength="10000" required></textarea>
+                <p><button type="submit">{lang.pick("投稿する", "Post")}</button></p>
+            </form>
+        })}
+    }
+}
