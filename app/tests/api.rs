@@ -313,10 +313,7 @@ async fn a_second_import_changes_one_cell() {
     assert_eq!(report["changes"].as_array().unwrap().len(), 1, "{report}");
     assert_eq!(report["unchanged"], 2);
     assert_eq!(report["changes"][0]["system"], "electoral_roll");
-    assert_eq!(
-        report["changes"][0]["fields"],
-        serde_json::json!(["steps_done"])
-    );
+    assert_eq!(report["changes"][0]["fields"], serde_json::json!(["steps"]));
     assert_eq!(
         app.cell("131164", "electoral_roll").await,
         Some(("in_progress".into(), 14))
