@@ -60,6 +60,7 @@ pub async fn get_matrix(
 }
 
 /// A municipal kind filter: blank = all; [`AppError::Invalid`] for others.
+#[cfg(feature = "ssr")]
 fn parse_municipal_kind(
     kind: Option<&str>,
 ) -> Result<Option<crate::orgs::model::OrgKind>, AppError> {
@@ -74,6 +75,7 @@ fn parse_municipal_kind(
 }
 
 /// A Government Cloud filter: blank = all; [`AppError::Invalid`] for an unknown provider.
+#[cfg(feature = "ssr")]
 fn parse_cloud(cloud: Option<&str>) -> Result<Option<super::model::GovCloud>, AppError> {
     match cloud.map(str::trim).filter(|c| !c.is_empty()) {
         None => Ok(None),
