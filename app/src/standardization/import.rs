@@ -1266,4 +1266,68 @@ mod tests {
         assert_eq!(live.steps_done, 40);
         assert_eq!(live.actual_go_live, Some(d(2026, 1, 5)));
     }
+
+    #[test]
+    fn step_columns_set_steps_and_the_status_must_agree() {
+        let r = reference();
+        let header: String = (1..=40).map(|n| format!(",手順{n}")).collect();
+        let all_done: String = (1..=40).map(|_| ",完了").collect();
+        let csv = format!("団体コード,業務,進捗状況,本番稼働日{header}\n131016,1,移行完了,2026-01-05{all_done}\n");
+        let parsed = parse(csv.as_bytes(), &r, |_| true);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let p = parsed.lines[0].apply(None, 40);
+        assert_eq!((p.status, p.steps_done, p.steps_applicable), (ProgressStatus::Live, 40, 40));
+
+        // The same steps with 作業中 contradict each other: the status column is named.
+        let wrong = csv.replace("移行完了", "作業中");
+        let parsed = parse(wrong.as_bytes(), &r, |_| true);
+        assert_eq!(parsed.errors.len(), 1, "{:?}", parsed.errors);
+        assert_eq!(parsed.errors[0].column.as_deref(), Some("進捗状況"));
+        assert!(matches!(parsed.errors[0].kind, ImportIssueKind::StatusMismatch { .. }));
+    }
+
+    #[test]
+    fn partial_step_columns_keep_other_steps_and_bad_values_are_named() {
+        let r = reference();
+        let csv = "lg_code,system,status,step_2,step_3\n131016,1,作業中,対象外,作業中\n";
+        let parsed = parse(csv.as_bytes(), &r, |_| true);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let mut before = Progress::empty(LgCode::parse("131016").unwrap(), "resident_registry", 40);
+        before.set_step(1, StepStatus::Done);
+        before.derive(40);
+        let p = parsed.lines[0].apply(Some(&before), 40);
+        assert_eq!(p.step(1), StepStatus::Done, "a step without a column keeps its value");
+        assert_eq!(p.step(2), StepStatus::NotApplicable);
+        assert_eq!(p.step(3), StepStatus::InProgress);
+        assert_eq!((p.steps_done, p.steps_applicable), (1, 39));
+
+        let bad = "lg_code,system,status,step_2,手順41\n131016,1,作業中,済み,完了\n";
+        let parsed = parse(bad.as_bytes(), &r, |_| true);
+        let got: Vec<(usize, Option<&str>)> = parsed
+            .errors
+            .iter()
+            .map(|e| (e.line, e.column.as_deref()))
+            .collect();
+        assert_eq!(got, vec![(1, Some("手順41"))], "an unknown step column stops the file");
+        let bad = "lg_code,system,status,step_2\n131016,1,作業中,済み\n";
+        let parsed = parse(bad.as_bytes(), &r, |_| true);
+        assert_eq!(parsed.errors[0].line, 2);
+        assert_eq!(parsed.errors[0].column.as_deref(), Some("step_2"));
+        assert!(matches!(parsed.errors[0].kind, ImportIssueKind::InvalidStepStatus { .. }));
+    }
+
+    #[test]
+    fn legacy_counts_must_match_the_status() {
+        let r = reference();
+        let csv = "lg_code,system,status,steps_done\n131016,1,未着手,5\n131016,2,移行完了,30\n";
+        let parsed = parse(csv.as_bytes(), &r, |_| true);
+        let mut lines: Vec<usize> = parsed
+            .errors
+            .iter()
+            .filter(|e| matches!(e.kind, ImportIssueKind::StatusMismatch { .. }))
+            .map(|e| e.line)
+            .collect();
+        lines.dedup();
+        assert_eq!(lines, vec![2, 3], "{:?}", parsed.errors);
+    }
 }
