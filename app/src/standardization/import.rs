@@ -373,6 +373,7 @@ impl ProgressLine {
             .resolve(before.and_then(|b| b.transitional_until));
         p.notes = self.notes.resolve(before.and_then(|b| b.notes.clone()));
         p.is_demo = false;
+        p.updated_at = None;
         p
     }
 }

@@ -445,6 +445,10 @@ pub struct Progress {
     pub notes: Option<String>,
     /// Generated demo data rather than a municipality's report.
     pub is_demo: bool,
+    /// When the record was last written (RFC 3339, UTC; set by the database). The edit form
+    /// sends it back so that a save over someone else's newer change is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
 }
 
 fn default_applicable() -> u8 {
@@ -475,6 +479,7 @@ impl Progress {
             product: None,
             notes: None,
             is_demo: false,
+            updated_at: None,
         };
         p.derive(template_len);
         p

@@ -32,7 +32,7 @@ const SELECT_FULL: &str =
         status, steps_done, steps_in_progress, steps_applicable, steps, planned_go_live,
         actual_go_live, special_migration_support, extension_reason, extension_reason_text,
         extension_target_date, transitional_functions, transitional_until, gov_cloud, vendor,
-        product, notes, is_demo
+        product, notes, is_demo, <string> updated_at AS updated_at
      FROM migration_progress";
 
 /// Every stored progress cell, without the step list and free texts (matrix, dashboard).
@@ -60,11 +60,15 @@ pub async fn record(db: &Db, lg_code: &LgCode, system: &str) -> Result<Option<Pr
 
 /// Writes one record and its history entry in one transaction (`changes` from
 /// [`Progress::diff`]; nothing is written when it is empty).
+///
+/// `version` is the `updated_at` the editor saw (`None`: no check). When the stored record was
+/// written since, nothing is written and [`AppError::Rejected`] (field `version`) says so.
 pub async fn save_record(
     db: &Db,
     actor_id: &str,
     after: &Progress,
     changes: &[FieldChange],
+    version: Option<&str>,
 ) -> Result<(), AppError> {
     if changes.is_empty() {
         return Ok(());
@@ -72,17 +76,29 @@ pub async fn save_record(
     let query = format!(
         "BEGIN TRANSACTION;
          LET $actor = type::record('app_user', $actor_id);
+         LET $current = (SELECT VALUE <string> updated_at FROM ONLY type::record('migration_progress', $p.key));
+         IF $version != NONE AND $current != $version {{ THROW 'stale_version'; }};
          UPSERT type::record('migration_progress', $p.key) CONTENT {PROGRESS_CONTENT};
          CREATE progress_history CONTENT {{ cell: $p.key, actor: $actor, source: 'form', changes: $changes }};
          COMMIT TRANSACTION;"
     );
-    db.query(query)
+    let result = db
+        .query(query)
         .bind(("actor_id", actor_id.to_owned()))
         .bind(("p", with_key(after)))
         .bind(("changes", to_value(&changes)))
+        .bind(("version", version.map(str::to_owned)))
         .await?
-        .check()?;
-    Ok(())
+        .check();
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if e.to_string().contains("stale_version") => Err(AppError::Rejected {
+            field: "version".into(),
+            ja: "この記録は、画面を開いた後に他の利用者が更新しました。再読み込みして確認してから保存してください。".into(),
+            en: "Someone else updated this record after you opened it. Reload the page, check, and save again.".into(),
+        }),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The history of one record, newest first.

@@ -492,7 +492,9 @@ fn form_text(field: &str, value: &str, max: usize) -> Result<Option<String>, App
 /// `actual_go_live`, `extension_target_date`, `transitional_until` (dates, ISO or 和暦, blank =
 /// none); `gov_cloud` (code, blank = none); `vendor`, `product` (≤ 200 characters);
 /// `special_migration_support` (`on` when checked); `extension_reason` (code);
-/// `extension_reason_text`, `transitional_functions` (≤ 2,000); `notes` (Markdown, ≤ 20,000).
+/// `extension_reason_text`, `transitional_functions` (≤ 2,000); `notes` (Markdown, ≤ 20,000);
+/// `version` = the record's `updated_at` as shown (optional: when given and the record was
+/// written since, the save is refused with [`AppError::Rejected`] on `version`).
 ///
 /// Rules: only the municipality's own CIO and staff, Tokyo officers and administrators
 /// ([`AppError::Forbidden`] otherwise); with 特定移行支援 a reason and a target date no later
@@ -517,6 +519,7 @@ pub async fn save_record(
     #[server(default)] transitional_functions: String,
     #[server(default)] transitional_until: String,
     #[server(default)] notes: String,
+    #[server(default)] version: String,
 ) -> Result<(), AppError> {
     use super::model::{ExtensionReason, GovCloud, ImportIssueKind, latest_extension_date};
     use crate::auth::{policy, server as auth};
@@ -614,7 +617,8 @@ pub async fn save_record(
     after.is_demo = false;
     let base = before.unwrap_or_else(|| Progress::empty(code.clone(), &system.code, template.len()));
     let changes = base.diff(&after);
-    super::repo::save_record(&state.db, &user.id, &after, &changes).await?;
+    let version = Some(version.trim()).filter(|v| !v.is_empty());
+    super::repo::save_record(&state.db, &user.id, &after, &changes, version).await?;
     tracing::info!(user = %user.id, lg_code = %code, system = %system.code, changes = changes.len(), "progress record saved");
     leptos_axum::redirect(&format!("/standardization/records/{code}/{}?saved=1", system.code));
     Ok(())

@@ -216,6 +216,7 @@ fn EditForm(
         <form method="post" action="/api/save_record" class="record-form">
             <input type="hidden" name="lg_code" value=lg.clone()/>
             <input type="hidden" name="system" value=system.clone()/>
+            <input type="hidden" name="version" value=p.updated_at.clone().unwrap_or_default()/>
             <h2>{lang.pick("手順の状況", "Steps")}</h2>
             <p class="muted">{lang.pick(
                 "各手順の状況を選び、最後に「保存する」を押してください。対象外の手順は進捗率に含めません。",
