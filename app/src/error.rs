@@ -35,7 +35,11 @@ pub enum AppError {
     /// 400: a field breaks a domain rule; the domain code gives the message in both languages
     /// (e.g. "移行目標日は2031-03-31より後にできません").
     #[error("rejected {field}: {en}")]
-    Rejected { field: String, ja: String, en: String },
+    Rejected {
+        field: String,
+        ja: String,
+        en: String,
+    },
     /// 403: demo sign-in is switched off on this server (it is refused off loopback).
     #[error("demo sign-in disabled")]
     DemoDisabled,

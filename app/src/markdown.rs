@@ -23,7 +23,9 @@ mod tests {
 
     #[test]
     fn formats_markdown_and_strips_scripts_handlers_and_javascript_links() {
-        let html = render("**要確認** [x](javascript:alert(1)) <script>alert(1)</script> <img src=x onerror=alert(1)>");
+        let html = render(
+            "**要確認** [x](javascript:alert(1)) <script>alert(1)</script> <img src=x onerror=alert(1)>",
+        );
         assert!(html.contains("<strong>要確認</strong>"), "{html}");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
@@ -33,6 +35,9 @@ mod tests {
     #[test]
     fn links_get_a_safe_rel() {
         let html = render("[手順書](https://www.digital.go.jp/)");
-        assert!(html.contains("rel=\"noopener noreferrer nofollow\""), "{html}");
+        assert!(
+            html.contains("rel=\"noopener noreferrer nofollow\""),
+            "{html}"
+        );
     }
 }

@@ -315,8 +315,7 @@ pub async fn run() -> anyhow::Result<()> {
 /// `kyodo replace-steps <file>`: replaces the step template and reports what changed.
 async fn replace_steps_command(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
     use standardization::server::TemplateOutcome;
-    let bytes =
-        std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     if config.database.url.starts_with("surrealkv://") {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
@@ -348,11 +347,17 @@ async fn replace_steps_command(config: &Config, file: &std::path::Path) -> anyho
                     "{}: line {}{}: {}",
                     file.display(),
                     e.line,
-                    e.column.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(),
+                    e.column
+                        .as_deref()
+                        .map(|c| format!(" ({c})"))
+                        .unwrap_or_default(),
                     e.kind.message(crate::i18n::Lang::En)
                 );
             }
-            bail!("the step template was not changed ({} errors)", errors.len())
+            bail!(
+                "the step template was not changed ({} errors)",
+                errors.len()
+            )
         }
     }
 }

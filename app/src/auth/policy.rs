@@ -260,7 +260,11 @@ mod tests {
                         );
                     }
                     Rule::ManageReference => {
-                        assert_eq!(may_manage_reference(&u), *role == Role::Admin, "{name} {role:?}");
+                        assert_eq!(
+                            may_manage_reference(&u),
+                            *role == Role::Admin,
+                            "{name} {role:?}"
+                        );
                     }
                     Rule::OwnImportRun => {
                         assert!(may_view_import_run(&u, &u.id));

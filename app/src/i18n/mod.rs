@@ -195,6 +195,9 @@ mod tests {
         assert_eq!(fiscal_year(&d(2026, 4, 1)), 2026);
         assert_eq!(format_fiscal_year(Lang::Ja, 2030), "2030年度（令和12年度）");
         assert_eq!(format_fiscal_year(Lang::En, 2030), "FY2030");
-        assert_eq!(format_instant("2026-11-29T21:05:00Z"), "2026-11-30 06:05 JST");
+        assert_eq!(
+            format_instant("2026-11-29T21:05:00Z"),
+            "2026-11-30 06:05 JST"
+        );
     }
 }

@@ -140,7 +140,7 @@ impl Dashboard {
                 });
             }
         }
-        overdue.sort_by(|a, b| b.systems.len().cmp(&a.systems.len()));
+        overdue.sort_by_key(|row| std::cmp::Reverse(row.systems.len()));
         Dashboard {
             systems,
             municipalities: municipalities.len() as u32,
@@ -191,7 +191,10 @@ mod tests {
         p.set_step(4, StepStatus::NotApplicable);
         p.gov_cloud = Some(GovCloud::Aws);
         p.derive(4);
-        assert_eq!((p.steps_done, p.steps_in_progress, p.steps_applicable), (1, 1, 3));
+        assert_eq!(
+            (p.steps_done, p.steps_in_progress, p.steps_applicable),
+            (1, 1, 3)
+        );
         let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let d = Dashboard::build(
             vec![system("s1", 1)],
@@ -207,9 +210,20 @@ mod tests {
         assert!((done - 100.0 / 7.0).abs() < 1e-4);
         assert!((working - 100.0 / 7.0).abs() < 1e-4);
         assert!((not_started - 500.0 / 7.0).abs() < 1e-4);
-        assert_eq!(d.overdue.len(), 2, "both are past 2026-03-31 without extension");
+        assert_eq!(
+            d.overdue.len(),
+            2,
+            "both are past 2026-03-31 without extension"
+        );
 
-        let aws = Dashboard::build(vec![system("s1", 1)], vec![a, b], &[p], Some(GovCloud::Aws), 4, today);
+        let aws = Dashboard::build(
+            vec![system("s1", 1)],
+            vec![a, b],
+            &[p],
+            Some(GovCloud::Aws),
+            4,
+            today,
+        );
         assert_eq!(aws.rates[0].records, 1, "only the AWS record counts");
     }
 

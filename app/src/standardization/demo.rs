@@ -69,11 +69,11 @@ pub fn generate(
             }
             if done > 0 && done < len {
                 p.set_step(done + 1, StepStatus::InProgress);
-                if (h >> 40) % 3 == 0 && done + 2 <= len {
+                if (h >> 40).is_multiple_of(3) && done + 2 <= len {
                     p.set_step(done + 2, StepStatus::InProgress);
                 }
             }
-            if (h >> 44) % 4 == 0 && done > 13 {
+            if (h >> 44).is_multiple_of(4) && done > 13 {
                 for no in 11..=13 {
                     p.set_step(no, StepStatus::NotApplicable);
                 }

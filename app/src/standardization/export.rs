@@ -86,7 +86,11 @@ pub fn to_csv(
     for p in sorted(progress, systems) {
         let mut record = vec![
             p.lg_code.to_string(),
-            names.get(p.lg_code.as_str()).copied().unwrap_or("").to_owned(),
+            names
+                .get(p.lg_code.as_str())
+                .copied()
+                .unwrap_or("")
+                .to_owned(),
             system_name
                 .get(p.system.as_str())
                 .copied()
@@ -97,8 +101,16 @@ pub fn to_csv(
             p.percent_text(),
             date(&p.planned_go_live),
             date(&p.actual_go_live),
-            if p.special_migration_support { "○" } else { "×" }.to_owned(),
-            p.extension_reason.map(|r| r.label_ja()).unwrap_or("").to_owned(),
+            if p.special_migration_support {
+                "○"
+            } else {
+                "×"
+            }
+            .to_owned(),
+            p.extension_reason
+                .map(|r| r.label_ja())
+                .unwrap_or("")
+                .to_owned(),
             text(&p.extension_reason_text),
             date(&p.extension_target_date),
             text(&p.transitional_functions),
@@ -128,7 +140,14 @@ pub fn to_json(progress: &[Progress], steps: &[Step]) -> Result<Vec<u8>, AppErro
 pub fn summary_csv(dashboard: &Dashboard) -> Vec<u8> {
     let mut w = writer();
     let _ = w.write_record([
-        "番号", "業務", "団体数", "完了率", "作業率", "未着手率", "移行完了", "特定移行支援",
+        "番号",
+        "業務",
+        "団体数",
+        "完了率",
+        "作業率",
+        "未着手率",
+        "移行完了",
+        "特定移行支援",
     ]);
     let pct = |x: f32| super::model::format_percent((x * 10.0).round() / 10.0);
     let rows = dashboard

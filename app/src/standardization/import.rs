@@ -204,7 +204,11 @@ impl Column {
             "経過措置機能",
             "transitional_functions",
         ),
-        (Column::TransitionalUntil, "経過措置期限", "transitional_until"),
+        (
+            Column::TransitionalUntil,
+            "経過措置期限",
+            "transitional_until",
+        ),
         (Column::Notes, "備考", "notes"),
     ];
     const REQUIRED: [Column; 3] = [Column::LgCode, Column::System, Column::Status];
@@ -219,7 +223,14 @@ impl Column {
             .or_else(|| lower.strip_prefix("step_"))
             .or_else(|| lower.strip_prefix("step "));
         if let Some(n) = step_no {
-            return Some(n.trim().parse::<u8>().ok().filter(|n| *n >= 1).map(Column::Step).ok_or(()));
+            return Some(
+                n.trim()
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .map(Column::Step)
+                    .ok_or(()),
+            );
         }
         Column::ALL
             .iter()
@@ -310,9 +321,9 @@ impl ProgressLine {
     /// 作業中, step n + 1 is 作業中 (移行完了 = every step, 未着手 = none, 作業中 without a count =
     /// the stored count). Without the 特定移行支援 flag, reason and target date are cleared.
     pub fn apply(&self, before: Option<&Progress>, template_len: usize) -> Progress {
-        let mut p = before.cloned().unwrap_or_else(|| {
-            Progress::empty(self.lg_code.clone(), &self.system, template_len)
-        });
+        let mut p = before
+            .cloned()
+            .unwrap_or_else(|| Progress::empty(self.lg_code.clone(), &self.system, template_len));
         if !self.steps.is_empty() {
             for (no, status) in &self.steps {
                 p.set_step(*no, *status);
@@ -446,12 +457,18 @@ pub fn parse(
         let h = normalize(raw);
         match Column::from_header(&h) {
             Some(Ok(Column::Step(n))) if usize::from(n) > reference.step_count => {
-                out.errors
-                    .push(issue(1, Some(h.clone()), ImportIssueKind::UnknownStep { value: h }));
+                out.errors.push(issue(
+                    1,
+                    Some(h.clone()),
+                    ImportIssueKind::UnknownStep { value: h },
+                ));
             }
             Some(Err(())) => {
-                out.errors
-                    .push(issue(1, Some(h.clone()), ImportIssueKind::UnknownStep { value: h }));
+                out.errors.push(issue(
+                    1,
+                    Some(h.clone()),
+                    ImportIssueKind::UnknownStep { value: h },
+                ));
             }
             Some(Ok(c)) => {
                 columns.entry(c).or_insert((i, h));
@@ -692,7 +709,11 @@ impl RowReader<'_> {
             ImportIssueKind::InvalidGovCloud { value }
         });
         let text = |c: Column, this: &mut Self| {
-            this.field(c, |v| Some(v.to_owned()), |value| ImportIssueKind::Syntax { detail: value })
+            this.field(
+                c,
+                |v| Some(v.to_owned()),
+                |value| ImportIssueKind::Syntax { detail: value },
+            )
         };
         let vendor = text(Column::Vendor, self);
         let product = text(Column::Product, self);
@@ -706,7 +727,11 @@ impl RowReader<'_> {
         if let (Some(status), Ok(steps)) = (status, &steps)
             && steps.len() == reference.step_count
         {
-            let mut probe = Progress::empty(LgCode::parse("131016").expect("valid"), "", reference.step_count);
+            let mut probe = Progress::empty(
+                LgCode::parse("131016").expect("valid"),
+                "",
+                reference.step_count,
+            );
             for (no, s) in steps {
                 probe.set_step(*no, *s);
             }
@@ -721,7 +746,11 @@ impl RowReader<'_> {
                     },
                 );
             }
-        } else if let (Some(status), Ok(None | Some(_)), true) = (status, &steps_done, steps.as_ref().is_ok_and(|s| s.is_empty())) {
+        } else if let (Some(status), Ok(None | Some(_)), true) = (
+            status,
+            &steps_done,
+            steps.as_ref().is_ok_and(|s| s.is_empty()),
+        ) {
             let n = reference.step_count as u8;
             let given = steps_done.as_ref().ok().copied().flatten();
             let consistent = match (status, given) {
@@ -1273,18 +1302,26 @@ mod tests {
         let r = reference();
         let header: String = (1..=40).map(|n| format!(",手順{n}")).collect();
         let all_done: String = (1..=40).map(|_| ",完了").collect();
-        let csv = format!("団体コード,業務,進捗状況,本番稼働日{header}\n131016,1,移行完了,2026-01-05{all_done}\n");
+        let csv = format!(
+            "団体コード,業務,進捗状況,本番稼働日{header}\n131016,1,移行完了,2026-01-05{all_done}\n"
+        );
         let parsed = parse(csv.as_bytes(), &r, |_| true);
         assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
         let p = parsed.lines[0].apply(None, 40);
-        assert_eq!((p.status, p.steps_done, p.steps_applicable), (ProgressStatus::Live, 40, 40));
+        assert_eq!(
+            (p.status, p.steps_done, p.steps_applicable),
+            (ProgressStatus::Live, 40, 40)
+        );
 
         // The same steps with 作業中 contradict each other: the status column is named.
         let wrong = csv.replace("移行完了", "作業中");
         let parsed = parse(wrong.as_bytes(), &r, |_| true);
         assert_eq!(parsed.errors.len(), 1, "{:?}", parsed.errors);
         assert_eq!(parsed.errors[0].column.as_deref(), Some("進捗状況"));
-        assert!(matches!(parsed.errors[0].kind, ImportIssueKind::StatusMismatch { .. }));
+        assert!(matches!(
+            parsed.errors[0].kind,
+            ImportIssueKind::StatusMismatch { .. }
+        ));
     }
 
     #[test]
@@ -1297,7 +1334,11 @@ mod tests {
         before.set_step(1, StepStatus::Done);
         before.derive(40);
         let p = parsed.lines[0].apply(Some(&before), 40);
-        assert_eq!(p.step(1), StepStatus::Done, "a step without a column keeps its value");
+        assert_eq!(
+            p.step(1),
+            StepStatus::Done,
+            "a step without a column keeps its value"
+        );
         assert_eq!(p.step(2), StepStatus::NotApplicable);
         assert_eq!(p.step(3), StepStatus::InProgress);
         assert_eq!((p.steps_done, p.steps_applicable), (1, 39));
@@ -1309,12 +1350,19 @@ mod tests {
             .iter()
             .map(|e| (e.line, e.column.as_deref()))
             .collect();
-        assert_eq!(got, vec![(1, Some("手順41"))], "an unknown step column stops the file");
+        assert_eq!(
+            got,
+            vec![(1, Some("手順41"))],
+            "an unknown step column stops the file"
+        );
         let bad = "lg_code,system,status,step_2\n131016,1,作業中,済み\n";
         let parsed = parse(bad.as_bytes(), &r, |_| true);
         assert_eq!(parsed.errors[0].line, 2);
         assert_eq!(parsed.errors[0].column.as_deref(), Some("step_2"));
-        assert!(matches!(parsed.errors[0].kind, ImportIssueKind::InvalidStepStatus { .. }));
+        assert!(matches!(
+            parsed.errors[0].kind,
+            ImportIssueKind::InvalidStepStatus { .. }
+        ));
     }
 
     #[test]

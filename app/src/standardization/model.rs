@@ -631,9 +631,21 @@ impl Progress {
                 after.step(no).code().into(),
             );
         }
-        push("status".into(), self.status.code().into(), after.status.code().into());
-        push("planned_go_live".into(), fmt_date(&self.planned_go_live), fmt_date(&after.planned_go_live));
-        push("actual_go_live".into(), fmt_date(&self.actual_go_live), fmt_date(&after.actual_go_live));
+        push(
+            "status".into(),
+            self.status.code().into(),
+            after.status.code().into(),
+        );
+        push(
+            "planned_go_live".into(),
+            fmt_date(&self.planned_go_live),
+            fmt_date(&after.planned_go_live),
+        );
+        push(
+            "actual_go_live".into(),
+            fmt_date(&self.actual_go_live),
+            fmt_date(&after.actual_go_live),
+        );
         push(
             "special_migration_support".into(),
             self.special_migration_support.to_string(),
@@ -641,20 +653,54 @@ impl Progress {
         );
         push(
             "extension_reason".into(),
-            self.extension_reason.map(|r| r.code().to_owned()).unwrap_or_default(),
-            after.extension_reason.map(|r| r.code().to_owned()).unwrap_or_default(),
+            self.extension_reason
+                .map(|r| r.code().to_owned())
+                .unwrap_or_default(),
+            after
+                .extension_reason
+                .map(|r| r.code().to_owned())
+                .unwrap_or_default(),
         );
-        push("extension_reason_text".into(), fmt_str(&self.extension_reason_text), fmt_str(&after.extension_reason_text));
-        push("extension_target_date".into(), fmt_date(&self.extension_target_date), fmt_date(&after.extension_target_date));
-        push("transitional_functions".into(), fmt_str(&self.transitional_functions), fmt_str(&after.transitional_functions));
-        push("transitional_until".into(), fmt_date(&self.transitional_until), fmt_date(&after.transitional_until));
+        push(
+            "extension_reason_text".into(),
+            fmt_str(&self.extension_reason_text),
+            fmt_str(&after.extension_reason_text),
+        );
+        push(
+            "extension_target_date".into(),
+            fmt_date(&self.extension_target_date),
+            fmt_date(&after.extension_target_date),
+        );
+        push(
+            "transitional_functions".into(),
+            fmt_str(&self.transitional_functions),
+            fmt_str(&after.transitional_functions),
+        );
+        push(
+            "transitional_until".into(),
+            fmt_date(&self.transitional_until),
+            fmt_date(&after.transitional_until),
+        );
         push(
             "gov_cloud".into(),
-            self.gov_cloud.map(|g| g.code().to_owned()).unwrap_or_default(),
-            after.gov_cloud.map(|g| g.code().to_owned()).unwrap_or_default(),
+            self.gov_cloud
+                .map(|g| g.code().to_owned())
+                .unwrap_or_default(),
+            after
+                .gov_cloud
+                .map(|g| g.code().to_owned())
+                .unwrap_or_default(),
         );
-        push("vendor".into(), fmt_str(&self.vendor), fmt_str(&after.vendor));
-        push("product".into(), fmt_str(&self.product), fmt_str(&after.product));
+        push(
+            "vendor".into(),
+            fmt_str(&self.vendor),
+            fmt_str(&after.vendor),
+        );
+        push(
+            "product".into(),
+            fmt_str(&self.product),
+            fmt_str(&after.product),
+        );
         push("notes".into(), fmt_str(&self.notes), fmt_str(&after.notes));
         out
     }
@@ -727,7 +773,10 @@ impl Overdue {
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Overdue::OwnPlan => lang.pick("予定日超過", "Past its planned date"),
-            Overdue::NationalTarget => lang.pick("国の期限（2026-03-31）超過", "Past the national target (2026-03-31)"),
+            Overdue::NationalTarget => lang.pick(
+                "国の期限（2026-03-31）超過",
+                "Past the national target (2026-03-31)",
+            ),
         }
     }
 }
@@ -1198,16 +1247,22 @@ impl ImportIssueKind {
             }
             K::InvalidPhase { value } => {
                 if ja {
-                    format!("フェーズ「{value}」は 計画立案・システム選定・調達・移行・稼働 のいずれかにしてください。")
+                    format!(
+                        "フェーズ「{value}」は 計画立案・システム選定・調達・移行・稼働 のいずれかにしてください。"
+                    )
                 } else {
                     format!("Phase “{value}” must be planning, procurement, migration or go_live.")
                 }
             }
             K::InvalidStepStatus { value } => {
                 if ja {
-                    format!("手順の状況「{value}」は 未着手・作業中・完了・対象外 のいずれかにしてください。")
+                    format!(
+                        "手順の状況「{value}」は 未着手・作業中・完了・対象外 のいずれかにしてください。"
+                    )
                 } else {
-                    format!("Step status “{value}” must be not_started, in_progress, done or not_applicable (未着手/作業中/完了/対象外).")
+                    format!(
+                        "Step status “{value}” must be not_started, in_progress, done or not_applicable (未着手/作業中/完了/対象外)."
+                    )
                 }
             }
             K::UnknownStep { value } => {
@@ -1219,9 +1274,13 @@ impl ImportIssueKind {
             }
             K::StatusMismatch { value, derived } => {
                 if ja {
-                    format!("進捗状況「{value}」が各手順の状況から求めた「{derived}」と一致しません。")
+                    format!(
+                        "進捗状況「{value}」が各手順の状況から求めた「{derived}」と一致しません。"
+                    )
                 } else {
-                    format!("Status “{value}” does not match “{derived}”, which the step statuses give.")
+                    format!(
+                        "Status “{value}” does not match “{derived}”, which the step statuses give."
+                    )
                 }
             }
             K::TooManyRows { max } => {
@@ -1347,7 +1406,10 @@ impl NotificationItem {
     /// The step thread address: `/standardization/records/<lg_code>/<system>/steps/<no>`.
     pub fn href(&self) -> String {
         match self.cell.split_once('_') {
-            Some((lg, system)) => format!("/standardization/records/{lg}/{system}/steps/{}", self.step_no),
+            Some((lg, system)) => format!(
+                "/standardization/records/{lg}/{system}/steps/{}",
+                self.step_no
+            ),
             None => "/notifications".into(),
         }
     }

@@ -307,9 +307,20 @@ pub async fn download(
             "export.csv" | "export.json" => {
                 let records = super::repo::all_records(&state.db).await?;
                 if file.ends_with(".csv") {
-                    ("text/csv; charset=utf-8", super::export::to_csv(&records, &catalog.organisations, &catalog.systems, steps.len()))
+                    (
+                        "text/csv; charset=utf-8",
+                        super::export::to_csv(
+                            &records,
+                            &catalog.organisations,
+                            &catalog.systems,
+                            steps.len(),
+                        ),
+                    )
                 } else {
-                    ("application/json", super::export::to_json(&records, &steps)?)
+                    (
+                        "application/json",
+                        super::export::to_json(&records, &steps)?,
+                    )
                 }
             }
             "summary.csv" | "summary.json" => {
@@ -323,9 +334,15 @@ pub async fn download(
                     crate::i18n::today_jst(),
                 );
                 if file.ends_with(".csv") {
-                    ("text/csv; charset=utf-8", super::export::summary_csv(&dashboard))
+                    (
+                        "text/csv; charset=utf-8",
+                        super::export::summary_csv(&dashboard),
+                    )
                 } else {
-                    ("application/json", serde_json::to_vec_pretty(&dashboard).map_err(AppError::internal)?)
+                    (
+                        "application/json",
+                        serde_json::to_vec_pretty(&dashboard).map_err(AppError::internal)?,
+                    )
                 }
             }
             _ => return Err(AppError::NotFound),
@@ -339,7 +356,10 @@ pub async fn download(
                 (http::header::CONTENT_TYPE, content_type.to_owned()),
                 (
                     http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"kyodo_{}\"", file.replace("export", "progress")),
+                    format!(
+                        "attachment; filename=\"kyodo_{}\"",
+                        file.replace("export", "progress")
+                    ),
                 ),
             ],
             bytes,
@@ -465,9 +485,12 @@ fn form_date(field: &str, value: &str) -> Result<Option<chrono::NaiveDate>, AppE
     if v.is_empty() {
         return Ok(None);
     }
-    super::import::parse_date(&v)
-        .map(Some)
-        .ok_or_else(|| rejected(field, super::model::ImportIssueKind::InvalidDate { value: v }))
+    super::import::parse_date(&v).map(Some).ok_or_else(|| {
+        rejected(
+            field,
+            super::model::ImportIssueKind::InvalidDate { value: v },
+        )
+    })
 }
 
 /// An optional text field, trimmed, blank = none; longer than `max` characters is refused.
@@ -488,7 +511,8 @@ fn form_text(field: &str, value: &str, max: usize) -> Result<Option<String>, App
 /// redirect to the record page (`?saved=1`).
 ///
 /// Fields: `lg_code`, `system`; `steps[i]` = status of step i + 1 (`not_started` |
-/// `in_progress` | `done` | `not_applicable`, one per template step); `planned_go_live`,
+/// `in_progress` | `done` | `not_applicable`), either none (steps unchanged) or one per
+/// template step; `planned_go_live`,
 /// `actual_go_live`, `extension_target_date`, `transitional_until` (dates, ISO or 和暦, blank =
 /// none); `gov_cloud` (code, blank = none); `vendor`, `product` (≤ 200 characters);
 /// `special_migration_support` (`on` when checked); `extension_reason` (code);
@@ -530,10 +554,19 @@ pub async fn save_record(
         return Err(AppError::Forbidden);
     }
     let template = super::repo::steps(&state.db).await?;
-    if steps.len() > template.len() {
-        return Err(AppError::Invalid {
+    if !steps.is_empty() && steps.len() != template.len() {
+        return Err(AppError::Rejected {
             field: "steps".into(),
-            reason: format!("{} steps for a template of {}", steps.len(), template.len()),
+            ja: format!(
+                "手順の状況は{}手順すべてを送ってください（{}手順分が届きました）。手順テンプレートが変わった可能性があります。再読み込みしてください。",
+                template.len(),
+                steps.len()
+            ),
+            en: format!(
+                "Send the status of all {} steps ({} arrived). The step template may have changed: please reload.",
+                template.len(),
+                steps.len()
+            ),
         });
     }
     let before = super::repo::record(&state.db, &code, &system.code).await?;
@@ -612,15 +645,22 @@ pub async fn save_record(
         return Err(rejected("actual_go_live", ImportIssueKind::LiveWithoutDate));
     }
     if after.transitional_until.is_some() && after.transitional_functions.is_none() {
-        return Err(rejected("transitional_functions", ImportIssueKind::Required));
+        return Err(rejected(
+            "transitional_functions",
+            ImportIssueKind::Required,
+        ));
     }
     after.is_demo = false;
-    let base = before.unwrap_or_else(|| Progress::empty(code.clone(), &system.code, template.len()));
+    let base =
+        before.unwrap_or_else(|| Progress::empty(code.clone(), &system.code, template.len()));
     let changes = base.diff(&after);
     let version = Some(version.trim()).filter(|v| !v.is_empty());
     super::repo::save_record(&state.db, &user.id, &after, &changes, version).await?;
     tracing::info!(user = %user.id, lg_code = %code, system = %system.code, changes = changes.len(), "progress record saved");
-    leptos_axum::redirect(&format!("/standardization/records/{code}/{}?saved=1", system.code));
+    leptos_axum::redirect(&format!(
+        "/standardization/records/{code}/{}?saved=1",
+        system.code
+    ));
     Ok(())
 }
 
@@ -715,8 +755,8 @@ pub async fn post_step_comment(
     let asks = user.is_municipal() && !user.has(Role::GovtechAdvisor);
     let recipients =
         super::repo::comment_recipients(&state.db, &cell, step.no, &user.id, asks).await?;
-    let id = super::repo::add_comment(&state.db, &cell, step.no, &user.id, body, &recipients)
-        .await?;
+    let id =
+        super::repo::add_comment(&state.db, &cell, step.no, &user.id, body, &recipients).await?;
     tracing::info!(user = %user.id, %cell, step = step.no, notified = recipients.len(), "step comment posted");
     leptos_axum::redirect(&format!(
         "/standardization/records/{code}/{}/steps/{}#comment-{id}",

@@ -83,7 +83,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Step>, Vec<ImportIssue>> {
             }
         };
         if index >= MAX_STEPS {
-            errors.push(issue(line, None, ImportIssueKind::TooManyRows { max: MAX_STEPS }));
+            errors.push(issue(
+                line,
+                None,
+                ImportIssueKind::TooManyRows { max: MAX_STEPS },
+            ));
             break;
         }
         let cell = |i: usize| normalize(record.get(i).unwrap_or_default());
@@ -135,7 +139,13 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Step>, Vec<ImportIssue>> {
     if errors.is_empty() {
         Ok(steps)
     } else {
-        Err(errors.into_iter().map(|e| ImportIssue { kind: e.kind.truncated(60), ..e }).collect())
+        Err(errors
+            .into_iter()
+            .map(|e| ImportIssue {
+                kind: e.kind.truncated(60),
+                ..e
+            })
+            .collect())
     }
 }
 
@@ -156,7 +166,12 @@ mod tests {
         assert_eq!(steps[23].name_ja, "RFPに関するベンダからの質問回答");
         assert_eq!(steps[24].name_ja, "ベンダからのRFP回答");
         let phases: Vec<Phase> = steps.iter().map(|s| s.phase).collect();
-        assert!(phases.windows(2).all(|w| Phase::ALL.iter().position(|p| *p == w[0]) <= Phase::ALL.iter().position(|p| *p == w[1])));
+        assert!(
+            phases
+                .windows(2)
+                .all(|w| Phase::ALL.iter().position(|p| *p == w[0])
+                    <= Phase::ALL.iter().position(|p| *p == w[1]))
+        );
         for phase in Phase::ALL {
             assert!(phases.contains(&phase), "{phase:?}");
         }
@@ -166,19 +181,26 @@ mod tests {
     fn gaps_unknown_phases_and_blank_names_are_reported_with_lines() {
         let csv = "番号,フェーズ,名称,英語名称\n1,計画立案,体制,Team\n3,調達,,Bid\n";
         let errors = parse(csv.as_bytes()).unwrap_err();
-        let got: Vec<(usize, Option<&str>)> =
-            errors.iter().map(|e| (e.line, e.column.as_deref())).collect();
+        let got: Vec<(usize, Option<&str>)> = errors
+            .iter()
+            .map(|e| (e.line, e.column.as_deref()))
+            .collect();
         assert_eq!(
             got,
             vec![(3, Some("no")), (3, Some("phase")), (3, Some("name_ja"))]
         );
-        assert!(matches!(&errors[0].kind, ImportIssueKind::StepNumber { expected, .. } if expected == "2"));
+        assert!(
+            matches!(&errors[0].kind, ImportIssueKind::StepNumber { expected, .. } if expected == "2")
+        );
     }
 
     #[test]
     fn missing_columns_and_empty_files_are_refused() {
         let errors = parse(b"no,phase\n").unwrap_err();
         assert_eq!(errors.len(), 2);
-        assert_eq!(parse(b"no,phase,name_ja,name_en\n").unwrap_err()[0].kind, ImportIssueKind::Empty);
+        assert_eq!(
+            parse(b"no,phase,name_ja,name_en\n").unwrap_err()[0].kind,
+            ImportIssueKind::Empty
+        );
     }
 }

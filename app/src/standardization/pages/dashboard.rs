@@ -3,9 +3,7 @@
 
 use super::super::dashboard::{Dashboard, SystemRates};
 use super::super::model::{GovCloud, Overdue, Progress, StandardSystem, format_percent};
-use super::super::server::{
-    TemplateOutcome, get_dashboard, get_step_template, list_notifications,
-};
+use super::super::server::{TemplateOutcome, get_dashboard, get_step_template, list_notifications};
 use super::record::record_href;
 use crate::i18n::{Lang, format_date, format_fiscal_year, format_instant, use_lang};
 use crate::orgs::model::OrgKind;
@@ -272,7 +270,10 @@ pub fn Timeline(systems: Vec<StandardSystem>, progress: Vec<Option<Progress>>) -
             }
         })
         .collect_view();
-    let date = move |d: Option<NaiveDate>| d.map(|d| format_date(lang, &d)).unwrap_or_else(|| "—".into());
+    let date = move |d: Option<NaiveDate>| {
+        d.map(|d| format_date(lang, &d))
+            .unwrap_or_else(|| "—".into())
+    };
     view! {
         <h2 id="timeline-title">{lang.pick("移行スケジュール", "Migration timeline")}</h2>
         <p id="timeline-desc" class="muted">{lang.pick(

@@ -201,7 +201,10 @@ pub fn HomePage() -> impl IntoView {
                             {own}
                             <h2>{lang.pick("都内62区市町村の状況", "All 62 municipalities")}</h2>
                             <SummaryTable systems=h.systems summary=h.summary/>
-                            <p><A href="/standardization">{lang.pick("標準化マトリクスを見る", "Open the standardization matrix")}</A></p>
+                            <p>
+                                <A href="/standardization">{lang.pick("進捗ヒートマップを見る", "Open the progress heatmap")}</A>" · "
+                                <A href="/standardization/dashboard">{lang.pick("協議会ダッシュボードを見る", "Open the council dashboard")}</A>
+                            </p>
                         }
                     }),
                 }

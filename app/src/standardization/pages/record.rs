@@ -83,7 +83,11 @@ fn Record(record: RecordView) -> impl IntoView {
     };
     let extension = p.special_migration_support.then(|| {
         let reason = p.extension_reason.map(|r| r.label(lang)).unwrap_or("—");
-        let text = p.extension_reason_text.clone().map(|t| format!("（{t}）")).unwrap_or_default();
+        let text = p
+            .extension_reason_text
+            .clone()
+            .map(|t| format!("（{t}）"))
+            .unwrap_or_default();
         format!(
             "{reason}{text} · {} {}",
             lang.pick("移行目標日", "target"),
@@ -91,7 +95,11 @@ fn Record(record: RecordView) -> impl IntoView {
         )
     });
     let transitional = p.transitional_functions.clone().map(|f| {
-        format!("{f} · {} {}", lang.pick("期限", "by"), date_text(lang, p.transitional_until))
+        format!(
+            "{f} · {} {}",
+            lang.pick("期限", "by"),
+            date_text(lang, p.transitional_until)
+        )
     });
     let step_rows: Vec<(Step, StepStatus, u32)> = steps
         .iter()
@@ -315,11 +323,23 @@ fn EditForm(
 
 /// The display name of a history field.
 fn field_label(field: &str, steps: &[Step], lang: Lang) -> String {
-    if let Some(no) = field.strip_prefix("step_").and_then(|n| n.parse::<u8>().ok()) {
-        let name = steps.iter().find(|s| s.no == no).map(|s| s.name(lang).to_owned());
+    if let Some(no) = field
+        .strip_prefix("step_")
+        .and_then(|n| n.parse::<u8>().ok())
+    {
+        let name = steps
+            .iter()
+            .find(|s| s.no == no)
+            .map(|s| s.name(lang).to_owned());
         return match lang {
-            Lang::Ja => format!("手順{no}{}", name.map(|n| format!("（{n}）")).unwrap_or_default()),
-            Lang::En => format!("Step {no}{}", name.map(|n| format!(" ({n})")).unwrap_or_default()),
+            Lang::Ja => format!(
+                "手順{no}{}",
+                name.map(|n| format!("（{n}）")).unwrap_or_default()
+            ),
+            Lang::En => format!(
+                "Step {no}{}",
+                name.map(|n| format!(" ({n})")).unwrap_or_default()
+            ),
         };
     }
     let (ja, en) = match field {
@@ -356,11 +376,17 @@ fn value_label(change: &FieldChange, value: &str, lang: Lang) -> String {
     } else if f == "gov_cloud" {
         GovCloud::parse(value).map(|g| g.label(lang))
     } else if f == "special_migration_support" {
-        Some(if value == "true" { lang.pick("該当", "Yes") } else { lang.pick("非該当", "No") })
+        Some(if value == "true" {
+            lang.pick("該当", "Yes")
+        } else {
+            lang.pick("非該当", "No")
+        })
     } else {
         None
     };
-    label.map(str::to_owned).unwrap_or_else(|| value.chars().take(200).collect())
+    label
+        .map(str::to_owned)
+        .unwrap_or_else(|| value.chars().take(200).collect())
 }
 
 #[component]
