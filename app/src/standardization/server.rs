@@ -507,161 +507,173 @@ fn form_text(field: &str, value: &str, max: usize) -> Result<Option<String>, App
     Ok((!v.is_empty()).then(|| v.to_owned()))
 }
 
-/// Saves a progress record from the edit form (POST `/api/save_record`) and answers with a
-/// redirect to the record page (`?saved=1`).
-///
-/// Fields: `lg_code`, `system`; `steps[i]` = status of step i + 1 (`not_started` |
-/// `in_progress` | `done` | `not_applicable`), either none (steps unchanged) or one per
-/// template step; `planned_go_live`,
-/// `actual_go_live`, `extension_target_date`, `transitional_until` (dates, ISO or 和暦, blank =
-/// none); `gov_cloud` (code, blank = none); `vendor`, `product` (≤ 200 characters);
-/// `special_migration_support` (`on` when checked); `extension_reason` (code);
-/// `extension_reason_text`, `transitional_functions` (≤ 2,000); `notes` (Markdown, ≤ 20,000);
-/// `version` = the record's `updated_at` as shown (optional: when given and the record was
-/// written since, the save is refused with [`AppError::Rejected`] on `version`).
-///
-/// Rules: only the municipality's own CIO and staff, Tokyo officers and administrators
-/// ([`AppError::Forbidden`] otherwise); with 特定移行支援 a reason and a target date no later
-/// than 2031-03-31 (end of FY2030) are required, and その他 needs its text; without it they are
-/// cleared; a record whose every applicable step is 完了 needs its 本番稼働日. The record and its
-/// history entry are written in one transaction; nothing is written on any error.
-#[server(prefix = "/api", endpoint = "save_record")]
+pub use record_form::*;
+
+/// The edit form's server function (its many fields are the form's fields).
 #[allow(clippy::too_many_arguments)]
-pub async fn save_record(
-    lg_code: String,
-    system: String,
-    #[server(default)] steps: Vec<String>,
-    #[server(default)] planned_go_live: String,
-    #[server(default)] actual_go_live: String,
-    #[server(default)] gov_cloud: String,
-    #[server(default)] vendor: String,
-    #[server(default)] product: String,
-    #[server(default)] special_migration_support: Option<String>,
-    #[server(default)] extension_reason: String,
-    #[server(default)] extension_reason_text: String,
-    #[server(default)] extension_target_date: String,
-    #[server(default)] transitional_functions: String,
-    #[server(default)] transitional_until: String,
-    #[server(default)] notes: String,
-    #[server(default)] version: String,
-) -> Result<(), AppError> {
-    use super::model::{ExtensionReason, GovCloud, ImportIssueKind, latest_extension_date};
-    use crate::auth::{policy, server as auth};
-    let user = policy::require_user(auth::caller().await?)?;
-    let state = auth::app_state()?;
-    let (_, code, system) = cell_of(&state, &lg_code, &system)?;
-    if !policy::may_write_progress(&user, &code) {
-        return Err(AppError::Forbidden);
-    }
-    let template = super::repo::steps(&state.db).await?;
-    if !steps.is_empty() && steps.len() != template.len() {
-        return Err(AppError::Rejected {
-            field: "steps".into(),
-            ja: format!(
-                "手順の状況は{}手順すべてを送ってください（{}手順分が届きました）。手順テンプレートが変わった可能性があります。再読み込みしてください。",
-                template.len(),
-                steps.len()
-            ),
-            en: format!(
-                "Send the status of all {} steps ({} arrived). The step template may have changed: please reload.",
-                template.len(),
-                steps.len()
-            ),
-        });
-    }
-    let before = super::repo::record(&state.db, &code, &system.code).await?;
-    let mut after = before
-        .clone()
-        .unwrap_or_else(|| Progress::empty(code.clone(), &system.code, template.len()));
-    for (i, value) in steps.iter().enumerate() {
-        let status = StepStatus::parse(value).ok_or_else(|| {
-            rejected(
-                &format!("steps[{i}]"),
-                ImportIssueKind::InvalidStepStatus {
-                    value: value.chars().take(40).collect(),
-                },
-            )
-        })?;
-        after.set_step((i + 1) as u8, status);
-    }
-    after.derive(template.len());
-    after.planned_go_live = form_date("planned_go_live", &planned_go_live)?;
-    after.actual_go_live = form_date("actual_go_live", &actual_go_live)?;
-    after.gov_cloud = match gov_cloud.trim() {
-        "" => None,
-        c => Some(GovCloud::parse(c).ok_or_else(|| {
-            rejected(
-                "gov_cloud",
-                ImportIssueKind::InvalidGovCloud {
-                    value: c.chars().take(40).collect(),
-                },
-            )
-        })?),
-    };
-    after.vendor = form_text("vendor", &vendor, 200)?;
-    after.product = form_text("product", &product, 200)?;
-    after.transitional_functions =
-        form_text("transitional_functions", &transitional_functions, 2_000)?;
-    after.transitional_until = form_date("transitional_until", &transitional_until)?;
-    after.notes = form_text("notes", &notes, 20_000)?;
-    after.special_migration_support = special_migration_support
-        .as_deref()
-        .is_some_and(|v| matches!(v, "on" | "true" | "1"));
-    if after.special_migration_support {
-        let reason = match extension_reason.trim() {
-            "" => return Err(rejected("extension_reason", ImportIssueKind::Required)),
-            r => ExtensionReason::parse(r).ok_or_else(|| {
+mod record_form {
+    use super::*;
+
+    /// Saves a progress record from the edit form (POST `/api/save_record`) and answers with a
+    /// redirect to the record page (`?saved=1`).
+    ///
+    /// Fields: `lg_code`, `system`; `steps[i]` = status of step i + 1 (`not_started` |
+    /// `in_progress` | `done` | `not_applicable`), either none (steps unchanged) or one per
+    /// template step; `planned_go_live`,
+    /// `actual_go_live`, `extension_target_date`, `transitional_until` (dates, ISO or 和暦, blank =
+    /// none); `gov_cloud` (code, blank = none); `vendor`, `product` (≤ 200 characters);
+    /// `special_migration_support` (`on` when checked); `extension_reason` (code);
+    /// `extension_reason_text`, `transitional_functions` (≤ 2,000); `notes` (Markdown, ≤ 20,000);
+    /// `version` = the record's `updated_at` as shown (optional: when given and the record was
+    /// written since, the save is refused with [`AppError::Rejected`] on `version`).
+    ///
+    /// Rules: only the municipality's own CIO and staff, Tokyo officers and administrators
+    /// ([`AppError::Forbidden`] otherwise); with 特定移行支援 a reason and a target date no later
+    /// than 2031-03-31 (end of FY2030) are required, and その他 needs its text; without it they are
+    /// cleared; a record whose every applicable step is 完了 needs its 本番稼働日. The record and its
+    /// history entry are written in one transaction; nothing is written on any error.
+    #[server(prefix = "/api", endpoint = "save_record")]
+    pub async fn save_record(
+        lg_code: String,
+        system: String,
+        #[server(default)] steps: Vec<String>,
+        #[server(default)] planned_go_live: String,
+        #[server(default)] actual_go_live: String,
+        #[server(default)] gov_cloud: String,
+        #[server(default)] vendor: String,
+        #[server(default)] product: String,
+        #[server(default)] special_migration_support: Option<String>,
+        #[server(default)] extension_reason: String,
+        #[server(default)] extension_reason_text: String,
+        #[server(default)] extension_target_date: String,
+        #[server(default)] transitional_functions: String,
+        #[server(default)] transitional_until: String,
+        #[server(default)] notes: String,
+        #[server(default)] version: String,
+    ) -> Result<(), AppError> {
+        use crate::auth::{policy, server as auth};
+        use crate::standardization::model::{
+            ExtensionReason, GovCloud, ImportIssueKind, latest_extension_date,
+        };
+        let user = policy::require_user(auth::caller().await?)?;
+        let state = auth::app_state()?;
+        let (_, code, system) = cell_of(&state, &lg_code, &system)?;
+        if !policy::may_write_progress(&user, &code) {
+            return Err(AppError::Forbidden);
+        }
+        let template = crate::standardization::repo::steps(&state.db).await?;
+        if !steps.is_empty() && steps.len() != template.len() {
+            return Err(AppError::Rejected {
+                field: "steps".into(),
+                ja: format!(
+                    "手順の状況は{}手順すべてを送ってください（{}手順分が届きました）。手順テンプレートが変わった可能性があります。再読み込みしてください。",
+                    template.len(),
+                    steps.len()
+                ),
+                en: format!(
+                    "Send the status of all {} steps ({} arrived). The step template may have changed: please reload.",
+                    template.len(),
+                    steps.len()
+                ),
+            });
+        }
+        let before = crate::standardization::repo::record(&state.db, &code, &system.code).await?;
+        let mut after = before
+            .clone()
+            .unwrap_or_else(|| Progress::empty(code.clone(), &system.code, template.len()));
+        for (i, value) in steps.iter().enumerate() {
+            let status = StepStatus::parse(value).ok_or_else(|| {
                 rejected(
-                    "extension_reason",
-                    ImportIssueKind::InvalidReason {
-                        value: r.chars().take(40).collect(),
+                    &format!("steps[{i}]"),
+                    ImportIssueKind::InvalidStepStatus {
+                        value: value.chars().take(40).collect(),
                     },
                 )
-            })?,
-        };
-        after.extension_reason = Some(reason);
-        after.extension_reason_text =
-            form_text("extension_reason_text", &extension_reason_text, 2_000)?;
-        if reason == ExtensionReason::Other && after.extension_reason_text.is_none() {
-            return Err(rejected("extension_reason_text", ImportIssueKind::Required));
+            })?;
+            after.set_step((i + 1) as u8, status);
         }
-        let target = form_date("extension_target_date", &extension_target_date)?
-            .ok_or_else(|| rejected("extension_target_date", ImportIssueKind::Required))?;
-        if target > latest_extension_date() {
+        after.derive(template.len());
+        after.planned_go_live = form_date("planned_go_live", &planned_go_live)?;
+        after.actual_go_live = form_date("actual_go_live", &actual_go_live)?;
+        after.gov_cloud = match gov_cloud.trim() {
+            "" => None,
+            c => Some(GovCloud::parse(c).ok_or_else(|| {
+                rejected(
+                    "gov_cloud",
+                    ImportIssueKind::InvalidGovCloud {
+                        value: c.chars().take(40).collect(),
+                    },
+                )
+            })?),
+        };
+        after.vendor = form_text("vendor", &vendor, 200)?;
+        after.product = form_text("product", &product, 200)?;
+        after.transitional_functions =
+            form_text("transitional_functions", &transitional_functions, 2_000)?;
+        after.transitional_until = form_date("transitional_until", &transitional_until)?;
+        after.notes = form_text("notes", &notes, 20_000)?;
+        after.special_migration_support = special_migration_support
+            .as_deref()
+            .is_some_and(|v| matches!(v, "on" | "true" | "1"));
+        if after.special_migration_support {
+            let reason = match extension_reason.trim() {
+                "" => return Err(rejected("extension_reason", ImportIssueKind::Required)),
+                r => ExtensionReason::parse(r).ok_or_else(|| {
+                    rejected(
+                        "extension_reason",
+                        ImportIssueKind::InvalidReason {
+                            value: r.chars().take(40).collect(),
+                        },
+                    )
+                })?,
+            };
+            after.extension_reason = Some(reason);
+            after.extension_reason_text =
+                form_text("extension_reason_text", &extension_reason_text, 2_000)?;
+            if reason == ExtensionReason::Other && after.extension_reason_text.is_none() {
+                return Err(rejected("extension_reason_text", ImportIssueKind::Required));
+            }
+            let target = form_date("extension_target_date", &extension_target_date)?
+                .ok_or_else(|| rejected("extension_target_date", ImportIssueKind::Required))?;
+            if target > latest_extension_date() {
+                return Err(rejected(
+                    "extension_target_date",
+                    ImportIssueKind::ExtensionTooLate {
+                        value: target.to_string(),
+                    },
+                ));
+            }
+            after.extension_target_date = Some(target);
+        } else {
+            after.extension_reason = None;
+            after.extension_reason_text = None;
+            after.extension_target_date = None;
+        }
+        if after.status == crate::standardization::model::ProgressStatus::Live
+            && after.actual_go_live.is_none()
+        {
+            return Err(rejected("actual_go_live", ImportIssueKind::LiveWithoutDate));
+        }
+        if after.transitional_until.is_some() && after.transitional_functions.is_none() {
             return Err(rejected(
-                "extension_target_date",
-                ImportIssueKind::ExtensionTooLate {
-                    value: target.to_string(),
-                },
+                "transitional_functions",
+                ImportIssueKind::Required,
             ));
         }
-        after.extension_target_date = Some(target);
-    } else {
-        after.extension_reason = None;
-        after.extension_reason_text = None;
-        after.extension_target_date = None;
-    }
-    if after.status == super::model::ProgressStatus::Live && after.actual_go_live.is_none() {
-        return Err(rejected("actual_go_live", ImportIssueKind::LiveWithoutDate));
-    }
-    if after.transitional_until.is_some() && after.transitional_functions.is_none() {
-        return Err(rejected(
-            "transitional_functions",
-            ImportIssueKind::Required,
+        after.is_demo = false;
+        let base =
+            before.unwrap_or_else(|| Progress::empty(code.clone(), &system.code, template.len()));
+        let changes = base.diff(&after);
+        let version = Some(version.trim()).filter(|v| !v.is_empty());
+        crate::standardization::repo::save_record(&state.db, &user.id, &after, &changes, version)
+            .await?;
+        tracing::info!(user = %user.id, lg_code = %code, system = %system.code, changes = changes.len(), "progress record saved");
+        leptos_axum::redirect(&format!(
+            "/standardization/records/{code}/{}?saved=1",
+            system.code
         ));
+        Ok(())
     }
-    after.is_demo = false;
-    let base =
-        before.unwrap_or_else(|| Progress::empty(code.clone(), &system.code, template.len()));
-    let changes = base.diff(&after);
-    let version = Some(version.trim()).filter(|v| !v.is_empty());
-    super::repo::save_record(&state.db, &user.id, &after, &changes, version).await?;
-    tracing::info!(user = %user.id, lg_code = %code, system = %system.code, changes = changes.len(), "progress record saved");
-    leptos_axum::redirect(&format!(
-        "/standardization/records/{code}/{}?saved=1",
-        system.code
-    ));
-    Ok(())
 }
 
 /// A step's advice thread.
