@@ -1,177 +1,19 @@
 //! Integration tests through Kyodo's HTTP surface (server functions and routes) on an
 //! in-memory database: each test builds its own app, so tests run in parallel.
 
-use app::setup::{AppState, Config, router};
-use axum::Router;
+mod common;
+
+use app::setup::{AppState, router};
 use axum::body::Body;
+use common::{TestApp, config};
 use http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
-use serde_json::Value;
 use tower::ServiceExt;
 
 const CP932: &[u8] = include_bytes!("fixtures/progress_cp932.csv");
 const UTF8_BOM: &[u8] = include_bytes!("fixtures/progress_utf8_bom.csv");
 const ERRORS: &[u8] = include_bytes!("fixtures/progress_errors.csv");
-
-struct TestApp {
-    router: Router,
-    state: AppState,
-}
-
-struct Reply {
-    status: StatusCode,
-    location: Option<String>,
-    cookie: Option<String>,
-    body: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-}
-
-fn config(url: &str, demo: bool) -> Config {
-    let mut c = Config::from_env().expect("config");
-    c.oidc = Vec::new();
-    c.public_url = None;
-    c.database.url = url.to_owned();
-    c.database.user = None;
-    c.database.password = None;
-    c.demo = demo;
-    c.rate_limits = app::auth::rate_limit::RateLimits {
-        sign_in_per_minute: 1000,
-        posts_per_second: 1000,
-    };
-    c.reference_dir = None;
-    c
-}
-
-impl TestApp {
-    async fn with(url: &str, demo: bool) -> TestApp {
-        TestApp::with_config(config(url, demo)).await
-    }
-
-    async fn with_config(config: Config) -> TestApp {
-        let options = LeptosOptions::builder().output_name("kyodo").build();
-        let state = AppState::init(&config, options).await.expect("start-up");
-        TestApp {
-            router: router(state.clone(), &config),
-            state,
-        }
-    }
-
-    async fn new() -> TestApp {
-        TestApp::with("mem://", true).await
-    }
-
-    async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let location = response
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_owned());
-        let cookie = response
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
-            .find(|c| c.starts_with("kyodo_session="));
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            location,
-            cookie,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    /// A form POST as a script sends it (JSON back).
-    async fn post(&self, path: &str, form: &str, cookie: Option<&str>) -> Reply {
-        let mut r = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json");
-        if let Some(c) = cookie {
-            r = r.header(header::COOKIE, c);
-        }
-        self.send(r.body(Body::from(form.to_owned())).unwrap())
-            .await
-    }
-
-    /// Signs in as a demo persona; returns the session cookie.
-    async fn sign_in(&self, persona: &str) -> String {
-        let reply = self
-            .post("/api/demo_sign_in", &format!("persona={persona}"), None)
-            .await;
-        assert!(
-            reply.status.is_success() || reply.status.is_redirection(),
-            "{} {}",
-            reply.status,
-            reply.body
-        );
-        reply.cookie.expect("session cookie")
-    }
-
-    /// Uploads a file to the import route; returns the reply (303 to the run page).
-    async fn upload(&self, cookie: &str, name: &str, bytes: &[u8]) -> Reply {
-        let boundary = "kyodoTESTboundary";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let request = Request::post("/standardization/import/upload")
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .header(header::COOKIE, cookie)
-            .body(Body::from(body))
-            .unwrap();
-        self.send(request).await
-    }
-
-    /// Uploads and reads the run report through `get_import_run`.
-    async fn import(&self, cookie: &str, bytes: &[u8]) -> Value {
-        let reply = self.upload(cookie, "test.csv", bytes).await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-        let id = reply
-            .location
-            .unwrap()
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .to_owned();
-        let report = self
-            .post("/api/get_import_run", &format!("id={id}"), Some(cookie))
-            .await;
-        assert_eq!(report.status, StatusCode::OK, "{}", report.body);
-        report.json()
-    }
-
-    /// The stored cell as (status, steps_done), or None.
-    async fn cell(&self, lg: &str, system: &str) -> Option<(String, u8)> {
-        app::standardization::repo::all_progress(&self.state.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|p| p.lg_code.as_str() == lg && p.system == system)
-            .map(|p| (p.status.code().to_owned(), p.steps_done))
-    }
-
-    async fn snapshot(&self) -> String {
-        let mut all = app::standardization::repo::all_progress(&self.state.db)
-            .await
-            .unwrap();
-        all.sort_by(|a, b| {
-            (a.lg_code.clone(), a.system.clone()).cmp(&(b.lg_code.clone(), b.system.clone()))
-        });
-        serde_json::to_string(&all).unwrap()
-    }
-}
 
 #[tokio::test]
 async fn reference_and_demo_data_fill_the_matrix() {

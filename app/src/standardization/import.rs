@@ -631,6 +631,25 @@ impl RowReader<'_> {
             .map(|(i, _)| normalize(self.record.get(*i).unwrap_or("")))
     }
 
+    /// A free-text cell as written (trimmed, not normalized: notes and names keep their
+    /// full-width characters), with the `'` that the export puts before formula-like text
+    /// removed. `Keep` when the file has no such column, `Clear` when blank.
+    fn text(&self, c: Column) -> Field<String> {
+        let Some((i, _)) = self.columns.get(&c) else {
+            return Field::Keep;
+        };
+        let v = self.record.get(*i).unwrap_or("").trim();
+        let v = match v.strip_prefix('\'') {
+            Some(rest) if matches!(rest.chars().next(), Some('=' | '+' | '-' | '@')) => rest,
+            _ => v,
+        };
+        if v.is_empty() {
+            Field::Clear
+        } else {
+            Field::Set(v.to_owned())
+        }
+    }
+
     fn fail(&mut self, c: Column, kind: ImportIssueKind) {
         let kind = kind.truncated(MAX_QUOTED);
         let column = self.columns.get(&c).map(|(_, h)| h.clone());
@@ -689,7 +708,14 @@ impl RowReader<'_> {
             }
             found
         });
-        let steps_done = self.steps_done(reference.step_count);
+        // With step columns, 完了ステップ数 and 進捗率 are recomputed from the steps (the export
+        // writes them for reading; 進捗率 there is done ÷ applicable, 対象外 excluded).
+        let has_step_columns = self.columns.keys().any(|c| matches!(c, Column::Step(_)));
+        let steps_done = if has_step_columns {
+            Ok(None)
+        } else {
+            self.steps_done(reference.step_count)
+        };
         let planned_go_live = self.field(Column::PlannedGoLive, parse_date, |value| {
             ImportIssueKind::InvalidDate { value }
         });
@@ -708,18 +734,11 @@ impl RowReader<'_> {
         let gov_cloud = self.field(Column::GovCloud, GovCloud::parse, |value| {
             ImportIssueKind::InvalidGovCloud { value }
         });
-        let text = |c: Column, this: &mut Self| {
-            this.field(
-                c,
-                |v| Some(v.to_owned()),
-                |value| ImportIssueKind::Syntax { detail: value },
-            )
-        };
-        let vendor = text(Column::Vendor, self);
-        let product = text(Column::Product, self);
-        let reason_text = text(Column::ReasonText, self);
-        let transitional_functions = text(Column::TransitionalFunctions, self);
-        let notes = text(Column::Notes, self);
+        let vendor: Result<_, ()> = Ok(self.text(Column::Vendor));
+        let product: Result<_, ()> = Ok(self.text(Column::Product));
+        let reason_text: Result<_, ()> = Ok(self.text(Column::ReasonText));
+        let transitional_functions: Result<_, ()> = Ok(self.text(Column::TransitionalFunctions));
+        let notes: Result<_, ()> = Ok(self.text(Column::Notes));
         let transitional_until = self.field(Column::TransitionalUntil, parse_date, |value| {
             ImportIssueKind::InvalidDate { value }
         });

@@ -403,38 +403,39 @@ pub async fn comment_recipients(
     Ok(ids)
 }
 
-/// Adds a comment and the recipients' notifications in one transaction; returns its key.
+/// Adds a comment (key `id`, chosen by the caller) and the recipients' notifications in one
+/// transaction.
 pub async fn add_comment(
     db: &Db,
+    id: &str,
     cell: &str,
     step_no: u8,
     author_id: &str,
     body: &str,
     recipients: &[String],
-) -> Result<String, AppError> {
-    let id: Option<String> = first(
-        db.query(
-            "BEGIN TRANSACTION;
-             LET $c = CREATE ONLY step_comment CONTENT {
-                cell: $cell, step_no: $step, author: type::record('app_user', $author), body: $body
-             };
-             FOR $r IN $recipients {
-                CREATE notification CONTENT {
-                    recipient: type::record('app_user', $r), comment: $c.id, cell: $cell, step_no: $step
-                };
-             };
-             RETURN record::id($c.id);
-             COMMIT TRANSACTION;",
-        )
-        .bind(("cell", cell.to_owned()))
-        .bind(("step", i64::from(step_no)))
-        .bind(("author", author_id.to_owned()))
-        .bind(("body", body.to_owned()))
-        .bind(("recipients", recipients.to_vec()))
-        .await?
-        .check()?,
-    )?;
-    id.ok_or_else(|| AppError::internal("comment not created"))
+) -> Result<(), AppError> {
+    db.query(
+        "BEGIN TRANSACTION;
+         LET $c = type::record('step_comment', $id);
+         CREATE $c CONTENT {
+            cell: $cell, step_no: $step, author: type::record('app_user', $author), body: $body
+         };
+         FOR $r IN $recipients {
+            CREATE notification CONTENT {
+                recipient: type::record('app_user', $r), comment: $c, cell: $cell, step_no: $step
+            };
+         };
+         COMMIT TRANSACTION;",
+    )
+    .bind(("id", id.to_owned()))
+    .bind(("cell", cell.to_owned()))
+    .bind(("step", i64::from(step_no)))
+    .bind(("author", author_id.to_owned()))
+    .bind(("body", body.to_owned()))
+    .bind(("recipients", recipients.to_vec()))
+    .await?
+    .check()?;
+    Ok(())
 }
 
 /// A user's notifications, newest first (at most 100).

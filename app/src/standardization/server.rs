@@ -767,8 +767,8 @@ pub async fn post_step_comment(
     let asks = user.is_municipal() && !user.has(Role::GovtechAdvisor);
     let recipients =
         super::repo::comment_recipients(&state.db, &cell, step.no, &user.id, asks).await?;
-    let id =
-        super::repo::add_comment(&state.db, &cell, step.no, &user.id, body, &recipients).await?;
+    let id = random_id();
+    super::repo::add_comment(&state.db, &id, &cell, step.no, &user.id, body, &recipients).await?;
     tracing::info!(user = %user.id, %cell, step = step.no, notified = recipients.len(), "step comment posted");
     leptos_axum::redirect(&format!(
         "/standardization/records/{code}/{}/steps/{}#comment-{id}",

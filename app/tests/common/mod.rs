@@ -1,0 +1,231 @@
+//! The test harness shared by the integration-test binaries: a [`TestApp`] on its own
+//! in-memory database (so tests run in parallel), requests as a browser or a script sends
+//! them, and the demo personas' sign-in.
+//!
+//! Each test binary uses a different part of it, hence `dead_code` is allowed here.
+
+#![allow(dead_code)]
+
+use app::setup::{AppState, Config, router};
+use axum::Router;
+use axum::body::Body;
+use http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// One application instance: its router and its state (database, catalog).
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+}
+
+/// What came back from one request.
+pub struct Reply {
+    pub status: StatusCode,
+    /// The `Location` header, if any.
+    pub location: Option<String>,
+    /// The `kyodo_session=…` pair of a `Set-Cookie` header, if any.
+    pub cookie: Option<String>,
+    /// The body as text (lossy UTF-8).
+    pub body: String,
+}
+
+impl Reply {
+    /// The body as JSON; panics with the body when it is not JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// The configuration of a test instance: database `url`, demo mode on or off, no OIDC
+/// providers, no reference folder, rate limits high enough not to interfere.
+pub fn config(url: &str, demo: bool) -> Config {
+    let mut c = Config::from_env().expect("config");
+    c.oidc = Vec::new();
+    c.public_url = None;
+    c.database.url = url.to_owned();
+    c.database.user = None;
+    c.database.password = None;
+    c.demo = demo;
+    c.rate_limits = app::auth::rate_limit::RateLimits {
+        sign_in_per_minute: 1000,
+        posts_per_second: 1000,
+    };
+    c.reference_dir = None;
+    c
+}
+
+/// `pairs` as an `application/x-www-form-urlencoded` body, every byte outside the unreserved
+/// set percent-encoded, as a browser sends a form (`steps[0]` becomes `steps%5B0%5D`).
+pub fn form<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    fn encode(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k.as_ref()), encode(v.as_ref())))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+impl TestApp {
+    pub async fn with(url: &str, demo: bool) -> TestApp {
+        TestApp::with_config(config(url, demo)).await
+    }
+
+    pub async fn with_config(config: Config) -> TestApp {
+        let options = LeptosOptions::builder().output_name("kyodo").build();
+        let state = AppState::init(&config, options).await.expect("start-up");
+        TestApp {
+            router: router(state.clone(), &config),
+            state,
+        }
+    }
+
+    /// A fresh in-memory instance with demo mode and demo data (62 municipalities × 20 systems).
+    pub async fn new() -> TestApp {
+        TestApp::with("mem://", true).await
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned());
+        let cookie = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+            .find(|c| c.starts_with("kyodo_session="));
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            location,
+            cookie,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// A form POST as a script sends it (JSON back).
+    pub async fn post(&self, path: &str, form: &str, cookie: Option<&str>) -> Reply {
+        let mut r = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            r = r.header(header::COOKIE, c);
+        }
+        self.send(r.body(Body::from(form.to_owned())).unwrap())
+            .await
+    }
+
+    /// A GET (downloads), with the session cookie when given.
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut r = Request::get(path);
+        if let Some(c) = cookie {
+            r = r.header(header::COOKIE, c);
+        }
+        self.send(r.body(Body::empty()).unwrap()).await
+    }
+
+    /// Signs in as a demo persona; returns the session cookie.
+    pub async fn sign_in(&self, persona: &str) -> String {
+        let reply = self
+            .post("/api/demo_sign_in", &format!("persona={persona}"), None)
+            .await;
+        assert!(
+            reply.status.is_success() || reply.status.is_redirection(),
+            "{} {}",
+            reply.status,
+            reply.body
+        );
+        reply.cookie.expect("session cookie")
+    }
+
+    /// Posts a file as the `file` field of a multipart form to `path`, as a plain HTML form does.
+    pub async fn upload_to(&self, path: &str, cookie: &str, name: &str, bytes: &[u8]) -> Reply {
+        let boundary = "kyodoTESTboundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Uploads a file to the import route; returns the reply (303 to the run page).
+    pub async fn upload(&self, cookie: &str, name: &str, bytes: &[u8]) -> Reply {
+        self.upload_to("/standardization/import/upload", cookie, name, bytes)
+            .await
+    }
+
+    /// Uploads and reads the run report through `get_import_run`.
+    pub async fn import(&self, cookie: &str, bytes: &[u8]) -> Value {
+        let reply = self.upload(cookie, "test.csv", bytes).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        let id = reply
+            .location
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let report = self
+            .post("/api/get_import_run", &format!("id={id}"), Some(cookie))
+            .await;
+        assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+        report.json()
+    }
+
+    /// The stored cell as (status, steps_done), or None.
+    pub async fn cell(&self, lg: &str, system: &str) -> Option<(String, u8)> {
+        app::standardization::repo::all_progress(&self.state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.lg_code.as_str() == lg && p.system == system)
+            .map(|p| (p.status.code().to_owned(), p.steps_done))
+    }
+
+    /// Every stored progress cell (without step lists), sorted, as JSON text.
+    pub async fn snapshot(&self) -> String {
+        let mut all = app::standardization::repo::all_progress(&self.state.db)
+            .await
+            .unwrap();
+        all.sort_by(|a, b| {
+            (a.lg_code.clone(), a.system.clone()).cmp(&(b.lg_code.clone(), b.system.clone()))
+        });
+        serde_json::to_string(&all).unwrap()
+    }
+
+    /// Every stored record with every field (step lists, free texts), sorted, as JSON text.
+    pub async fn full_snapshot(&self) -> String {
+        let mut all = app::standardization::repo::all_records(&self.state.db)
+            .await
+            .unwrap();
+        all.sort_by(|a, b| {
+            (a.lg_code.clone(), a.system.clone()).cmp(&(b.lg_code.clone(), b.system.clone()))
+        });
+        serde_json::to_string(&all).unwrap()
+    }
+}
