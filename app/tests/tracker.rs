@@ -1633,3 +1633,39 @@ async fn the_summary_and_json_downloads_carry_the_dashboard_and_every_record() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_save_over_a_newer_change_is_refused_and_writes_nothing() {
+    let app = TestApp::new().await;
+    let cio = app.sign_in("ward_cio").await;
+    let officer = app.sign_in("tokyo_officer").await;
+    let opened = record(&app, &cio, TOSHIMA, SYSTEM).await;
+    let version = opened["progress"]["updated_at"]
+        .as_str()
+        .expect("a stored record carries its version")
+        .to_owned();
+
+    // The Tokyo officer saves first, from the same version.
+    let officer_form = RecordForm::new(TOSHIMA, SYSTEM)
+        .set("vendor", "ベンダT")
+        .set("version", &version);
+    save_ok(&app, &officer, &officer_form).await;
+    let after_officer = record(&app, &cio, TOSHIMA, SYSTEM).await;
+
+    // The CIO's form still carries the old version: refused, nothing written.
+    let stale = RecordForm::new(TOSHIMA, SYSTEM)
+        .set("vendor", "ベンダC")
+        .set("version", &version);
+    let reply = save(&app, &cio, &stale).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert_eq!(rejected_field(&reply), "version");
+    let now = record(&app, &cio, TOSHIMA, SYSTEM).await;
+    assert_eq!(now["progress"], after_officer["progress"]);
+    assert_eq!(now["history"], after_officer["history"]);
+
+    // Reloaded (the new version), the same change goes through.
+    let fresh = now["progress"]["updated_at"].as_str().unwrap().to_owned();
+    save_ok(&app, &cio, &stale.set("version", &fresh)).await;
+    let saved = record(&app, &cio, TOSHIMA, SYSTEM).await;
+    assert_eq!(saved["progress"]["vendor"], "ベンダC");
+}

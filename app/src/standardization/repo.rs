@@ -82,22 +82,29 @@ pub async fn save_record(
          CREATE progress_history CONTENT {{ cell: $p.key, actor: $actor, source: 'form', changes: $changes }};
          COMMIT TRANSACTION;"
     );
-    let result = db
+    let mut response = db
         .query(query)
         .bind(("actor_id", actor_id.to_owned()))
         .bind(("p", with_key(after)))
         .bind(("changes", to_value(&changes)))
         .bind(("version", version.map(str::to_owned)))
-        .await?
-        .check();
-    match result {
-        Ok(_) => Ok(()),
-        Err(e) if e.to_string().contains("stale_version") => Err(AppError::Rejected {
+        .await?;
+    // A failed transaction reports "not executed" on its other statements: look at them all.
+    let mut errors: Vec<(usize, surrealdb::Error)> = response.take_errors().into_iter().collect();
+    errors.sort_by_key(|(i, _)| *i);
+    if errors
+        .iter()
+        .any(|(_, e)| e.to_string().contains("stale_version"))
+    {
+        return Err(AppError::Rejected {
             field: "version".into(),
             ja: "この記録は、画面を開いた後に他の利用者が更新しました。再読み込みして確認してから保存してください。".into(),
             en: "Someone else updated this record after you opened it. Reload the page, check, and save again.".into(),
-        }),
-        Err(e) => Err(e.into()),
+        });
+    }
+    match errors.into_iter().next() {
+        Some((_, e)) => Err(e.into()),
+        None => Ok(()),
     }
 }
 
