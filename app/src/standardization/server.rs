@@ -270,14 +270,9 @@ pub async fn import_upload(
     multipart: axum::extract::Multipart,
 ) -> axum::response::Response {
     use axum::response::{IntoResponse, Redirect};
-    let user = match crate::auth::server::user_of(&state, &session).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(e) => return error_response(e),
-    };
-    let (name, bytes) = match read_file_field(multipart).await {
-        Ok(f) => f,
-        Err(e) => return error_response(e),
+    let (user, name, bytes) = match upload_of(&state, &session, multipart).await {
+        Ok(upload) => upload,
+        Err(response) => return response,
     };
     match run_import(&state, &user, &name, &bytes).await {
         Ok(report) => {
@@ -903,18 +898,13 @@ pub async fn steps_upload(
     multipart: axum::extract::Multipart,
 ) -> axum::response::Response {
     use axum::response::{IntoResponse, Redirect};
-    let user = match crate::auth::server::user_of(&state, &session).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(e) => return error_response(e),
+    let (user, _, bytes) = match upload_of(&state, &session, multipart).await {
+        Ok(upload) => upload,
+        Err(response) => return response,
     };
     if !crate::auth::policy::may_manage_reference(&user) {
         return error_response(AppError::Forbidden);
     }
-    let (_, bytes) = match read_file_field(multipart).await {
-        Ok(f) => f,
-        Err(e) => return error_response(e),
-    };
     let result = async {
         let outcome = replace_steps(&state.db, &bytes, Some(&user.id)).await?;
         tracing::info!(user = %user.id, applied = matches!(outcome, TemplateOutcome::Applied(_)), "step template upload");
@@ -928,6 +918,24 @@ pub async fn steps_upload(
         Ok(()) => Redirect::to("/admin/steps").into_response(),
         Err(e) => error_response(e),
     }
+}
+
+/// The signed-in uploader and the `file` field of a multipart form: (user, file name, bytes).
+/// Not signed in: a 303 to `/login`; an unreadable form: 400.
+#[cfg(feature = "ssr")]
+async fn upload_of(
+    state: &crate::setup::AppState,
+    session: &tower_sessions::Session,
+    multipart: axum::extract::Multipart,
+) -> Result<(CurrentUser, String, Vec<u8>), axum::response::Response> {
+    use axum::response::{IntoResponse, Redirect};
+    let user = match crate::auth::server::user_of(state, session).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return Err(Redirect::to("/login").into_response()),
+        Err(e) => return Err(error_response(e)),
+    };
+    let (name, bytes) = read_file_field(multipart).await.map_err(error_response)?;
+    Ok((user, name, bytes))
 }
 
 /// Reads the `file` field of a multipart form: (file name, bytes); empty when absent.

@@ -5,7 +5,7 @@ use super::super::dashboard::{Dashboard, SystemRates};
 use super::super::model::{GovCloud, Overdue, Progress, StandardSystem, format_percent};
 use super::super::server::{TemplateOutcome, get_dashboard, get_step_template, list_notifications};
 use super::record::record_href;
-use crate::i18n::{Lang, format_date, format_fiscal_year, format_instant, use_lang};
+use crate::i18n::{Lang, format_date, format_instant, use_lang};
 use crate::orgs::model::OrgKind;
 use crate::shell::{ScrollRegion, loading, render};
 use chrono::NaiveDate;
@@ -223,8 +223,8 @@ fn timeline_bounds() -> (NaiveDate, NaiveDate) {
 
 /// A municipality's 20 systems on a time axis (FY2024–FY2030): planned go-live ◇, actual
 /// go-live ●, extension target ▲, the slip between planned and actual as a bar, and the
-/// national target 2026-03-31 as a line. Server-rendered SVG with a title and description,
-/// followed by the same facts as a table.
+/// national target 2026-03-31 as a line. Server-rendered SVG with a title and description;
+/// its text alternative is the organisation page's progress table (same dates, with 年度).
 #[component]
 pub fn Timeline(systems: Vec<StandardSystem>, progress: Vec<Option<Progress>>) -> impl IntoView {
     let lang = use_lang();
@@ -270,15 +270,11 @@ pub fn Timeline(systems: Vec<StandardSystem>, progress: Vec<Option<Progress>>) -
             }
         })
         .collect_view();
-    let date = move |d: Option<NaiveDate>| {
-        d.map(|d| format_date(lang, &d))
-            .unwrap_or_else(|| "—".into())
-    };
     view! {
         <h2 id="timeline-title">{lang.pick("移行スケジュール", "Migration timeline")}</h2>
         <p id="timeline-desc" class="muted">{lang.pick(
-            "◇ 本番稼働予定日、● 本番稼働日、▲ 特定移行支援の移行目標日。縦の赤線は国の期限（2026-03-31）。同じ内容を下の表に示します。",
-            "◇ planned go-live, ● actual go-live, ▲ extension target date. The red line is the national target (2026-03-31). The table below gives the same facts.",
+            "◇ 本番稼働予定日、● 本番稼働日、▲ 特定移行支援の移行目標日。縦の赤線は国の期限（2026-03-31）。同じ内容を上の「業務別の進捗」の表に示しています。",
+            "◇ planned go-live, ● actual go-live, ▲ extension target date. The red line is the national target (2026-03-31). The “Progress by system” table above gives the same facts.",
         )}</p>
         <div class="timeline-scroll">
             <svg class="timeline" viewBox=format!("0 0 {} {height}", label_w + chart_w + 10.0) role="img" aria-labelledby="timeline-title timeline-desc">
@@ -287,33 +283,6 @@ pub fn Timeline(systems: Vec<StandardSystem>, progress: Vec<Option<Progress>>) -
                 {rows}
             </svg>
         </div>
-        <ScrollRegion label=lang.pick("移行スケジュール（表）", "Migration timeline (table)")>
-            <table class="timeline-table">
-                <thead><tr>
-                    <th scope="col">{lang.pick("業務", "System")}</th>
-                    <th scope="col">{lang.pick("本番稼働予定日", "Planned go-live")}</th>
-                    <th scope="col">{lang.pick("本番稼働日", "Go-live")}</th>
-                    <th scope="col">{lang.pick("年度", "Fiscal year")}</th>
-                    <th scope="col">{lang.pick("移行目標日（特定移行支援）", "Extension target")}</th>
-                </tr></thead>
-                <tbody>
-                    {systems.iter().zip(progress.iter()).map(|(s, p)| {
-                        let planned = p.as_ref().and_then(|p| p.planned_go_live);
-                        let actual = p.as_ref().and_then(|p| p.actual_go_live);
-                        let fy = actual.or(planned).map(|d| format_fiscal_year(lang, crate::i18n::fiscal_year(&d))).unwrap_or_else(|| "—".into());
-                        view! {
-                            <tr>
-                                <th scope="row">{s.no}". "{s.name(lang).to_owned()}</th>
-                                <td>{date(planned)}</td>
-                                <td>{date(actual)}</td>
-                                <td>{fy}</td>
-                                <td>{date(p.as_ref().and_then(|p| p.extension_target_date))}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </ScrollRegion>
     }
 }
 

@@ -84,7 +84,9 @@ fn Legend() -> impl IntoView {
     }
 }
 
-/// One organisation's 20 systems as a table (home and organisation pages).
+/// One organisation's 20 systems as a table (home and organisation pages); the year column is
+/// the fiscal year (April–March) of the go-live, actual or else planned. On the organisation
+/// page it is also the text alternative of the timeline chart.
 #[component]
 pub fn ProgressTable(
     /// Organisation key (lg code), for the cells' `data-cell` attribute.
@@ -97,6 +99,11 @@ pub fn ProgressTable(
         d.map(|d| format_date(lang, &d))
             .unwrap_or_else(|| "—".into())
     };
+    let fiscal_year = move |p: Option<&Progress>| {
+        p.and_then(|p| p.actual_go_live.or(p.planned_go_live))
+            .map(|d| crate::i18n::format_fiscal_year(lang, crate::i18n::fiscal_year(&d)))
+            .unwrap_or_else(|| "—".into())
+    };
     let demo = progress.iter().flatten().any(|p| p.is_demo);
     view! {
         <DemoNotice shown=demo/>
@@ -107,6 +114,8 @@ pub fn ProgressTable(
                     <th scope="col">{lang.pick("進捗状況", "Status")}</th>
                     <th scope="col">{lang.pick("本番稼働予定日", "Planned go-live")}</th>
                     <th scope="col">{lang.pick("本番稼働日", "Go-live")}</th>
+                    <th scope="col">{lang.pick("年度", "Fiscal year")}</th>
+                    <th scope="col">{lang.pick("移行目標日（特定移行支援）", "Extension target")}</th>
                     <th scope="col">{lang.pick("ガバメントクラウド", "Government Cloud")}</th>
                     <th scope="col">{lang.pick("ベンダ", "Vendor")}</th>
                 </tr></thead>
@@ -121,6 +130,8 @@ pub fn ProgressTable(
                                 <td class=class data-cell=format!("{lg_key}-{}", s.code)><CellContent progress=p.clone()/></td>
                                 <td>{date(p.as_ref().and_then(|p| p.planned_go_live))}</td>
                                 <td>{date(p.as_ref().and_then(|p| p.actual_go_live))}</td>
+                                <td>{fiscal_year(p.as_ref())}</td>
+                                <td>{date(p.as_ref().and_then(|p| p.extension_target_date))}</td>
                                 <td>{p.as_ref().and_then(|p| p.gov_cloud).map(|g| g.label(lang)).unwrap_or("—")}</td>
                                 <td>{p.as_ref().and_then(|p| p.vendor.clone()).unwrap_or_else(|| "—".into())}</td>
                             </tr>
