@@ -55,6 +55,16 @@ pub enum AppError {
     },
 }
 
+/// A user's value for an error message: quoted, at most 40 characters (then `…`), so that a
+/// huge input is never echoed back whole.
+pub fn quoted(value: &str) -> String {
+    let mut cut: String = value.chars().take(40).collect();
+    if value.chars().nth(40).is_some() {
+        cut.push('…');
+    }
+    format!("{cut:?}")
+}
+
 impl AppError {
     /// HTTP status of this error.
     pub fn status(&self) -> u16 {

@@ -17,9 +17,39 @@ pub fn render(source: &str) -> String {
         .to_string()
 }
 
+/// Whether `source` shows no text once rendered: only whitespace, zero-width characters,
+/// comments or tags that the sanitizer removes (such a comment would notify people of nothing).
+pub fn is_blank(source: &str) -> bool {
+    let text = ammonia::Builder::empty().clean(&render(source)).to_string();
+    let text = text.replace("&nbsp;", " ");
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+            )
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{is_blank, render};
+
+    #[test]
+    fn comments_that_render_to_nothing_are_blank() {
+        for blank in [
+            "<!-- -->",
+            "<script></script>",
+            "\u{200b}\u{200b}",
+            "&nbsp;",
+            "  \n ",
+        ] {
+            assert!(is_blank(blank), "{blank:?}");
+        }
+        for text in ["a", "**要確認**", "- 1", "`x`"] {
+            assert!(!is_blank(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn formats_markdown_and_strips_scripts_handlers_and_javascript_links() {

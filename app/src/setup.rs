@@ -333,6 +333,12 @@ async fn replace_steps_command(config: &Config, file: &std::path::Path) -> anyho
                 "Step template replaced: {} → {} steps; {} records recomputed.",
                 change.old_len, change.new_len, change.recomputed
             );
+            if change.live_without_date > 0 {
+                println!(
+                    "  {} records became live without a go-live date (本番稼働日): ask for it",
+                    change.live_without_date
+                );
+            }
             for r in &change.removed {
                 println!(
                     "  step {} ({}) no longer exists; {} records had a status on it (kept, not counted)",

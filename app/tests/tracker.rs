@@ -1669,3 +1669,111 @@ async fn a_save_over_a_newer_change_is_refused_and_writes_nothing() {
     let saved = record(&app, &cio, TOSHIMA, SYSTEM).await;
     assert_eq!(saved["progress"]["vendor"], "ベンダC");
 }
+
+#[tokio::test]
+async fn simultaneous_saves_of_one_record_never_fail_with_a_server_error() {
+    let app = TestApp::new().await;
+    let cio = app.sign_in("ward_cio").await;
+    let version = record(&app, &cio, TOSHIMA, SYSTEM).await["progress"]["updated_at"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let saves = (0..12).map(|i| {
+        let form = RecordForm::new(TOSHIMA, SYSTEM)
+            .set("vendor", &format!("ベンダ{i}"))
+            .set("version", if i % 2 == 0 { &version } else { "" });
+        let (app, cio) = (&app, &cio);
+        async move { save(app, cio, &form).await }
+    });
+    let replies = futures::future::join_all(saves).await;
+    let mut saved = 0;
+    for reply in &replies {
+        match reply.status {
+            StatusCode::OK => saved += 1,
+            StatusCode::BAD_REQUEST => {
+                assert_eq!(rejected_field(reply), "version", "{}", reply.body)
+            }
+            other => panic!("{other}: {}", reply.body),
+        }
+    }
+    assert!(saved >= 1);
+    let view = record(&app, &cio, TOSHIMA, SYSTEM).await;
+    let form_entries = view["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["source"] == "form")
+        .count();
+    assert_eq!(form_entries, saved, "one history entry per successful save");
+}
+
+#[tokio::test]
+async fn an_import_checks_the_merged_record() {
+    let app = TestApp::new().await;
+    let officer = app.sign_in("tokyo_officer").await;
+    let cio = app.sign_in("ward_cio").await;
+    // A live record with its go-live date.
+    let live = RecordForm::new(TOSHIMA, SYSTEM)
+        .steps(1, STEPS, "done")
+        .set("actual_go_live", "2026-01-05");
+    save_ok(&app, &cio, &live).await;
+    // 移行完了 without the date column: the stored date counts.
+    let report = app
+        .import(
+            &officer,
+            "団体コード,業務,進捗状況\n131164,1,移行完了\n".as_bytes(),
+        )
+        .await;
+    assert_eq!(report["applied"], true, "{report}");
+    // One step column contradicting the status of the merged steps: refused, nothing written.
+    let before = app.full_snapshot().await;
+    let report = app
+        .import(
+            &officer,
+            "団体コード,業務,進捗状況,手順5\n131164,1,移行完了,未着手\n".as_bytes(),
+        )
+        .await;
+    assert_eq!(report["applied"], false, "{report}");
+    assert_eq!(
+        report["errors"][0]["kind"]["code"], "status_mismatch",
+        "{report}"
+    );
+    assert_eq!(report["errors"][0]["line"], 2);
+    assert_eq!(app.full_snapshot().await, before);
+}
+
+#[tokio::test]
+async fn blank_comments_and_huge_filters_get_clear_errors() {
+    let app = TestApp::new().await;
+    let advisor = app.sign_in("govtech_advisor").await;
+    for body in ["<!-- -->", "<script></script>", "\u{200b}\u{200b}"] {
+        let reply = comment(&app, &advisor, TOSHIMA, 3, body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{body:?}: {}",
+            reply.body
+        );
+    }
+    assert_eq!(unread(&app, &app.sign_in("ward_cio").await).await, 0);
+    let huge = "x".repeat(70_000);
+    for (endpoint, field) in [
+        ("get_matrix", "kind"),
+        ("get_matrix", "sort"),
+        ("get_dashboard", "cloud"),
+    ] {
+        let reply = app
+            .post(
+                &format!("/api/{endpoint}"),
+                &form(&[(field, huge.as_str())]),
+                Some(&advisor),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{endpoint} {field}");
+        assert!(
+            reply.body.len() < 500,
+            "the value is not echoed whole: {} bytes",
+            reply.body.len()
+        );
+    }
+}

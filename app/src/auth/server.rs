@@ -133,8 +133,8 @@ pub async fn demo_mode() -> Result<bool, AppError> {
 /// signed-in user, on all devices, then sends the browser to `/login`. Signed-in users.
 #[server(prefix = "/api", endpoint = "sign_out_everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
-    let user = super::policy::require_user(caller().await?)?;
     let state = app_state()?;
+    let user = super::policy::require_user(caller().await?)?;
     super::session::SurrealSessionStore::delete_user_sessions(&state.db, &user.id).await?;
     session().await?.flush().await.map_err(AppError::internal)?;
     leptos_axum::redirect("/login");
@@ -198,11 +198,11 @@ pub async fn same_origin_posts(
 /// own organisation's for a CIO. Others: [`AppError::Forbidden`].
 #[server(prefix = "/api", endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<super::model::UserSummary>, AppError> {
+    let state = app_state()?;
     let user = super::policy::require_user(caller().await?)?;
     if !super::policy::may_manage_users(&user) {
         return Err(AppError::Forbidden);
     }
-    let state = app_state()?;
     let scope = (!user.has(super::model::Role::Admin)).then(|| user.organisation.key.clone());
     super::repo::list_users(&state.db, &state.catalog, scope.as_deref()).await
 }
@@ -222,6 +222,7 @@ pub async fn set_user_access(
     role: String,
 ) -> Result<(), AppError> {
     use super::model::{AccountStatus, Role};
+    let state = app_state()?;
     let user = super::policy::require_user(caller().await?)?;
     let status = AccountStatus::parse(&status).ok_or_else(|| AppError::Invalid {
         field: "status".into(),
@@ -237,7 +238,6 @@ pub async fn set_user_access(
             reason: "own account".into(),
         });
     }
-    let state = app_state()?;
     let (org, current_roles) = super::repo::access_of_user(&state.db, &user_id).await?;
     if !super::policy::may_manage_user(&user, &org, &current_roles, role) {
         return Err(AppError::Forbidden);
@@ -254,11 +254,12 @@ pub async fn set_user_access(
 /// Administrators and CIOs.
 #[server(prefix = "/api", endpoint = "list_provider_config")]
 pub async fn list_provider_config() -> Result<Vec<super::model::ProviderInfo>, AppError> {
+    let state = app_state()?;
     let user = super::policy::require_user(caller().await?)?;
     if !super::policy::may_manage_users(&user) {
         return Err(AppError::Forbidden);
     }
-    Ok(app_state()?
+    Ok(state
         .oidc
         .iter()
         .map(|p| super::model::ProviderInfo {

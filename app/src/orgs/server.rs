@@ -27,9 +27,9 @@ pub async fn list_organisations(
     q: Option<String>,
 ) -> Result<Vec<Organisation>, AppError> {
     use crate::auth::{policy, server as auth};
+    let state = auth::app_state()?;
     policy::require_user(auth::caller().await?)?;
     let kind = parse_kind(kind.as_deref())?;
-    let state = auth::app_state()?;
     Ok(state
         .catalog
         .organisations
@@ -48,7 +48,7 @@ pub fn parse_kind(kind: Option<&str>) -> Result<Option<super::model::OrgKind>, A
             .map(Some)
             .ok_or_else(|| AppError::Invalid {
                 field: "kind".into(),
-                reason: format!("unknown kind {k:?}"),
+                reason: format!("unknown kind {}", crate::error::quoted(k)),
             }),
     }
 }
@@ -58,8 +58,9 @@ pub fn parse_kind(kind: Option<&str>) -> Result<Option<super::model::OrgKind>, A
 #[server(prefix = "/api", endpoint = "get_organisation")]
 pub async fn get_organisation(key: String) -> Result<OrgDetail, AppError> {
     use crate::auth::{policy, server as auth};
+    let state = auth::app_state()?;
     policy::require_user(auth::caller().await?)?;
-    org_detail(&auth::app_state()?, key.trim()).await
+    org_detail(&state, key.trim()).await
 }
 
 /// One organisation with its progress row, for a caller already checked (ssr only).

@@ -389,6 +389,43 @@ impl ProgressLine {
     }
 }
 
+impl ProgressLine {
+    /// Rules that need the stored record: checked on `after` (this line applied over
+    /// `before`) for a template of `template_len` steps.
+    ///
+    /// - A record that becomes 移行完了 needs its 本番稼働日 (one already live keeps going:
+    ///   a shorter step template can make a record live without one).
+    /// - With only some step columns, 進捗状況 must match the merged steps.
+    pub fn merged_issues(
+        &self,
+        before: Option<&Progress>,
+        after: &Progress,
+        template_len: usize,
+    ) -> Vec<ImportIssue> {
+        let mut out = Vec::new();
+        let was_live = before.is_some_and(|b| b.status == ProgressStatus::Live);
+        if after.status == ProgressStatus::Live && after.actual_go_live.is_none() && !was_live {
+            out.push(issue(
+                self.line,
+                Some(Column::ActualGoLive.japanese()),
+                ImportIssueKind::LiveWithoutDate,
+            ));
+        }
+        if !self.steps.is_empty() && self.steps.len() < template_len && after.status != self.status
+        {
+            out.push(issue(
+                self.line,
+                Some(Column::Status.japanese()),
+                ImportIssueKind::StatusMismatch {
+                    value: self.status.label_ja().to_owned(),
+                    derived: after.status.label_ja().to_owned(),
+                },
+            ));
+        }
+        out
+    }
+}
+
 /// The result of checking a whole file.
 #[derive(Debug, Clone, Default)]
 pub struct ParsedFile {
@@ -791,10 +828,9 @@ impl RowReader<'_> {
         }
 
         // Rules across columns.
-        if status == Some(ProgressStatus::Live)
-            && !matches!(actual_go_live, Ok(Field::Set(_)))
-            && actual_go_live.is_ok()
-        {
+        // 移行完了 with a blank 本番稼働日 cell; without the column the stored date counts (the
+        // import checks the merged record, see `merged_issues`).
+        if status == Some(ProgressStatus::Live) && matches!(actual_go_live, Ok(Field::Clear)) {
             self.fail(Column::ActualGoLive, ImportIssueKind::LiveWithoutDate);
         }
         let flag_set = matches!(special, Ok(Field::Set(true)));

@@ -1437,6 +1437,8 @@ pub struct TemplateChange {
     pub renamed: Vec<u8>,
     /// Records whose derived status or counts were recomputed.
     pub recomputed: usize,
+    /// Records that became 移行完了 through the change without a 本番稼働日 (to be completed).
+    pub live_without_date: usize,
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Standardization storage (ssr only): systems, progress cells and import runs.
 
 use super::model::{
-    CellChange, FieldChange, HistoryEntry, ImportReport, NotificationItem, Progress, RemovedStep,
-    StandardSystem, Step, StepComment, StepStatus, TemplateChange,
+    CellChange, FieldChange, HistoryEntry, ImportReport, NotificationItem, Progress,
+    ProgressStatus, RemovedStep, StandardSystem, Step, StepComment, StepStatus, TemplateChange,
 };
 use crate::db::{Db, first, rows, to_value};
 use crate::error::AppError;
@@ -90,21 +90,40 @@ pub async fn save_record(
         .bind(("version", version.map(str::to_owned)))
         .await?;
     // A failed transaction reports "not executed" on its other statements: look at them all.
-    let mut errors: Vec<(usize, surrealdb::Error)> = response.take_errors().into_iter().collect();
-    errors.sort_by_key(|(i, _)| *i);
-    if errors
-        .iter()
-        .any(|(_, e)| e.to_string().contains("stale_version"))
-    {
-        return Err(AppError::Rejected {
-            field: "version".into(),
-            ja: "この記録は、画面を開いた後に他の利用者が更新しました。再読み込みして確認してから保存してください。".into(),
-            en: "Someone else updated this record after you opened it. Reload the page, check, and save again.".into(),
-        });
+    let mut errors: Vec<(usize, String)> = response
+        .take_errors()
+        .into_iter()
+        .map(|(i, e)| (i, e.to_string()))
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
     }
-    match errors.into_iter().next() {
-        Some((_, e)) => Err(e.into()),
-        None => Ok(()),
+    errors.sort();
+    // The first statement that failed by itself (others say "not executed", and COMMIT says
+    // "aborted due to a prior error"); none such means the commit lost a write conflict.
+    let cause = errors
+        .iter()
+        .map(|(_, e)| e)
+        .find(|e| !e.contains("not executed") && !e.contains("Cannot COMMIT"));
+    let concurrent = |e: &str| {
+        let e = e.to_lowercase();
+        e.contains("stale_version") || e.contains("conflict") || e.contains("can be retried")
+    };
+    match cause {
+        // The version check failed, or another save of the same record committed first (a
+        // transaction conflict: only "not executed" errors, or a conflict error).
+        None => Err(stale_record()),
+        Some(e) if concurrent(e) => Err(stale_record()),
+        Some(e) => Err(AppError::internal(e)),
+    }
+}
+
+/// The error for a save over someone else's newer change.
+fn stale_record() -> AppError {
+    AppError::Rejected {
+        field: "version".into(),
+        ja: "この記録は、画面を開いた後に他の利用者が更新しました。再読み込みして確認してから保存してください。".into(),
+        en: "Someone else updated this record after you opened it. Reload the page, check, and save again.".into(),
     }
 }
 
@@ -309,9 +328,16 @@ pub async fn replace_template(
         .map(|s| s.no)
         .collect();
     let mut updates = Vec::new();
+    let mut live_without_date = 0;
     for before in &records {
         let mut after = before.clone();
         after.derive(new.len());
+        if after.status == ProgressStatus::Live
+            && before.status != ProgressStatus::Live
+            && after.actual_go_live.is_none()
+        {
+            live_without_date += 1;
+        }
         if after != *before {
             let mut v = with_key(&after);
             v["changes"] = to_value(&before.diff(&after));
@@ -345,6 +371,7 @@ pub async fn replace_template(
         removed,
         renamed,
         recomputed,
+        live_without_date,
     })
 }
 

@@ -38,6 +38,7 @@ pub async fn get_matrix(
     sort: Option<String>,
 ) -> Result<Matrix, AppError> {
     use crate::auth::{policy, server as auth};
+    let state = auth::app_state()?;
     policy::require_user(auth::caller().await?)?;
     let kind = parse_municipal_kind(kind.as_deref())?;
     let cloud = parse_cloud(cloud.as_deref())?;
@@ -48,11 +49,11 @@ pub async fn get_matrix(
         other => {
             return Err(AppError::Invalid {
                 field: "sort".into(),
-                reason: format!("unknown sort {other:?}"),
+                reason: format!("unknown sort {}", crate::error::quoted(other)),
             });
         }
     };
-    let mut m = matrix(&auth::app_state()?, kind, cloud).await?;
+    let mut m = matrix(&state, kind, cloud).await?;
     if let Some(descending) = sort {
         m.sort_by_progress(descending);
     }
@@ -83,7 +84,7 @@ fn parse_cloud(cloud: Option<&str>) -> Result<Option<super::model::GovCloud>, Ap
             .map(Some)
             .ok_or_else(|| AppError::Invalid {
                 field: "cloud".into(),
-                reason: format!("unknown provider {c:?}"),
+                reason: format!("unknown provider {}", crate::error::quoted(c)),
             }),
     }
 }
@@ -118,12 +119,13 @@ async fn matrix(
 #[server(prefix = "/api", endpoint = "get_home")]
 pub async fn get_home() -> Result<Home, AppError> {
     use crate::auth::{policy, server as auth};
+    let state = auth::app_state()?;
     let user = policy::require_user(auth::caller().await?)?;
     let Matrix {
         systems,
         rows,
         summary,
-    } = matrix(&auth::app_state()?, None, None).await?;
+    } = matrix(&state, None, None).await?;
     let own = rows
         .into_iter()
         .find(|row| row.organisation.key == user.organisation.key)
@@ -146,8 +148,8 @@ pub async fn get_home() -> Result<Home, AppError> {
 #[server(prefix = "/api", endpoint = "get_import_run")]
 pub async fn get_import_run(id: String) -> Result<ImportReport, AppError> {
     use crate::auth::{policy, server as auth};
-    let user = policy::require_user(auth::caller().await?)?;
     let state = auth::app_state()?;
+    let user = policy::require_user(auth::caller().await?)?;
     let id = id.trim();
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);
@@ -215,6 +217,11 @@ pub async fn run_import(
             .get(&(line.lg_code.as_str(), line.system.as_str()))
             .copied();
         let after = line.apply(before, template_len);
+        let issues = line.merged_issues(before, &after, template_len);
+        if !issues.is_empty() {
+            report.errors.extend(issues);
+            continue;
+        }
         let fields: Vec<String> = match before {
             Some(b) => after
                 .changed_fields(b)
@@ -246,6 +253,12 @@ pub async fn run_import(
             after,
             fields,
         });
+    }
+    if !report.errors.is_empty() {
+        report.changes.clear();
+        report.unchanged = 0;
+        super::repo::record_refused_import(&state.db, &user.id, &report).await?;
+        return Ok(report);
     }
     report.applied = true;
     super::repo::apply_import(&state.db, &user.id, &report, template_len).await?;
@@ -434,8 +447,8 @@ fn cell_of(
 #[server(prefix = "/api", endpoint = "get_record")]
 pub async fn get_record(lg_code: String, system: String) -> Result<RecordView, AppError> {
     use crate::auth::{policy, server as auth};
-    let user = policy::require_user(auth::caller().await?)?;
     let state = auth::app_state()?;
+    let user = policy::require_user(auth::caller().await?)?;
     let (organisation, code, system) = cell_of(&state, &lg_code, &system)?;
     let steps = super::repo::steps(&state.db).await?;
     let stored = super::repo::record(&state.db, &code, &system.code).await?;
@@ -550,8 +563,8 @@ mod record_form {
         use crate::standardization::model::{
             ExtensionReason, GovCloud, ImportIssueKind, latest_extension_date,
         };
-        let user = policy::require_user(auth::caller().await?)?;
         let state = auth::app_state()?;
+        let user = policy::require_user(auth::caller().await?)?;
         let (_, code, system) = cell_of(&state, &lg_code, &system)?;
         if !policy::may_write_progress(&user, &code) {
             return Err(AppError::Forbidden);
@@ -707,8 +720,8 @@ pub async fn get_step_thread(
     step: u8,
 ) -> Result<ThreadView, AppError> {
     use crate::auth::{policy, server as auth};
-    let user = policy::require_user(auth::caller().await?)?;
     let state = auth::app_state()?;
+    let user = policy::require_user(auth::caller().await?)?;
     let (organisation, code, system) = cell_of(&state, &lg_code, &system)?;
     let step = template_step(&state, step).await?;
     let cell = super::repo::cell_key(&code, &system.code);
@@ -746,15 +759,15 @@ pub async fn post_step_comment(
     body: String,
 ) -> Result<(), AppError> {
     use crate::auth::{model::Role, policy, server as auth};
-    let user = policy::require_user(auth::caller().await?)?;
     let state = auth::app_state()?;
+    let user = policy::require_user(auth::caller().await?)?;
     let (_, code, system) = cell_of(&state, &lg_code, &system)?;
     if !policy::may_comment(&user, &code) {
         return Err(AppError::Forbidden);
     }
     let step = template_step(&state, step).await?;
     let body = body.trim();
-    if body.is_empty() {
+    if crate::markdown::is_blank(body) {
         return Err(rejected("body", super::model::ImportIssueKind::Required));
     }
     form_text("body", body, 10_000)?;
@@ -781,10 +794,10 @@ pub async fn get_dashboard(
     cloud: Option<String>,
 ) -> Result<Dashboard, AppError> {
     use crate::auth::{policy, server as auth};
+    let state = auth::app_state()?;
     policy::require_user(auth::caller().await?)?;
     let kind = parse_municipal_kind(kind.as_deref())?;
     let cloud = parse_cloud(cloud.as_deref())?;
-    let state = auth::app_state()?;
     let template_len = super::repo::steps(&state.db).await?.len();
     let progress = super::repo::all_progress(&state.db).await?;
     let municipalities = state
@@ -808,8 +821,9 @@ pub async fn get_dashboard(
 #[server(prefix = "/api", endpoint = "list_notifications")]
 pub async fn list_notifications() -> Result<Vec<NotificationItem>, AppError> {
     use crate::auth::{policy, server as auth};
+    let state = auth::app_state()?;
     let user = policy::require_user(auth::caller().await?)?;
-    super::repo::notifications(&auth::app_state()?.db, &user.id).await
+    super::repo::notifications(&state.db, &user.id).await
 }
 
 /// The number of the caller's unread notifications (POST `/api/count_unread_notifications`),
@@ -817,8 +831,9 @@ pub async fn list_notifications() -> Result<Vec<NotificationItem>, AppError> {
 #[server(prefix = "/api", endpoint = "count_unread_notifications")]
 pub async fn count_unread_notifications() -> Result<u32, AppError> {
     use crate::auth::server as auth;
+    let state = auth::app_state()?;
     match auth::caller().await? {
-        Some(user) => super::repo::unread_count(&auth::app_state()?.db, &user.id).await,
+        Some(user) => super::repo::unread_count(&state.db, &user.id).await,
         None => Ok(0),
     }
 }
@@ -827,8 +842,9 @@ pub async fn count_unread_notifications() -> Result<u32, AppError> {
 #[server(prefix = "/api", endpoint = "mark_notifications_read")]
 pub async fn mark_notifications_read() -> Result<(), AppError> {
     use crate::auth::{policy, server as auth};
+    let state = auth::app_state()?;
     let user = policy::require_user(auth::caller().await?)?;
-    super::repo::mark_read(&auth::app_state()?.db, &user.id).await
+    super::repo::mark_read(&state.db, &user.id).await
 }
 
 /// The step template and, once after a replacement by this session, its outcome.
@@ -858,9 +874,9 @@ const TEMPLATE_OUTCOME_KEY: &str = "template_outcome";
 #[server(prefix = "/api", endpoint = "get_step_template")]
 pub async fn get_step_template() -> Result<TemplateView, AppError> {
     use crate::auth::{policy, server as auth};
-    let user = policy::require_user(auth::caller().await?)?;
     let state = auth::app_state()?;
     let session = auth::session().await?;
+    let user = policy::require_user(auth::user_of(&state, &session).await?)?;
     let outcome: Option<TemplateOutcome> = session
         .remove(TEMPLATE_OUTCOME_KEY)
         .await

@@ -350,6 +350,12 @@ pub fn StepTemplatePage() -> impl IntoView {
                                     Lang::Ja => format!("手順テンプレートを置き換えました（{}手順 → {}手順、再計算した記録 {}件）。", c.old_len, c.new_len, c.recomputed),
                                     Lang::En => format!("The step template was replaced ({} → {} steps; {} records recomputed).", c.old_len, c.new_len, c.recomputed),
                                 }}</p>
+                                {(c.live_without_date > 0).then(|| view! {
+                                    <p>{match lang {
+                                        Lang::Ja => format!("{}件の記録が、すべての手順が完了となり移行完了になりましたが、本番稼働日が未記入です。各団体に記入を依頼してください。", c.live_without_date),
+                                        Lang::En => format!("{} records became live (every step done) without a go-live date: ask the municipalities to enter it.", c.live_without_date),
+                                    }}</p>
+                                })}
                                 {(!c.removed.is_empty()).then(|| view! {
                                     <p>{lang.pick("なくなった手順（状況は保存したまま、進捗率には含めません）:", "Steps that no longer exist (statuses kept, not counted):")}</p>
                                     <ul>{c.removed.into_iter().map(|r| view! {
