@@ -41,6 +41,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The signed-in user of this page load, shared by the header and pages.
 pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
 
+/// The number of the signed-in user's unread notifications (header).
+#[derive(Clone, Copy)]
+pub struct UnreadResource(pub Resource<Result<u32, AppError>>);
+
 /// The application: language, user, layout and routes.
 #[component]
 pub fn App() -> impl IntoView {
@@ -49,6 +53,13 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     let user: UserResource = Resource::new(|| (), |_| get_current_user());
     provide_context(user);
+    // Created with the user resource (not inside the header's Suspense), so that the server's
+    // and the browser's resources line up during hydration.
+    let unread = UnreadResource(Resource::new(
+        || (),
+        |_| crate::standardization::server::count_unread_notifications(),
+    ));
+    provide_context(unread);
     Effect::new(move |_| {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
@@ -93,6 +104,7 @@ pub fn App() -> impl IntoView {
 fn Header() -> impl IntoView {
     let lang = use_lang();
     let user = expect_context::<UserResource>();
+    let unread = expect_context::<UnreadResource>().0;
     let (other, other_label) = match lang {
         Lang::Ja => ("en", "English"),
         Lang::En => ("ja", "日本語"),
@@ -112,9 +124,10 @@ fn Header() -> impl IntoView {
             <div class="header-tools">
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
+                        let unread = unread.await.unwrap_or(0);
                         match user.await {
                             Ok(Some(u)) => view! {
-                                <NotificationLink/>
+                                <NotificationLink unread/>
                                 {crate::auth::policy::may_manage_users(&u).then(|| view! {
                                     <A href="/admin/users">{lang.pick("アカウント管理", "Accounts")}</A>
                                 })}
@@ -147,26 +160,15 @@ fn Header() -> impl IntoView {
 
 /// The link to the notifications, with the number of unread ones.
 #[component]
-fn NotificationLink() -> impl IntoView {
+fn NotificationLink(unread: u32) -> impl IntoView {
     let lang = use_lang();
-    let unread = Resource::new(
-        || (),
-        |_| crate::standardization::server::count_unread_notifications(),
-    );
-    view! {
-        <Suspense fallback=move || view! { <A href="/notifications">{lang.pick("通知", "Notifications")}</A> }>
-            {move || Suspend::new(async move {
-                let n = unread.await.unwrap_or(0);
-                let text = match (lang, n) {
-                    (Lang::Ja, 0) => "通知".to_owned(),
-                    (Lang::Ja, n) => format!("通知（未読{n}件）"),
-                    (Lang::En, 0) => "Notifications".to_owned(),
-                    (Lang::En, n) => format!("Notifications ({n} new)"),
-                };
-                view! { <A href="/notifications">{text}</A> }
-            })}
-        </Suspense>
-    }
+    let text = match (lang, unread) {
+        (Lang::Ja, 0) => "通知".to_owned(),
+        (Lang::Ja, n) => format!("通知（未読{n}件）"),
+        (Lang::En, 0) => "Notifications".to_owned(),
+        (Lang::En, n) => format!("Notifications ({n} new)"),
+    };
+    view! { <A href="/notifications">{text}</A> }
 }
 
 /// The error of a plain-form POST to a server function, which leptos_axum sends back to the

@@ -1400,6 +1400,12 @@ pub struct NotificationItem {
     pub at: String,
     /// Already seen.
     pub read: bool,
+    /// Where: `豊島区・住民基本台帳` (filled in by the server; the cell key when unknown).
+    #[serde(default)]
+    pub place_ja: String,
+    /// Where, in English: `Toshima · Resident registry`.
+    #[serde(default)]
+    pub place_en: String,
 }
 
 impl NotificationItem {

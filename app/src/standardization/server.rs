@@ -823,7 +823,20 @@ pub async fn list_notifications() -> Result<Vec<NotificationItem>, AppError> {
     use crate::auth::{policy, server as auth};
     let state = auth::app_state()?;
     let user = policy::require_user(auth::caller().await?)?;
-    super::repo::notifications(&state.db, &user.id).await
+    let mut items = super::repo::notifications(&state.db, &user.id).await?;
+    for n in &mut items {
+        let (lg, system) = n.cell.split_once('_').unwrap_or((&n.cell, ""));
+        let org = state.catalog.organisation(lg);
+        let sys = state.catalog.systems.iter().find(|s| s.code == system);
+        (n.place_ja, n.place_en) = match (org, sys) {
+            (Some(o), Some(s)) => (
+                format!("{}・{}", o.name_ja, s.name_ja),
+                format!("{} · {}", o.name_en, s.name_en),
+            ),
+            _ => (n.cell.clone(), n.cell.clone()),
+        };
+    }
+    Ok(items)
 }
 
 /// The number of the caller's unread notifications (POST `/api/count_unread_notifications`),

@@ -276,13 +276,13 @@ pub fn Timeline(systems: Vec<StandardSystem>, progress: Vec<Option<Progress>>) -
             "◇ 本番稼働予定日、● 本番稼働日、▲ 特定移行支援の移行目標日。縦の赤線は国の期限（2026-03-31）。同じ内容を上の「業務別の進捗」の表に示しています。",
             "◇ planned go-live, ● actual go-live, ▲ extension target date. The red line is the national target (2026-03-31). The “Progress by system” table above gives the same facts.",
         )}</p>
-        <div class="timeline-scroll">
+        <ScrollRegion label=lang.pick("移行スケジュールの図", "Migration timeline chart")>
             <svg class="timeline" viewBox=format!("0 0 {} {height}", label_w + chart_w + 10.0) role="img" aria-labelledby="timeline-title timeline-desc">
                 {fy_lines}
                 <line class="tl-deadline" x1=deadline y1=top - 6.0 x2=deadline y2=height - 10.0/>
                 {rows}
             </svg>
-        </div>
+        </ScrollRegion>
     }
 }
 
@@ -311,8 +311,8 @@ pub fn NotificationsPage() -> impl IntoView {
                             {items.into_iter().map(|n| {
                                 let who = lang.pick(&n.author_name_ja, &n.author_name_en).to_owned();
                                 let text = match lang {
-                                    Lang::Ja => format!("{who}さんが手順{}にコメントしました（{}）", n.step_no, n.cell),
-                                    Lang::En => format!("{who} commented on step {} ({})", n.step_no, n.cell),
+                                    Lang::Ja => format!("{who}さんが{}の手順{}にコメントしました", n.place_ja, n.step_no),
+                                    Lang::En => format!("{who} commented on step {} of {}", n.step_no, n.place_en),
                                 };
                                 view! {
                                     <li class=if n.read { "read" } else { "unread" }>

@@ -43,7 +43,8 @@ pub fn RecordPage() -> impl IntoView {
         })
     };
     let record = Resource::new(key, |(lg, system)| get_record(lg, system));
-    let saved = move || query.with(|q| q.get("saved").is_some());
+    // After a refused save the error comes back on the same address: then it was not saved.
+    let saved = move || query.with(|q| q.get("saved").is_some() && q.get("__err").is_none());
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
