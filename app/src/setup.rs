@@ -111,6 +111,17 @@ impl Catalog {
         self.organisations.iter().filter(|o| o.kind.is_municipal())
     }
 
+    /// The municipalities of `kind` (all 62 when `None`), in code order.
+    pub fn municipalities_of(
+        &self,
+        kind: Option<crate::orgs::model::OrgKind>,
+    ) -> Vec<Organisation> {
+        self.municipalities()
+            .filter(|o| kind.is_none_or(|k| o.kind == k))
+            .cloned()
+            .collect()
+    }
+
     /// Reference for the progress import, for a template of `step_count` steps.
     pub fn import_reference(&self, step_count: usize) -> standardization::import::Reference {
         standardization::import::Reference {

@@ -149,7 +149,7 @@ pub fn summary_csv(dashboard: &Dashboard) -> Vec<u8> {
         "移行完了",
         "特定移行支援",
     ]);
-    let pct = |x: f32| super::model::format_percent((x * 10.0).round() / 10.0);
+    let pct = super::model::percent_text;
     let rows = dashboard
         .systems
         .iter()

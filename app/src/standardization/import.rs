@@ -8,7 +8,7 @@
 
 use super::model::{
     ExtensionReason, GovCloud, ImportIssue, ImportIssueKind, Progress, ProgressStatus,
-    StandardSystem, StepStatus, latest_extension_date,
+    StandardSystem, StepCounts, StepStatus, latest_extension_date,
 };
 use crate::orgs::model::{LgCode, Organisation};
 use chrono::NaiveDate;
@@ -783,32 +783,21 @@ impl RowReader<'_> {
         if let (Some(status), Ok(steps)) = (status, &steps)
             && steps.len() == reference.step_count
         {
-            let mut probe = Progress::empty(
-                LgCode::parse("131016").expect("valid"),
-                "",
-                reference.step_count,
-            );
-            for (no, s) in steps {
-                probe.set_step(*no, *s);
-            }
-            probe.derive(reference.step_count);
-            if probe.status != status {
+            let by_no: Vec<StepStatus> = steps.iter().map(|(_, s)| *s).collect();
+            let derived = StepCounts::of(&by_no, reference.step_count).status();
+            if derived != status {
                 let value = self.cell(Column::Status).unwrap_or_default();
                 self.fail(
                     Column::Status,
                     ImportIssueKind::StatusMismatch {
                         value,
-                        derived: probe.status.label_ja().to_owned(),
+                        derived: derived.label_ja().to_owned(),
                     },
                 );
             }
-        } else if let (Some(status), Ok(None | Some(_)), true) = (
-            status,
-            &steps_done,
-            steps.as_ref().is_ok_and(|s| s.is_empty()),
-        ) {
+        } else if let (Some(status), Ok(given), Ok([])) = (status, &steps_done, steps.as_deref()) {
             let n = reference.step_count as u8;
-            let given = steps_done.as_ref().ok().copied().flatten();
+            let given = *given;
             let consistent = match (status, given) {
                 (ProgressStatus::Live, Some(k)) => k == n,
                 (ProgressStatus::NotStarted, Some(k)) => k == 0,

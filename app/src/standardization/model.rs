@@ -515,13 +515,7 @@ impl Progress {
         self.steps_done = counts.done as u8;
         self.steps_in_progress = counts.in_progress as u8;
         self.steps_applicable = counts.applicable() as u8;
-        self.status = if counts.applicable() > 0 && counts.done == counts.applicable() {
-            ProgressStatus::Live
-        } else if counts.done + counts.in_progress > 0 {
-            ProgressStatus::InProgress
-        } else {
-            ProgressStatus::NotStarted
-        };
+        self.status = counts.status();
     }
 
     /// The step counts as stored (derived fields; no need for `steps`).
@@ -548,7 +542,7 @@ impl Progress {
 
     /// [`Self::percent`] rounded to 0.1 point, as text without `%`.
     pub fn percent_text(&self) -> String {
-        format_percent((self.percent() * 10.0).round() / 10.0)
+        percent_text(self.percent())
     }
 
     /// The short text shown in a matrix cell: status, and the percentage when in progress.
@@ -742,6 +736,18 @@ impl StepCounts {
         self.not_applicable += other.not_applicable;
     }
 
+    /// The record's status these counts give: every applicable step done = 移行完了, any step
+    /// done or in progress = 作業中, else 未着手.
+    pub fn status(&self) -> ProgressStatus {
+        if self.applicable() > 0 && self.done == self.applicable() {
+            ProgressStatus::Live
+        } else if self.done + self.in_progress > 0 {
+            ProgressStatus::InProgress
+        } else {
+            ProgressStatus::NotStarted
+        }
+    }
+
     /// Steps that apply (all but 対象外).
     pub fn applicable(&self) -> u32 {
         self.done + self.in_progress + self.not_started
@@ -792,6 +798,12 @@ pub struct FieldChange {
     pub after: String,
 }
 
+/// A percentage rounded to 0.1 point, as text without `%`: `54.8`, `50` (lists, dashboard,
+/// exports).
+pub fn percent_text(p: f32) -> String {
+    format_percent((p * 10.0).round() / 10.0)
+}
+
 /// Formats a percentage without a trailing `.0`: `32.5`, `50`.
 pub fn format_percent(p: f32) -> String {
     if p.fract() == 0.0 {
@@ -830,10 +842,7 @@ impl SystemSummary {
 
     /// [`Self::share`] as display text rounded to 0.1 point: `54.8%`, `50%`.
     pub fn share_text(&self, count: u32) -> String {
-        format!(
-            "{}%",
-            format_percent((self.share(count) * 10.0).round() / 10.0)
-        )
+        format!("{}%", percent_text(self.share(count)))
     }
 }
 

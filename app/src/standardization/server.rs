@@ -101,12 +101,7 @@ async fn matrix(
     if cloud.is_some() {
         progress.retain(|p| p.gov_cloud == cloud);
     }
-    let municipalities = state
-        .catalog
-        .municipalities()
-        .filter(|o| kind.is_none_or(|k| o.kind == k))
-        .cloned()
-        .collect();
+    let municipalities = state.catalog.municipalities_of(kind);
     Ok(Matrix::build(
         state.catalog.systems.clone(),
         municipalities,
@@ -335,7 +330,7 @@ pub async fn download(
                 let progress = super::repo::all_progress(&state.db).await?;
                 let dashboard = Dashboard::build(
                     catalog.systems.clone(),
-                    catalog.municipalities().cloned().collect(),
+                    catalog.municipalities_of(None),
                     &progress,
                     None,
                     steps.len(),
@@ -800,12 +795,7 @@ pub async fn get_dashboard(
     let cloud = parse_cloud(cloud.as_deref())?;
     let template_len = super::repo::steps(&state.db).await?.len();
     let progress = super::repo::all_progress(&state.db).await?;
-    let municipalities = state
-        .catalog
-        .municipalities()
-        .filter(|o| kind.is_none_or(|k| o.kind == k))
-        .cloned()
-        .collect();
+    let municipalities = state.catalog.municipalities_of(kind);
     Ok(Dashboard::build(
         state.catalog.systems.clone(),
         municipalities,

@@ -2,7 +2,7 @@
 //! alternative), notifications and the step template page.
 
 use super::super::dashboard::{Dashboard, SystemRates};
-use super::super::model::{GovCloud, Overdue, Progress, StandardSystem, format_percent};
+use super::super::model::{GovCloud, Overdue, Progress, StandardSystem, percent_text};
 use super::super::server::{TemplateOutcome, get_dashboard, get_step_template, list_notifications};
 use super::record::record_href;
 use crate::i18n::{Lang, format_date, format_instant, use_lang};
@@ -15,7 +15,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 fn pct(x: f32) -> String {
-    format!("{}%", format_percent((x * 10.0).round() / 10.0))
+    format!("{}%", percent_text(x))
 }
 
 /// The kind and Government Cloud filters (a GET form: works without JavaScript).

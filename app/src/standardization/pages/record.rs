@@ -168,34 +168,75 @@ fn StepList(lg: String, system: String, steps: Vec<(Step, StepStatus, u32)>) -> 
     let lang = use_lang();
     view! {
         <h2>{lang.pick("手順の状況", "Steps")}</h2>
-        {Phase::ALL.into_iter().map(|phase| {
+        <PhaseSteps lg system steps editable=false/>
+    }
+}
+
+/// The steps grouped by phase, one table per phase with a link to each step's thread: a
+/// `<select name="steps[i]">` per step inside a fieldset when `editable` (the edit form), the
+/// status as text under a heading otherwise.
+#[component]
+fn PhaseSteps(
+    lg: String,
+    system: String,
+    steps: Vec<(Step, StepStatus, u32)>,
+    editable: bool,
+) -> impl IntoView {
+    let lang = use_lang();
+    Phase::ALL
+        .into_iter()
+        .map(|phase| {
             let rows: Vec<_> = steps.iter().filter(|(s, _, _)| s.phase == phase).cloned().collect();
             let (lg, system) = (lg.clone(), system.clone());
-            (!rows.is_empty()).then(|| view! {
-                <h3>{phase.label(lang)}</h3>
-                <ScrollRegion label=phase.label(lang)>
-                    <table class="steps">
-                        <thead><tr>
-                            <th scope="col">{lang.pick("番号", "No.")}</th>
-                            <th scope="col">{lang.pick("手順", "Step")}</th>
-                            <th scope="col">{lang.pick("状況", "Status")}</th>
-                            <th scope="col">{lang.pick("相談", "Advice")}</th>
-                        </tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|(s, status, comments)| view! {
-                                <tr data-step=s.no>
-                                    <td>{s.no}</td>
-                                    <th scope="row">{s.name(lang).to_owned()}</th>
-                                    <td class=format!("step step-{}", status.code())>{status.label(lang)}</td>
-                                    <td><ThreadLink lg=lg.clone() system=system.clone() step=s.no comments=comments/></td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </ScrollRegion>
+            (!rows.is_empty()).then(|| {
+                let table = view! {
+                    <ScrollRegion label=phase.label(lang)>
+                        <table class="steps">
+                            <thead><tr>
+                                <th scope="col">{lang.pick("番号", "No.")}</th>
+                                <th scope="col">{lang.pick("手順", "Step")}</th>
+                                <th scope="col">{lang.pick("状況", "Status")}</th>
+                                <th scope="col">{lang.pick("相談", "Advice")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|(s, status, comments)| {
+                                    let class = format!("step step-{}", status.code());
+                                    let (name, cell) = if editable {
+                                        let id = format!("step-{}", s.no);
+                                        (
+                                            view! { <label for=id.clone()>{s.name(lang).to_owned()}</label> }.into_any(),
+                                            view! {
+                                                <select id=id name=format!("steps[{}]", s.no - 1)>
+                                                    {StepStatus::ALL.into_iter().map(|x| view! {
+                                                        <option value=x.code() selected=x == status>{x.label(lang)}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                            }.into_any(),
+                                        )
+                                    } else {
+                                        (s.name(lang).to_owned().into_any(), status.label(lang).into_any())
+                                    };
+                                    view! {
+                                        <tr data-step=s.no>
+                                            <td>{s.no}</td>
+                                            <th scope="row">{name}</th>
+                                            <td class=class>{cell}</td>
+                                            <td><ThreadLink lg=lg.clone() system=system.clone() step=s.no comments=comments/></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </ScrollRegion>
+                };
+                if editable {
+                    view! { <fieldset class="phase"><legend>{phase.label(lang)}</legend>{table}</fieldset> }.into_any()
+                } else {
+                    view! { <h3>{phase.label(lang)}</h3>{table} }.into_any()
+                }
             })
-        }).collect_view()}
-    }
+        })
+        .collect_view()
 }
 
 #[component]
@@ -231,44 +272,7 @@ fn EditForm(
                 "各手順の状況を選び、最後に「保存する」を押してください。対象外の手順は進捗率に含めません。",
                 "Choose each step's status, then press “Save”. Steps marked not applicable are not counted.",
             )}</p>
-            {Phase::ALL.into_iter().map(|phase| {
-                let rows: Vec<_> = steps.iter().filter(|(s, _, _)| s.phase == phase).cloned().collect();
-                let (lg, system) = (lg.clone(), system.clone());
-                (!rows.is_empty()).then(|| view! {
-                    <fieldset class="phase">
-                        <legend>{phase.label(lang)}</legend>
-                        <ScrollRegion label=phase.label(lang)>
-                            <table class="steps">
-                                <thead><tr>
-                                    <th scope="col">{lang.pick("番号", "No.")}</th>
-                                    <th scope="col">{lang.pick("手順", "Step")}</th>
-                                    <th scope="col">{lang.pick("状況", "Status")}</th>
-                                    <th scope="col">{lang.pick("相談", "Advice")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|(s, status, comments)| {
-                                        let id = format!("step-{}", s.no);
-                                        view! {
-                                            <tr data-step=s.no>
-                                                <td>{s.no}</td>
-                                                <th scope="row"><label for=id.clone()>{s.name(lang).to_owned()}</label></th>
-                                                <td class=format!("step step-{}", status.code())>
-                                                    <select id=id name=format!("steps[{}]", s.no - 1)>
-                                                        {StepStatus::ALL.into_iter().map(|x| view! {
-                                                            <option value=x.code() selected=x == status>{x.label(lang)}</option>
-                                                        }).collect_view()}
-                                                    </select>
-                                                </td>
-                                                <td><ThreadLink lg=lg.clone() system=system.clone() step=s.no comments=comments/></td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </ScrollRegion>
-                    </fieldset>
-                })
-            }).collect_view()}
+            <PhaseSteps lg=lg.clone() system=system.clone() steps editable=true/>
             <fieldset>
                 <legend>{lang.pick("稼働日", "Go-live dates")}</legend>
                 <label for="planned_go_live">{lang.pick("本番稼働予定日", "Planned go-live")}</label>
