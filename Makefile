@@ -38,7 +38,8 @@ e2e:
 	cargo leptos build
 	bash scripts/e2e.sh $(ARGS)
 
-## release: optimised build (server in $CARGO_TARGET_DIR/release/kyodo, site in the site root)
+## release: optimised build (server in $CARGO_TARGET_DIR/release/kyodo, site in its own folder,
+## `kyodo_release_site_root`, so that it never rewrites the files a running `make run` serves)
 release:
 	source scripts/tools.sh
-	cargo leptos build --release
+	LEPTOS_SITE_ROOT="$$(kyodo_release_site_root)" cargo leptos build --release

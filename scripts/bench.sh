@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 KYODO_TOOLS_ENV_ONLY=1 source "$ROOT/scripts/tools.sh"
 BIN="${KYODO_BIN:-$CARGO_TARGET_DIR/release/kyodo}"
-SITE="${KYODO_SITE_ROOT:-$(kyodo_site_root)}"
+SITE="${KYODO_SITE_ROOT:-$(kyodo_release_site_root)}"
 N="${N:-100}"
 ADDR=127.0.0.1:3400
 BASE="http://$ADDR"

@@ -141,6 +141,13 @@ kyodo_site_root() {
   esac
 }
 
+# Where `make release` writes its site: a folder of its own beside the debug site, so that a
+# release build never rewrites the `pkg/` files a running debug server (`make run`) serves
+# (cargo-leptos takes LEPTOS_SITE_ROOT over Cargo.toml's site-root).
+kyodo_release_site_root() {
+  echo "$(kyodo_site_root)-release"
+}
+
 kyodo_ensure_build_tools() {
   kyodo_require rustup cargo npm
   kyodo_ensure_wasm_target

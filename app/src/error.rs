@@ -30,8 +30,13 @@ pub enum AppError {
     NotFound,
     /// 400: an input field is invalid; `field` names it, `reason` says what is wrong (English,
     /// for logs; the UI shows [`AppError::message`]).
+    /// `reason` is cut to a short prefix when sent (it may quote the input).
     #[error("invalid {field}: {reason}")]
-    Invalid { field: String, reason: String },
+    Invalid {
+        field: String,
+        #[serde(serialize_with = "serialize_short")]
+        reason: String,
+    },
     /// 400: a field breaks a domain rule; the domain code gives the message in both languages
     /// (e.g. "移行目標日は2031-03-31より後にできません").
     #[error("rejected {field}: {en}")]
@@ -40,6 +45,10 @@ pub enum AppError {
         ja: String,
         en: String,
     },
+    /// 413: the request body is larger than Kyodo accepts (`limit_bytes`, e.g. 5 MiB for an
+    /// upload); nothing was read or written.
+    #[error("request body over {limit_bytes} bytes")]
+    TooLarge { limit_bytes: usize },
     /// 403: demo sign-in is switched off on this server (it is refused off loopback).
     #[error("demo sign-in disabled")]
     DemoDisabled,
@@ -65,6 +74,17 @@ pub fn quoted(value: &str) -> String {
     format!("{cut:?}")
 }
 
+/// Serializes a text cut to 120 characters (then `…`), so that no error echoes a huge input.
+fn serialize_short<S: serde::Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    const MAX: usize = 120;
+    if text.chars().nth(MAX).is_some() {
+        let cut: String = text.chars().take(MAX).chain(std::iter::once('…')).collect();
+        serializer.serialize_str(&cut)
+    } else {
+        serializer.serialize_str(text)
+    }
+}
+
 impl AppError {
     /// HTTP status of this error.
     pub fn status(&self) -> u16 {
@@ -74,6 +94,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Invalid { .. } | AppError::Rejected { .. } => 400,
             AppError::Request { .. } => 400,
+            AppError::TooLarge { .. } => 413,
             AppError::Internal => 500,
         }
     }
@@ -104,6 +125,17 @@ impl AppError {
                 Lang::En => format!("The value of “{field}” is not valid."),
             },
             AppError::Rejected { ja, en, .. } => lang.pick(ja, en).to_owned(),
+            AppError::TooLarge { limit_bytes } => {
+                let mib = *limit_bytes as f64 / (1024.0 * 1024.0);
+                match lang {
+                    Lang::Ja => format!(
+                        "送信された内容が大きすぎます。上限は{mib:.0} MiBです。ファイルを分けて送ってください。"
+                    ),
+                    Lang::En => format!(
+                        "What was sent is too large: the limit is {mib:.0} MiB. Please split the file."
+                    ),
+                }
+            }
             AppError::DemoDisabled => lang
                 .pick(
                     "このサーバーではデモ用サインインは使えません。",
@@ -122,6 +154,23 @@ impl AppError {
                     "Something went wrong on the server. Please try again later.",
                 )
                 .into(),
+        }
+    }
+
+    /// A page title for a page that shows only this error (e.g. "サインインが必要です"), so
+    /// that such a page is never untitled (WCAG 2.4.2).
+    pub fn title(&self, lang: Lang) -> &'static str {
+        match self {
+            AppError::Unauthenticated => lang.pick("サインインが必要です", "Sign-in required"),
+            AppError::Forbidden | AppError::DemoDisabled => {
+                lang.pick("権限がありません", "Not permitted")
+            }
+            AppError::NotFound => lang.pick("見つかりません", "Not found"),
+            AppError::Invalid { .. } | AppError::Rejected { .. } | AppError::Request { .. } => {
+                lang.pick("入力に誤りがあります", "Invalid request")
+            }
+            AppError::TooLarge { .. } => lang.pick("送信内容が大きすぎます", "Too large"),
+            AppError::Internal => lang.pick("サーバーエラー", "Server error"),
         }
     }
 
@@ -168,6 +217,55 @@ pub async fn server_fn_status(
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// Answers 413 [`AppError::TooLarge`] (JSON, or the bilingual text for a browser) before
+/// reading a body whose `Content-Length` is over `limit` bytes. Bodies without a length are
+/// cut by the `DefaultBodyLimit` of the same size.
+#[cfg(feature = "ssr")]
+pub async fn refuse_large_bodies(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let length = request
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if length.is_some_and(|n| n > limit as u64) {
+        let error = AppError::TooLarge { limit_bytes: limit };
+        if request.uri().path().starts_with("/api/") {
+            // Server functions answer errors as JSON (`{"code":"too_large",…}`).
+            return (
+                http::StatusCode::PAYLOAD_TOO_LARGE,
+                [(http::header::CONTENT_TYPE, "application/json")],
+                serde_json::to_string(&error).unwrap_or_default(),
+            )
+                .into_response();
+        }
+        return error.into_response();
+    }
+    next.run(request).await
+}
+
+/// An error as an HTTP answer for plain routes (uploads, downloads): its status, and its
+/// message in both languages as text (JSON when the client asked for it is the
+/// server-function layer's job).
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status =
+            http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::BAD_REQUEST);
+        let body = format!("{}\n{}\n", self.message(Lang::Ja), self.message(Lang::En));
+        (
+            status,
+            [(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            body,
+        )
+            .into_response()
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<surrealdb::Error> for AppError {
     fn from(e: surrealdb::Error) -> Self {
@@ -197,6 +295,9 @@ mod tests {
                 reason: "x".into(),
             },
             AppError::DemoDisabled,
+            AppError::TooLarge {
+                limit_bytes: 5 * 1024 * 1024,
+            },
             AppError::Internal,
             AppError::Request {
                 detail: String::new(),

@@ -9,6 +9,7 @@
 //! - [`auth`]: users, roles, sessions, the demo sign-in and the one policy module.
 //! - [`shell`]: layout, navigation, routes and error pages.
 //! - [`i18n`]: Japanese (default) and English.
+//! - [`text`]: Japanese text as typed: folded comparison and search keys, excerpts.
 //! - [`error`]: the one application error type.
 //! - `setup` and `db` (ssr only): configuration, database, schema, reference data, router.
 #![recursion_limit = "256"]
@@ -19,6 +20,8 @@ pub mod i18n;
 pub mod orgs;
 pub mod shell;
 pub mod standardization;
+pub mod text;
+pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod db;

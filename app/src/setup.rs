@@ -265,13 +265,21 @@ pub fn router(state: AppState, config: &Config) -> Router {
             shell::shell,
         ))
         .layer(axum::middleware::from_fn(crate::error::server_fn_status))
-        .layer(axum::middleware::from_fn(auth::server::same_origin_posts))
+        .layer(axum::middleware::from_fn(auth::flash::keep_form_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::server::same_origin_posts,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             auth::rate_limit::Limiters::new(config.rate_limits),
             auth::rate_limit::limit,
         ))
         .layer(sessions)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            BODY_LIMIT_BYTES,
+            crate::error::refuse_large_bodies,
+        ))
         .with_state(state);
     auth::headers::with_security_headers(router, secure_cookies)
 }

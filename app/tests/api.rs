@@ -5,7 +5,7 @@ mod common;
 
 use app::setup::{AppState, router};
 use axum::body::Body;
-use common::{TestApp, config};
+use common::{TestApp, config, form};
 use http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
@@ -44,6 +44,43 @@ async fn reference_and_demo_data_fill_the_matrix() {
         .await
         .json();
     assert_eq!(found[0]["name_ja"], "豊島区");
+}
+
+/// The `name_ja` of every organisation `list_organisations` finds for `q`.
+async fn found(app: &TestApp, cookie: &str, q: &str) -> Vec<String> {
+    let reply = app
+        .post("/api/list_organisations", &form(&[("q", q)]), Some(cookie))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{q}: {}", reply.body);
+    reply
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name_ja"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn organisation_search_folds_katakana_width_and_case() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_in("city_staff").await;
+    for q in [
+        "チヨダ",
+        "ﾁﾖﾀﾞ",
+        "ちよだ",
+        "千代田",
+        "ＣＨＩＹＯＤＡ",
+        "chiyoda",
+        "１３１０１６",
+    ] {
+        assert_eq!(found(&app, &cookie, q).await, vec!["千代田区"], "{q}");
+    }
+    assert_eq!(found(&app, &cookie, "アオガシマ").await, vec!["青ヶ島村"]);
+    assert_eq!(found(&app, &cookie, "青ケ島").await, vec!["青ヶ島村"]);
+    assert_eq!(found(&app, &cookie, "桧原").await, vec!["檜原村"]);
+    assert_eq!(found(&app, &cookie, "ハチジョウ").await, vec!["八丈町"]);
+    assert!(found(&app, &cookie, "オオサカ").await.is_empty());
 }
 
 #[tokio::test]

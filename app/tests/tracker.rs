@@ -997,7 +997,7 @@ async fn a_question_notifies_the_advisors_and_a_reply_the_thread() {
     assert_eq!(counts, serde_json::json!([[5, 2]]));
 
     // A follow-up question reaches the advisor (and the participants) again; a long
-    // Japanese body is cut to an excerpt on a character boundary.
+    // Japanese body is cut to an excerpt of 80 characters and an ellipsis.
     let follow_up = format!(
         "追加で確認です。{}",
         "移行計画の前提条件について。".repeat(10)
@@ -1015,11 +1015,11 @@ async fn a_question_notifies_the_advisors_and_a_reply_the_thread() {
         .await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     let excerpt = list.json()[0]["excerpt"].as_str().unwrap().to_owned();
-    assert!(
-        !excerpt.is_empty() && excerpt.chars().count() <= 80,
-        "{excerpt}"
-    );
-    assert!(follow_up.starts_with(&excerpt), "{excerpt}");
+    let shown = excerpt
+        .strip_suffix('…')
+        .unwrap_or_else(|| panic!("a cut excerpt ends in …: {excerpt}"));
+    assert_eq!(shown.chars().count(), 80, "{excerpt}");
+    assert!(follow_up.starts_with(shown), "{excerpt}");
 
     let reply = app
         .post("/api/mark_notifications_read", "", Some(&advisor))
@@ -1777,3 +1777,90 @@ async fn blank_comments_and_huge_filters_get_clear_errors() {
         );
     }
 }
+
+// --- Japanese text as people type it (issue #8, item 10) ----------------------------------
+
+/// 青ヶ島村, whose ヶ is often typed ケ.
+const AOGASHIMA: &str = "134023";
+/// 檜原村, often typed with the simpler 桧.
+const HINOHARA: &str = "133078";
+
+#[tokio::test]
+async fn an_import_accepts_the_ways_people_write_a_municipality_name() {
+    let app = TestApp::new().await;
+    let officer = app.sign_in("tokyo_officer").await;
+    let header = "団体コード,団体名,業務,進捗状況,完了ステップ数";
+    let csv = format!("{header}\n{AOGASHIMA},青ケ島村,1,作業中,7\n{HINOHARA},桧原村,1,作業中,9\n");
+    let report = app.import(&officer, csv.as_bytes()).await;
+    assert_eq!(report["applied"], true, "{report}");
+    assert_eq!(report["errors"], serde_json::json!([]), "{report}");
+    assert_eq!(
+        app.cell(AOGASHIMA, SYSTEM).await,
+        Some(("in_progress".into(), 7))
+    );
+    assert_eq!(
+        app.cell(HINOHARA, SYSTEM).await,
+        Some(("in_progress".into(), 9))
+    );
+
+    // A real mismatch is still refused, naming the expected municipality; nothing is written.
+    let before = app.snapshot().await;
+    let csv = format!("{header}\n{AOGASHIMA},八丈町,1,作業中,12\n");
+    let report = app.import(&officer, csv.as_bytes()).await;
+    assert_eq!(report["applied"], false, "{report}");
+    let error = &report["errors"][0];
+    assert_eq!(error["line"], 2, "{report}");
+    assert_eq!(error["column"], "団体名", "{report}");
+    assert_eq!(error["kind"]["code"], "name_mismatch", "{report}");
+    assert_eq!(error["kind"]["expected"], "青ヶ島村", "{report}");
+    assert_eq!(app.snapshot().await, before, "nothing may be written");
+}
+
+/// The newest notification's excerpt for `cookie`.
+async fn newest_excerpt(app: &TestApp, cookie: &str) -> String {
+    let list = app.post("/api/list_notifications", "", Some(cookie)).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    list.json()[0]["excerpt"].as_str().unwrap().to_owned()
+}
+
+/// Posts `body` on step 3 of 豊島区's record as the ward CIO (a question: the advisors are
+/// notified) and requires success.
+async fn ask(app: &TestApp, cio: &str, body: &str) {
+    let reply = comment(app, cio, TOSHIMA, 3, body).await;
+    assert!(
+        reply.status.is_success() || reply.status.is_redirection(),
+        "{}",
+        reply.body
+    );
+}
+
+#[tokio::test]
+async fn comments_are_stored_nfc_and_excerpts_never_split_a_character() {
+    let app = TestApp::new().await;
+    let cio = app.sign_in("ward_cio").await;
+    let advisor = app.sign_in("govtech_advisor").await;
+
+    // 79 characters, then a family emoji (seven code points joined by ZWJ, one character):
+    // the 80th character is shown whole and the rest is marked cut.
+    let family = "👨\u{200D}👩\u{200D}👧\u{200D}👦";
+    let start = "あ".repeat(79);
+    ask(&app, &cio, &format!("{start}{family}の続きです。")).await;
+    assert_eq!(
+        newest_excerpt(&app, &advisor).await,
+        format!("{start}{family}…")
+    );
+
+    // 80 characters in 81 code points (か with a combining semi-voiced mark, which has no
+    // composed form): nothing is cut, so the mark stays and no ellipsis is added.
+    let whole = format!("{}か\u{309A}", "い".repeat(79));
+    ask(&app, &cio, &whole).await;
+    assert_eq!(newest_excerpt(&app, &advisor).await, whole);
+
+    // Decomposed kana (か + U+3099, as macOS input sends them) are stored composed (NFC).
+    ask(&app, &cio, "か\u{3099}いと\u{3099}の件").await;
+    assert_eq!(newest_excerpt(&app, &advisor).await, "がいどの件");
+    let view = thread(&app, &advisor, TOSHIMA, 3).await;
+    let comments = view["comments"].as_array().unwrap();
+    assert_eq!(comments.last().unwrap()["body"], "がいどの件");
+}
+mod defects;

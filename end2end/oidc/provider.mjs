@@ -12,7 +12,8 @@
  * Sign-in uses oidc-provider's built-in development interactions: a login form that accepts
  * any login and password (the login becomes the account id, `sub`), then a consent page
  * ("Continue"). Claims: `email` is the login if it contains `@`, otherwise
- * `<login>@city.hachioji.lg.jp`; `name` is the login.
+ * `<login>@city.hachioji.lg.jp`; `email_verified` is false for a login that starts with
+ * `unverified`, true otherwise; `name` is the login.
  *
  * Clients (Authorization Code only, PKCE required, `client_secret_basic`):
  *   kyodo         secret kyodo-secret
@@ -32,7 +33,7 @@ const callback = process.env.KYODO_CALLBACK ?? 'http://127.0.0.1:3100/auth/oidc/
 /** The claims of a login typed into the development login form. */
 function claimsOf(login) {
   const email = login.includes('@') ? login : `${login}@city.hachioji.lg.jp`;
-  return { sub: login, email, email_verified: true, name: login };
+  return { sub: login, email, email_verified: !login.startsWith('unverified'), name: login };
 }
 
 const client = (client_id, client_secret) => ({

@@ -322,6 +322,13 @@ test('the e-mail domain chooses the organisation among the provider’s (豊島�
   await admin.context().close();
 });
 
+test('an unverified e-mail address does not choose the organisation (organisation_not_allowed)', async ({ page }) => {
+  // The provider serves 八王子市 and 豊島区; only a verified address may pick one of them.
+  const login = `${uniqueLogin('unverified')}@city.toshima.lg.jp`;
+  await signInWithProvider(page, login);
+  await expectRefused(page, 'organisation_not_allowed', /団体にサインインできません/);
+});
+
 test('a sign-in started from a page on another site completes (SameSite=Lax)', async ({ page, browser }) => {
   // A portal on another loopback address: another origin and another site than Kyodo's.
   const portal = http.createServer((_req, res) => {

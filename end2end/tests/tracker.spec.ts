@@ -155,7 +155,7 @@ function percentTextJa(d: Derived): string {
 /** Presses the edit form's submit button and waits for the page the server sends back. */
 async function submitRecord(page: Page): Promise<void> {
   await page.locator('form.record-form button[type="submit"]').click();
-  await page.waitForURL((url) => url.searchParams.get('saved') === '1' || url.searchParams.has('__err'));
+  await page.waitForURL((url) => url.searchParams.get('saved') === '1' || url.searchParams.has('form_error'));
   await waitReady(page);
 }
 
@@ -213,7 +213,7 @@ async function postComment(page: Page, body: string, marker: string): Promise<Lo
   const path = new URL(page.url()).pathname;
   await page.locator('#body').fill(body);
   await page.locator('form.comment-form button[type="submit"]').click();
-  await page.waitForURL((url) => url.pathname === path && (url.hash.startsWith('#comment-') || url.searchParams.has('__err')));
+  await page.waitForURL((url) => url.pathname === path && (url.hash.startsWith('#comment-') || url.searchParams.has('form_error')));
   await waitReady(page);
   await expect.soft(page.locator('main .notice.error'), 'posting a comment shows no error').toHaveCount(0);
   expect.soft(new URL(page.url()).hash, 'posting a comment lands on the new comment').toMatch(/^#comment-/);
@@ -370,7 +370,7 @@ test('a ward CIO saves steps and an extension case without JavaScript; a target 
     (f as HTMLFormElement).noValidate = true;
   });
   await page.getByRole('button', { name: '保存する' }).click();
-  await page.waitForURL((url) => url.pathname === path && url.searchParams.has('__err'));
+  await page.waitForURL((url) => url.pathname === path && url.searchParams.has('form_error'));
   await waitReady(page);
   const alert = page.locator('main .notice.error[role="alert"]');
   await expect(alert).toBeVisible();

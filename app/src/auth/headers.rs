@@ -37,8 +37,40 @@ pub fn provide_csp() {
     }
 }
 
-/// Adds the fixed security headers to every response: nosniff, referrer policy, framing
-/// refused, and HSTS (one year) when Kyodo is served over https (`https` = secure cookies on).
+/// How long a response may be cached, by path: the build's `/pkg/` files (fixed names that a
+/// new build rewrites) are stored but revalidated on every use (`no-cache`; the file server
+/// answers 304 from `Last-Modified`), other static files (`/robots.txt`) for an
+/// hour, and everything else — pages, server functions, downloads, which may hold signed-in
+/// data — is never stored (`no-store`), neither by the browser nor by a shared proxy.
+pub fn cache_control_for(path: &str) -> &'static str {
+    if path.starts_with("/pkg/") {
+        "public, no-cache"
+    } else if STATIC_FILES.contains(&path) {
+        "public, max-age=3600"
+    } else {
+        "no-store"
+    }
+}
+
+/// The files of `public/` (served at the root).
+const STATIC_FILES: &[&str] = &["/robots.txt"];
+
+/// Middleware setting `Cache-Control` by [`cache_control_for`] unless a handler set one.
+pub async fn cache_control(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let value = cache_control_for(request.uri().path());
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(value));
+    response
+}
+
+/// Adds the fixed security headers to every response: `Cache-Control` ([`cache_control`]),
+/// nosniff, referrer policy, framing refused, and HSTS (one year) when Kyodo is served over https (`https` = secure cookies on).
 pub fn with_security_headers<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     https: bool,
@@ -47,6 +79,7 @@ pub fn with_security_headers<S: Clone + Send + Sync + 'static>(
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
     let router = router
+        .layer(axum::middleware::from_fn(cache_control))
         .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(set(header::REFERRER_POLICY, "same-origin"))
         .layer(set(header::X_FRAME_OPTIONS, "DENY"));

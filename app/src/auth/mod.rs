@@ -4,6 +4,7 @@
 //! The sign-in method is replaceable (demo personas now, OIDC later); sessions
 //! ([`session`]), users ([`repo`]) and roles ([`model::Role`]) stay.
 
+pub mod flash;
 #[cfg(feature = "ssr")]
 pub mod headers;
 pub mod model;

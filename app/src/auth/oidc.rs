@@ -298,7 +298,7 @@ pub struct VerifiedClaims {
     pub issuer: String,
     /// `sub`.
     pub subject: String,
-    /// `email`, when given.
+    /// `email`, when given and `email_verified` is true (otherwise `None`).
     pub email: Option<String>,
     /// `name`, when given.
     pub name: Option<String>,
@@ -341,7 +341,12 @@ async fn verified_claims(
     Ok(VerifiedClaims {
         issuer: claims.issuer().to_string(),
         subject: claims.subject().to_string(),
-        email: claims.email().map(|e| e.to_string()),
+        // An address the provider has not verified proves nothing: it is not used to choose
+        // the organisation (OpenID Connect Core 1.0, §5.1 `email_verified`).
+        email: claims
+            .email()
+            .filter(|_| claims.email_verified() == Some(true))
+            .map(|e| e.to_string()),
         name: claims
             .name()
             .and_then(|n| n.get(None))

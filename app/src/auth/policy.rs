@@ -38,6 +38,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /api/current_user", Rule::Public),
     ("POST /api/list_sign_in_providers", Rule::Public),
     ("POST /api/demo_mode", Rule::Public),
+    ("POST /api/get_form_error", Rule::Public),
     ("GET /auth/oidc/{provider}/start", Rule::Public),
     ("GET /auth/oidc/callback", Rule::Public),
     ("POST /api/list_organisations", Rule::SignedIn),

@@ -1,7 +1,12 @@
 //! Rate limits (ssr only), with the `governor` crate (GCRA):
 //! - sign-in endpoints (demo sign-in, OIDC start and callback), per client IP address: a
 //!   flood of sign-in attempts is slowed down whatever cookies it sends;
-//! - every other POST (server functions, import), per session cookie (or IP without one).
+//! - every other POST (server functions, import), per signed-in user as the session layer
+//!   resolves it (so extra or made-up `kyodo_session` cookies open no new bucket), and per
+//!   client IP address for everyone else.
+//!
+//! Keys not seen for a while are pruned every [`PRUNE_EVERY`] checks, so the limiters' tables
+//! stay as small as the set of recent clients.
 //!
 //! Over the limit the answer is 429 Too Many Requests with `Retry-After`.
 
@@ -46,6 +51,7 @@ impl RateLimits {
 pub struct Limiters {
     sign_in: Arc<DefaultKeyedRateLimiter<String>>,
     posts: Arc<DefaultKeyedRateLimiter<String>>,
+    checks: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Limiters {
@@ -58,6 +64,7 @@ impl Limiters {
         Limiters {
             sign_in: Arc::new(RateLimiter::keyed(sign_in)),
             posts: Arc::new(RateLimiter::keyed(posts)),
+            checks: Arc::new(std::sync::atomic::AtomicU64::new(1)),
         }
     }
 }
@@ -79,26 +86,63 @@ fn client_ip(request: &Request) -> String {
         )
 }
 
-fn session_key(request: &Request) -> Option<String> {
-    let header = request.headers().get(http::header::COOKIE)?.to_str().ok()?;
-    header
-        .split(';')
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == super::session::SESSION_COOKIE)
-        .map(|(_, v)| format!("session:{v}"))
+/// The key of a POST: `user:<id>` for a signed-in session (what the session layer resolved
+/// from the cookies, the same user every server function sees), otherwise `ip:<address>`.
+async fn post_key(request: &Request) -> String {
+    let user = match request.extensions().get::<tower_sessions::Session>() {
+        Some(session) => session
+            .get::<String>(super::session::USER_KEY)
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    match user {
+        Some(id) => format!("user:{id}"),
+        None => format!("ip:{}", client_ip(request)),
+    }
 }
 
-/// Middleware applying the limits (the limiters come from the router's state).
+/// How many checks pass between two prunings of keys idle long enough to be full again.
+pub const PRUNE_EVERY: u64 = 1_024;
+
+impl Limiters {
+    /// Forgets keys whose bucket is full again (idle clients), and returns how many keys
+    /// remain in both tables.
+    pub fn prune(&self) -> usize {
+        self.sign_in.retain_recent();
+        self.posts.retain_recent();
+        self.sign_in.shrink_to_fit();
+        self.posts.shrink_to_fit();
+        self.sign_in.len() + self.posts.len()
+    }
+
+    /// Counts a check and prunes every [`PRUNE_EVERY`] of them.
+    fn tick(&self) {
+        if self
+            .checks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            .is_multiple_of(PRUNE_EVERY)
+        {
+            self.prune();
+        }
+    }
+}
+
+/// Middleware applying the limits (the limiters come from the router's state). Runs inside
+/// the session layer, whose `Session` it reads.
 pub async fn limit(
     axum::extract::State(limiters): axum::extract::State<Limiters>,
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path();
-    let verdict = if is_sign_in(path) {
+    let path = request.uri().path().to_owned();
+    let verdict = if is_sign_in(&path) {
+        limiters.tick();
         Some(limiters.sign_in.check_key(&client_ip(&request)))
     } else if request.method() == http::Method::POST {
-        let key = session_key(&request).unwrap_or_else(|| client_ip(&request));
+        limiters.tick();
+        let key = post_key(&request).await;
         Some(limiters.posts.check_key(&key))
     } else {
         None
@@ -129,5 +173,21 @@ mod tests {
         assert!(is_sign_in("/auth/oidc/entra/start"));
         assert!(is_sign_in("/auth/oidc/callback"));
         assert!(!is_sign_in("/api/get_matrix"));
+    }
+
+    #[test]
+    fn idle_keys_are_pruned() {
+        let limiters = Limiters::new(RateLimits {
+            sign_in_per_minute: 1_000,
+            posts_per_second: 1_000,
+        });
+        for i in 0..100 {
+            assert!(limiters.posts.check_key(&format!("ip:10.0.0.{i}")).is_ok());
+        }
+        assert_eq!(limiters.posts.len(), 100);
+        // One request each leaves the buckets nearly full: after a few milliseconds at
+        // 1,000 per second they are full again, and pruning forgets them.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(limiters.prune(), 0);
     }
 }

@@ -87,7 +87,7 @@ pub async fn demo_sign_in(persona: String) -> Result<(), AppError> {
     super::policy::require_demo(state.demo)?;
     let persona = super::model::Persona::find(&persona).ok_or_else(|| AppError::Invalid {
         field: "persona".into(),
-        reason: format!("unknown persona {persona:?}"),
+        reason: format!("unknown persona {}", crate::error::quoted(&persona)),
     })?;
     let session = session().await?;
     super::session::begin(&session, persona.user_id())
@@ -148,7 +148,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
 pub async fn set_language(lang: String) -> Result<(), AppError> {
     let lang = crate::i18n::Lang::parse(&lang).ok_or_else(|| AppError::Invalid {
         field: "lang".into(),
-        reason: format!("unknown language {lang:?}"),
+        reason: format!("unknown language {}", crate::error::quoted(&lang)),
     })?;
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
@@ -163,35 +163,127 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Refuses cross-site POSTs (CSRF): a POST whose `Sec-Fetch-Site` is `cross-site`, or whose
-/// `Origin` differs from its `Host`, gets 403. Requests without either header (scripts,
-/// old browsers) pass; the session cookie is `SameSite=Lax` as a second line.
+/// Refuses requests from other sites and, in demo mode, for other host names.
+///
+/// - A POST whose `Sec-Fetch-Site` is `cross-site`, or whose `Origin` (scheme, host, port)
+///   differs from `KYODO_PUBLIC_URL`'s, gets 403 (CSRF). The request's own `Host` is not
+///   trusted for this: a DNS-rebinding page sends a matching `Host` and `Origin`. In demo mode
+///   the loopback names of the same scheme and port (`localhost`, `127.0.0.1`, `[::1]`) are
+///   accepted too. Requests without either header (scripts, old browsers) pass; the session
+///   cookie is `SameSite=Lax` as a second line.
+/// - In demo mode (anyone may sign in as any persona) every request must name a loopback host
+///   (`Host: localhost:3000`, `127.0.0.1`, `[::1]`); any other name gets 421, so that a page on
+///   another name that resolves to 127.0.0.1 cannot reach the demo server.
 #[cfg(feature = "ssr")]
 pub async fn same_origin_posts(
+    axum::extract::State(state): axum::extract::State<crate::setup::AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
+    let headers = request.headers();
+    if state.demo {
+        let host = headers
+            .get(http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.parse::<http::uri::Authority>().ok());
+        if headers.contains_key(http::header::HOST)
+            && !host.as_ref().is_some_and(|h| is_loopback_name(h.host()))
+        {
+            return (
+                http::StatusCode::MISDIRECTED_REQUEST,
+                "demo mode answers only on loopback host names (localhost, 127.0.0.1, [::1])",
+            )
+                .into_response();
+        }
+    }
     if request.method() == http::Method::POST {
-        let headers = request.headers();
         let cross_site = headers
             .get("sec-fetch-site")
             .is_some_and(|v| v == "cross-site");
-        let host = headers
-            .get(http::header::HOST)
-            .and_then(|h| h.to_str().ok());
-        let origin_mismatch = headers
-            .get(http::header::ORIGIN)
-            .and_then(|o| o.to_str().ok())
-            .is_some_and(|o| {
-                let origin_host = o.split_once("://").map_or(o, |(_, rest)| rest);
-                Some(origin_host) != host
-            });
+        let origin_mismatch = headers.get(http::header::ORIGIN).is_some_and(|o| {
+            !o.to_str()
+                .is_ok_and(|o| origin_allowed(o, &state.public_url, state.demo))
+        });
         if cross_site || origin_mismatch {
             return (http::StatusCode::FORBIDDEN, "cross-site request refused").into_response();
         }
     }
     next.run(request).await
+}
+
+/// Whether a host name (no port) is a loopback name: `localhost`, an address in 127.0.0.0/8,
+/// or `[::1]`.
+#[cfg(feature = "ssr")]
+pub fn is_loopback_name(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// (scheme, host, port) of an origin or URL, the port filled in for http and https.
+#[cfg(feature = "ssr")]
+fn origin_parts(url: &str) -> Option<(String, String, u16)> {
+    let uri = url.trim().parse::<http::Uri>().ok()?;
+    let scheme = uri.scheme_str()?.to_ascii_lowercase();
+    let host = uri.host()?.to_ascii_lowercase();
+    let port = uri.port_u16().or(match scheme.as_str() {
+        "http" => Some(80),
+        "https" => Some(443),
+        _ => None,
+    })?;
+    Some((scheme, host, port))
+}
+
+/// Whether a request's `Origin` is Kyodo's own: equal to `public_url`'s scheme, host and port
+/// (in demo mode, also a loopback name with the same scheme and port). `null` never is.
+#[cfg(feature = "ssr")]
+pub fn origin_allowed(origin: &str, public_url: &str, demo: bool) -> bool {
+    let (Some(o), Some(p)) = (origin_parts(origin), origin_parts(public_url)) else {
+        return false;
+    };
+    o == p || (demo && o.0 == p.0 && o.2 == p.2 && is_loopback_name(&o.1))
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod origin_tests {
+    use super::*;
+
+    #[test]
+    fn origins_compare_scheme_host_and_port_with_the_public_url() {
+        let public = "https://kyodo.example.lg.jp";
+        assert!(origin_allowed("https://kyodo.example.lg.jp", public, false));
+        assert!(origin_allowed("https://KYODO.example.lg.jp:443", public, false));
+        assert!(!origin_allowed("http://kyodo.example.lg.jp", public, false));
+        assert!(!origin_allowed("https://kyodo.example.lg.jp:8443", public, false));
+        assert!(!origin_allowed("https://evil.example", public, false));
+        assert!(!origin_allowed("null", public, false));
+        assert!(!origin_allowed("https://evil.example", public, true));
+    }
+
+    #[test]
+    fn demo_mode_accepts_loopback_names_on_the_same_port() {
+        let public = "http://127.0.0.1:3000";
+        assert!(origin_allowed("http://localhost:3000", public, true));
+        assert!(origin_allowed("http://[::1]:3000", public, true));
+        assert!(!origin_allowed("http://localhost:3000", public, false));
+        assert!(!origin_allowed("http://localhost:3001", public, true));
+        assert!(!origin_allowed("http://rebind.example:3000", public, true));
+    }
+
+    #[test]
+    fn loopback_names() {
+        for name in ["localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "[::1]", "localhost."] {
+            assert!(is_loopback_name(name), "{name}");
+        }
+        for name in ["rebind.example", "localhost.evil.example", "10.0.0.1", "0.0.0.0", "[::]"] {
+            assert!(!is_loopback_name(name), "{name}");
+        }
+    }
 }
 
 /// Accounts the caller may manage (POST `/api/list_users`): all for an administrator, the
@@ -226,11 +318,11 @@ pub async fn set_user_access(
     let user = super::policy::require_user(caller().await?)?;
     let status = AccountStatus::parse(&status).ok_or_else(|| AppError::Invalid {
         field: "status".into(),
-        reason: format!("unknown status {status:?}"),
+        reason: format!("unknown status {}", crate::error::quoted(&status)),
     })?;
     let role = Role::parse(&role).ok_or_else(|| AppError::Invalid {
         field: "role".into(),
-        reason: format!("unknown role {role:?}"),
+        reason: format!("unknown role {}", crate::error::quoted(&role)),
     })?;
     if user_id == user.id {
         return Err(AppError::Invalid {

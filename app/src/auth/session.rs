@@ -78,29 +78,19 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
-#[async_trait]
-impl SessionStore for SurrealSessionStore {
-    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        // A fresh id is 128 random bits; still, never overwrite an existing record.
-        loop {
-            let taken: Option<bool> = first(
-                self.db
-                    .query("RETURN record::exists(type::record('session', $id))")
-                    .bind(("id", record.id.to_string()))
-                    .await
-                    .map_err(backend)?
-                    .check()
-                    .map_err(backend)?,
-            )
-            .map_err(backend)?;
-            if taken != Some(true) {
-                return self.save(record).await;
-            }
-            record.id = Id::default();
-        }
-    }
+/// Writes a session record: `CREATE` for a new session (never over an existing record),
+/// `UPDATE` for a known one, which writes nothing when the record was deleted meanwhile
+/// ("sign out everywhere", a disabled account), so that a request still in flight cannot bring
+/// a deleted session back.
+const CREATE_SESSION: &str = "CREATE type::record('session', $id) CONTENT { data: $data, expires_at: $exp, user_id: $user }";
+const UPDATE_SESSION: &str = "UPDATE type::record('session', $id) CONTENT { data: $data, expires_at: $exp, user_id: $user }";
 
-    async fn save(&self, record: &Record) -> session_store::Result<()> {
+impl SurrealSessionStore {
+    /// Runs [`CREATE_SESSION`] or [`UPDATE_SESSION`] for `record`. Requests of one session can
+    /// save it at the same moment; SurrealDB then refuses one of the transactions (write
+    /// conflict): an update is tried again a few times before giving up. A create is not
+    /// retried (the caller picks a new id when the id is taken).
+    async fn write(&self, query: &'static str, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let user = record
@@ -108,13 +98,11 @@ impl SessionStore for SurrealSessionStore {
             .get(USER_KEY)
             .and_then(|v| v.as_str())
             .map(str::to_owned);
-        // Requests of one session can save it at the same moment; SurrealDB then refuses one
-        // of the transactions (write conflict). Try again a few times before giving up.
         let mut attempt = 0;
         loop {
             let result = self
                 .db
-                .query("UPSERT type::record('session', $id) CONTENT { data: $data, expires_at: $exp, user_id: $user }")
+                .query(query)
                 .bind(("id", record.id.to_string()))
                 .bind(("data", data.clone()))
                 .bind(("user", user.clone()))
@@ -123,7 +111,7 @@ impl SessionStore for SurrealSessionStore {
                 .and_then(|r| r.check());
             match result {
                 Ok(_) => return Ok(()),
-                Err(e) if attempt < 5 => {
+                Err(e) if query == UPDATE_SESSION && attempt < 5 => {
                     attempt += 1;
                     tracing::debug!(error = %e, attempt, "session save retried");
                     tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
@@ -131,6 +119,28 @@ impl SessionStore for SurrealSessionStore {
                 Err(e) => return Err(backend(e)),
             }
         }
+    }
+}
+
+#[async_trait]
+impl SessionStore for SurrealSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        // A fresh id is 128 random bits; still, never overwrite an existing record: CREATE
+        // fails on a taken id, and a new id is drawn.
+        let mut attempt = 0;
+        loop {
+            match self.write(CREATE_SESSION, record).await {
+                Err(_) if attempt < 3 => {
+                    attempt += 1;
+                    record.id = Id::default();
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.write(UPDATE_SESSION, record).await
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

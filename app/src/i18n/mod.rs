@@ -125,12 +125,21 @@ pub fn fiscal_year(date: &chrono::NaiveDate) -> i32 {
 }
 
 /// A fiscal year for display: `2026年度（令和8年度）` in Japanese, `FY2026` in English.
+///
+/// A fiscal year is named by the era in force at the end of the calendar year it begins in
+/// (the convention of government 年度 names): FY2019 (April 2019 – March 2020), in which
+/// Reiwa began on 2019-05-01, is 令和元年度; FY2018 is 平成30年度. FY1988, whose last quarter
+/// saw 平成 begin (1989-01-08), was 昭和63年度; eras before 平成 are not shown, so it is
+/// plain `1988年度`, and FY1989 is 平成元年度.
 pub fn format_fiscal_year(lang: Lang, fy: i32) -> String {
     match lang {
-        Lang::Ja => match chrono::NaiveDate::from_ymd_opt(fy, 4, 1).and_then(|d| wareki_year(&d)) {
-            Some(era) => format!("{fy}年度（{}度）", era),
-            None => format!("{fy}年度"),
-        },
+        Lang::Ja => {
+            let year_end = chrono::NaiveDate::from_ymd_opt(fy, 12, 31);
+            match year_end.and_then(|d| wareki_year(&d)) {
+                Some(era) => format!("{fy}年度（{era}度）"),
+                None => format!("{fy}年度"),
+            }
+        }
         Lang::En => format!("FY{fy}"),
     }
 }
@@ -199,5 +208,24 @@ mod tests {
             format_instant("2026-11-29T21:05:00Z"),
             "2026-11-30 06:05 JST"
         );
+    }
+
+    #[test]
+    fn the_fiscal_year_of_the_era_change_is_named_by_the_new_era() {
+        // Reiwa began 2019-05-01, inside FY2019 (April 2019 – March 2020).
+        assert_eq!(format_fiscal_year(Lang::Ja, 2019), "2019年度（令和元年度）");
+        assert_eq!(format_fiscal_year(Lang::Ja, 2018), "2018年度（平成30年度）");
+        assert_eq!(format_fiscal_year(Lang::Ja, 2020), "2020年度（令和2年度）");
+        // Heisei began 1989-01-08, inside FY1988, which stays in the Showa era (not named).
+        assert_eq!(format_fiscal_year(Lang::Ja, 1989), "1989年度（平成元年度）");
+        assert_eq!(format_fiscal_year(Lang::Ja, 1988), "1988年度");
+        // The fiscal year of a date on either side of the change is the same 令和元年度.
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        for date in [d(2019, 4, 30), d(2019, 5, 1), d(2020, 3, 31)] {
+            assert_eq!(
+                format_fiscal_year(Lang::Ja, fiscal_year(&date)),
+                "2019年度（令和元年度）"
+            );
+        }
     }
 }

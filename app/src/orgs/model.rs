@@ -182,15 +182,18 @@ impl Organisation {
     }
 
     /// Whether the organisation matches a free-text search on name, kana, English name or code
-    /// (case-insensitive; an empty query matches all).
+    /// (an empty query matches all). Query and names compare as [`crate::text::search_key`]s:
+    /// katakana as hiragana, half- and full-width alike, case-insensitive, old kanji forms as
+    /// the common ones, so チヨダ, ﾁﾖﾀﾞ, ちよだ and ＣＨＩＹＯＤＡ all find 千代田区.
     pub fn matches(&self, query: &str) -> bool {
-        let q = query.trim().to_lowercase();
+        use crate::text::search_key;
+        let q = search_key(query);
         if q.is_empty() {
             return true;
         }
-        self.name_ja.contains(&q)
-            || self.name_kana.contains(&q)
-            || self.name_en.to_lowercase().contains(&q)
+        [&self.name_ja, &self.name_kana, &self.name_en]
+            .iter()
+            .any(|name| search_key(name).contains(&q))
             || self
                 .lg_code
                 .as_ref()
@@ -247,6 +250,39 @@ mod tests {
         let c: LgCode = serde_json::from_str("\"131016\"").unwrap();
         assert_eq!(serde_json::to_string(&c).unwrap(), "\"131016\"");
         assert!(serde_json::from_str::<LgCode>("\"131017\"").is_err());
+    }
+
+    fn chiyoda() -> Organisation {
+        Organisation {
+            key: "131016".into(),
+            lg_code: Some(LgCode::parse("131016").unwrap()),
+            name_ja: "千代田区".into(),
+            name_kana: "ちよだく".into(),
+            name_en: "Chiyoda".into(),
+            kind: OrgKind::SpecialWard,
+            district_ja: None,
+        }
+    }
+
+    #[test]
+    fn search_folds_katakana_width_and_case() {
+        let org = chiyoda();
+        for q in [
+            "チヨダ",
+            "ﾁﾖﾀﾞ",
+            "ちよだ",
+            "千代田",
+            "ＣＨＩＹＯＤＡ",
+            "chiyoda",
+            "１３１０",
+            "1310",
+        ] {
+            assert!(org.matches(q), "{q}");
+        }
+        assert!(org.matches(""), "an empty query matches all");
+        for q in ["トシマ", "toshima", "1311", "千代田市"] {
+            assert!(!org.matches(q), "{q}");
+        }
     }
 
     #[test]

@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
         |_| crate::standardization::server::count_unread_notifications(),
     ));
     provide_context(unread);
+    let main = NodeRef::<leptos::html::Main>::new();
     Effect::new(move |_| {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
@@ -69,9 +70,9 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/kyodo.css"/>
         <Title formatter=move |t: String| if t.is_empty() { "Kyodo 協働".to_owned() } else { format!("{t} | Kyodo 協働") }/>
         <Router>
-            <a class="skip-link" href="#main">{lang.pick("本文へスキップ", "Skip to main content")}</a>
+            <a class="skip-link" href="#main" on:click=move |ev| focus_main(ev, main)>{lang.pick("本文へスキップ", "Skip to main content")}</a>
             <Header/>
-            <main id="main" tabindex="-1">
+            <main id="main" tabindex="-1" node_ref=main>
                 <FormError/>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
@@ -99,7 +100,19 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Site header: name, navigation, signed-in user, language switch.
+/// The skip link's click (also Enter on it). Without JavaScript the browser follows `#main`
+/// and focuses the `<main tabindex="-1">`; the router would take the click for an in-app
+/// navigation that only scrolls, leaving focus on the link. So focus the main region here, as
+/// the browser would, and keep the router out of it.
+fn focus_main(ev: leptos::ev::MouseEvent, main: NodeRef<leptos::html::Main>) {
+    if let Some(main) = main.get_untracked() {
+        ev.prevent_default();
+        let _ = main.focus();
+    }
+}
+
+/// Site header: name, navigation (only what the user's role may use, see
+/// [`crate::auth::policy`]), signed-in user, language switch.
 #[component]
 fn Header() -> impl IntoView {
     let lang = use_lang();
@@ -118,7 +131,14 @@ fn Header() -> impl IntoView {
                     <li><A href="/orgs">{lang.pick("団体", "Organisations")}</A></li>
                     <li><A href="/standardization" exact=true>{lang.pick("標準化", "Standardization")}</A></li>
                     <li><A href="/standardization/dashboard">{lang.pick("ダッシュボード", "Dashboard")}</A></li>
-                    <li><A href="/standardization/import">{lang.pick("進捗取込", "Import")}</A></li>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let may_import = matches!(user.await, Ok(Some(u)) if crate::auth::policy::may_import(&u));
+                            may_import.then(|| view! {
+                                <li><A href="/standardization/import">{lang.pick("進捗取込", "Import")}</A></li>
+                            })
+                        })}
+                    </Suspense>
                 </ul>
             </nav>
             <div class="header-tools">
@@ -171,18 +191,34 @@ fn NotificationLink(unread: u32) -> impl IntoView {
     view! { <A href="/notifications">{text}</A> }
 }
 
-/// The error of a plain-form POST to a server function, which leptos_axum sends back to the
-/// form's page in the `__err` query parameter (so errors show without JavaScript too).
+/// The error of a plain-form POST to a server function. The server keeps it in the session
+/// and the redirect back to the form's page names it by a random id (`?form_error=<id>`, see
+/// [`crate::auth::flash`]), so errors show without JavaScript too, and nobody can put their
+/// own sentence into this alert through a link.
 #[component]
 fn FormError() -> impl IntoView {
-    use leptos::server_fn::error::ServerFnUrlError;
     let lang = use_lang();
     let query = leptos_router::hooks::use_query_map();
-    move || {
-        query.with(|q| q.get("__err")).map(|encoded| {
-            let error = ServerFnUrlError::<AppError>::decode_err(&encoded);
-            view! { <div class="notice error" role="alert"><p>{error.message(lang)}</p></div> }
-        })
+    let error = Resource::new(
+        move || query.with(|q| q.get("form_error")),
+        |id| async move {
+            match id {
+                Some(id) => crate::auth::flash::get_form_error(id)
+                    .await
+                    .ok()
+                    .flatten(),
+                None => None,
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                error.await.map(|e| view! {
+                    <div class="notice error" role="alert"><p>{e.message(lang)}</p></div>
+                })
+            })}
+        </Suspense>
     }
 }
 
@@ -213,13 +249,14 @@ pub fn set_status(status: u16) {
 }
 
 /// Shows an error in the user's language, with a sign-in link when that is the fix, and sets
-/// the HTTP status.
+/// the HTTP status and the page title ([`AppError::title`]).
 #[component]
 pub fn ErrorView(error: AppError) -> impl IntoView {
     set_status(error.status());
     let lang = use_lang();
     let signin = matches!(error, AppError::Unauthenticated);
     view! {
+        <Title text=error.title(lang)/>
         <div class="notice error" role="alert">
             <p>{error.message(lang)}</p>
             {signin.then(|| view! { <p><A href="/login">{lang.pick("サインインする", "Sign in")}</A></p> })}
@@ -245,11 +282,22 @@ pub fn loading() -> impl IntoView {
 }
 
 /// A horizontally scrollable, keyboard-focusable region around a wide table, so that phone
-/// widths never scroll the whole page sideways. `label` names the region for screen readers.
+/// widths never scroll the whole page sideways. `label` names the region for screen readers;
+/// `class` adds classes (`tall`: at most a screen high, scrolling down inside, so that a sticky
+/// table header stays in view).
 #[component]
-pub fn ScrollRegion(label: &'static str, children: Children) -> impl IntoView {
+pub fn ScrollRegion(
+    label: &'static str,
+    #[prop(optional)] class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let class = if class.is_empty() {
+        "table-scroll".to_owned()
+    } else {
+        format!("table-scroll {class}")
+    };
     view! {
-        <div class="table-scroll" role="region" aria-label=label tabindex="0">
+        <div class=class role="region" aria-label=label tabindex="0">
             {children()}
         </div>
     }

@@ -32,10 +32,12 @@ pub const HEADER: [&str; 20] = [
     "対象手順数",
 ];
 
-/// Prefixes `'` to a cell that a spreadsheet would read as a formula.
+/// Prefixes `'` to a cell that a spreadsheet would read as a formula, and to a cell that
+/// itself starts with `'` (so that the import, which removes one such `'`, gives back exactly
+/// the stored text: `'=2+5` exports as `''=2+5`, `=2+5` as `'=2+5`).
 pub fn neutralize(cell: &str) -> String {
     match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\'') => format!("'{cell}"),
         _ => cell.to_owned(),
     }
 }
@@ -185,5 +187,7 @@ mod tests {
         assert_eq!(neutralize("+81"), "'+81");
         assert_eq!(neutralize("@SUM"), "'@SUM");
         assert_eq!(neutralize("ベンダA"), "ベンダA");
+        assert_eq!(neutralize("'=2+5"), "''=2+5");
+        assert_eq!(neutralize("'quoted"), "''quoted");
     }
 }

@@ -8,7 +8,8 @@
 
 use super::model::{
     ExtensionReason, GovCloud, ImportIssue, ImportIssueKind, Progress, ProgressStatus,
-    StandardSystem, StepCounts, StepStatus, latest_extension_date,
+    MAX_REPORTED_ISSUES, StandardSystem, StepCounts, StepStatus, latest_extension_date,
+    text_limits,
 };
 use crate::orgs::model::{LgCode, Organisation};
 use chrono::NaiveDate;
@@ -437,8 +438,10 @@ pub struct ParsedFile {
     pub rows: usize,
     /// Every error found; when any, nothing may be written.
     pub errors: Vec<ImportIssue>,
-    /// Warnings (ignored columns).
+    /// Warnings (ignored columns): the first [`MAX_REPORTED_ISSUES`].
     pub warnings: Vec<ImportIssue>,
+    /// Warnings beyond those in `warnings`.
+    pub warnings_omitted: usize,
 }
 
 /// Checks a whole progress file.
@@ -507,10 +510,28 @@ pub fn parse(
                     ImportIssueKind::UnknownStep { value: h },
                 ));
             }
-            Some(Ok(c)) => {
-                columns.entry(c).or_insert((i, h));
-            }
+            Some(Ok(c)) => match columns.entry(c) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert((i, h));
+                }
+                // A second column of the same meaning is ignored, and said so: which of two
+                // 団体コード columns counts must not be a silent guess.
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    if out.warnings.len() >= MAX_REPORTED_ISSUES {
+                        out.warnings_omitted += 1;
+                    } else {
+                        out.warnings.push(issue(
+                            1,
+                            Some(h),
+                            ImportIssueKind::DuplicateColumn {
+                                position: i + 1,
+                            },
+                        ));
+                    }
+                }
+            },
             None if h.is_empty() => {}
+            None if out.warnings.len() >= MAX_REPORTED_ISSUES => out.warnings_omitted += 1,
             None => out
                 .warnings
                 .push(issue(1, Some(h), ImportIssueKind::UnknownColumn)),
@@ -648,8 +669,24 @@ pub const MAX_ROWS: usize = 5_000;
 /// Longest cell value quoted back in an error message (characters).
 const MAX_QUOTED: usize = 60;
 
+/// An issue at `line`; the column's header text is shortened to [`MAX_QUOTED`] characters
+/// (a header cell can be as long as the file).
 fn issue(line: usize, column: Option<String>, kind: ImportIssueKind) -> ImportIssue {
+    let column = column.map(|h| {
+        if h.chars().count() > MAX_QUOTED {
+            h.chars().take(MAX_QUOTED).chain(std::iter::once('…')).collect()
+        } else {
+            h
+        }
+    });
     ImportIssue { line, column, kind }
+}
+
+/// Keeps the first [`MAX_REPORTED_ISSUES`] issues and returns how many were dropped.
+pub fn cap_issues(issues: &mut Vec<ImportIssue>) -> usize {
+    let omitted = issues.len().saturating_sub(MAX_REPORTED_ISSUES);
+    issues.truncate(MAX_REPORTED_ISSUES);
+    omitted
 }
 
 /// Reads one data line, pushing each problem it finds.
@@ -668,23 +705,40 @@ impl RowReader<'_> {
             .map(|(i, _)| normalize(self.record.get(*i).unwrap_or("")))
     }
 
-    /// A free-text cell as written (trimmed, not normalized: notes and names keep their
-    /// full-width characters), with the `'` that the export puts before formula-like text
-    /// removed. `Keep` when the file has no such column, `Clear` when blank.
-    fn text(&self, c: Column) -> Field<String> {
+    /// A free-text cell as written (trimmed and NFC, not NFKC-normalized: notes and names keep
+    /// their full-width characters), with the `'` that the export puts before formula-like text (or
+    /// before text that itself starts with `'`) removed. `Keep` when the file has no such
+    /// column, `Clear` when blank; longer than `max` characters (the form's limit for the same
+    /// field) is an error.
+    fn text(&mut self, c: Column, max: usize) -> Result<Field<String>, ()> {
         let Some((i, _)) = self.columns.get(&c) else {
-            return Field::Keep;
+            return Ok(Field::Keep);
         };
-        let v = self.record.get(*i).unwrap_or("").trim();
+        // NFC only, which is canonically equivalent: a macOS file's decomposed か + ゛ is
+        // stored as が, the same text as the form saves.
+        let nfc: String = self.record.get(*i).unwrap_or("").nfc().collect();
+        let v = nfc.trim();
         let v = match v.strip_prefix('\'') {
-            Some(rest) if matches!(rest.chars().next(), Some('=' | '+' | '-' | '@')) => rest,
+            Some(rest)
+                if matches!(
+                    rest.chars().next(),
+                    Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\'')
+                ) =>
+            {
+                rest
+            }
             _ => v,
         };
-        if v.is_empty() {
+        let length = v.chars().count();
+        if length > max {
+            self.fail(c, ImportIssueKind::TooLong { max, length });
+            return Err(());
+        }
+        Ok(if v.is_empty() {
             Field::Clear
         } else {
             Field::Set(v.to_owned())
-        }
+        })
     }
 
     fn fail(&mut self, c: Column, kind: ImportIssueKind) {
@@ -771,11 +825,12 @@ impl RowReader<'_> {
         let gov_cloud = self.field(Column::GovCloud, GovCloud::parse, |value| {
             ImportIssueKind::InvalidGovCloud { value }
         });
-        let vendor: Result<_, ()> = Ok(self.text(Column::Vendor));
-        let product: Result<_, ()> = Ok(self.text(Column::Product));
-        let reason_text: Result<_, ()> = Ok(self.text(Column::ReasonText));
-        let transitional_functions: Result<_, ()> = Ok(self.text(Column::TransitionalFunctions));
-        let notes: Result<_, ()> = Ok(self.text(Column::Notes));
+        let vendor = self.text(Column::Vendor, text_limits::VENDOR);
+        let product = self.text(Column::Product, text_limits::PRODUCT);
+        let reason_text = self.text(Column::ReasonText, text_limits::EXTENSION_REASON_TEXT);
+        let transitional_functions =
+            self.text(Column::TransitionalFunctions, text_limits::TRANSITIONAL_FUNCTIONS);
+        let notes = self.text(Column::Notes, text_limits::NOTES);
         let transitional_until = self.field(Column::TransitionalUntil, parse_date, |value| {
             ImportIssueKind::InvalidDate { value }
         });
@@ -887,8 +942,9 @@ impl RowReader<'_> {
             );
             return None;
         };
+        // The name as people type it: 青ケ島村 for 青ヶ島村, 桧原村 for 檜原村 (see `text`).
         if let Some(name) = self.cell(Column::LgName).filter(|n| !n.is_empty())
-            && name != org.name_ja
+            && !crate::text::same_place_name(&name, &org.name_ja)
             && name.to_lowercase() != org.name_en.to_lowercase()
         {
             let expected = org.name_ja.clone();
@@ -1255,6 +1311,41 @@ mod tests {
             parsed.errors[0].kind,
             ImportIssueKind::NotYourMunicipality { .. }
         ));
+    }
+
+    #[test]
+    fn municipality_names_compare_as_people_type_them() {
+        let csv = "団体コード,団体名,業務,進捗状況\n\
+                   134023,青ケ島村,1,未着手\n\
+                   134023,青ヵ島村,2,未着手\n\
+                   133078,桧原村,1,未着手\n\
+                   131130,澁谷区,1,未着手\n\
+                   134023,Aogashima,3,未着手\n";
+        let parsed = parse(csv.as_bytes(), &reference(), |_| true);
+        assert_eq!(parsed.errors, vec![], "every line names its municipality");
+        assert_eq!(parsed.lines.len(), 5);
+
+        let csv = "団体コード,団体名,業務,進捗状況\n134023,八丈町,1,未着手\n";
+        let parsed = parse(csv.as_bytes(), &reference(), |_| true);
+        assert_eq!(parsed.errors.len(), 1, "{:?}", parsed.errors);
+        assert_eq!(parsed.errors[0].line, 2);
+        assert_eq!(
+            parsed.errors[0].kind,
+            ImportIssueKind::NameMismatch {
+                expected: "青ヶ島村".into(),
+                value: "八丈町".into()
+            }
+        );
+    }
+
+    #[test]
+    fn free_text_is_stored_nfc_and_otherwise_as_written() {
+        // ベンダ with a combining dakuten (U+3099), as macOS writes file text, and full-width
+        // letters that NFKC would change.
+        let csv = "団体コード,業務,進捗状況,ベンダ\n131016,1,未着手,ヘ\u{3099}ンタ\u{3099}ＡＢＣ\n";
+        let parsed = parse(csv.as_bytes(), &reference(), |_| true);
+        assert_eq!(parsed.errors, vec![]);
+        assert_eq!(parsed.lines[0].vendor, Field::Set("ベンダＡＢＣ".to_owned()));
     }
 
     #[test]

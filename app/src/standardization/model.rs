@@ -451,6 +451,24 @@ pub struct Progress {
     pub updated_at: Option<String>,
 }
 
+/// Longest free texts of a progress record, in characters: the same for the edit form and
+/// the import, so that what one accepts the other accepts too.
+pub mod text_limits {
+    /// ベンダ.
+    pub const VENDOR: usize = 200;
+    /// 製品.
+    pub const PRODUCT: usize = 200;
+    /// 事由詳細.
+    pub const EXTENSION_REASON_TEXT: usize = 2_000;
+    /// 経過措置機能.
+    pub const TRANSITIONAL_FUNCTIONS: usize = 2_000;
+    /// 備考 (Markdown).
+    pub const NOTES: usize = 20_000;
+}
+
+/// The version of a record that was never saved (see [`Progress::version`]).
+pub const NEW_RECORD_VERSION: &str = "new";
+
 fn default_applicable() -> u8 {
     TOTAL_STEPS
 }
@@ -483,6 +501,15 @@ impl Progress {
         };
         p.derive(template_len);
         p
+    }
+
+    /// The record's version for the optimistic check of a save: its `updated_at`, or
+    /// [`NEW_RECORD_VERSION`] for a record never saved, so that two first editors cannot
+    /// overwrite each other either.
+    pub fn version(&self) -> String {
+        self.updated_at
+            .clone()
+            .unwrap_or_else(|| NEW_RECORD_VERSION.to_owned())
     }
 
     /// The status of step `no` (1-based); 未着手 when never set.
@@ -1006,6 +1033,9 @@ pub enum ImportIssueKind {
     NotYourMunicipality { value: String },
     /// An unknown column (a warning: the column is ignored).
     UnknownColumn,
+    /// A second column with the same meaning as an earlier one, at 1-based `position` (a
+    /// warning: only the first is read).
+    DuplicateColumn { position: usize },
     /// More data lines than one import accepts.
     TooManyRows { max: usize },
     /// Step template: the number is not the next one.
@@ -1018,6 +1048,11 @@ pub enum ImportIssueKind {
     UnknownStep { value: String },
     /// 進捗状況 given in the file disagrees with the one the steps give.
     StatusMismatch { value: String, derived: String },
+    /// A text cell longer than the form accepts for the same field (`max` characters).
+    TooLong { max: usize, length: usize },
+    /// A record the file changes was written by someone else while the import was checked:
+    /// nothing was written; importing the file again compares it with the new values.
+    ChangedMeanwhile,
 }
 
 impl ImportIssueKind {
@@ -1075,7 +1110,10 @@ impl ImportIssueKind {
 
     /// Whether this is only a warning (the import can still go ahead).
     pub fn is_warning(&self) -> bool {
-        matches!(self, ImportIssueKind::UnknownColumn)
+        matches!(
+            self,
+            ImportIssueKind::UnknownColumn | ImportIssueKind::DuplicateColumn { .. }
+        )
     }
 
     /// What the user reads.
@@ -1247,6 +1285,17 @@ impl ImportIssueKind {
             K::UnknownColumn => lang
                 .pick("不明な列のため無視しました。", "Unknown column: ignored.")
                 .into(),
+            K::DuplicateColumn { position } => {
+                if ja {
+                    format!(
+                        "同じ意味の列が前にもあるため、{position}列目は無視しました（最初の列を読みます）。"
+                    )
+                } else {
+                    format!(
+                        "Column {position} repeats an earlier column: it is ignored (the first one is read)."
+                    )
+                }
+            }
             K::StepNumber { value, expected } => {
                 if ja {
                     format!("番号「{value}」は{expected}にしてください（1から順に、欠番なし）。")
@@ -1299,6 +1348,19 @@ impl ImportIssueKind {
                     format!("At most {max} lines can be imported at once: please split the file.")
                 }
             }
+            K::TooLong { max, length } => {
+                if ja {
+                    format!("{max}文字以内にしてください（{length}文字あります）。")
+                } else {
+                    format!("At most {max} characters ({length} given).")
+                }
+            }
+            K::ChangedMeanwhile => lang
+                .pick(
+                    "取込の確認中に、他の利用者がこのファイルの記録を更新しました。何も書き込んでいません。もう一度取り込んでください。",
+                    "Someone else changed a record of this file while the import was being checked. Nothing was written: import the file again.",
+                )
+                .into(),
         }
     }
 }
@@ -1328,6 +1390,11 @@ pub struct CellChange {
     pub fields: Vec<String>,
 }
 
+/// How many errors (and, separately, warnings) an import report lists; the rest are counted
+/// (`errors_omitted`, `warnings_omitted`), so that a file with a million bad cells gives a
+/// report of bounded size.
+pub const MAX_REPORTED_ISSUES: usize = 100;
+
 /// The outcome of one import, stored and shown on its result page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportReport {
@@ -1345,10 +1412,16 @@ pub struct ImportReport {
     pub changes: Vec<CellChange>,
     /// Lines that matched the stored values exactly.
     pub unchanged: usize,
-    /// Errors (when any, nothing was written).
+    /// Errors (when any, nothing was written): the first [`MAX_REPORTED_ISSUES`].
     pub errors: Vec<ImportIssue>,
-    /// Warnings (unknown columns).
+    /// Errors found beyond those listed in `errors`.
+    #[serde(default)]
+    pub errors_omitted: usize,
+    /// Warnings (unknown columns): the first [`MAX_REPORTED_ISSUES`].
     pub warnings: Vec<ImportIssue>,
+    /// Warnings found beyond those listed in `warnings`.
+    #[serde(default)]
+    pub warnings_omitted: usize,
     /// When it ran (RFC 3339, UTC).
     pub created_at: String,
 }
@@ -1403,7 +1476,7 @@ pub struct NotificationItem {
     pub author_name_ja: String,
     /// Comment author (English name).
     pub author_name_en: String,
-    /// The comment's first characters.
+    /// The comment's start: at most 80 grapheme clusters, ending in `…` when cut.
     pub excerpt: String,
     /// When (RFC 3339, UTC).
     pub at: String,

@@ -1,7 +1,7 @@
 //! Standardization storage (ssr only): systems, progress cells and import runs.
 
 use super::model::{
-    CellChange, FieldChange, HistoryEntry, ImportReport, NotificationItem, Progress,
+    NEW_RECORD_VERSION, CellChange, FieldChange, HistoryEntry, ImportReport, NotificationItem, Progress,
     ProgressStatus, RemovedStep, StandardSystem, Step, StepComment, StepStatus, TemplateChange,
 };
 use crate::db::{Db, first, rows, to_value};
@@ -61,14 +61,17 @@ pub async fn record(db: &Db, lg_code: &LgCode, system: &str) -> Result<Option<Pr
 /// Writes one record and its history entry in one transaction (`changes` from
 /// [`Progress::diff`]; nothing is written when it is empty).
 ///
-/// `version` is the `updated_at` the editor saw (`None`: no check). When the stored record was
-/// written since, nothing is written and [`AppError::Rejected`] (field `version`) says so.
+/// `version` is the version the editor saw ([`Progress::version`]: `updated_at`, or
+/// [`NEW_RECORD_VERSION`] for a record never saved; `None`: no check). When the stored record
+/// was written since, or the step template changed from `template_len` steps (the derived counts
+/// were computed for it), nothing is written and [`AppError::Rejected`] (field `version`) says so.
 pub async fn save_record(
     db: &Db,
     actor_id: &str,
     after: &Progress,
     changes: &[FieldChange],
     version: Option<&str>,
+    template_len: usize,
 ) -> Result<(), AppError> {
     if changes.is_empty() {
         return Ok(());
@@ -76,20 +79,53 @@ pub async fn save_record(
     let query = format!(
         "BEGIN TRANSACTION;
          LET $actor = type::record('app_user', $actor_id);
-         LET $current = (SELECT VALUE <string> updated_at FROM ONLY type::record('migration_progress', $p.key));
-         IF $version != NONE AND $current != $version {{ THROW 'stale_version'; }};
-         UPSERT type::record('migration_progress', $p.key) CONTENT {PROGRESS_CONTENT};
+         {CHECK_TEMPLATE}
+         LET $id = type::record('migration_progress', $p.key);
+         {CHECK_VERSION}
+         UPSERT $id CONTENT {PROGRESS_CONTENT};
          CREATE progress_history CONTENT {{ cell: $p.key, actor: $actor, source: 'form', changes: $changes }};
          COMMIT TRANSACTION;"
     );
-    let mut response = db
+    let mut p = with_key(after);
+    if let Some(v) = version {
+        p["version"] = serde_json::Value::String(v.to_owned());
+    }
+    let response = db
         .query(query)
         .bind(("actor_id", actor_id.to_owned()))
-        .bind(("p", with_key(after)))
+        .bind(("p", p))
         .bind(("changes", to_value(&changes)))
-        .bind(("version", version.map(str::to_owned)))
+        .bind(("template_len", template_len))
         .await?;
-    // A failed transaction reports "not executed" on its other statements: look at them all.
+    transaction_outcome(response).map_err(|failure| match failure {
+        WriteFailure::Stale => stale_record(),
+        WriteFailure::Other(e) => AppError::internal(e),
+    })
+}
+
+/// Refuses the transaction (`THROW 'stale_version'`) unless the step template still has
+/// `$template_len` steps: derived counts computed for another template must not be stored.
+const CHECK_TEMPLATE: &str = "IF count(SELECT VALUE id FROM migration_step) != $template_len { THROW 'stale_version'; };";
+
+/// Refuses the transaction (`THROW 'stale_version'`) unless record `$id` is still at version
+/// `$p.version` (its `updated_at` as a string, or `'new'` when it does not exist); no check
+/// when `$p.version` is NONE.
+const CHECK_VERSION: &str = "LET $current = $id.updated_at;
+         IF $p.version != NONE AND (IF $current = NONE { 'new' } ELSE { <string> $current }) != $p.version { THROW 'stale_version'; };";
+
+/// Why a write transaction wrote nothing.
+#[derive(Debug)]
+enum WriteFailure {
+    /// A version check failed, or a concurrent transaction wrote the same record first (a
+    /// write conflict): the caller's reading is out of date.
+    Stale,
+    /// Anything else (the cause, for the log).
+    Other(String),
+}
+
+/// The outcome of a `BEGIN … COMMIT` query: a failed transaction reports "not executed" on its
+/// other statements, so every statement's error is looked at.
+fn transaction_outcome(mut response: surrealdb::IndexedResults) -> Result<(), WriteFailure> {
     let mut errors: Vec<(usize, String)> = response
         .take_errors()
         .into_iter()
@@ -110,11 +146,9 @@ pub async fn save_record(
         e.contains("stale_version") || e.contains("conflict") || e.contains("can be retried")
     };
     match cause {
-        // The version check failed, or another save of the same record committed first (a
-        // transaction conflict: only "not executed" errors, or a conflict error).
-        None => Err(stale_record()),
-        Some(e) if concurrent(e) => Err(stale_record()),
-        Some(e) => Err(AppError::internal(e)),
+        None => Err(WriteFailure::Stale),
+        Some(e) if concurrent(e) => Err(WriteFailure::Stale),
+        Some(e) => Err(WriteFailure::Other(e.clone())),
     }
 }
 
@@ -205,14 +239,20 @@ async fn count_progress(db: &Db) -> Result<usize, AppError> {
     Ok(n.unwrap_or(0))
 }
 
-/// Writes an applied import in one transaction: every changed cell, its history entry and
+/// Writes an applied import in one transaction: every changed record, its history entry and
 /// the run record. `report.changes` holds the new values; `actor_id` is the importing user's key.
+///
+/// Each record is written only if it is still at the version the import read
+/// (`change.before`'s `updated_at`, or absent), and only if the template still has
+/// `template_len` steps; otherwise nothing is written and [`ImportWrite::ChangedMeanwhile`] is
+/// returned (also when a concurrent save of one of the records commits first). The caller
+/// stores the refused run.
 pub async fn apply_import(
     db: &Db,
     actor_id: &str,
     report: &ImportReport,
     template_len: usize,
-) -> Result<(), AppError> {
+) -> Result<ImportWrite, AppError> {
     let cells: Vec<serde_json::Value> = report
         .changes
         .iter()
@@ -222,30 +262,48 @@ pub async fn apply_import(
             });
             let mut v = with_key(&c.after);
             v["changes"] = to_value(&before.diff(&c.after));
+            v["version"] = serde_json::Value::String(before.version());
             v
         })
         .collect();
     let query = format!(
         "BEGIN TRANSACTION;
          LET $actor = type::record('app_user', $actor_id);
+         {CHECK_TEMPLATE}
          FOR $p IN $cells {{
-            UPSERT type::record('migration_progress', $p.key) CONTENT {PROGRESS_CONTENT};
+            LET $id = type::record('migration_progress', $p.key);
+            {CHECK_VERSION}
+            UPSERT $id CONTENT {PROGRESS_CONTENT};
             CREATE progress_history CONTENT {{ cell: $p.key, actor: $actor, source: 'import', changes: $p.changes }};
          }};
          CREATE type::record('import_run', $run_id) CONTENT {{ actor: $actor, applied: true, report: $report }};
          COMMIT TRANSACTION;"
     );
-    db.query(query)
+    let response = db
+        .query(query)
         .bind(("actor_id", actor_id.to_owned()))
         .bind(("cells", cells))
+        .bind(("template_len", template_len))
         .bind(("run_id", report.id.clone()))
         .bind((
             "report",
             serde_json::to_string(report).map_err(AppError::internal)?,
         ))
-        .await?
-        .check()?;
-    Ok(())
+        .await?;
+    match transaction_outcome(response) {
+        Ok(()) => Ok(ImportWrite::Applied),
+        Err(WriteFailure::Stale) => Ok(ImportWrite::ChangedMeanwhile),
+        Err(WriteFailure::Other(e)) => Err(AppError::internal(e)),
+    }
+}
+
+/// What [`apply_import`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportWrite {
+    /// Every change was written.
+    Applied,
+    /// A record (or the step template) changed after the import read it: nothing was written.
+    ChangedMeanwhile,
 }
 
 /// Stores a refused import (nothing else is written), so its result page can be shown.
@@ -303,12 +361,38 @@ pub async fn ensure_template(db: &Db) -> Result<(), AppError> {
 
 /// Replaces the step template in one transaction and recomputes every record's derived
 /// counts for the new length (step statuses stay mapped by number; statuses past the new
-/// end are kept but no longer counted). Records whose status changes get a history entry.
+/// end are kept but no longer counted). Records whose derived values change get a history entry.
+///
+/// Every record is written with a check of the version read (a save landing meanwhile makes
+/// the transaction fail instead of being overwritten, and a save computed for the old template
+/// conflicts with it); on such a failure the whole replacement is read and computed again, up
+/// to [`TEMPLATE_ATTEMPTS`] times, then refused with [`AppError::Rejected`] (field `file`).
 pub async fn replace_template(
     db: &Db,
     new: &[Step],
     actor_id: Option<&str>,
 ) -> Result<TemplateChange, AppError> {
+    for _ in 0..TEMPLATE_ATTEMPTS {
+        if let Some(change) = try_replace_template(db, new, actor_id).await? {
+            return Ok(change);
+        }
+    }
+    Err(AppError::Rejected {
+        field: "file".into(),
+        ja: "記録の更新が続いているため、手順テンプレートを置き換えられませんでした。何も変更していません。しばらくしてからもう一度お試しください。".into(),
+        en: "Records kept changing while the step template was being replaced. Nothing was changed: please try again shortly.".into(),
+    })
+}
+
+/// How many times [`replace_template`] reads and computes again after a concurrent save.
+pub const TEMPLATE_ATTEMPTS: usize = 5;
+
+/// One attempt of [`replace_template`]; `None` when a record changed meanwhile.
+async fn try_replace_template(
+    db: &Db,
+    new: &[Step],
+    actor_id: Option<&str>,
+) -> Result<Option<TemplateChange>, AppError> {
     let old = steps(db).await?;
     let records = all_records(db).await?;
     let removed = old
@@ -328,6 +412,7 @@ pub async fn replace_template(
         .map(|s| s.no)
         .collect();
     let mut updates = Vec::new();
+    let mut recomputed = 0;
     let mut live_without_date = 0;
     for before in &records {
         let mut after = before.clone();
@@ -338,41 +423,54 @@ pub async fn replace_template(
         {
             live_without_date += 1;
         }
-        if after != *before {
-            let mut v = with_key(&after);
-            v["changes"] = to_value(&before.diff(&after));
-            updates.push(v);
+        let changes = before.diff(&after);
+        if !changes.is_empty() {
+            recomputed += 1;
         }
+        // Every record is written (with its version checked), so that a save computed for the
+        // old template conflicts with this transaction.
+        let mut v = with_key(&after);
+        v["changes"] = to_value(&changes);
+        v["version"] = serde_json::Value::String(before.version());
+        updates.push(v);
     }
-    let recomputed = updates.len();
-    db.query(
+    let query = format!(
         "BEGIN TRANSACTION;
-         LET $actor = IF $actor_id = NONE { NONE } ELSE { type::record('app_user', $actor_id) };
+         LET $actor = IF $actor_id = NONE {{ NONE }} ELSE {{ type::record('app_user', $actor_id) }};
+         {CHECK_TEMPLATE}
          DELETE migration_step;
-         FOR $s IN $steps { CREATE type::record('migration_step', $s.no) CONTENT $s; };
-         FOR $p IN $updates {
-            UPDATE type::record('migration_progress', $p.key) SET status = $p.status,
+         FOR $s IN $steps {{ CREATE type::record('migration_step', $s.no) CONTENT $s; }};
+         FOR $p IN $updates {{
+            LET $id = type::record('migration_progress', $p.key);
+            {CHECK_VERSION}
+            UPDATE $id SET status = $p.status,
                 steps_done = $p.steps_done, steps_in_progress = $p.steps_in_progress,
                 steps_applicable = $p.steps_applicable;
-            IF array::len($p.changes) > 0 {
-                CREATE progress_history CONTENT { cell: $p.key, actor: $actor, source: 'template', changes: $p.changes };
-            };
-         };
-         COMMIT TRANSACTION;",
-    )
-    .bind(("actor_id", actor_id.map(str::to_owned)))
-    .bind(("steps", to_value(&new)))
-    .bind(("updates", updates))
-    .await?
-    .check()?;
-    Ok(TemplateChange {
-        old_len: old.len(),
-        new_len: new.len(),
-        removed,
-        renamed,
-        recomputed,
-        live_without_date,
-    })
+            IF array::len($p.changes) > 0 {{
+                CREATE progress_history CONTENT {{ cell: $p.key, actor: $actor, source: 'template', changes: $p.changes }};
+            }};
+         }};
+         COMMIT TRANSACTION;"
+    );
+    let response = db
+        .query(query)
+        .bind(("actor_id", actor_id.map(str::to_owned)))
+        .bind(("template_len", old.len()))
+        .bind(("steps", to_value(&new)))
+        .bind(("updates", updates))
+        .await?;
+    match transaction_outcome(response) {
+        Ok(()) => Ok(Some(TemplateChange {
+            old_len: old.len(),
+            new_len: new.len(),
+            removed,
+            renamed,
+            recomputed,
+            live_without_date,
+        })),
+        Err(WriteFailure::Stale) => Ok(None),
+        Err(WriteFailure::Other(e)) => Err(AppError::internal(e)),
+    }
 }
 
 /// A step's advice thread, oldest first (bodies not yet rendered).
@@ -472,20 +570,37 @@ pub async fn add_comment(
     Ok(())
 }
 
-/// A user's notifications, newest first (at most 100).
+/// Grapheme clusters (user-perceived characters) in a notification's excerpt.
+pub const EXCERPT_CLUSTERS: usize = 80;
+
+/// Code points of a comment read for its excerpt: 80 clusters fit in 1,000 unless they
+/// average more than 12 code points each; the database cuts by code point, so the cut to
+/// clusters happens here ([`crate::text::excerpt`]).
+const EXCERPT_SOURCE: usize = 1_000;
+
+/// A user's notifications, newest first (at most 100), each with an excerpt of the comment
+/// of at most [`EXCERPT_CLUSTERS`] grapheme clusters, ending in `…` when cut.
 pub async fn notifications(db: &Db, user_id: &str) -> Result<Vec<NotificationItem>, AppError> {
     let mut response = db
         .query(
             "SELECT record::id(id) AS id, cell, step_no, comment.author.name_ja AS author_name_ja,
                 comment.author.name_en AS author_name_en,
-                string::slice(comment.body, 0, 80) AS excerpt, <string> at AS at, read, at AS sort_at
+                string::slice(comment.body, 0, $source) AS excerpt, <string> at AS at, read,
+                at AS sort_at
              FROM notification WHERE recipient = type::record('app_user', $user)
              ORDER BY sort_at DESC LIMIT 100",
         )
         .bind(("user", user_id.to_owned()))
+        // One code point more than is used: when it is there, the comment goes on.
+        .bind(("source", EXCERPT_SOURCE as i64 + 1))
         .await?
         .check()?;
-    Ok(rows(&mut response, 0)?)
+    let mut items: Vec<NotificationItem> = rows(&mut response, 0)?;
+    for item in &mut items {
+        let more = item.excerpt.chars().count() > EXCERPT_SOURCE;
+        item.excerpt = crate::text::excerpt(&item.excerpt, more, EXCERPT_CLUSTERS);
+    }
+    Ok(items)
 }
 
 /// Number of a user's unread notifications.
@@ -499,11 +614,21 @@ pub async fn unread_count(db: &Db, user_id: &str) -> Result<u32, AppError> {
     Ok(n.unwrap_or(0))
 }
 
-/// Marks all of a user's notifications read.
-pub async fn mark_read(db: &Db, user_id: &str) -> Result<(), AppError> {
-    db.query("UPDATE notification SET read = true WHERE recipient = type::record('app_user', $user) AND read = false")
+/// Marks a user's notifications read up to `up_to` (RFC 3339: the newest one the user was
+/// shown), so that one arriving after the page was rendered stays unread. Returns how many
+/// were marked.
+pub async fn mark_read(db: &Db, user_id: &str, up_to: &str) -> Result<usize, AppError> {
+    let mut response = db
+        .query(
+            "UPDATE notification SET read = true
+             WHERE recipient = type::record('app_user', $user) AND read = false
+                AND at <= <datetime> $up_to
+             RETURN VALUE true;",
+        )
         .bind(("user", user_id.to_owned()))
+        .bind(("up_to", up_to.to_owned()))
         .await?
         .check()?;
-    Ok(())
+    let marked: Vec<bool> = response.take(0)?;
+    Ok(marked.len())
 }

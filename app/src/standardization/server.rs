@@ -193,12 +193,13 @@ pub async fn run_import(
         changes: Vec::new(),
         unchanged: 0,
         errors: parsed.errors,
+        errors_omitted: 0,
         warnings: parsed.warnings,
+        warnings_omitted: parsed.warnings_omitted,
         created_at: chrono::Utc::now().to_rfc3339(),
     };
     if !report.errors.is_empty() {
-        super::repo::record_refused_import(&state.db, &user.id, &report).await?;
-        return Ok(report);
+        return refuse_import(state, user, report).await;
     }
     // One import at a time: the "before" values read here stay true until the write commits.
     let _serialized = state.import_lock.lock().await;
@@ -250,14 +251,40 @@ pub async fn run_import(
         });
     }
     if !report.errors.is_empty() {
-        report.changes.clear();
-        report.unchanged = 0;
-        super::repo::record_refused_import(&state.db, &user.id, &report).await?;
-        return Ok(report);
+        return refuse_import(state, user, report).await;
     }
     report.applied = true;
-    super::repo::apply_import(&state.db, &user.id, &report, template_len).await?;
-    tracing::info!(user = %user.id, changes = report.changes.len(), "progress import applied");
+    match super::repo::apply_import(&state.db, &user.id, &report, template_len).await? {
+        super::repo::ImportWrite::Applied => {
+            tracing::info!(user = %user.id, changes = report.changes.len(), "progress import applied");
+            Ok(report)
+        }
+        super::repo::ImportWrite::ChangedMeanwhile => {
+            tracing::info!(user = %user.id, "progress import refused: records changed meanwhile");
+            report.errors = vec![super::model::ImportIssue {
+                line: 0,
+                column: None,
+                kind: super::model::ImportIssueKind::ChangedMeanwhile,
+            }];
+            refuse_import(state, user, report).await
+        }
+    }
+}
+
+/// Stores a refused run (no changes, errors capped to the first
+/// [`super::model::MAX_REPORTED_ISSUES`]) and returns its report.
+#[cfg(feature = "ssr")]
+async fn refuse_import(
+    state: &crate::setup::AppState,
+    user: &CurrentUser,
+    mut report: ImportReport,
+) -> Result<ImportReport, AppError> {
+    report.applied = false;
+    report.changes.clear();
+    report.unchanged = 0;
+    report.errors_omitted += super::import::cap_issues(&mut report.errors);
+    report.warnings_omitted += super::import::cap_issues(&mut report.warnings);
+    super::repo::record_refused_import(&state.db, &user.id, &report).await?;
     Ok(report)
 }
 
@@ -375,15 +402,7 @@ pub async fn download(
 /// A plain-text error response with the error's status and its Japanese and English message.
 #[cfg(feature = "ssr")]
 fn error_response(e: AppError) -> axum::response::Response {
-    use crate::i18n::Lang;
-    use axum::response::IntoResponse;
-    let status =
-        http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        format!("{}\n{}\n", e.message(Lang::Ja), e.message(Lang::En)),
-    )
-        .into_response()
+    axum::response::IntoResponse::into_response(e)
 }
 
 /// One progress record with what its page shows.
@@ -496,10 +515,21 @@ fn form_date(field: &str, value: &str) -> Result<Option<chrono::NaiveDate>, AppE
     })
 }
 
-/// An optional text field, trimmed, blank = none; longer than `max` characters is refused.
+/// Text in Unicode Normalization Form C (canonical composition, UAX #15): the same text
+/// with decomposed kana (か + U+3099) composed (が), nothing else changed (unlike NFKC,
+/// full-width letters stay full-width).
+#[cfg(feature = "ssr")]
+fn nfc(value: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    value.nfc().collect()
+}
+
+/// An optional text field, NFC ([`nfc`]) and trimmed, blank = none; longer than `max`
+/// characters is refused.
 #[cfg(feature = "ssr")]
 fn form_text(field: &str, value: &str, max: usize) -> Result<Option<String>, AppError> {
-    let v = value.trim();
+    let v = nfc(value);
+    let v = v.trim();
     if v.chars().count() > max {
         return Err(AppError::Rejected {
             field: field.into(),
@@ -556,7 +586,7 @@ mod record_form {
     ) -> Result<(), AppError> {
         use crate::auth::{policy, server as auth};
         use crate::standardization::model::{
-            ExtensionReason, GovCloud, ImportIssueKind, latest_extension_date,
+            ExtensionReason, GovCloud, ImportIssueKind, latest_extension_date, text_limits,
         };
         let state = auth::app_state()?;
         let user = policy::require_user(auth::caller().await?)?;
@@ -609,12 +639,16 @@ mod record_form {
                 )
             })?),
         };
-        after.vendor = form_text("vendor", &vendor, 200)?;
-        after.product = form_text("product", &product, 200)?;
+        after.vendor = form_text("vendor", &vendor, text_limits::VENDOR)?;
+        after.product = form_text("product", &product, text_limits::PRODUCT)?;
         after.transitional_functions =
-            form_text("transitional_functions", &transitional_functions, 2_000)?;
+            form_text(
+                "transitional_functions",
+                &transitional_functions,
+                text_limits::TRANSITIONAL_FUNCTIONS,
+            )?;
         after.transitional_until = form_date("transitional_until", &transitional_until)?;
-        after.notes = form_text("notes", &notes, 20_000)?;
+        after.notes = form_text("notes", &notes, text_limits::NOTES)?;
         after.special_migration_support = special_migration_support
             .as_deref()
             .is_some_and(|v| matches!(v, "on" | "true" | "1"));
@@ -632,7 +666,11 @@ mod record_form {
             };
             after.extension_reason = Some(reason);
             after.extension_reason_text =
-                form_text("extension_reason_text", &extension_reason_text, 2_000)?;
+                form_text(
+                "extension_reason_text",
+                &extension_reason_text,
+                text_limits::EXTENSION_REASON_TEXT,
+            )?;
             if reason == ExtensionReason::Other && after.extension_reason_text.is_none() {
                 return Err(rejected("extension_reason_text", ImportIssueKind::Required));
             }
@@ -668,8 +706,15 @@ mod record_form {
             before.unwrap_or_else(|| Progress::empty(code.clone(), &system.code, template.len()));
         let changes = base.diff(&after);
         let version = Some(version.trim()).filter(|v| !v.is_empty());
-        crate::standardization::repo::save_record(&state.db, &user.id, &after, &changes, version)
-            .await?;
+        crate::standardization::repo::save_record(
+            &state.db,
+            &user.id,
+            &after,
+            &changes,
+            version,
+            template.len(),
+        )
+        .await?;
         tracing::info!(user = %user.id, lg_code = %code, system = %system.code, changes = changes.len(), "progress record saved");
         leptos_axum::redirect(&format!(
             "/standardization/records/{code}/{}?saved=1",
@@ -738,8 +783,9 @@ pub async fn get_step_thread(
     })
 }
 
-/// Posts a comment (Markdown, 1–10,000 characters) on a step's thread
-/// (POST `/api/post_step_comment`) and redirects back to the thread. A question from the
+/// Posts a comment (Markdown, 1–10,000 characters, stored NFC) on a step's thread
+/// (POST `/api/post_step_comment`) and redirects back to the thread, at the new comment, with
+/// `?posted=1` (the page confirms). A question from the
 /// municipality notifies every GovTech Tokyo advisor; any comment notifies the thread's
 /// earlier authors. Comment and notifications are written in one transaction.
 ///
@@ -761,6 +807,8 @@ pub async fn post_step_comment(
         return Err(AppError::Forbidden);
     }
     let step = template_step(&state, step).await?;
+    // Stored NFC (canonically equivalent): か + U+3099 from a macOS keyboard is stored as が.
+    let body = nfc(&body);
     let body = body.trim();
     if crate::markdown::is_blank(body) {
         return Err(rejected("body", super::model::ImportIssueKind::Required));
@@ -774,7 +822,7 @@ pub async fn post_step_comment(
     super::repo::add_comment(&state.db, &id, &cell, step.no, &user.id, body, &recipients).await?;
     tracing::info!(user = %user.id, %cell, step = step.no, notified = recipients.len(), "step comment posted");
     leptos_axum::redirect(&format!(
-        "/standardization/records/{code}/{}/steps/{}#comment-{id}",
+        "/standardization/records/{code}/{}/steps/{}?posted=1#comment-{id}",
         system.code, step.no
     ));
     Ok(())
@@ -843,11 +891,21 @@ pub async fn count_unread_notifications() -> Result<u32, AppError> {
 
 /// Marks all of the caller's notifications read (POST `/api/mark_notifications_read`).
 #[server(prefix = "/api", endpoint = "mark_notifications_read")]
-pub async fn mark_notifications_read() -> Result<(), AppError> {
+pub async fn mark_notifications_read(#[server(default)] up_to: String) -> Result<(), AppError> {
     use crate::auth::{policy, server as auth};
     let state = auth::app_state()?;
     let user = policy::require_user(auth::caller().await?)?;
-    super::repo::mark_read(&state.db, &user.id).await
+    let up_to = chrono::DateTime::parse_from_rfc3339(up_to.trim()).map_err(|_| {
+        AppError::Rejected {
+            field: "up_to".into(),
+            ja: "どの通知まで既読にするかが分かりません。通知の画面を再読み込みしてください。".into(),
+            en: "It is not clear up to which notification to mark as read: please reload the notifications page.".into(),
+        }
+    })?;
+    let marked = super::repo::mark_read(&state.db, &user.id, &up_to.to_rfc3339()).await?;
+    tracing::debug!(user = %user.id, marked, "notifications marked read");
+    leptos_axum::redirect("/notifications?read=1");
+    Ok(())
 }
 
 /// The step template and, once after a replacement by this session, its outcome.
@@ -962,9 +1020,18 @@ async fn upload_of(
 async fn read_file_field(
     mut multipart: axum::extract::Multipart,
 ) -> Result<(String, Vec<u8>), AppError> {
-    let invalid = |e: axum::extract::multipart::MultipartError| AppError::Invalid {
-        field: "file".into(),
-        reason: e.to_string(),
+    // A body over the limit is 413 with the limit, not "invalid file".
+    let invalid = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge {
+                limit_bytes: crate::setup::BODY_LIMIT_BYTES,
+            }
+        } else {
+            AppError::Invalid {
+                field: "file".into(),
+                reason: e.to_string(),
+            }
+        }
     };
     let mut file = None;
     while let Some(field) = multipart.next_field().await.map_err(invalid)? {

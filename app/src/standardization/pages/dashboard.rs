@@ -134,7 +134,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                     <th scope="col">{lang.pick("未着手率", "Not started")}</th>
                     <th scope="col">{lang.pick("移行完了", "Live")}</th>
                     <th scope="col">{lang.pick("特定移行支援", "Extension cases")}</th>
-                    <th scope="col"><span class="visually-hidden">{lang.pick("グラフ", "Chart")}</span></th>
+                    <th scope="col">{lang.pick("グラフ", "Chart")}</th>
                 </tr></thead>
                 <tbody>
                     {systems.iter().zip(rates).map(|(s, r)| {
@@ -229,7 +229,8 @@ fn timeline_bounds() -> (NaiveDate, NaiveDate) {
 pub fn Timeline(systems: Vec<StandardSystem>, progress: Vec<Option<Progress>>) -> impl IntoView {
     let lang = use_lang();
     let (start, end) = timeline_bounds();
-    let (label_w, chart_w, row_h, top) = (190.0_f64, 560.0_f64, 22.0_f64, 30.0_f64);
+    // Labels of up to 14 characters at 12px (style/main.css) fit in `label_w`.
+    let (label_w, chart_w, row_h, top) = (220.0_f64, 560.0_f64, 22.0_f64, 30.0_f64);
     let span = (end - start).num_days() as f64;
     let x = move |d: NaiveDate| {
         let d = d.clamp(start, end);
@@ -286,14 +287,21 @@ pub fn Timeline(systems: Vec<StandardSystem>, progress: Vec<Option<Progress>>) -
     }
 }
 
-/// `/notifications`: the signed-in user's notifications, with "mark all read".
+/// `/notifications`: the signed-in user's notifications, with "mark all read" (`?read=1`
+/// afterwards).
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     let lang = use_lang();
+    let query = use_query_map();
     let items = Resource::new(|| (), |_| list_notifications());
+    // After a refused request the error comes back on the same address.
+    let read = move || query.with(|q| q.get("read").is_some() && q.get("form_error").is_none());
     view! {
         <Title text=lang.pick("通知", "Notifications")/>
         <h1>{lang.pick("通知", "Notifications")}</h1>
+        {move || read().then(|| view! {
+            <div class="notice success" role="status"><p>{lang.pick("すべての通知を既読にしました。", "All notifications are marked as read.")}</p></div>
+        })}
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 render(items.await, |items| {
@@ -301,9 +309,12 @@ pub fn NotificationsPage() -> impl IntoView {
                         return view! { <p>{lang.pick("通知はありません。", "No notifications.")}</p> }.into_any();
                     }
                     let unread = items.iter().any(|n| !n.read);
+                    // Newest first: what the user sees is everything up to the first one.
+                    let up_to = items.first().map(|n| n.at.clone()).unwrap_or_default();
                     view! {
                         {unread.then(|| view! {
                             <form method="post" action="/api/mark_notifications_read">
+                                <input type="hidden" name="up_to" value=up_to/>
                                 <button type="submit">{lang.pick("すべて既読にする", "Mark all as read")}</button>
                             </form>
                         })}

@@ -133,7 +133,7 @@ pub fn ProgressTable(
                                 <td>{fiscal_year(p.as_ref())}</td>
                                 <td>{date(p.as_ref().and_then(|p| p.extension_target_date))}</td>
                                 <td>{p.as_ref().and_then(|p| p.gov_cloud).map(|g| g.label(lang)).unwrap_or("—")}</td>
-                                <td>{p.as_ref().and_then(|p| p.vendor.clone()).unwrap_or_else(|| "—".into())}</td>
+                                <td class="vendor">{p.as_ref().and_then(|p| p.vendor.clone()).unwrap_or_else(|| "—".into())}</td>
                             </tr>
                         }
                     }).collect_view()}
@@ -193,6 +193,7 @@ pub fn HomePage() -> impl IntoView {
                     }.into_any(),
                     other => render(other, |h| {
                         let org_name = h.user.organisation.name(lang).to_owned();
+                        let may_import = crate::auth::policy::may_import(&h.user);
                         let own = h.own.clone().map(|d| {
                             let live = d.progress.iter().flatten().filter(|p| p.status == ProgressStatus::Live).count();
                             let total = d.systems.len();
@@ -204,7 +205,9 @@ pub fn HomePage() -> impl IntoView {
                                 }}</p>
                                 <Legend/>
                                 <ProgressTable lg_key=d.organisation.key.clone() systems=d.systems progress=d.progress/>
-                                <p><A href="/standardization/import">{lang.pick("進捗を取り込む（CSV）", "Import progress (CSV)")}</A></p>
+                                {may_import.then(|| view! {
+                                    <p><A href="/standardization/import">{lang.pick("進捗を取り込む（CSV）", "Import progress (CSV)")}</A></p>
+                                })}
                             }
                         });
                         view! {
@@ -326,7 +329,7 @@ fn MatrixTable(matrix: Matrix) -> impl IntoView {
             Lang::Ja => format!("{count}団体を表示しています。"),
             Lang::En => format!("Showing {count} municipalities."),
         }}</p>
-        <ScrollRegion label=lang.pick("進捗ヒートマップ", "Progress heatmap")>
+        <ScrollRegion label=lang.pick("進捗ヒートマップ", "Progress heatmap") class="tall">
             <table class="matrix">
                 <thead><tr>
                     <th scope="col">{lang.pick("団体", "Municipality")}</th>
@@ -493,6 +496,27 @@ fn ImportReportView(report: ImportReport) -> impl IntoView {
     }
     let changed = report.changes.len();
     let unchanged = report.unchanged;
+    if changed == 0 {
+        return view! {
+            <h1>{lang.pick("取り込みました", "Imported")}</h1>
+            <div class="notice success" role="status">
+                <p>{match lang {
+                    Lang::Ja => format!("{file}: {}行を確認しました。", report.rows),
+                    Lang::En => format!("{file}: checked {} rows.", report.rows),
+                }}</p>
+                <p>{match lang {
+                    Lang::Ja => format!("変更はありません。すべての行が登録済みの記録と一致しています（{unchanged}行）。"),
+                    Lang::En => format!(
+                        "No changes: every line matches the stored records ({unchanged} {}).",
+                        if unchanged == 1 { "line" } else { "lines" },
+                    ),
+                }}</p>
+            </div>
+            {warnings}
+            <p><A href="/standardization">{lang.pick("標準化マトリクスを見る", "Open the standardization matrix")}</A></p>
+        }
+        .into_any();
+    }
     view! {
         <h1>{lang.pick("取り込みました", "Imported")}</h1>
         <div class="notice success" role="status">

@@ -7,6 +7,7 @@ use super::super::model::{
 use super::super::server::{RecordView, ThreadView, get_record, get_step_thread};
 use crate::i18n::{Lang, format_date, format_instant, use_lang};
 use crate::shell::{ScrollRegion, loading, render};
+use crate::ui::TextArea;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -44,7 +45,7 @@ pub fn RecordPage() -> impl IntoView {
     };
     let record = Resource::new(key, |(lg, system)| get_record(lg, system));
     // After a refused save the error comes back on the same address: then it was not saved.
-    let saved = move || query.with(|q| q.get("saved").is_some() && q.get("__err").is_none());
+    let saved = move || query.with(|q| q.get("saved").is_some() && q.get("form_error").is_none());
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -266,7 +267,7 @@ fn EditForm(
         <form method="post" action="/api/save_record" class="record-form">
             <input type="hidden" name="lg_code" value=lg.clone()/>
             <input type="hidden" name="system" value=system.clone()/>
-            <input type="hidden" name="version" value=p.updated_at.clone().unwrap_or_default()/>
+            <input type="hidden" name="version" value=p.version()/>
             <h2>{lang.pick("手順の状況", "Steps")}</h2>
             <p class="muted">{lang.pick(
                 "各手順の状況を選び、最後に「保存する」を押してください。対象外の手順は進捗率に含めません。",
@@ -320,7 +321,7 @@ fn EditForm(
                 <input id="transitional_until" type="date" name="transitional_until" value=iso(p.transitional_until)/>
             </fieldset>
             <label for="notes">{lang.pick("備考（Markdown）", "Notes (Markdown)")}</label>
-            <textarea id="notes" name="notes" rows="5" maxlength="20000">{p.notes.clone().unwrap_or_default()}</textarea>
+            <TextArea id="notes" name="notes" maxlength=20000 value=p.notes.clone().unwrap_or_default()/>
             <p><button type="submit">{lang.pick("保存する", "Save")}</button></p>
         </form>
     }
@@ -430,10 +431,11 @@ fn History(entries: Vec<HistoryEntry>, steps: Vec<Step>) -> impl IntoView {
 }
 
 /// `/standardization/records/:lg/:system/steps/:no`: a step's advice thread and the comment
-/// form (a plain POST to `/api/post_step_comment`).
+/// form (a plain POST to `/api/post_step_comment`). `?posted=1` after a post.
 #[component]
 pub fn StepThreadPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let key = move || {
         params.with(|p| {
             (
@@ -444,15 +446,20 @@ pub fn StepThreadPage() -> impl IntoView {
         })
     };
     let thread = Resource::new(key, |(lg, system, no)| get_step_thread(lg, system, no));
+    // After a refused post the error comes back on the same address: then nothing was posted.
+    let posted =
+        move || query.with(|q| q.get("posted").is_some() && q.get("form_error").is_none());
     view! {
         <Suspense fallback=loading>
-            {move || Suspend::new(async move { render(thread.await, |t| view! { <Thread thread=t/> }) })}
+            {move || Suspend::new(async move { render(thread.await, move |t| view! { <Thread thread=t posted=posted()/> }) })}
         </Suspense>
     }
 }
 
+/// A thread; `posted` confirms the comment just posted, below the comments, where the browser
+/// lands (`#comment-<id>`).
 #[component]
-fn Thread(thread: ThreadView) -> impl IntoView {
+fn Thread(thread: ThreadView, posted: bool) -> impl IntoView {
     let lang = use_lang();
     let ThreadView {
         organisation,
@@ -492,13 +499,16 @@ fn Thread(thread: ThreadView) -> impl IntoView {
                 </ol>
             }.into_any()
         }}
+        {posted.then(|| view! {
+            <div class="notice success" role="status"><p>{lang.pick("コメントを投稿しました。", "Your comment was posted.")}</p></div>
+        })}
         {may_comment.then(|| view! {
             <form method="post" action="/api/post_step_comment" class="comment-form">
                 <input type="hidden" name="lg_code" value=lg.clone()/>
                 <input type="hidden" name="system" value=system.code.clone()/>
                 <input type="hidden" name="step" value=step.no/>
                 <label for="body">{lang.pick("コメント（Markdown）", "Comment (Markdown)")}</label>
-                <textarea id="body" name="body" rows="5" maxlength="10000" required></textarea>
+                <TextArea id="body" name="body" maxlength=10000 required=true/>
                 <p><button type="submit">{lang.pick("投稿する", "Post")}</button></p>
             </form>
         })}

@@ -1,0 +1,211 @@
+//! Form errors kept server-side for the redirect back to the form.
+//!
+//! A plain-form POST to a server function that fails is answered by the server-function layer
+//! with a redirect to the form's page carrying the error itself (`?__err=<base64 JSON>`).
+//! Shown as it came, that parameter would let anyone put any sentence into Kyodo's official
+//! alert box with a link. So the error is taken out of the redirect and kept in the session
+//! ([`keep_form_errors`]); the page gets only a random id (`?form_error=<id>`), and
+//! [`get_form_error`] returns an error only if this session's own request produced it.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use serde::{Deserialize, Serialize};
+
+/// Session key of the kept errors.
+#[cfg(feature = "ssr")]
+const FORM_ERRORS_KEY: &str = "form_errors";
+
+/// How many recent form errors a session keeps (older ones are dropped).
+#[cfg(feature = "ssr")]
+const KEPT: usize = 5;
+
+/// One kept error.
+#[cfg(feature = "ssr")]
+#[derive(Serialize, Deserialize)]
+struct KeptError {
+    id: String,
+    error: AppError,
+}
+
+/// Middleware (inside the session layer): when a server function answers a redirect whose
+/// `Location` carries `__err`, keeps the error in the session and replaces `__path`/`__err`
+/// by `form_error=<random id>`. Other responses pass unchanged.
+#[cfg(feature = "ssr")]
+pub async fn keep_form_errors(
+    session: tower_sessions::Session,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    if !is_server_fn || !response.status().is_redirection() {
+        return response;
+    }
+    let Some(location) = response
+        .headers()
+        .get(http::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+    else {
+        return response;
+    };
+    let Some((target, error)) = take_error(location) else {
+        return response;
+    };
+    let id = random_id();
+    let mut kept: Vec<KeptError> = session
+        .get(FORM_ERRORS_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    kept.push(KeptError {
+        id: id.clone(),
+        error,
+    });
+    let excess = kept.len().saturating_sub(KEPT);
+    kept.drain(..excess);
+    let with_id = with_query_pair(&target, "form_error", &id);
+    match (
+        session.insert(FORM_ERRORS_KEY, kept).await,
+        http::HeaderValue::from_str(&with_id),
+    ) {
+        (Ok(()), Ok(value)) => {
+            response.headers_mut().insert(http::header::LOCATION, value);
+        }
+        // Without a place to keep it, the error is dropped rather than shown from the URL.
+        _ => {
+            let stripped = http::HeaderValue::from_str(&target)
+                .unwrap_or(http::HeaderValue::from_static("/"));
+            response
+                .headers_mut()
+                .insert(http::header::LOCATION, stripped);
+        }
+    }
+    response
+}
+
+/// Splits a redirect target into the target without `__path`/`__err` and the decoded error;
+/// `None` when it has no `__err`.
+#[cfg(feature = "ssr")]
+fn take_error(location: &str) -> Option<(String, AppError)> {
+    use leptos::server_fn::error::ServerFnUrlError;
+    let (base, query) = location.split_once('?')?;
+    let (fragment_free, fragment) = match query.split_once('#') {
+        Some((q, f)) => (q, Some(f)),
+        None => (query, None),
+    };
+    let mut error = None;
+    let kept: Vec<&str> = fragment_free
+        .split('&')
+        .filter(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "__err" => {
+                    let value = percent_decode(value);
+                    error = Some(ServerFnUrlError::<AppError>::decode_err(&value));
+                    false
+                }
+                "__path" | "form_error" => false,
+                _ => !pair.is_empty(),
+            }
+        })
+        .collect();
+    let error = error?;
+    let mut target = base.to_owned();
+    if !kept.is_empty() {
+        target.push('?');
+        target.push_str(&kept.join("&"));
+    }
+    if let Some(f) = fragment {
+        target.push('#');
+        target.push_str(f);
+    }
+    Some((target, error))
+}
+
+/// `%XX` escapes and `+` decoded (the error is base64 in the URL-safe alphabet: only `=`
+/// padding arrives escaped).
+#[cfg(feature = "ssr")]
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `target` with `key=value` added to its query.
+#[cfg(feature = "ssr")]
+fn with_query_pair(target: &str, key: &str, value: &str) -> String {
+    let (path, fragment) = match target.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (target, None),
+    };
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut out = format!("{path}{sep}{key}={value}");
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+#[cfg(feature = "ssr")]
+fn random_id() -> String {
+    use rand::Rng;
+    let bytes: [u8; 12] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The form error kept for this session under `id` (POST `/api/get_form_error`), or `None`
+/// (unknown id, another session's id, or a made-up one). Public: it reads only the caller's
+/// own session.
+#[server(prefix = "/api", endpoint = "get_form_error")]
+pub async fn get_form_error(id: String) -> Result<Option<AppError>, AppError> {
+    let session = super::server::session().await?;
+    let kept: Vec<KeptError> = session
+        .get(FORM_ERRORS_KEY)
+        .await
+        .map_err(AppError::internal)?
+        .unwrap_or_default();
+    Ok(kept.into_iter().find(|k| k.id == id).map(|k| k.error))
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_error_leaves_the_redirect_target() {
+        use leptos::server_fn::error::ServerFnUrlError;
+        let error = AppError::Forbidden;
+        let url = ServerFnUrlError::new("/api/x", error.clone())
+            .to_url("http://127.0.0.1:3000/orgs?kind=ward")
+            .unwrap()
+            .to_string();
+        let (target, taken) = take_error(&url).unwrap();
+        assert_eq!(target, "http://127.0.0.1:3000/orgs?kind=ward");
+        assert_eq!(taken, error);
+        assert_eq!(
+            with_query_pair(&target, "form_error", "ab12"),
+            "http://127.0.0.1:3000/orgs?kind=ward&form_error=ab12"
+        );
+        assert!(take_error("http://127.0.0.1:3000/login").is_none());
+    }
+}
