@@ -217,35 +217,54 @@ pub async fn server_fn_status(
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
-/// Answers 413 [`AppError::TooLarge`] (JSON, or the bilingual text for a browser) before
-/// reading a body whose `Content-Length` is over `limit` bytes. Bodies without a length are
-/// cut by the `DefaultBodyLimit` of the same size.
+/// Answers 413 [`AppError::TooLarge`] (JSON `{"code":"too_large","limit_bytes":…}` from
+/// `/api/…`, the bilingual text elsewhere) for a body over `limit` bytes: at once when its
+/// `Content-Length` says so, otherwise (a body sent in chunks) after reading at most `limit`
+/// bytes of it.
 #[cfg(feature = "ssr")]
 pub async fn refuse_large_bodies(
     axum::extract::State(limit): axum::extract::State<usize>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use axum::response::IntoResponse;
+    let too_large = |path: &str| {
+        use axum::response::IntoResponse;
+        let error = AppError::TooLarge { limit_bytes: limit };
+        if path.starts_with("/api/") {
+            (
+                http::StatusCode::PAYLOAD_TOO_LARGE,
+                [(http::header::CONTENT_TYPE, "application/json")],
+                serde_json::to_string(&error).unwrap_or_default(),
+            )
+                .into_response()
+        } else {
+            error.into_response()
+        }
+    };
     let length = request
         .headers()
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if length.is_some_and(|n| n > limit as u64) {
-        let error = AppError::TooLarge { limit_bytes: limit };
-        if request.uri().path().starts_with("/api/") {
-            // Server functions answer errors as JSON (`{"code":"too_large",…}`).
-            return (
-                http::StatusCode::PAYLOAD_TOO_LARGE,
-                [(http::header::CONTENT_TYPE, "application/json")],
-                serde_json::to_string(&error).unwrap_or_default(),
-            )
-                .into_response();
+    match length {
+        Some(n) if n > limit as u64 => too_large(request.uri().path()),
+        Some(_) => next.run(request).await,
+        None if request.method() == http::Method::GET || request.method() == http::Method::HEAD => {
+            next.run(request).await
         }
-        return error.into_response();
+        None => {
+            let path = request.uri().path().to_owned();
+            let (parts, body) = request.into_parts();
+            match axum::body::to_bytes(body, limit).await {
+                Ok(bytes) => {
+                    let request =
+                        axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+                    next.run(request).await
+                }
+                Err(_) => too_large(&path),
+            }
+        }
     }
-    next.run(request).await
 }
 
 /// An error as an HTTP answer for plain routes (uploads, downloads): its status, and its

@@ -12,6 +12,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
+use wana_kana::ConvertJapanese;
 
 /// Whether `c` is a variation selector: VS1–VS16 (U+FE00–U+FE0F, e.g. emoji presentation)
 /// or VS17–VS256 (U+E0100–U+E01EF, the Ideographic Variation Database's kanji glyph
@@ -70,9 +71,10 @@ pub fn common_kanji(c: char) -> char {
 }
 
 /// A municipality name folded for comparison: [`fold_width`], trimmed, every kanji from
-/// [`KANJI_VARIANTS`] in its common form, and the 助数字 ヶ written in any of the ways people
-/// type it — ヶ, ケ, ヵ, カ (and hiragana small ゖ, ゕ; half-width ｹ and ｶ after NFKC) — as
-/// ケ. Folding カ with ケ cannot merge two of Tokyo's names: none differ in that letter alone.
+/// [`KANJI_VARIANTS`] in its common form, and the ヶ of place names (a small ケ standing for
+/// the particle が, as in 青ヶ島) written in any of the ways people type it — ヶ, ケ, ヵ, カ
+/// (and hiragana small ゖ, ゕ; half-width ｹ and ｶ after NFKC) — as ケ. Folding カ with ケ
+/// cannot merge two of Tokyo's names: none differ in that letter alone.
 pub fn fold_place_name(s: &str) -> String {
     fold_width(s)
         .trim()
@@ -112,7 +114,7 @@ pub fn search_key(s: &str) -> String {
         keep_prolonged_sound_mark: true,
         ..Default::default()
     };
-    wana_kana::to_hiragana::to_hiragana_with_opt(&folded, options)
+    folded.as_str().to_hiragana_with_opt(options)
 }
 
 /// The start of `text` as an excerpt of at most `max` grapheme clusters (Unicode Standard

@@ -740,7 +740,7 @@ async fn every_signed_in_user_reads_the_tracker() {
             ("/api/get_step_thread", step.as_str()),
             ("/api/list_notifications", ""),
             ("/api/count_unread_notifications", ""),
-            ("/api/mark_notifications_read", ""),
+            ("/api/mark_notifications_read", "up_to=2026-01-01T00%3A00%3A00Z"),
             ("/api/get_dashboard", ""),
             ("/api/get_matrix", ""),
             ("/api/get_step_template", ""),
@@ -1021,8 +1021,13 @@ async fn a_question_notifies_the_advisors_and_a_reply_the_thread() {
     assert_eq!(shown.chars().count(), 80, "{excerpt}");
     assert!(follow_up.starts_with(shown), "{excerpt}");
 
+    let newest = list.json()[0]["at"].as_str().unwrap().to_owned();
     let reply = app
-        .post("/api/mark_notifications_read", "", Some(&advisor))
+        .post(
+            "/api/mark_notifications_read",
+            &form(&[("up_to", newest.as_str())]),
+            Some(&advisor),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(unread(&app, &advisor).await, 0);

@@ -75,8 +75,8 @@ pub async fn keep_form_errors(
         }
         // Without a place to keep it, the error is dropped rather than shown from the URL.
         _ => {
-            let stripped = http::HeaderValue::from_str(&target)
-                .unwrap_or(http::HeaderValue::from_static("/"));
+            let stripped =
+                http::HeaderValue::from_str(&target).unwrap_or(http::HeaderValue::from_static("/"));
             response
                 .headers_mut()
                 .insert(http::header::LOCATION, stripped);

@@ -88,8 +88,17 @@ fn client_ip(request: &Request) -> String {
 
 /// The key of a POST: `user:<id>` for a signed-in session (what the session layer resolved
 /// from the cookies, the same user every server function sees), otherwise `ip:<address>`.
-async fn post_key(request: &Request) -> String {
-    let user = match request.extensions().get::<tower_sessions::Session>() {
+fn post_key(request: &Request) -> impl Future<Output = String> + Send + use<> {
+    let session = request
+        .extensions()
+        .get::<tower_sessions::Session>()
+        .cloned();
+    let ip = client_ip(request);
+    post_key_of(session, ip)
+}
+
+async fn post_key_of(session: Option<tower_sessions::Session>, ip: String) -> String {
+    let user = match session {
         Some(session) => session
             .get::<String>(super::session::USER_KEY)
             .await
@@ -99,7 +108,7 @@ async fn post_key(request: &Request) -> String {
     };
     match user {
         Some(id) => format!("user:{id}"),
-        None => format!("ip:{}", client_ip(request)),
+        None => format!("ip:{ip}"),
     }
 }
 

@@ -257,9 +257,17 @@ mod origin_tests {
     fn origins_compare_scheme_host_and_port_with_the_public_url() {
         let public = "https://kyodo.example.lg.jp";
         assert!(origin_allowed("https://kyodo.example.lg.jp", public, false));
-        assert!(origin_allowed("https://KYODO.example.lg.jp:443", public, false));
+        assert!(origin_allowed(
+            "https://KYODO.example.lg.jp:443",
+            public,
+            false
+        ));
         assert!(!origin_allowed("http://kyodo.example.lg.jp", public, false));
-        assert!(!origin_allowed("https://kyodo.example.lg.jp:8443", public, false));
+        assert!(!origin_allowed(
+            "https://kyodo.example.lg.jp:8443",
+            public,
+            false
+        ));
         assert!(!origin_allowed("https://evil.example", public, false));
         assert!(!origin_allowed("null", public, false));
         assert!(!origin_allowed("https://evil.example", public, true));
@@ -277,10 +285,23 @@ mod origin_tests {
 
     #[test]
     fn loopback_names() {
-        for name in ["localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "[::1]", "localhost."] {
+        for name in [
+            "localhost",
+            "LOCALHOST",
+            "127.0.0.1",
+            "127.1.2.3",
+            "[::1]",
+            "localhost.",
+        ] {
             assert!(is_loopback_name(name), "{name}");
         }
-        for name in ["rebind.example", "localhost.evil.example", "10.0.0.1", "0.0.0.0", "[::]"] {
+        for name in [
+            "rebind.example",
+            "localhost.evil.example",
+            "10.0.0.1",
+            "0.0.0.0",
+            "[::]",
+        ] {
             assert!(!is_loopback_name(name), "{name}");
         }
     }

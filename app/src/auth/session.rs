@@ -82,8 +82,10 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
 /// `UPDATE` for a known one, which writes nothing when the record was deleted meanwhile
 /// ("sign out everywhere", a disabled account), so that a request still in flight cannot bring
 /// a deleted session back.
-const CREATE_SESSION: &str = "CREATE type::record('session', $id) CONTENT { data: $data, expires_at: $exp, user_id: $user }";
-const UPDATE_SESSION: &str = "UPDATE type::record('session', $id) CONTENT { data: $data, expires_at: $exp, user_id: $user }";
+const CREATE_SESSION: &str =
+    "CREATE type::record('session', $id) CONTENT { data: $data, expires_at: $exp, user_id: $user }";
+const UPDATE_SESSION: &str =
+    "UPDATE type::record('session', $id) CONTENT { data: $data, expires_at: $exp, user_id: $user }";
 
 impl SurrealSessionStore {
     /// Runs [`CREATE_SESSION`] or [`UPDATE_SESSION`] for `record`. Requests of one session can

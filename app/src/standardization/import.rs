@@ -7,9 +7,8 @@
 //! digits, letters and spaces) and trimmed; dates may be ISO or 和暦.
 
 use super::model::{
-    ExtensionReason, GovCloud, ImportIssue, ImportIssueKind, Progress, ProgressStatus,
-    MAX_REPORTED_ISSUES, StandardSystem, StepCounts, StepStatus, latest_extension_date,
-    text_limits,
+    ExtensionReason, GovCloud, ImportIssue, ImportIssueKind, MAX_REPORTED_ISSUES, Progress,
+    ProgressStatus, StandardSystem, StepCounts, StepStatus, latest_extension_date, text_limits,
 };
 use crate::orgs::model::{LgCode, Organisation};
 use chrono::NaiveDate;
@@ -523,9 +522,7 @@ pub fn parse(
                         out.warnings.push(issue(
                             1,
                             Some(h),
-                            ImportIssueKind::DuplicateColumn {
-                                position: i + 1,
-                            },
+                            ImportIssueKind::DuplicateColumn { position: i + 1 },
                         ));
                     }
                 }
@@ -674,7 +671,10 @@ const MAX_QUOTED: usize = 60;
 fn issue(line: usize, column: Option<String>, kind: ImportIssueKind) -> ImportIssue {
     let column = column.map(|h| {
         if h.chars().count() > MAX_QUOTED {
-            h.chars().take(MAX_QUOTED).chain(std::iter::once('…')).collect()
+            h.chars()
+                .take(MAX_QUOTED)
+                .chain(std::iter::once('…'))
+                .collect()
         } else {
             h
         }
@@ -828,8 +828,10 @@ impl RowReader<'_> {
         let vendor = self.text(Column::Vendor, text_limits::VENDOR);
         let product = self.text(Column::Product, text_limits::PRODUCT);
         let reason_text = self.text(Column::ReasonText, text_limits::EXTENSION_REASON_TEXT);
-        let transitional_functions =
-            self.text(Column::TransitionalFunctions, text_limits::TRANSITIONAL_FUNCTIONS);
+        let transitional_functions = self.text(
+            Column::TransitionalFunctions,
+            text_limits::TRANSITIONAL_FUNCTIONS,
+        );
         let notes = self.text(Column::Notes, text_limits::NOTES);
         let transitional_until = self.field(Column::TransitionalUntil, parse_date, |value| {
             ImportIssueKind::InvalidDate { value }
@@ -1345,7 +1347,10 @@ mod tests {
         let csv = "団体コード,業務,進捗状況,ベンダ\n131016,1,未着手,ヘ\u{3099}ンタ\u{3099}ＡＢＣ\n";
         let parsed = parse(csv.as_bytes(), &reference(), |_| true);
         assert_eq!(parsed.errors, vec![]);
-        assert_eq!(parsed.lines[0].vendor, Field::Set("ベンダＡＢＣ".to_owned()));
+        assert_eq!(
+            parsed.lines[0].vendor,
+            Field::Set("ベンダＡＢＣ".to_owned())
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Standardization storage (ssr only): systems, progress cells and import runs.
 
 use super::model::{
-    NEW_RECORD_VERSION, CellChange, FieldChange, HistoryEntry, ImportReport, NotificationItem, Progress,
+    CellChange, FieldChange, HistoryEntry, ImportReport, NotificationItem, Progress,
     ProgressStatus, RemovedStep, StandardSystem, Step, StepComment, StepStatus, TemplateChange,
 };
 use crate::db::{Db, first, rows, to_value};
@@ -62,7 +62,7 @@ pub async fn record(db: &Db, lg_code: &LgCode, system: &str) -> Result<Option<Pr
 /// [`Progress::diff`]; nothing is written when it is empty).
 ///
 /// `version` is the version the editor saw ([`Progress::version`]: `updated_at`, or
-/// [`NEW_RECORD_VERSION`] for a record never saved; `None`: no check). When the stored record
+/// [`super::model::NEW_RECORD_VERSION`] for a record never saved; `None`: no check). When the stored record
 /// was written since, or the step template changed from `template_len` steps (the derived counts
 /// were computed for it), nothing is written and [`AppError::Rejected`] (field `version`) says so.
 pub async fn save_record(
@@ -105,7 +105,8 @@ pub async fn save_record(
 
 /// Refuses the transaction (`THROW 'stale_version'`) unless the step template still has
 /// `$template_len` steps: derived counts computed for another template must not be stored.
-const CHECK_TEMPLATE: &str = "IF count(SELECT VALUE id FROM migration_step) != $template_len { THROW 'stale_version'; };";
+const CHECK_TEMPLATE: &str =
+    "IF count(SELECT VALUE id FROM migration_step) != $template_len { THROW 'stale_version'; };";
 
 /// Refuses the transaction (`THROW 'stale_version'`) unless record `$id` is still at version
 /// `$p.version` (its `updated_at` as a string, or `'new'` when it does not exist); no check

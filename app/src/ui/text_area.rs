@@ -72,7 +72,10 @@ mod tests {
     fn rendered_textarea_holds_the_text_only() {
         let html = view! { <TextArea id="notes" name="notes" maxlength=100 value="</textarea><b>x</b>&amp;"/> }
             .to_html();
-        assert!(html.contains("&lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt;&amp;amp;"), "{html}");
+        assert!(
+            html.contains("&lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt;&amp;amp;"),
+            "{html}"
+        );
         assert_eq!(html.matches("</textarea>").count(), 1, "{html}");
     }
 }

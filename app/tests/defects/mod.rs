@@ -27,25 +27,52 @@ async fn record_page(app: &TestApp, cookie: &str, lg: &str) -> scraper::Html {
 }
 
 fn select<'a>(doc: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
-    doc.select(&scraper::Selector::parse(css).unwrap()).collect()
+    doc.select(&scraper::Selector::parse(css).unwrap())
+        .collect()
 }
 
 /// The page has no markup planted by the breakout string, and each free-text control holds
 /// exactly the stored text.
 fn assert_text_stays_text(doc: &scraper::Html, expected: &[(&str, &str)]) {
+    // The notes are also shown rendered (sanitized Markdown, where a heading is allowed):
+    // an `<h1>x</h1>` anywhere else was planted by text escaping its control.
+    let in_rendered_notes = |h: &scraper::ElementRef| {
+        h.ancestors().any(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| e.classes().any(|c| c == "markdown"))
+        })
+    };
     let planted: Vec<String> = select(doc, "h1")
         .iter()
-        .map(|h| h.text().collect::<String>())
-        .filter(|t| t == "x")
+        .filter(|h| h.text().collect::<String>() == "x" && !in_rendered_notes(h))
+        .map(|h| h.html())
         .collect();
-    assert!(planted.is_empty(), "markup escaped the textarea: {planted:?}");
-    assert_eq!(select(doc, "textarea").len(), 1, "one textarea (notes) on the record page");
+    assert!(
+        planted.is_empty(),
+        "markup escaped the textarea: {planted:?}"
+    );
+    assert!(
+        select(doc, "form")
+            .iter()
+            .all(|f| f.value().attr("action") != Some("/api/set_user_access")),
+        "a form was planted"
+    );
+    assert_eq!(
+        select(doc, "textarea").len(),
+        1,
+        "one textarea (notes) on the record page"
+    );
     for (id, value) in expected {
         let control = select(doc, &format!("#{id}"));
         assert_eq!(control.len(), 1, "#{id}");
         let shown = match control[0].value().name() {
             "textarea" => control[0].text().collect::<String>(),
-            _ => control[0].value().attr("value").unwrap_or_default().to_owned(),
+            _ => control[0]
+                .value()
+                .attr("value")
+                .unwrap_or_default()
+                .to_owned(),
         };
         assert_eq!(&shown, value, "#{id} must show the stored text exactly");
     }
@@ -60,7 +87,10 @@ async fn stored_text_stays_text_in_the_edit_form_from_the_form_and_the_import() 
         ("product", format!("P{BREAKOUT}&amp;")),
         ("extension_reason_text", format!("R{BREAKOUT}")),
         ("transitional_functions", format!("T{BREAKOUT}")),
-        ("notes", format!("{BREAKOUT}\nA&amp;B &lt;b&gt; <script>alert(1)</script>")),
+        (
+            "notes",
+            format!("{BREAKOUT}\nA&amp;B &lt;b&gt; <script>alert(1)</script>"),
+        ),
     ];
     let mut saved = RecordForm::new(TOSHIMA, SYSTEM)
         .set("special_migration_support", "on")
@@ -82,7 +112,11 @@ async fn stored_text_stays_text_in_the_edit_form_from_the_form_and_the_import() 
         .unwrap()
         .to_owned();
     save_ok(&app, &officer, &saved.clone().set("version", &version)).await;
-    assert_eq!(app.full_snapshot().await, before, "a round trip through the form must not change the text");
+    assert_eq!(
+        app.full_snapshot().await,
+        before,
+        "a round trip through the form must not change the text"
+    );
 
     // The same through the import's free-text columns.
     let csv = format!(
@@ -97,7 +131,11 @@ async fn stored_text_stays_text_in_the_edit_form_from_the_form_and_the_import() 
     let notes = format!("{BREAKOUT} A&amp;B");
     assert_text_stays_text(
         &doc,
-        &[("vendor", &vendor), ("product", &product), ("notes", &notes)],
+        &[
+            ("vendor", &vendor),
+            ("product", &product),
+            ("notes", &notes),
+        ],
     );
 }
 
@@ -164,7 +202,11 @@ async fn an_import_computed_before_a_form_save_is_refused_and_keeps_the_save() {
         .await
         .unwrap();
     assert_eq!(outcome, repo::ImportWrite::ChangedMeanwhile);
-    assert_eq!(app.full_snapshot().await, after_save, "the notes must survive");
+    assert_eq!(
+        app.full_snapshot().await,
+        after_save,
+        "the notes must survive"
+    );
     assert_eq!(stored(&app).await.notes.as_deref(), Some("会議で確認済み"));
 
     // A record that was never saved has a version too: an import that read "no record" is
@@ -222,7 +264,11 @@ async fn two_first_editors_of_a_record_cannot_overwrite_each_other() {
     save_ok(&app, &cio, &first).await;
     let reply = save(&app, &officer, &second).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
-    assert!(reply.body.contains("\"field\":\"version\""), "{}", reply.body);
+    assert!(
+        reply.body.contains("\"field\":\"version\""),
+        "{}",
+        reply.body
+    );
     assert_eq!(stored(&app).await.vendor.as_deref(), Some("ベンダC"));
 }
 
@@ -237,7 +283,9 @@ async fn imports_racing_form_saves_never_revert_a_save_nor_fail_with_a_server_er
             .unwrap()
             .to_owned();
         let notes = format!("保存{round}");
-        let csv = format!("団体コード,業務,進捗状況,ベンダ\r\n{TOSHIMA},{SYSTEM},作業中,ベンダ{round}\r\n");
+        let csv = format!(
+            "団体コード,業務,進捗状況,ベンダ\r\n{TOSHIMA},{SYSTEM},作業中,ベンダ{round}\r\n"
+        );
         let saving = RecordForm::new(TOSHIMA, SYSTEM)
             .steps(1, 3, "done")
             .steps(4, 4, "in_progress")
@@ -249,25 +297,43 @@ async fn imports_racing_form_saves_never_revert_a_save_nor_fail_with_a_server_er
             save(&app, &cio, &saving)
         );
         assert_eq!(upload.status, StatusCode::SEE_OTHER, "{}", upload.body);
-        let id = upload.location.unwrap().rsplit('/').next().unwrap().to_owned();
+        let id = upload
+            .location
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
         let report = app
             .post("/api/get_import_run", &format!("id={id}"), Some(&officer))
             .await
             .json();
         assert!(
-            saved.status.is_success() || saved.status.is_redirection() || saved.status == StatusCode::BAD_REQUEST,
+            saved.status.is_success()
+                || saved.status.is_redirection()
+                || saved.status == StatusCode::BAD_REQUEST,
             "{} {}",
             saved.status,
             saved.body
         );
         let now = stored(&app).await;
         if saved.status != StatusCode::BAD_REQUEST {
-            assert_eq!(now.notes.as_deref(), Some(notes.as_str()), "round {round}: the save was reverted");
+            assert_eq!(
+                now.notes.as_deref(),
+                Some(notes.as_str()),
+                "round {round}: the save was reverted"
+            );
         }
         if report["applied"] == true {
-            assert_eq!(now.vendor.as_deref(), Some(format!("ベンダ{round}").as_str()));
+            assert_eq!(
+                now.vendor.as_deref(),
+                Some(format!("ベンダ{round}").as_str())
+            );
         } else {
-            assert_eq!(report["errors"][0]["kind"]["code"], "changed_meanwhile", "{report}");
+            assert_eq!(
+                report["errors"][0]["kind"]["code"], "changed_meanwhile",
+                "{report}"
+            );
         }
     }
 }
@@ -324,7 +390,8 @@ async fn a_save_computed_for_the_old_template_is_refused_and_races_leave_counts_
             let (app, officer) = (&app, &officer);
             async move { save(app, officer, &form).await }
         });
-        let replace = repo::replace_template(&app.state.db, &template(len), None);
+        let steps = template(len);
+        let replace = repo::replace_template(&app.state.db, &steps, None);
         let (replaced, replies) = tokio::join!(replace, futures::future::join_all(saves));
         replaced.unwrap();
         for reply in replies {
@@ -341,8 +408,18 @@ async fn a_save_computed_for_the_old_template_is_refused_and_races_leave_counts_
             let mut derived = p.clone();
             derived.derive(n);
             assert_eq!(
-                (p.status, p.steps_done, p.steps_in_progress, p.steps_applicable),
-                (derived.status, derived.steps_done, derived.steps_in_progress, derived.steps_applicable),
+                (
+                    p.status,
+                    p.steps_done,
+                    p.steps_in_progress,
+                    p.steps_applicable
+                ),
+                (
+                    derived.status,
+                    derived.steps_done,
+                    derived.steps_in_progress,
+                    derived.steps_applicable
+                ),
                 "{} {} out of step with a {n}-step template",
                 p.lg_code,
                 p.system
@@ -368,7 +445,11 @@ async fn an_import_report_stays_small_whatever_the_file_holds() {
     assert_eq!(warnings.len(), 100);
     assert_eq!(report["warnings_omitted"], 200_001 - 100);
     assert!(warnings[0]["column"].as_str().unwrap().chars().count() <= 61);
-    assert!(report.to_string().len() < 20_000, "report of {} bytes", report.to_string().len());
+    assert!(
+        report.to_string().len() < 20_000,
+        "report of {} bytes",
+        report.to_string().len()
+    );
 
     // A 4 MB vendor cell is refused with the form's limit, and so is each long free text.
     let csv = format!(
@@ -383,7 +464,12 @@ async fn an_import_report_stays_small_whatever_the_file_holds() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["column"].as_str().unwrap(), e["kind"]["max"].as_u64().unwrap()))
+        .map(|e| {
+            (
+                e["column"].as_str().unwrap(),
+                e["kind"]["max"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(kinds, [("ベンダ", 200), ("備考", 20_000)]);
     assert!(report.to_string().len() < 10_000);
@@ -403,7 +489,8 @@ async fn an_import_report_stays_small_whatever_the_file_holds() {
 async fn a_second_column_of_the_same_meaning_is_reported() {
     let app = TestApp::new().await;
     let officer = app.sign_in("tokyo_officer").await;
-    let csv = format!("団体コード,業務,進捗状況,lg_code\r\n{TOSHIMA},{SYSTEM},作業中,{HACHIOJI}\r\n");
+    let csv =
+        format!("団体コード,業務,進捗状況,lg_code\r\n{TOSHIMA},{SYSTEM},作業中,{HACHIOJI}\r\n");
     let report = app.import(&officer, csv.as_bytes()).await;
     assert_eq!(report["applied"], true, "{}", report["errors"]);
     let warnings = report["warnings"].as_array().unwrap();
@@ -418,7 +505,12 @@ async fn oversized_bodies_get_413_with_the_limit_and_huge_values_a_short_400() {
     let officer = app.sign_in("tokyo_officer").await;
     let big = vec![b'a'; 6 * 1024 * 1024];
     let reply = app.upload(&officer, "big.csv", &big).await;
-    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        reply.body
+    );
     assert!(reply.body.contains("5 MiB"), "{}", reply.body);
 
     let body = format!("persona={}", "a".repeat(6 * 1024 * 1024));
@@ -429,12 +521,29 @@ async fn oversized_bodies_get_413_with_the_limit_and_huge_values_a_short_400() {
 
     for n in [60_000, 70_000] {
         let reply = app
-            .post("/api/demo_sign_in", &format!("persona={}", "a".repeat(n)), None)
+            .post(
+                "/api/demo_sign_in",
+                &format!("persona={}", "a".repeat(n)),
+                None,
+            )
             .await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{n}: {}", &reply.body[..reply.body.len().min(200)]);
-        assert!(reply.body.len() < 1_000, "{n} characters echoed: {} bytes", reply.body.len());
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{n}: {}",
+            &reply.body[..reply.body.len().min(200)]
+        );
+        assert!(
+            reply.body.len() < 1_000,
+            "{n} characters echoed: {} bytes",
+            reply.body.len()
+        );
         let reply = app
-            .post("/api/set_language", &format!("lang={}", "b".repeat(n)), None)
+            .post(
+                "/api/set_language",
+                &format!("lang={}", "b".repeat(n)),
+                None,
+            )
             .await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST);
         assert!(reply.body.len() < 1_000);
@@ -452,7 +561,13 @@ async fn oversized_bodies_get_413_with_the_limit_and_huge_values_a_short_400() {
 }
 
 /// A plain-form POST as a browser without JavaScript sends it.
-async fn browser_post(app: &TestApp, path: &str, body: &str, cookie: Option<&str>, referer: &str) -> crate::common::Reply {
+async fn browser_post(
+    app: &TestApp,
+    path: &str,
+    body: &str,
+    cookie: Option<&str>,
+    referer: &str,
+) -> crate::common::Reply {
     let mut r = Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html")
@@ -476,17 +591,29 @@ async fn notices_come_only_from_kyodo_not_from_the_url() {
     let url = ServerFnUrlError::new("/api/demo_sign_in", forged)
         .to_url("http://127.0.0.1:3000/login")
         .unwrap();
-    let page = app.get(&format!("/login?{}", url.query().unwrap()), None).await;
-    assert!(!page.body.contains("evil.example"), "a notice from the URL was shown");
-    let page = app.get("/login?form_error=0123456789abcdef01234567", None).await;
-    assert!(!page.body.contains("role=\"alert\""), "a made-up id shows nothing");
+    let page = app
+        .get(&format!("/login?{}", url.query().unwrap()), None)
+        .await;
+    assert!(
+        !page.body.contains("evil.example"),
+        "a notice from the URL was shown"
+    );
+    let page = app
+        .get("/login?form_error=0123456789abcdef01234567", None)
+        .await;
+    assert!(
+        !page.body.contains("role=\"alert\""),
+        "a made-up id shows nothing"
+    );
 
     // A real failure of a plain form comes back to the page by an id in the session.
     let officer = app.sign_in("tokyo_officer").await;
     let reply = browser_post(
         &app,
         "/api/save_record",
-        &RecordForm::new(TOSHIMA, SYSTEM).set("notes", &"n".repeat(20_001)).encode(),
+        &RecordForm::new(TOSHIMA, SYSTEM)
+            .set("notes", &"n".repeat(20_001))
+            .encode(),
         Some(&officer),
         &format!("http://127.0.0.1:3000{}", record_path(TOSHIMA)),
     )
@@ -497,7 +624,10 @@ async fn notices_come_only_from_kyodo_not_from_the_url() {
     let id = location.rsplit_once("form_error=").unwrap().1.to_owned();
     let target = location.trim_start_matches("http://127.0.0.1:3000");
     let page = app.get(target, Some(&officer)).await;
-    assert!(page.body.contains("20000文字以内"), "the kept error is shown");
+    assert!(
+        page.body.contains("20000文字以内"),
+        "the kept error is shown"
+    );
     // Another session does not see it.
     let other = app.sign_in("tokyo_officer").await;
     let page = app.get(target, Some(&other)).await;
@@ -535,10 +665,18 @@ async fn demo_mode_answers_only_loopback_names_and_origins_follow_the_public_url
         .await;
     assert_eq!(page.status, StatusCode::MISDIRECTED_REQUEST);
     // Origin is compared with the public URL (http://127.0.0.1:3000), not with Host.
-    let reply = app.send(post("127.0.0.1:3000", "http://127.0.0.1:3001")).await;
+    let reply = app
+        .send(post("127.0.0.1:3000", "http://127.0.0.1:3001"))
+        .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
-    let reply = app.send(post("localhost:3000", "http://localhost:3000")).await;
-    assert!(reply.status.is_redirection() || reply.status.is_success(), "{}", reply.status);
+    let reply = app
+        .send(post("localhost:3000", "http://localhost:3000"))
+        .await;
+    assert!(
+        reply.status.is_redirection() || reply.status.is_success(),
+        "{}",
+        reply.status
+    );
     assert!(reply.cookie.is_some());
 }
 
@@ -560,12 +698,19 @@ async fn the_rate_limit_keys_on_the_resolved_session_not_on_cookies() {
             limited += 1;
         }
     }
-    assert!(limited > 0, "a signed-in caller with two cookies was never limited");
+    assert!(
+        limited > 0,
+        "a signed-in caller with two cookies was never limited"
+    );
     // Anonymous POSTs with a made-up cookie each time are limited by address.
     let mut limited = 0;
     for i in 0..12 {
         let reply = app
-            .post("/api/current_user", "", Some(&format!("kyodo_session=made-up-{i}")))
+            .post(
+                "/api/current_user",
+                "",
+                Some(&format!("kyodo_session=made-up-{i}")),
+            )
             .await;
         if reply.status == StatusCode::TOO_MANY_REQUESTS {
             limited += 1;
@@ -579,7 +724,12 @@ async fn mark_all_read_leaves_a_notification_that_arrived_later_unread() {
     let app = TestApp::new().await;
     let cio = app.sign_in("ward_cio").await;
     let advisor = app.sign_in("govtech_advisor").await;
-    assert!(comment(&app, &cio, TOSHIMA, 5, "質問です").await.status.is_success());
+    assert!(
+        comment(&app, &cio, TOSHIMA, 5, "質問です")
+            .await
+            .status
+            .is_success()
+    );
     let shown = app
         .post("/api/list_notifications", "", Some(&advisor))
         .await
@@ -587,18 +737,33 @@ async fn mark_all_read_leaves_a_notification_that_arrived_later_unread() {
     let up_to = shown[0]["at"].as_str().unwrap().to_owned();
     // A second question arrives after the page was rendered.
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    assert!(comment(&app, &cio, TOSHIMA, 6, "もう一つ").await.status.is_success());
+    assert!(
+        comment(&app, &cio, TOSHIMA, 6, "もう一つ")
+            .await
+            .status
+            .is_success()
+    );
     let reply = app
-        .post("/api/mark_notifications_read", &form(&[("up_to", up_to.as_str())]), Some(&advisor))
+        .post(
+            "/api/mark_notifications_read",
+            &form(&[("up_to", up_to.as_str())]),
+            Some(&advisor),
+        )
         .await;
-    assert!(reply.status.is_success() || reply.status.is_redirection(), "{}", reply.body);
+    assert!(
+        reply.status.is_success() || reply.status.is_redirection(),
+        "{}",
+        reply.body
+    );
     let unread = app
         .post("/api/count_unread_notifications", "", Some(&advisor))
         .await
         .json();
     assert_eq!(unread, 1, "only the notification shown is marked read");
     // Without a bound nothing is marked.
-    let reply = app.post("/api/mark_notifications_read", "", Some(&advisor)).await;
+    let reply = app
+        .post("/api/mark_notifications_read", "", Some(&advisor))
+        .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
 }
 
@@ -606,14 +771,25 @@ async fn mark_all_read_leaves_a_notification_that_arrived_later_unread() {
 async fn signed_in_answers_are_never_stored_and_build_files_revalidate() {
     let app = TestApp::new().await;
     let officer = app.sign_in("tokyo_officer").await;
-    for path in ["/", &record_path(TOSHIMA), "/standardization/export.csv", "/orgs"] {
+    for path in [
+        "/",
+        &record_path(TOSHIMA),
+        "/standardization/export.csv",
+        "/orgs",
+    ] {
         let value = cache_control_of(&app, path, &officer).await;
         assert_eq!(value.as_deref(), Some("no-store"), "{path}");
     }
     let reply = app.post("/api/get_home", "", Some(&officer)).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(app::auth::headers::cache_control_for("/api/get_home"), "no-store");
-    assert_eq!(app::auth::headers::cache_control_for("/pkg/kyodo.wasm"), "public, no-cache");
+    assert_eq!(
+        app::auth::headers::cache_control_for("/api/get_home"),
+        "no-store"
+    );
+    assert_eq!(
+        app::auth::headers::cache_control_for("/pkg/kyodo.wasm"),
+        "public, no-cache"
+    );
 }
 
 /// `Cache-Control` of a GET with a cookie (requires 200).
@@ -682,5 +858,8 @@ async fn a_session_deleted_meanwhile_is_not_brought_back_by_a_late_save() {
         .unwrap();
     // … which then saves the session it loaded before.
     store.save(&rec).await.unwrap();
-    assert!(store.load(&rec.id).await.unwrap().is_none(), "the deleted session came back");
+    assert!(
+        store.load(&rec.id).await.unwrap().is_none(),
+        "the deleted session came back"
+    );
 }

@@ -229,8 +229,12 @@ fn timeline_bounds() -> (NaiveDate, NaiveDate) {
 pub fn Timeline(systems: Vec<StandardSystem>, progress: Vec<Option<Progress>>) -> impl IntoView {
     let lang = use_lang();
     let (start, end) = timeline_bounds();
-    // Labels of up to 14 characters at 12px (style/main.css) fit in `label_w`.
+    // Names of up to 14 Japanese or 28 Latin characters at 12px (style/main.css) fit in `label_w`.
     let (label_w, chart_w, row_h, top) = (220.0_f64, 560.0_f64, 22.0_f64, 30.0_f64);
+    let max_chars = match lang {
+        Lang::Ja => 14,
+        Lang::En => 28,
+    };
     let span = (end - start).num_days() as f64;
     let x = move |d: NaiveDate| {
         let d = d.clamp(start, end);
@@ -260,7 +264,12 @@ pub fn Timeline(systems: Vec<StandardSystem>, progress: Vec<Option<Progress>>) -
                 let (x1, x2) = (x(a.min(b)), x(a.max(b)));
                 view! { <rect class="tl-slip" x=x1 y=y - 3.0 width=(x2 - x1).max(1.0) height="6"/> }
             });
-            let name: String = s.name(lang).chars().take(14).collect();
+            let full = s.name(lang);
+            let name: String = if full.chars().count() > max_chars {
+                full.chars().take(max_chars - 1).chain(['…']).collect()
+            } else {
+                full.to_owned()
+            };
             view! {
                 <text class="tl-label" x="4" y=y + 4.0>{format!("{}. {name}", s.no)}</text>
                 <line class="tl-row" x1=label_w y1=y x2=label_w + chart_w y2=y/>
