@@ -182,6 +182,11 @@ impl TestApp {
     /// Uploads and reads the run report through `get_import_run`.
     pub async fn import(&self, cookie: &str, bytes: &[u8]) -> Value {
         let reply = self.upload(cookie, "test.csv", bytes).await;
+        self.report_of(cookie, reply).await
+    }
+
+    /// The report of the run an upload's reply (303 to the run page) names.
+    pub async fn report_of(&self, cookie: &str, reply: Reply) -> Value {
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
         let id = reply
             .location

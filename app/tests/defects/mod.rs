@@ -296,18 +296,7 @@ async fn imports_racing_form_saves_never_revert_a_save_nor_fail_with_a_server_er
             app.upload(&officer, "vendors.csv", csv.as_bytes()),
             save(&app, &cio, &saving)
         );
-        assert_eq!(upload.status, StatusCode::SEE_OTHER, "{}", upload.body);
-        let id = upload
-            .location
-            .unwrap()
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .to_owned();
-        let report = app
-            .post("/api/get_import_run", &format!("id={id}"), Some(&officer))
-            .await
-            .json();
+        let report = app.report_of(&officer, upload).await;
         assert!(
             saved.status.is_success()
                 || saved.status.is_redirection()
