@@ -150,7 +150,9 @@ pub struct AppState {
     pub oidc: Arc<Vec<auth::oidc::OidcProvider>>,
     /// Public base URL (no trailing slash), for redirect URIs.
     pub public_url: String,
-    /// Serializes progress imports (read of the "before" values through the write).
+    /// One progress import at a time in this process, from the check of the file through the
+    /// write (bounds the memory that concurrent uploads take; correctness across servers comes
+    /// from the version checks inside the write).
     pub import_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
@@ -232,7 +234,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
             SESSION_IDLE_HOURS,
         )));
     let options = state.leptos_options.clone();
+    // The build's files, served by tower-http: `Last-Modified`, 304 on `If-Modified-Since`,
+    // ranges (leptos_axum's file handler forwards none of the conditional headers).
+    let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let router = Router::new()
+        .nest_service(
+            &format!("/{}", options.site_pkg_dir),
+            tower_http::services::ServeDir::new(pkg_dir),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .route("/auth/oidc/{provider}/start", get(auth::oidc::start))
         .route("/auth/oidc/callback", get(auth::oidc::callback))

@@ -249,3 +249,35 @@ mod tests {
         assert_eq!(excerpt("あいうえお", true, 2), "あい…");
     }
 }
+
+/// Text of a multi-line field (notes, comments) as a browser would post it back: line ends
+/// as `\n` (a lone `\r` or `\r\n` becomes `\n`), and no control characters other than `\n`
+/// and `\t` (NUL and the rest of C0/C1 are dropped; a browser would show them as U+FFFD).
+pub fn clean_multiline(s: &str) -> String {
+    let unified = s.replace("\r\n", "\n").replace('\r', "\n");
+    unified
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
+}
+
+/// Text of a one-line field (vendor, product): as [`clean_multiline`], with line breaks and
+/// tabs turned into spaces (an `<input>` cannot hold them and would drop them on the next save).
+pub fn clean_line(s: &str) -> String {
+    clean_multiline(s)
+        .chars()
+        .map(|c| if matches!(c, '\n' | '\t') { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod clean_tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_and_line_ends_are_what_a_browser_posts_back() {
+        assert_eq!(clean_multiline("a\r\nb\rc\u{0}d\u{7}e\tf"), "a\nb\ncde\tf");
+        assert_eq!(clean_line("v\u{0}x\r\ny\tz"), "vx y z");
+        assert_eq!(clean_line("ベンダA"), "ベンダA");
+    }
+}

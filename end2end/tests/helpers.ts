@@ -168,7 +168,8 @@ export function errorLines(errors: ImportError[]): number[] {
 }
 
 /**
- * Runs axe-core (WCAG 2.0/2.1 A and AA) on the current page and fails with a readable list of
+ * Runs axe-core (WCAG 2.0/2.1 A and AA, or only the axe rules named in `options.rules`, e.g. the
+ * best-practice `empty-table-header`) on the current page and fails with a readable list of
  * violations: rule, impact, help and the offending nodes. The full report is attached to the test.
  *
  * axe is a script, and with JavaScript disabled its run never finishes. In the no-js project the
@@ -176,11 +177,11 @@ export function errorLines(errors: ImportError[]): number[] {
  * therefore scanned in a throwaway JavaScript-enabled page at the same URL, with the same styles
  * and viewport, its scripts removed and script requests blocked so that nothing hydrates.
  */
-export async function expectNoAxeViolations(page: Page): Promise<void> {
+export async function expectNoAxeViolations(page: Page, options: { rules?: string[] } = {}): Promise<void> {
   await waitReady(page);
   let violations;
   if (jsEnabled()) {
-    violations = await axeViolations(page);
+    violations = await axeViolations(page, options.rules);
   } else {
     const url = page.url();
     const html = withoutScripts(await page.content());
@@ -202,7 +203,7 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
         (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
       );
       await scan.goto(url);
-      violations = await axeViolations(scan);
+      violations = await axeViolations(scan, options.rules);
     } finally {
       await context.close();
     }
@@ -215,8 +216,9 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(violations, `axe violations on ${page.url()}`).toEqual([]);
 }
 
-async function axeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+async function axeViolations(page: Page, rules?: string[]) {
+  const builder = new AxeBuilder({ page });
+  const results = await (rules ? builder.withRules(rules) : builder.withTags(AXE_TAGS)).analyze();
   return results.violations.map((v) => ({
     rule: v.id,
     impact: v.impact,

@@ -68,7 +68,9 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Stylesheet id="leptos" href="/pkg/kyodo.css"/>
-        <Title formatter=move |t: String| if t.is_empty() { "Kyodo 協働".to_owned() } else { format!("{t} | Kyodo 協働") }/>
+        // leptos_meta writes the title into the server's HTML as it is: titles hold user text
+        // (organisation and step names), so it is escaped there (`raw_text_content`).
+        <Title formatter=move |t: String| crate::ui::raw_text_content(&if t.is_empty() { "Kyodo 協働".to_owned() } else { format!("{t} | Kyodo 協働") })/>
         <Router>
             <a class="skip-link" href="#main" on:click=move |ev| focus_main(ev, main)>{lang.pick("本文へスキップ", "Skip to main content")}</a>
             <Header/>

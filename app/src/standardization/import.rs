@@ -729,6 +729,13 @@ impl RowReader<'_> {
             }
             _ => v,
         };
+        // Control characters and line ends as the form stores them (notes keep their lines).
+        let cleaned = if c == Column::Notes {
+            crate::text::clean_multiline(v)
+        } else {
+            crate::text::clean_line(v)
+        };
+        let v = cleaned.trim();
         let length = v.chars().count();
         if length > max {
             self.fail(c, ImportIssueKind::TooLong { max, length });

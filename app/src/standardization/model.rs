@@ -1426,6 +1426,46 @@ pub struct ImportReport {
     pub created_at: String,
 }
 
+impl ImportReport {
+    /// The report as stored for its result page: each change keeps the derived status and
+    /// counts the page shows, but not the step lists, and free texts are cut to
+    /// [`STORED_TEXT_CHARS`] characters, so that a report of 1,240 changed records with long
+    /// notes stays small (the full values are in each record's history).
+    pub fn for_storage(&self) -> ImportReport {
+        let slim = |p: &Progress| {
+            let cut = |t: &Option<String>| {
+                t.as_ref().map(|t| {
+                    if t.chars().nth(STORED_TEXT_CHARS).is_some() {
+                        t.chars()
+                            .take(STORED_TEXT_CHARS)
+                            .chain(std::iter::once('…'))
+                            .collect()
+                    } else {
+                        t.clone()
+                    }
+                })
+            };
+            let mut p = p.clone();
+            p.steps = Vec::new();
+            p.notes = cut(&p.notes);
+            p.vendor = cut(&p.vendor);
+            p.product = cut(&p.product);
+            p.extension_reason_text = cut(&p.extension_reason_text);
+            p.transitional_functions = cut(&p.transitional_functions);
+            p
+        };
+        let mut report = self.clone();
+        for c in &mut report.changes {
+            c.before = c.before.as_ref().map(slim);
+            c.after = slim(&c.after);
+        }
+        report
+    }
+}
+
+/// Longest free text kept in a stored import report's changes (characters).
+pub const STORED_TEXT_CHARS: usize = 100;
+
 /// One change of a progress record, as shown on the record page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {

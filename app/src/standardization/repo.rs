@@ -288,7 +288,7 @@ pub async fn apply_import(
         .bind(("run_id", report.id.clone()))
         .bind((
             "report",
-            serde_json::to_string(report).map_err(AppError::internal)?,
+            serde_json::to_string(&report.for_storage()).map_err(AppError::internal)?,
         ))
         .await?;
     match transaction_outcome(response) {

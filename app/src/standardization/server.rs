@@ -171,6 +171,10 @@ pub async fn run_import(
     use super::model::CellChange;
     use crate::auth::policy;
     policy::require_import(user)?;
+    // One import at a time in this process, from the check of the file through the write: a
+    // file is checked in memory (up to 5 MiB of text and its report), so concurrent uploads
+    // must not multiply that. Across servers the version checks of the write are the guarantee.
+    let _serialized = state.import_lock.lock().await;
     let template_len = super::repo::steps(&state.db).await?.len();
     let reference = state.catalog.import_reference(template_len);
     // Checking a file is CPU work: keep it off the async workers.
@@ -201,8 +205,6 @@ pub async fn run_import(
     if !report.errors.is_empty() {
         return refuse_import(state, user, report).await;
     }
-    // One import at a time: the "before" values read here stay true until the write commits.
-    let _serialized = state.import_lock.lock().await;
     let stored = super::repo::all_records(&state.db).await?;
     let stored: std::collections::HashMap<(&str, &str), &super::model::Progress> = stored
         .iter()
@@ -493,6 +495,8 @@ pub async fn get_record(lg_code: String, system: String) -> Result<RecordView, A
 #[cfg(feature = "ssr")]
 fn rejected(field: &str, kind: super::model::ImportIssueKind) -> AppError {
     use crate::i18n::Lang;
+    // The value is quoted back cut short, whatever its length.
+    let kind = kind.truncated(40);
     AppError::Rejected {
         field: field.into(),
         ja: kind.message(Lang::Ja),
@@ -528,7 +532,12 @@ fn nfc(value: &str) -> String {
 /// characters is refused.
 #[cfg(feature = "ssr")]
 fn form_text(field: &str, value: &str, max: usize) -> Result<Option<String>, AppError> {
-    let v = nfc(value);
+    // Notes are multi-line; every other free text is an `<input>` of one line.
+    let v = if field == "notes" {
+        crate::text::clean_multiline(&nfc(value))
+    } else {
+        crate::text::clean_line(&nfc(value))
+    };
     let v = v.trim();
     if v.chars().count() > max {
         return Err(AppError::Rejected {
@@ -641,12 +650,11 @@ mod record_form {
         };
         after.vendor = form_text("vendor", &vendor, text_limits::VENDOR)?;
         after.product = form_text("product", &product, text_limits::PRODUCT)?;
-        after.transitional_functions =
-            form_text(
-                "transitional_functions",
-                &transitional_functions,
-                text_limits::TRANSITIONAL_FUNCTIONS,
-            )?;
+        after.transitional_functions = form_text(
+            "transitional_functions",
+            &transitional_functions,
+            text_limits::TRANSITIONAL_FUNCTIONS,
+        )?;
         after.transitional_until = form_date("transitional_until", &transitional_until)?;
         after.notes = form_text("notes", &notes, text_limits::NOTES)?;
         after.special_migration_support = special_migration_support
@@ -665,8 +673,7 @@ mod record_form {
                 })?,
             };
             after.extension_reason = Some(reason);
-            after.extension_reason_text =
-                form_text(
+            after.extension_reason_text = form_text(
                 "extension_reason_text",
                 &extension_reason_text,
                 text_limits::EXTENSION_REASON_TEXT,
@@ -808,7 +815,7 @@ pub async fn post_step_comment(
     }
     let step = template_step(&state, step).await?;
     // Stored NFC (canonically equivalent): か + U+3099 from a macOS keyboard is stored as が.
-    let body = nfc(&body);
+    let body = crate::text::clean_multiline(&nfc(&body));
     let body = body.trim();
     if crate::markdown::is_blank(body) {
         return Err(rejected("body", super::model::ImportIssueKind::Required));

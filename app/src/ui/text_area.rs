@@ -2,11 +2,13 @@
 
 use leptos::prelude::*;
 
-/// The content of a raw-text element (`<textarea>`), safe to write into the server's HTML.
+/// The content of a raw-text element (`<textarea>`, `<title>`), safe to write into the
+/// server's HTML.
 ///
-/// Leptos writes the children of `<textarea>` into server-rendered HTML without escaping them
-/// (tachys treats it as a raw-text element), while the browser reads that content as RCDATA:
-/// `</textarea` ends it and character references are decoded. So on the server `&` and `<` are
+/// Leptos writes the children of `<textarea>` (tachys treats it as a raw-text element) and
+/// leptos_meta the `<title>` into server-rendered HTML without escaping them, while the browser
+/// reads that content as RCDATA: `</textarea` or `</title` ends it and character references
+/// are decoded. So on the server `&` and `<` are
 /// escaped here (`A&amp;B` stays `A&amp;B`, `</textarea>` stays text). In the browser the text
 /// becomes a text node as it is, so it is returned unchanged.
 pub fn raw_text_content(text: &str) -> String {

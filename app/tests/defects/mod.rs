@@ -852,3 +852,90 @@ async fn a_session_deleted_meanwhile_is_not_brought_back_by_a_late_save() {
         "the deleted session came back"
     );
 }
+
+#[tokio::test]
+async fn titles_hold_text_not_markup() {
+    let app = TestApp::new().await;
+    let officer = app.sign_in("tokyo_officer").await;
+    let planted = "</title><meta http-equiv=\"refresh\" content=\"1;url=/login?PWNED=1\">";
+    let mut steps = repo::steps(&app.state.db).await.unwrap();
+    steps[4].name_ja = planted.into();
+    steps[4].name_en = planted.into();
+    repo::replace_template(&app.state.db, &steps, None)
+        .await
+        .unwrap();
+    let reply = app
+        .get(&format!("{}/steps/5", record_path(TOSHIMA)), Some(&officer))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let doc = scraper::Html::parse_document(&reply.body);
+    assert!(
+        select(&doc, "meta[http-equiv]").is_empty(),
+        "markup escaped the title"
+    );
+    let title = select(&doc, "title")[0].text().collect::<String>();
+    assert!(title.contains(planted), "{title}");
+}
+
+#[tokio::test]
+async fn free_text_is_stored_as_a_browser_posts_it_back() {
+    let app = TestApp::new().await;
+    let officer = app.sign_in("tokyo_officer").await;
+    save_ok(
+        &app,
+        &officer,
+        &RecordForm::new(TOSHIMA, SYSTEM)
+            .set("notes", "a\r\nb\rc\u{0}d")
+            .set("vendor", "v\u{0}x\r\ny")
+            .set("product", "p\rq"),
+    )
+    .await;
+    let now = stored(&app).await;
+    assert_eq!(now.notes.as_deref(), Some("a\nb\ncd"));
+    assert_eq!(now.vendor.as_deref(), Some("vx y"));
+    assert_eq!(now.product.as_deref(), Some("p q"));
+    // The import stores the same text for the same cells.
+    let csv = format!(
+        "団体コード,業務,進捗状況,ベンダ,製品,備考\r\n{HACHIOJI},{SYSTEM},作業中,\"v\u{0}x\r\ny\",\"p\rq\",\"a\r\nb\rc\u{0}d\"\r\n"
+    );
+    let report = app.import(&officer, csv.as_bytes()).await;
+    assert_eq!(report["applied"], true, "{}", report["errors"]);
+    let lg = app::orgs::model::LgCode::parse(HACHIOJI).unwrap();
+    let imported = repo::record(&app.state.db, &lg, SYSTEM)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (imported.notes, imported.vendor, imported.product),
+        (now.notes, now.vendor, now.product)
+    );
+}
+
+#[tokio::test]
+async fn date_fields_quote_a_short_prefix_and_reports_keep_short_texts() {
+    let app = TestApp::new().await;
+    let officer = app.sign_in("tokyo_officer").await;
+    for field in ["planned_go_live", "actual_go_live", "transitional_until"] {
+        let reply = save(
+            &app,
+            &officer,
+            &RecordForm::new(TOSHIMA, SYSTEM).set(field, &"1".repeat(40_000)),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{field}");
+        assert!(
+            reply.body.len() < 1_000,
+            "{field}: {} bytes",
+            reply.body.len()
+        );
+    }
+    // An applied import's stored report keeps the page's facts, not every record's notes.
+    let notes = "長い備考。".repeat(4_000);
+    let csv = format!("団体コード,業務,進捗状況,備考\r\n{TOSHIMA},{SYSTEM},作業中,{notes}\r\n");
+    let report = app.import(&officer, csv.as_bytes()).await;
+    assert_eq!(report["applied"], true, "{}", report["errors"]);
+    let after = &report["changes"][0]["after"];
+    assert_eq!(after["notes"].as_str().unwrap().chars().count(), 101);
+    assert_eq!(after["steps"], serde_json::json!([]));
+    assert_eq!(stored(&app).await.notes.as_deref(), Some(notes.as_str()));
+}

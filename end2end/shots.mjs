@@ -1,0 +1,36 @@
+import { chromium } from '@playwright/test';
+const base = 'http://127.0.0.1:3457';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+async function ctx(w, h) {
+  const c = await browser.newContext({ viewport: { width: w, height: h }, locale: 'ja-JP' });
+  const p = await c.newPage();
+  await p.goto(base + '/login');
+  await p.locator('button[name="persona"][value="ward_cio"]').click();
+  await p.waitForURL(base + '/');
+  return p;
+}
+let p = await ctx(1280, 800);
+await p.goto(base + '/standardization');
+await p.locator('main table.matrix tbody tr').last().evaluate((el) => el.scrollIntoView({ block: 'end' }));
+await p.screenshot({ path: '/tmp/mine/heat-desktop.png' });
+await p.goto(base + '/orgs/131164');
+await p.locator('main table.progress-table').scrollIntoViewIfNeeded();
+await p.screenshot({ path: '/tmp/mine/org-desktop.png', fullPage: true });
+await p.goto(base + '/standardization');
+const cell = p.locator('main td.heat-5 a').first();
+await cell.focus(); await p.keyboard.press('Shift+Tab'); await p.keyboard.press('Tab');
+await cell.screenshot({ path: '/tmp/mine/focus-cell.png' });
+const box = await cell.boundingBox();
+await p.screenshot({ path: '/tmp/mine/focus-cell-ctx.png', clip: { x: box.x - 30, y: box.y - 30, width: box.width + 60, height: box.height + 60 } });
+await p.goto(base + '/orgs');
+await p.keyboard.press('Tab');
+await p.screenshot({ path: '/tmp/mine/skip.png', clip: { x: 0, y: 0, width: 600, height: 120 } });
+await p.keyboard.press('Tab'); await p.keyboard.press('Tab'); await p.keyboard.press('Tab');
+await p.screenshot({ path: '/tmp/mine/header-focus.png', clip: { x: 0, y: 0, width: 900, height: 120 } });
+p = await ctx(390, 844);
+await p.goto(base + '/orgs/131164');
+await p.screenshot({ path: '/tmp/mine/org-phone.png', fullPage: true });
+await p.goto(base + '/standardization');
+await p.locator('main table.matrix tbody tr').last().evaluate((el) => el.scrollIntoView({ block: 'end' }));
+await p.screenshot({ path: '/tmp/mine/heat-phone.png' });
+await browser.close();
