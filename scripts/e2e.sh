@@ -14,6 +14,8 @@
 #   KYODO_BIN         server binary (default $CARGO_TARGET_DIR/debug/kyodo)
 #   KYODO_SITE_ROOT   site directory (default: where cargo-leptos puts it, see scripts/tools.sh)
 #   KYODO_E2E_KEEP=1  keep the data directory and the server and provider logs afterwards
+#   KYODO_E2E_PORT, KYODO_E2E_OIDC_PORT  ports of the server and the provider (3100, 3200), so
+#                     that two runs (e.g. a clean-clone check beside your own) can share a machine
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,9 +23,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kyodo/target}"
 # shellcheck source=scripts/tools.sh
 KYODO_TOOLS_ENV_ONLY=1 source "$ROOT/scripts/tools.sh"
 
-ADDR=127.0.0.1:3100
+ADDR="127.0.0.1:${KYODO_E2E_PORT:-3100}"
 BASE="http://$ADDR"
-OIDC_PORT=3200
+OIDC_PORT="${KYODO_E2E_OIDC_PORT:-3200}"
 OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT"
 BIN="${KYODO_BIN:-$CARGO_TARGET_DIR/debug/kyodo}"
 SITE="${KYODO_SITE_ROOT:-$(kyodo_site_root)}"
