@@ -740,7 +740,10 @@ async fn every_signed_in_user_reads_the_tracker() {
             ("/api/get_step_thread", step.as_str()),
             ("/api/list_notifications", ""),
             ("/api/count_unread_notifications", ""),
-            ("/api/mark_notifications_read", "up_to=2026-01-01T00%3A00%3A00Z"),
+            (
+                "/api/mark_notifications_read",
+                "up_to=2026-01-01T00%3A00%3A00Z",
+            ),
             ("/api/get_dashboard", ""),
             ("/api/get_matrix", ""),
             ("/api/get_step_template", ""),

@@ -205,10 +205,7 @@ fn FormError() -> impl IntoView {
         move || query.with(|q| q.get("form_error")),
         |id| async move {
             match id {
-                Some(id) => crate::auth::flash::get_form_error(id)
-                    .await
-                    .ok()
-                    .flatten(),
+                Some(id) => crate::auth::flash::get_form_error(id).await.ok().flatten(),
                 None => None,
             }
         },

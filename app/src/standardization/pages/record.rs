@@ -447,8 +447,7 @@ pub fn StepThreadPage() -> impl IntoView {
     };
     let thread = Resource::new(key, |(lg, system, no)| get_step_thread(lg, system, no));
     // After a refused post the error comes back on the same address: then nothing was posted.
-    let posted =
-        move || query.with(|q| q.get("posted").is_some() && q.get("form_error").is_none());
+    let posted = move || query.with(|q| q.get("posted").is_some() && q.get("form_error").is_none());
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move { render(thread.await, move |t| view! { <Thread thread=t posted=posted()/> }) })}
