@@ -421,10 +421,10 @@ async fn a_save_computed_for_the_old_template_is_refused_and_races_leave_counts_
 async fn an_import_report_stays_small_whatever_the_file_holds() {
     let app = TestApp::new().await;
     let officer = app.sign_in("tokyo_officer").await;
-    // A header with 200,000 unknown columns, one of them 10,000 characters long.
+    // A header with 50,000 unknown columns, one of them 10,000 characters long.
     let mut header = String::from("団体コード,業務,進捗状況,");
     header.push_str(&"x".repeat(10_000));
-    for i in 0..200_000 {
+    for i in 0..50_000 {
         header.push_str(&format!(",c{i}"));
     }
     let csv = format!("{header}\r\n{TOSHIMA},{SYSTEM},作業中\r\n");
@@ -432,7 +432,7 @@ async fn an_import_report_stays_small_whatever_the_file_holds() {
     let report = app.import(&officer, csv.as_bytes()).await;
     let warnings = report["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 100);
-    assert_eq!(report["warnings_omitted"], 200_001 - 100);
+    assert_eq!(report["warnings_omitted"], 50_001 - 100);
     assert!(warnings[0]["column"].as_str().unwrap().chars().count() <= 61);
     assert!(
         report.to_string().len() < 20_000,
@@ -814,13 +814,20 @@ async fn text_starting_with_a_quote_survives_export_and_reimport() {
             .set("product", "'引用"),
     )
     .await;
+    // The header and the saved record's line of the export (a form save already marked it
+    // reported), imported again: nothing changes.
     let export = download(&app, &officer, "export.csv").await;
-    // First import marks demo records reported; the second must change nothing.
-    app.import(&officer, export.as_bytes()).await;
-    let export = download(&app, &officer, "export.csv").await;
-    let report = app.import(&officer, export.as_bytes()).await;
+    let mut lines = export.lines();
+    let header = lines.next().unwrap();
+    let line = lines
+        .find(|l| l.starts_with(TOSHIMA) && l.contains("''=2+5"))
+        .expect("the record's line, its vendor exported as ''=2+5");
+    let report = app
+        .import(&officer, format!("{header}\r\n{line}\r\n").as_bytes())
+        .await;
     assert_eq!(report["applied"], true, "{}", report["errors"]);
     assert_eq!(report["changes"], serde_json::json!([]));
+    assert_eq!(report["unchanged"], 1);
     let now = stored(&app).await;
     assert_eq!(now.vendor.as_deref(), Some("'=2+5"));
     assert_eq!(now.product.as_deref(), Some("'引用"));
