@@ -23,9 +23,9 @@ test:
 	source scripts/tools.sh
 	kyodo_ensure_e2e_tools
 	cargo fmt --all --check
-	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	# app (ssr) and the server in one run: one feature resolution, one set of checked dependencies
+	cargo clippy -p app -p kyodo --features app/ssr --all-targets -- -D warnings
 	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
-	cargo clippy -p kyodo --all-targets -- -D warnings
 	cargo test -p app --features ssr
 	cargo test -p kyodo
 	cargo leptos build
