@@ -17,6 +17,7 @@
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod ids;
 pub mod orgs;
 pub mod shell;
 pub mod standardization;

@@ -52,7 +52,7 @@ pub async fn keep_form_errors(
     let Some((target, error)) = take_error(location) else {
         return response;
     };
-    let id = random_id();
+    let id = crate::ids::random_key();
     let mut kept: Vec<KeptError> = session
         .get(FORM_ERRORS_KEY)
         .await
@@ -102,7 +102,11 @@ fn take_error(location: &str) -> Option<(String, AppError)> {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             match key {
                 "__err" => {
-                    let value = percent_decode(value);
+                    // One pair, decoded as the form encoding it was written in.
+                    let value = url::form_urlencoded::parse(format!("v={value}").as_bytes())
+                        .next()
+                        .map(|(_, v)| v.into_owned())
+                        .unwrap_or_default();
                     error = Some(ServerFnUrlError::<AppError>::decode_err(&value));
                     false
                 }
@@ -124,32 +128,6 @@ fn take_error(location: &str) -> Option<(String, AppError)> {
     Some((target, error))
 }
 
-/// `%XX` escapes and `+` decoded (the error is base64 in the URL-safe alphabet: only `=`
-/// padding arrives escaped).
-#[cfg(feature = "ssr")]
-fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// `target` with `key=value` added to its query.
 #[cfg(feature = "ssr")]
 fn with_query_pair(target: &str, key: &str, value: &str) -> String {
@@ -164,13 +142,6 @@ fn with_query_pair(target: &str, key: &str, value: &str) -> String {
         out.push_str(f);
     }
     out
-}
-
-#[cfg(feature = "ssr")]
-fn random_id() -> String {
-    use rand::Rng;
-    let bytes: [u8; 12] = rand::rng().random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The form error kept for this session under `id` (POST `/api/get_form_error`), or `None`

@@ -189,7 +189,7 @@ pub async fn run_import(
         .map_err(AppError::internal)?
     };
     let mut report = ImportReport {
-        id: random_id(),
+        id: crate::ids::random_key(),
         file_name: file_name.chars().take(200).collect(),
         encoding: parsed.encoding.to_owned(),
         applied: false,
@@ -288,13 +288,6 @@ async fn refuse_import(
     report.warnings_omitted += super::import::cap_issues(&mut report.warnings);
     super::repo::record_refused_import(&state.db, &user.id, &report).await?;
     Ok(report)
-}
-
-#[cfg(feature = "ssr")]
-fn random_id() -> String {
-    use rand::Rng;
-    let bytes: [u8; 12] = rand::rng().random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// POST `/standardization/import/upload` (multipart form, field `file`): runs the import and
@@ -825,7 +818,7 @@ pub async fn post_step_comment(
     let asks = user.is_municipal() && !user.has(Role::GovtechAdvisor);
     let recipients =
         super::repo::comment_recipients(&state.db, &cell, step.no, &user.id, asks).await?;
-    let id = random_id();
+    let id = crate::ids::random_key();
     super::repo::add_comment(&state.db, &id, &cell, step.no, &user.id, body, &recipients).await?;
     tracing::info!(user = %user.id, %cell, step = step.no, notified = recipients.len(), "step comment posted");
     leptos_axum::redirect(&format!(
