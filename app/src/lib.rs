@@ -19,17 +19,22 @@ pub mod error;
 pub mod i18n;
 pub mod ids;
 pub mod orgs;
+pub mod policy;
 pub mod shell;
 pub mod standardization;
 pub mod text;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod setup;
+#[cfg(feature = "ssr")]
+pub mod state;
 
 pub use shell::{App, shell};
 

@@ -1,223 +1,92 @@
 //! Start-up (ssr only): configuration, tracing, database, schema, reference and demo data,
 //! and the axum router. `server/src/main.rs` only calls [`run`].
 
-use crate::auth::session::{SESSION_COOKIE, SurrealSessionStore};
-use crate::db::{self, Db, DbConfig, reference};
+use crate::auth::session::{SESSION_COOKIE, SESSION_IDLE_HOURS, SurrealSessionStore};
+use crate::config::{BODY_LIMIT_BYTES, Config};
+use crate::db::{self, Db, reference};
 use crate::error::AppError;
-use crate::orgs::model::Organisation;
-use crate::standardization::model::StandardSystem;
+use crate::state::{AppState, Catalog};
 use crate::{App, auth, shell, standardization};
 use anyhow::{Context, bail};
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-/// Largest accepted request body: 5 MiB (a progress CSV for all 62 × 20 cells is ~150 KB).
-pub const BODY_LIMIT_BYTES: usize = 5 * 1024 * 1024;
-
-/// Idle timeout of a session: 8 hours (a working day).
-pub const SESSION_IDLE_HOURS: i64 = 8;
-
-/// Absolute lifetime of a sign-in, however active: 12 hours, then sign in again.
-pub const SESSION_ABSOLUTE_HOURS: i64 = 12;
-
-/// Kyodo's settings, from environment variables over defaults.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Data folder for the embedded database (`KYODO_DATA_DIR`, default `./data`).
-    pub data_dir: PathBuf,
-    /// Database connection (`KYODO_DATABASE_URL`, default `surrealkv://<data_dir>/db`;
-    /// `KYODO_DATABASE_USER`, `KYODO_DATABASE_PASSWORD` for a remote server).
-    pub database: DbConfig,
-    /// Demo sign-in and demo data (`KYODO_DEMO=1`); refused unless bound to loopback.
-    pub demo: bool,
-    /// Folder with replacement reference files `tokyo_local_governments.csv` and
-    /// `standard_systems.csv` (`KYODO_REFERENCE_DIR`); the shipped copies when unset.
-    pub reference_dir: Option<PathBuf>,
-    /// Mark cookies `Secure` (`KYODO_SECURE_COOKIES=1`; set it when served over https).
-    pub secure_cookies: bool,
-    /// The address browsers use to reach Kyodo, for OIDC redirect URIs (`KYODO_PUBLIC_URL`,
-    /// default `http://<LEPTOS_SITE_ADDR>`), without a trailing slash.
-    pub public_url: Option<String>,
-    /// OpenID Connect providers (`KYODO_OIDC_*`, see `auth::oidc`).
-    pub oidc: Vec<auth::oidc::OidcProvider>,
-    /// Rate limits (`KYODO_RATE_*`, see `auth::rate_limit`).
-    pub rate_limits: auth::rate_limit::RateLimits,
-}
-
-fn env_flag(name: &str) -> bool {
-    std::env::var(name).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"))
-}
-
-impl Config {
-    /// Reads the environment. Errors: an incomplete OIDC provider configuration.
-    pub fn from_env() -> anyhow::Result<Config> {
-        let data_dir =
-            PathBuf::from(std::env::var("KYODO_DATA_DIR").unwrap_or_else(|_| "data".into()));
-        let url = std::env::var("KYODO_DATABASE_URL")
-            .unwrap_or_else(|_| format!("surrealkv://{}", data_dir.join("db").display()));
-        Ok(Config {
-            public_url: std::env::var("KYODO_PUBLIC_URL")
-                .ok()
-                .map(|u| u.trim_end_matches('/').to_owned()),
-            oidc: auth::oidc::providers_from_env()?,
-            rate_limits: auth::rate_limit::RateLimits::from_env(),
-            database: DbConfig {
-                url,
-                user: std::env::var("KYODO_DATABASE_USER").ok(),
-                password: std::env::var("KYODO_DATABASE_PASSWORD").ok(),
-            },
-            data_dir,
-            demo: env_flag("KYODO_DEMO"),
-            reference_dir: std::env::var("KYODO_REFERENCE_DIR").ok().map(PathBuf::from),
-            secure_cookies: env_flag("KYODO_SECURE_COOKIES"),
-        })
-    }
-}
-
-/// Reference data held in memory (it changes only at start-up).
-#[derive(Debug, Clone)]
-pub struct Catalog {
-    /// All 64 organisations, by lg code (GovTech Tokyo last).
-    pub organisations: Vec<Organisation>,
-    /// The 20 standard systems in number order.
-    pub systems: Vec<StandardSystem>,
-}
-
-impl Catalog {
-    /// Reads the catalog from the database.
-    pub async fn load(db: &Db) -> Result<Catalog, AppError> {
-        Ok(Catalog {
-            organisations: crate::orgs::repo::all(db).await?,
-            systems: standardization::repo::systems(db).await?,
-        })
-    }
-
-    /// The organisation with this key (lg code or `govtech_tokyo`).
-    pub fn organisation(&self, key: &str) -> Option<&Organisation> {
-        self.organisations.iter().find(|o| o.key == key)
-    }
-
-    /// The 62 municipalities in code order.
-    pub fn municipalities(&self) -> impl Iterator<Item = &Organisation> {
-        self.organisations.iter().filter(|o| o.kind.is_municipal())
-    }
-
-    /// The municipalities of `kind` (all 62 when `None`), in code order.
-    pub fn municipalities_of(
-        &self,
-        kind: Option<crate::orgs::model::OrgKind>,
-    ) -> Vec<Organisation> {
-        self.municipalities()
-            .filter(|o| kind.is_none_or(|k| o.kind == k))
-            .cloned()
-            .collect()
-    }
-
-    /// Reference for the progress import, for a template of `step_count` steps.
-    pub fn import_reference(&self, step_count: usize) -> standardization::import::Reference {
-        standardization::import::Reference {
-            municipalities: self
-                .municipalities()
-                .filter_map(|o| o.lg_code.as_ref().map(|c| (c.to_string(), o.clone())))
-                .collect(),
-            systems: self.systems.clone(),
-            step_count,
-        }
-    }
-}
-
-/// Everything a request needs; provided to server functions as context.
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    /// Leptos settings (site root, address).
-    pub leptos_options: LeptosOptions,
-    /// The database.
-    pub db: Db,
-    /// Reference data.
-    pub catalog: Arc<Catalog>,
-    /// Whether demo sign-in is on.
-    pub demo: bool,
-    /// OpenID Connect providers.
-    pub oidc: Arc<Vec<auth::oidc::OidcProvider>>,
-    /// Public base URL (no trailing slash), for redirect URIs.
-    pub public_url: String,
-    /// One progress import at a time in this process, from the check of the file through the
-    /// write (bounds the memory that concurrent uploads take; correctness across servers comes
-    /// from the version checks inside the write).
-    pub import_lock: Arc<tokio::sync::Mutex<()>>,
-}
-
-impl AppState {
-    /// Opens the database, applies the schema, loads reference data (validated; an invalid
-    /// file stops start-up) and, in demo mode, demo users and missing demo progress.
-    pub async fn init(config: &Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
-        let db = db::connect(&config.database).await?;
-        let (orgs_csv, systems_csv) = match &config.reference_dir {
-            Some(dir) => (
-                std::fs::read_to_string(dir.join("tokyo_local_governments.csv")).with_context(
-                    || format!("reading {}/tokyo_local_governments.csv", dir.display()),
-                )?,
-                std::fs::read_to_string(dir.join("standard_systems.csv"))
-                    .with_context(|| format!("reading {}/standard_systems.csv", dir.display()))?,
-            ),
-            None => (
-                reference::LOCAL_GOVERNMENTS_CSV.to_owned(),
-                reference::STANDARD_SYSTEMS_CSV.to_owned(),
-            ),
-        };
-        reference::load(&db, &orgs_csv, &systems_csv)
+/// Opens the database, applies the schema, loads reference data (validated; an invalid
+/// file stops start-up) and, in demo mode, demo users and missing demo progress.
+pub async fn init_state(
+    config: &Config,
+    leptos_options: LeptosOptions,
+) -> anyhow::Result<AppState> {
+    let db = db::connect(&config.database).await?;
+    let (orgs_csv, systems_csv) = match &config.reference_dir {
+        Some(dir) => (
+            std::fs::read_to_string(dir.join("tokyo_local_governments.csv")).with_context(
+                || format!("reading {}/tokyo_local_governments.csv", dir.display()),
+            )?,
+            std::fs::read_to_string(dir.join("standard_systems.csv"))
+                .with_context(|| format!("reading {}/standard_systems.csv", dir.display()))?,
+        ),
+        None => (
+            reference::LOCAL_GOVERNMENTS_CSV.to_owned(),
+            reference::STANDARD_SYSTEMS_CSV.to_owned(),
+        ),
+    };
+    reference::load(&db, &orgs_csv, &systems_csv)
+        .await
+        .context("loading reference data")?;
+    standardization::repo::ensure_template(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("writing the step template: {e}"))?;
+    let catalog = load_catalog(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("reading reference data: {e}"))?;
+    if config.demo {
+        auth::repo::ensure_demo_users(&db)
             .await
-            .context("loading reference data")?;
-        standardization::repo::ensure_template(&db)
+            .map_err(|e| anyhow::anyhow!("creating demo users: {e}"))?;
+        let template_len = standardization::repo::steps(&db)
             .await
-            .map_err(|e| anyhow::anyhow!("writing the step template: {e}"))?;
-        let catalog = Catalog::load(&db)
+            .map_err(|e| anyhow::anyhow!("reading the step template: {e}"))?
+            .len();
+        let cells =
+            standardization::demo::generate(&catalog.organisations, &catalog.systems, template_len);
+        standardization::repo::insert_missing(&db, &cells)
             .await
-            .map_err(|e| anyhow::anyhow!("reading reference data: {e}"))?;
-        if config.demo {
-            auth::repo::ensure_demo_users(&db)
-                .await
-                .map_err(|e| anyhow::anyhow!("creating demo users: {e}"))?;
-            let template_len = standardization::repo::steps(&db)
-                .await
-                .map_err(|e| anyhow::anyhow!("reading the step template: {e}"))?
-                .len();
-            let cells = standardization::demo::generate(
-                &catalog.organisations,
-                &catalog.systems,
-                template_len,
-            );
-            standardization::repo::insert_missing(&db, &cells)
-                .await
-                .map_err(|e| anyhow::anyhow!("writing demo data: {e}"))?;
-        }
-        SurrealSessionStore::new(db.clone())
-            .delete_expired()
-            .await
-            .ok();
-        let public_url = config
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", leptos_options.site_addr));
-        Ok(AppState {
-            leptos_options,
-            db,
-            catalog: Arc::new(catalog),
-            demo: config.demo,
-            oidc: Arc::new(config.oidc.clone()),
-            public_url,
-            import_lock: Arc::new(tokio::sync::Mutex::new(())),
-        })
+            .map_err(|e| anyhow::anyhow!("writing demo data: {e}"))?;
     }
+    SurrealSessionStore::new(db.clone())
+        .delete_expired()
+        .await
+        .ok();
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", leptos_options.site_addr));
+    Ok(AppState {
+        leptos_options,
+        db,
+        catalog: Arc::new(catalog),
+        demo: config.demo,
+        oidc: Arc::new(config.oidc.clone()),
+        public_url,
+        import_lock: Arc::new(tokio::sync::Mutex::new(())),
+    })
+}
+
+/// Reads the reference catalog (organisations, standard systems) from the database.
+pub async fn load_catalog(db: &Db) -> Result<Catalog, AppError> {
+    Ok(Catalog {
+        organisations: crate::orgs::repo::all(db).await?,
+        systems: standardization::repo::systems(db).await?,
+    })
 }
 
 /// The application router: pages, server functions, import/export routes, static files,
@@ -308,16 +177,12 @@ pub async fn run() -> anyhow::Result<()> {
     }
     let conf = get_configuration(None).context("reading Leptos configuration")?;
     let addr: SocketAddr = conf.leptos_options.site_addr;
-    if config.demo && !addr.ip().is_loopback() {
-        bail!(
-            "demo mode (KYODO_DEMO) is only allowed on a loopback address, not {addr}: anyone could sign in as any persona"
-        );
-    }
+    check_demo_address(config.demo, addr)?;
     if config.database.url.starts_with("surrealkv://") {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
     }
-    let state = AppState::init(&config, conf.leptos_options.clone()).await?;
+    let state = init_state(&config, conf.leptos_options.clone()).await?;
     let app = router(state, &config);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -149,7 +149,7 @@ fn with_query_pair(target: &str, key: &str, value: &str) -> String {
 /// own session.
 #[server(prefix = "/api", endpoint = "get_form_error")]
 pub async fn get_form_error(id: String) -> Result<Option<AppError>, AppError> {
-    let session = super::server::session().await?;
+    let session = super::request::session().await?;
     let kept: Vec<KeptError> = session
         .get(FORM_ERRORS_KEY)
         .await

@@ -11,11 +11,12 @@ pub mod model;
 #[cfg(feature = "ssr")]
 pub mod oidc;
 pub mod pages;
-pub mod policy;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod request;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod session;

@@ -4,7 +4,7 @@ use crate::i18n::Lang;
 use crate::orgs::model::Organisation;
 use serde::{Deserialize, Serialize};
 
-/// A role held by a user. Roles combine with the user's organisation in [`super::policy`].
+/// A role held by a user. Roles combine with the user's organisation in [`crate::policy`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -334,4 +334,16 @@ pub struct ProviderInfo {
     pub client_id: String,
     /// Organisation keys it may sign in for.
     pub orgs: Vec<String>,
+}
+/// The verified identity from an ID token.
+#[derive(Debug, Clone)]
+pub struct VerifiedClaims {
+    /// `iss`.
+    pub issuer: String,
+    /// `sub`.
+    pub subject: String,
+    /// `email`, when given and `email_verified` is true (otherwise `None`).
+    pub email: Option<String>,
+    /// `name`, when given.
+    pub name: Option<String>,
 }

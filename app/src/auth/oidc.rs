@@ -14,8 +14,10 @@
 //! organisations by e-mail domain), `KYODO_OIDC_N_LABEL` (button text).
 
 use super::model::OidcFailure;
-use crate::setup::AppState;
-use anyhow::{Context, bail};
+use super::model::VerifiedClaims;
+use crate::config::OidcProvider;
+use crate::state::AppState;
+use anyhow::Context;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
@@ -29,99 +31,6 @@ use tower_sessions::Session;
 
 /// Session key of the sign-in in progress.
 const PENDING_KEY: &str = "oidc_pending";
-
-/// One configured identity provider.
-#[derive(Clone)]
-pub struct OidcProvider {
-    /// Short name used in URLs (`/auth/oidc/<name>/start`).
-    pub name: String,
-    /// Button text.
-    pub label: String,
-    /// Issuer URL, exactly as the provider's discovery document states it.
-    pub issuer: String,
-    /// OAuth client id.
-    pub client_id: String,
-    /// OAuth client secret (redacted in `Debug`).
-    pub client_secret: String,
-    /// Organisation keys this provider may sign in for.
-    pub orgs: Vec<String>,
-    /// E-mail domain → organisation key hints, used only to choose among `orgs`.
-    pub domains: Vec<(String, String)>,
-}
-
-impl std::fmt::Debug for OidcProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OidcProvider")
-            .field("name", &self.name)
-            .field("issuer", &self.issuer)
-            .field("client_id", &self.client_id)
-            .field("client_secret", &"[redacted]")
-            .field("orgs", &self.orgs)
-            .finish()
-    }
-}
-
-impl OidcProvider {
-    /// The organisation a new user of this provider belongs to: the only one, or the one
-    /// hinted by the e-mail domain; `None` when it cannot be told.
-    pub fn organisation_for(&self, email: Option<&str>) -> Option<String> {
-        if self.orgs.len() == 1 {
-            return self.orgs.first().cloned();
-        }
-        let domain = email?.rsplit_once('@')?.1.to_lowercase();
-        self.domains
-            .iter()
-            .find(|(d, org)| *d == domain && self.orgs.contains(org))
-            .map(|(_, org)| org.clone())
-    }
-}
-
-/// Reads the providers from the environment (see the module doc). Errors name the variable.
-pub fn providers_from_env() -> anyhow::Result<Vec<OidcProvider>> {
-    let Ok(names) = std::env::var("KYODO_OIDC_PROVIDERS") else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            bail!("KYODO_OIDC_PROVIDERS: provider name {name:?} must be letters, digits or _");
-        }
-        let var = |key: &str| {
-            let full = format!("KYODO_OIDC_{}_{key}", name.to_uppercase());
-            std::env::var(&full).with_context(|| format!("{full} is not set"))
-        };
-        let list = |s: String| {
-            s.split(',')
-                .map(|x| x.trim().to_owned())
-                .filter(|x| !x.is_empty())
-                .collect::<Vec<_>>()
-        };
-        let orgs = list(var("ORGS")?);
-        if orgs.is_empty() {
-            bail!(
-                "KYODO_OIDC_{}_ORGS must name at least one organisation",
-                name.to_uppercase()
-            );
-        }
-        let domains = list(var("DOMAINS").unwrap_or_default())
-            .into_iter()
-            .filter_map(|pair| {
-                pair.split_once('=')
-                    .map(|(d, o)| (d.trim().to_lowercase(), o.trim().to_owned()))
-            })
-            .collect();
-        out.push(OidcProvider {
-            name: name.to_lowercase(),
-            label: var("LABEL").unwrap_or_else(|_| name.to_owned()),
-            issuer: var("ISSUER")?,
-            client_id: var("CLIENT_ID")?,
-            client_secret: var("CLIENT_SECRET")?,
-            orgs,
-            domains,
-        });
-    }
-    Ok(out)
-}
 
 /// What the session keeps between the redirect to the provider and the callback.
 #[derive(Serialize, Deserialize)]
@@ -289,19 +198,6 @@ pub async fn callback(
             login_failure(OidcFailure::ProviderUnavailable)
         }
     }
-}
-
-/// The verified identity from an ID token.
-#[derive(Debug, Clone)]
-pub struct VerifiedClaims {
-    /// `iss`.
-    pub issuer: String,
-    /// `sub`.
-    pub subject: String,
-    /// `email`, when given and `email_verified` is true (otherwise `None`).
-    pub email: Option<String>,
-    /// `name`, when given.
-    pub name: Option<String>,
 }
 
 async fn verified_claims(

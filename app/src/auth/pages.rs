@@ -4,7 +4,7 @@
 use super::model::{OidcFailure, PERSONAS};
 use super::server::{demo_mode, list_sign_in_providers};
 use crate::i18n::{Lang, use_lang};
-use crate::shell::{ScrollRegion, UserResource, loading};
+use crate::ui::{ScrollRegion, UserResource, loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -100,7 +100,7 @@ fn DemoPersonas() -> impl IntoView {
 pub fn AdminUsersPage() -> impl IntoView {
     use super::model::{AccountStatus, Role};
     use super::server::{list_provider_config, list_users};
-    use crate::shell::render;
+    use crate::ui::render;
     let lang = use_lang();
     let data = Resource::new(
         || (),

@@ -19,32 +19,7 @@ use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-/// Limits, from `KYODO_RATE_SIGN_IN_PER_MINUTE` (default 20) and
-/// `KYODO_RATE_POSTS_PER_SECOND` (default 20, burst 5 × that).
-#[derive(Debug, Clone, Copy)]
-pub struct RateLimits {
-    /// Sign-in attempts per minute per IP address (also the burst).
-    pub sign_in_per_minute: u32,
-    /// POSTs per second per session.
-    pub posts_per_second: u32,
-}
-
-impl RateLimits {
-    /// Reads the environment over the defaults.
-    pub fn from_env() -> RateLimits {
-        let read = |name: &str, default: u32| {
-            std::env::var(name)
-                .ok()
-                .and_then(|v| v.trim().parse().ok())
-                .filter(|n| *n > 0)
-                .unwrap_or(default)
-        };
-        RateLimits {
-            sign_in_per_minute: read("KYODO_RATE_SIGN_IN_PER_MINUTE", 20),
-            posts_per_second: read("KYODO_RATE_POSTS_PER_SECOND", 20),
-        }
-    }
-}
+pub use crate::config::RateLimits;
 
 /// The limiters of one server.
 #[derive(Clone)]

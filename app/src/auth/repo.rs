@@ -3,7 +3,7 @@
 use super::model::{AccountStatus, CurrentUser, PERSONAS, Role, UserSummary};
 use crate::db::{Db, first};
 use crate::error::AppError;
-use crate::setup::Catalog;
+use crate::state::Catalog;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -103,8 +103,8 @@ struct IdentityUser {
 /// organisation cannot be told for a new user, or the account is disabled.
 pub async fn sign_in_identity(
     db: &Db,
-    provider: &super::oidc::OidcProvider,
-    claims: &super::oidc::VerifiedClaims,
+    provider: &crate::config::OidcProvider,
+    claims: &super::model::VerifiedClaims,
 ) -> Result<IdentityOutcome, AppError> {
     use super::model::OidcFailure;
     let existing: Option<IdentityUser> = first(

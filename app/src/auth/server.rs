@@ -1,74 +1,11 @@
-//! Server functions of identity and access, and the helpers every server function uses to
-//! find the caller.
+//! Server functions of identity and access (sign-in, sign-out, language, accounts) and the
+//! middleware that refuses cross-site POSTs.
 
 use super::model::CurrentUser;
 #[cfg(feature = "ssr")]
-use super::session::{SEEN_KEY, SIGNED_IN_AT_KEY, USER_KEY};
+use super::request::{app_state, caller, session};
 use crate::error::AppError;
 use leptos::prelude::*;
-
-/// The request's application state (ssr only).
-#[cfg(feature = "ssr")]
-pub fn app_state() -> Result<crate::setup::AppState, AppError> {
-    use_context::<crate::setup::AppState>()
-        .ok_or_else(|| AppError::internal("AppState missing from context"))
-}
-
-/// The request's session (ssr only).
-#[cfg(feature = "ssr")]
-pub async fn session() -> Result<tower_sessions::Session, AppError> {
-    leptos_axum::extract::<tower_sessions::Session>()
-        .await
-        .map_err(AppError::internal)
-}
-
-/// The signed-in user of a session, if any (ssr only).
-#[cfg(feature = "ssr")]
-pub async fn user_of(
-    state: &crate::setup::AppState,
-    session: &tower_sessions::Session,
-) -> Result<Option<CurrentUser>, AppError> {
-    let Some(user_id) = session
-        .get::<String>(USER_KEY)
-        .await
-        .map_err(AppError::internal)?
-    else {
-        return Ok(None);
-    };
-    let signed_in_at = session
-        .get::<i64>(SIGNED_IN_AT_KEY)
-        .await
-        .map_err(AppError::internal)?
-        .unwrap_or(0);
-    let age = time::OffsetDateTime::now_utc().unix_timestamp() - signed_in_at;
-    if age > crate::setup::SESSION_ABSOLUTE_HOURS * 3600 {
-        session.flush().await.map_err(AppError::internal)?;
-        return Ok(None);
-    }
-    // Touch the session at most every 10 minutes so the inactivity expiry follows activity
-    // without a database write on every request.
-    let period = time::OffsetDateTime::now_utc().unix_timestamp() / 600;
-    if session
-        .get::<i64>(SEEN_KEY)
-        .await
-        .map_err(AppError::internal)?
-        != Some(period)
-    {
-        session
-            .insert(SEEN_KEY, period)
-            .await
-            .map_err(AppError::internal)?;
-    }
-    super::repo::active_user(&state.db, &state.catalog, &user_id).await
-}
-
-/// The signed-in user of the current request, if any (ssr only).
-#[cfg(feature = "ssr")]
-pub async fn caller() -> Result<Option<CurrentUser>, AppError> {
-    let state = app_state()?;
-    let session = session().await?;
-    user_of(&state, &session).await
-}
 
 /// The signed-in user (POST `/api/current_user`). Public: `None` when signed out.
 #[server(prefix = "/api", endpoint = "current_user")]
@@ -84,7 +21,7 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 #[server(prefix = "/api", endpoint = "demo_sign_in")]
 pub async fn demo_sign_in(persona: String) -> Result<(), AppError> {
     let state = app_state()?;
-    super::policy::require_demo(state.demo)?;
+    crate::policy::require_demo(state.demo)?;
     let persona = super::model::Persona::find(&persona).ok_or_else(|| AppError::Invalid {
         field: "persona".into(),
         reason: format!("unknown persona {}", crate::error::quoted(&persona)),
@@ -134,7 +71,7 @@ pub async fn demo_mode() -> Result<bool, AppError> {
 #[server(prefix = "/api", endpoint = "sign_out_everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
     let state = app_state()?;
-    let user = super::policy::require_user(caller().await?)?;
+    let user = crate::policy::require_user(caller().await?)?;
     super::session::SurrealSessionStore::delete_user_sessions(&state.db, &user.id).await?;
     session().await?.flush().await.map_err(AppError::internal)?;
     leptos_axum::redirect("/login");
@@ -176,7 +113,7 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
 ///   another name that resolves to 127.0.0.1 cannot reach the demo server.
 #[cfg(feature = "ssr")]
 pub async fn same_origin_posts(
-    axum::extract::State(state): axum::extract::State<crate::setup::AppState>,
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -312,8 +249,8 @@ mod origin_tests {
 #[server(prefix = "/api", endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<super::model::UserSummary>, AppError> {
     let state = app_state()?;
-    let user = super::policy::require_user(caller().await?)?;
-    if !super::policy::may_manage_users(&user) {
+    let user = crate::policy::require_user(caller().await?)?;
+    if !crate::policy::may_manage_users(&user) {
         return Err(AppError::Forbidden);
     }
     let scope = (!user.has(super::model::Role::Admin)).then(|| user.organisation.key.clone());
@@ -336,7 +273,7 @@ pub async fn set_user_access(
 ) -> Result<(), AppError> {
     use super::model::{AccountStatus, Role};
     let state = app_state()?;
-    let user = super::policy::require_user(caller().await?)?;
+    let user = crate::policy::require_user(caller().await?)?;
     let status = AccountStatus::parse(&status).ok_or_else(|| AppError::Invalid {
         field: "status".into(),
         reason: format!("unknown status {}", crate::error::quoted(&status)),
@@ -352,7 +289,7 @@ pub async fn set_user_access(
         });
     }
     let (org, current_roles) = super::repo::access_of_user(&state.db, &user_id).await?;
-    if !super::policy::may_manage_user(&user, &org, &current_roles, role) {
+    if !crate::policy::may_manage_user(&user, &org, &current_roles, role) {
         return Err(AppError::Forbidden);
     }
     super::repo::set_access(&state.db, &user_id, status, role).await?;
@@ -368,8 +305,8 @@ pub async fn set_user_access(
 #[server(prefix = "/api", endpoint = "list_provider_config")]
 pub async fn list_provider_config() -> Result<Vec<super::model::ProviderInfo>, AppError> {
     let state = app_state()?;
-    let user = super::policy::require_user(caller().await?)?;
-    if !super::policy::may_manage_users(&user) {
+    let user = crate::policy::require_user(caller().await?)?;
+    if !crate::policy::may_manage_users(&user) {
         return Err(AppError::Forbidden);
     }
     Ok(state

@@ -11,6 +11,12 @@ use tower_sessions::session_store::{self, SessionStore};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "kyodo_session";
+
+/// Idle timeout of a session: 8 hours (a working day).
+pub const SESSION_IDLE_HOURS: i64 = 8;
+
+/// Absolute lifetime of a sign-in, however active: 12 hours, then sign in again.
+pub const SESSION_ABSOLUTE_HOURS: i64 = 12;
 /// Session key holding the signed-in user's record key.
 pub const USER_KEY: &str = "user_id";
 /// Session key holding the 10-minute period of the last request; writing it when it changes

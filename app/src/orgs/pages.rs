@@ -1,15 +1,13 @@
-//! Organisation list and organisation page.
+//! The organisation list page and the facts section of an organisation's page.
 
-use super::model::OrgKind;
-use super::server::{get_organisation, list_organisations};
+use super::model::{OrgKind, Organisation};
+use super::server::list_organisations;
 use crate::i18n::use_lang;
-use crate::shell::{ScrollRegion, loading, render};
-use crate::standardization::pages::ProgressTable;
-use crate::standardization::pages::dashboard::Timeline;
+use crate::ui::{ScrollRegion, loading, render};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// `/orgs`: the 64 organisations, filtered by kind and searched by name, kana, English name
 /// or code (a GET form, so filters are links and work without JavaScript).
@@ -77,39 +75,20 @@ pub fn OrgsPage() -> impl IntoView {
     }
 }
 
-/// `/orgs/:key`: an organisation's details and its standardization row.
+/// An organisation's facts (code, kana, English name, kind, district), for the shell's
+/// organisation page.
 #[component]
-pub fn OrgPage() -> impl IntoView {
+pub fn OrgFacts(organisation: Organisation) -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let detail = Resource::new(
-        move || params.with(|p| p.get("key")).unwrap_or_default(),
-        get_organisation,
-    );
+    let o = organisation;
     view! {
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                render(detail.await, |d| {
-                    let o = d.organisation.clone();
-                    view! {
-                        <Title text=o.name(lang).to_owned()/>
-                        <h1>{o.name(lang).to_owned()}</h1>
-                        <dl class="facts">
-                            <dt>{lang.pick("団体コード", "Local government code")}</dt>
-                            <dd>{o.lg_code.as_ref().map(|c| c.to_string()).unwrap_or_else(|| lang.pick("なし", "None").into())}</dd>
-                            <dt>{lang.pick("よみ", "Kana")}</dt><dd>{o.name_kana.clone()}</dd>
-                            <dt>{lang.pick("英語名", "English name")}</dt><dd lang="en">{o.name_en.clone()}</dd>
-                            <dt>{lang.pick("種別", "Kind")}</dt><dd>{o.kind.label(lang)}</dd>
-                            {o.district_ja.clone().map(|d| view! { <dt>{lang.pick("郡・支庁", "District")}</dt><dd>{d}</dd> })}
-                        </dl>
-                        {o.kind.is_municipal().then(|| view! {
-                            <h2>{lang.pick("標準化の進捗", "Standardization progress")}</h2>
-                            <ProgressTable lg_key=o.key.clone() systems=d.systems.clone() progress=d.progress.clone()/>
-                            <Timeline systems=d.systems.clone() progress=d.progress.clone()/>
-                        })}
-                    }
-                })
-            })}
-        </Suspense>
+        <dl class="facts">
+            <dt>{lang.pick("団体コード", "Local government code")}</dt>
+            <dd>{o.lg_code.as_ref().map(|c| c.to_string()).unwrap_or_else(|| lang.pick("なし", "None").into())}</dd>
+            <dt>{lang.pick("よみ", "Kana")}</dt><dd>{o.name_kana.clone()}</dd>
+            <dt>{lang.pick("英語名", "English name")}</dt><dd lang="en">{o.name_en.clone()}</dd>
+            <dt>{lang.pick("種別", "Kind")}</dt><dd>{o.kind.label(lang)}</dd>
+            {o.district_ja.clone().map(|d| view! { <dt>{lang.pick("郡・支庁", "District")}</dt><dd>{d}</dd> })}
+        </dl>
     }
 }

@@ -2,20 +2,7 @@
 
 use super::model::Organisation;
 use crate::error::AppError;
-use crate::standardization::model::{Progress, StandardSystem};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// An organisation with its standardization row (empty for Tokyo and GovTech Tokyo).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrgDetail {
-    /// The organisation.
-    pub organisation: Organisation,
-    /// The 20 systems in number order.
-    pub systems: Vec<StandardSystem>,
-    /// One cell per system (same order); `None` when not reported. Empty for non-municipal.
-    pub progress: Vec<Option<Progress>>,
-}
 
 /// Organisations filtered by kind (`special_ward`, `city`, `town`, `village`, `prefecture`,
 /// `govtech`; blank = all) and a free-text query on name, kana, English name or code
@@ -26,9 +13,7 @@ pub async fn list_organisations(
     kind: Option<String>,
     q: Option<String>,
 ) -> Result<Vec<Organisation>, AppError> {
-    use crate::auth::{policy, server as auth};
-    let state = auth::app_state()?;
-    policy::require_user(auth::caller().await?)?;
+    let state = crate::auth::request::signed_in().await?.state;
     let kind = parse_kind(kind.as_deref())?;
     Ok(state
         .catalog
@@ -53,39 +38,15 @@ pub fn parse_kind(kind: Option<&str>) -> Result<Option<super::model::OrgKind>, A
     }
 }
 
-/// One organisation with its progress row (POST `/api/get_organisation`, `key` = lg code or
-/// `govtech_tokyo`). Signed-in users. Errors: [`AppError::NotFound`].
+/// One organisation (POST `/api/get_organisation`, `key` = lg code or `govtech_tokyo`).
+/// Signed-in users. Errors: [`AppError::NotFound`]. What each capability shows about it comes
+/// from that capability (e.g. `/api/get_org_progress`); the shell's organisation page gathers them.
 #[server(prefix = "/api", endpoint = "get_organisation")]
-pub async fn get_organisation(key: String) -> Result<OrgDetail, AppError> {
-    use crate::auth::{policy, server as auth};
-    let state = auth::app_state()?;
-    policy::require_user(auth::caller().await?)?;
-    org_detail(&state, key.trim()).await
-}
-
-/// One organisation with its progress row, for a caller already checked (ssr only).
-#[cfg(feature = "ssr")]
-pub async fn org_detail(state: &crate::setup::AppState, key: &str) -> Result<OrgDetail, AppError> {
-    let organisation = state
+pub async fn get_organisation(key: String) -> Result<Organisation, AppError> {
+    let state = crate::auth::request::signed_in().await?.state;
+    state
         .catalog
-        .organisation(key)
+        .organisation(key.trim())
         .cloned()
-        .ok_or(AppError::NotFound)?;
-    let progress = match &organisation.lg_code {
-        Some(code) if organisation.kind.is_municipal() => {
-            let cells = crate::standardization::repo::progress_of(&state.db, code).await?;
-            state
-                .catalog
-                .systems
-                .iter()
-                .map(|s| cells.iter().find(|c| c.system == s.code).cloned())
-                .collect()
-        }
-        _ => Vec::new(),
-    };
-    Ok(OrgDetail {
-        organisation,
-        systems: state.catalog.systems.clone(),
-        progress,
-    })
+        .ok_or(AppError::NotFound)
 }

@@ -1,21 +1,27 @@
-//! The page shell: document, layout (skip link, navigation, language switch, signed-in
-//! user), routes, and the 404 and error views.
+//! The top of the house (layer 5): the document, layout (skip link, navigation, language
+//! switch, signed-in user), routes, the 404 page, and the pages that gather sections from
+//! several capabilities (`home`, `org`).
 
-use crate::auth::model::CurrentUser;
+mod home;
+mod org;
+
 use crate::auth::pages::{AdminUsersPage, LoginPage};
 use crate::auth::server::get_current_user;
 use crate::error::AppError;
 use crate::i18n::{Lang, detect_lang, use_lang};
-use crate::orgs::pages::{OrgPage, OrgsPage};
+use crate::orgs::pages::OrgsPage;
 use crate::standardization::pages::dashboard::{
     DashboardPage, NotificationsPage, StepTemplatePage,
 };
 use crate::standardization::pages::record::{RecordPage, StepThreadPage};
-use crate::standardization::pages::{HomePage, ImportPage, ImportRunPage, MatrixPage};
+use crate::standardization::pages::{ImportPage, ImportRunPage, MatrixPage};
+use crate::ui::{UserResource, set_status};
+use home::HomePage;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
+use org::OrgPage;
 
 /// The HTML document around the app (rendered on the server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -37,9 +43,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
-
-/// The signed-in user of this page load, shared by the header and pages.
-pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
 
 /// The number of the signed-in user's unread notifications (header).
 #[derive(Clone, Copy)]
@@ -114,7 +117,7 @@ fn focus_main(ev: leptos::ev::MouseEvent, main: NodeRef<leptos::html::Main>) {
 }
 
 /// Site header: name, navigation (only what the user's role may use, see
-/// [`crate::auth::policy`]), signed-in user, language switch.
+/// [`crate::policy`]), signed-in user, language switch.
 #[component]
 fn Header() -> impl IntoView {
     let lang = use_lang();
@@ -135,7 +138,7 @@ fn Header() -> impl IntoView {
                     <li><A href="/standardization/dashboard">{lang.pick("ダッシュボード", "Dashboard")}</A></li>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
-                            let may_import = matches!(user.await, Ok(Some(u)) if crate::auth::policy::may_import(&u));
+                            let may_import = matches!(user.await, Ok(Some(u)) if crate::policy::may_import(&u));
                             may_import.then(|| view! {
                                 <li><A href="/standardization/import">{lang.pick("進捗取込", "Import")}</A></li>
                             })
@@ -150,10 +153,10 @@ fn Header() -> impl IntoView {
                         match user.await {
                             Ok(Some(u)) => view! {
                                 <NotificationLink unread/>
-                                {crate::auth::policy::may_manage_users(&u).then(|| view! {
+                                {crate::policy::may_manage_users(&u).then(|| view! {
                                     <A href="/admin/users">{lang.pick("アカウント管理", "Accounts")}</A>
                                 })}
-                                {crate::auth::policy::may_manage_reference(&u).then(|| view! {
+                                {crate::policy::may_manage_reference(&u).then(|| view! {
                                     <A href="/admin/steps">{lang.pick("手順テンプレート", "Step template")}</A>
                                 })}
                                 <span class="who">
@@ -231,73 +234,5 @@ pub fn NotFound() -> impl IntoView {
         <h1>{lang.pick("ページが見つかりません", "Page not found")}</h1>
         <p>{lang.pick("URLが正しいかご確認ください。", "Please check the address.")}</p>
         <p><A href="/">{lang.pick("ホームへ戻る", "Back to home")}</A></p>
-    }
-}
-
-/// Sets the HTTP status of the server-rendered response (no effect in the browser).
-pub fn set_status(status: u16) {
-    #[cfg(feature = "ssr")]
-    if let (Some(options), Ok(code)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(status),
-    ) {
-        options.set_status(code);
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = status;
-}
-
-/// Shows an error in the user's language, with a sign-in link when that is the fix, and sets
-/// the HTTP status and the page title ([`AppError::title`]).
-#[component]
-pub fn ErrorView(error: AppError) -> impl IntoView {
-    set_status(error.status());
-    let lang = use_lang();
-    let signin = matches!(error, AppError::Unauthenticated);
-    view! {
-        <Title text=error.title(lang)/>
-        <div class="notice error" role="alert">
-            <p>{error.message(lang)}</p>
-            {signin.then(|| view! { <p><A href="/login">{lang.pick("サインインする", "Sign in")}</A></p> })}
-        </div>
-    }
-}
-
-/// Renders a server-function result: the view on success, [`ErrorView`] on error.
-pub fn render<T, V: IntoView + 'static>(
-    result: Result<T, AppError>,
-    view: impl FnOnce(T) -> V,
-) -> AnyView {
-    match result {
-        Ok(value) => view(value).into_any(),
-        Err(error) => view! { <ErrorView error/> }.into_any(),
-    }
-}
-
-/// Loading placeholder for Suspense (rarely seen: pages render on the server).
-pub fn loading() -> impl IntoView {
-    let lang = use_lang();
-    view! { <p class="loading" aria-live="polite">{lang.pick("読み込み中…", "Loading…")}</p> }
-}
-
-/// A horizontally scrollable, keyboard-focusable region around a wide table, so that phone
-/// widths never scroll the whole page sideways. `label` names the region for screen readers;
-/// `class` adds classes (`tall`: at most a screen high, scrolling down inside, so that a sticky
-/// table header stays in view).
-#[component]
-pub fn ScrollRegion(
-    label: &'static str,
-    #[prop(optional)] class: &'static str,
-    children: Children,
-) -> impl IntoView {
-    let class = if class.is_empty() {
-        "table-scroll".to_owned()
-    } else {
-        format!("table-scroll {class}")
-    };
-    view! {
-        <div class=class role="region" aria-label=label tabindex="0">
-            {children()}
-        </div>
     }
 }

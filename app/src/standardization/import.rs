@@ -26,6 +26,20 @@ pub struct Reference {
     pub step_count: usize,
 }
 
+impl Reference {
+    /// The reference for a template of `step_count` steps, from the catalog.
+    pub fn new(catalog: &crate::state::Catalog, step_count: usize) -> Reference {
+        Reference {
+            municipalities: catalog
+                .municipalities()
+                .filter_map(|o| o.lg_code.as_ref().map(|c| (c.to_string(), o.clone())))
+                .collect(),
+            systems: catalog.systems.clone(),
+            step_count,
+        }
+    }
+}
+
 /// Decodes file bytes: UTF-8 (BOM stripped) when valid, otherwise Shift_JIS/CP932.
 ///
 /// Returns the text and the encoding's name (`UTF-8 (BOM)`, `UTF-8`, `Shift_JIS`).
@@ -1194,7 +1208,7 @@ mod tests {
     fn sample_utf8_bom_parses_completely() {
         let bytes = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/progress_utf8_bom.csv"
+            "/tests/it/fixtures/progress_utf8_bom.csv"
         ))
         .unwrap();
         let parsed = parse(&bytes, &reference(), |_| true);
@@ -1217,7 +1231,7 @@ mod tests {
     fn sample_cp932_parses_completely() {
         let bytes = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/progress_cp932.csv"
+            "/tests/it/fixtures/progress_cp932.csv"
         ))
         .unwrap();
         let parsed = parse(&bytes, &reference(), |_| true);
@@ -1237,7 +1251,7 @@ mod tests {
     fn sample_with_errors_reports_three_lines() {
         let bytes = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/progress_errors.csv"
+            "/tests/it/fixtures/progress_errors.csv"
         ))
         .unwrap();
         let parsed = parse(&bytes, &reference(), |_| true);

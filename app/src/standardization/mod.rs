@@ -23,3 +23,4 @@ pub mod repo;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod template;
+pub mod views;

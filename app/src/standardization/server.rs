@@ -3,28 +3,15 @@
 use super::dashboard::Dashboard;
 use super::model::{
     HistoryEntry, ImportReport, Matrix, NotificationItem, Progress, StandardSystem, Step,
-    StepComment, StepStatus, SystemSummary, TemplateChange,
+    StepComment, StepStatus, TemplateChange,
 };
+use super::views::{Home, OrgDetail};
+#[cfg(feature = "ssr")]
 use crate::auth::model::CurrentUser;
 use crate::error::AppError;
 use crate::orgs::model::Organisation;
-use crate::orgs::server::OrgDetail;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-/// What the home page shows: the user's own organisation's 20 systems when it is a
-/// municipality, and the council-wide summary per system for everyone.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Home {
-    /// The signed-in user.
-    pub user: CurrentUser,
-    /// Own municipality's row; `None` for Tokyo and GovTech Tokyo users.
-    pub own: Option<OrgDetail>,
-    /// The systems and, per system, the share of the 62 municipalities by status.
-    pub systems: Vec<StandardSystem>,
-    /// Summary per system (same order as `systems`).
-    pub summary: Vec<SystemSummary>,
-}
 
 /// The matrix of municipalities × systems (the heatmap), optionally filtered by kind and by
 /// Government Cloud provider (cells on another provider are left out), and sorted
@@ -37,9 +24,7 @@ pub async fn get_matrix(
     cloud: Option<String>,
     sort: Option<String>,
 ) -> Result<Matrix, AppError> {
-    use crate::auth::{policy, server as auth};
-    let state = auth::app_state()?;
-    policy::require_user(auth::caller().await?)?;
+    let state = crate::auth::request::signed_in().await?.state;
     let kind = parse_municipal_kind(kind.as_deref())?;
     let cloud = parse_cloud(cloud.as_deref())?;
     let sort = match sort.as_deref().unwrap_or("").trim() {
@@ -93,7 +78,7 @@ fn parse_cloud(cloud: Option<&str>) -> Result<Option<super::model::GovCloud>, Ap
 /// checked (ssr only).
 #[cfg(feature = "ssr")]
 async fn matrix(
-    state: &crate::setup::AppState,
+    state: &crate::state::AppState,
     kind: Option<crate::orgs::model::OrgKind>,
     cloud: Option<super::model::GovCloud>,
 ) -> Result<Matrix, AppError> {
@@ -113,9 +98,7 @@ async fn matrix(
 /// progress serves both the user's own row and the council summary.
 #[server(prefix = "/api", endpoint = "get_home")]
 pub async fn get_home() -> Result<Home, AppError> {
-    use crate::auth::{policy, server as auth};
-    let state = auth::app_state()?;
-    let user = policy::require_user(auth::caller().await?)?;
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let Matrix {
         systems,
         rows,
@@ -137,14 +120,49 @@ pub async fn get_home() -> Result<Home, AppError> {
     })
 }
 
+/// One organisation with its standardization row (POST `/api/get_org_progress`, `key` = lg
+/// code or `govtech_tokyo`; the row is empty for Tokyo and GovTech Tokyo). Signed-in users.
+/// Errors: [`AppError::NotFound`] for an unknown organisation.
+#[server(prefix = "/api", endpoint = "get_org_progress")]
+pub async fn get_org_progress(key: String) -> Result<OrgDetail, AppError> {
+    let state = crate::auth::request::signed_in().await?.state;
+    org_detail(&state, key.trim()).await
+}
+
+/// One organisation with its progress row, for a caller already checked (ssr only).
+#[cfg(feature = "ssr")]
+pub async fn org_detail(state: &crate::state::AppState, key: &str) -> Result<OrgDetail, AppError> {
+    let organisation = state
+        .catalog
+        .organisation(key)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let progress = match &organisation.lg_code {
+        Some(code) if organisation.kind.is_municipal() => {
+            let cells = super::repo::progress_of(&state.db, code).await?;
+            state
+                .catalog
+                .systems
+                .iter()
+                .map(|s| cells.iter().find(|c| c.system == s.code).cloned())
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    Ok(OrgDetail {
+        organisation,
+        systems: state.catalog.systems.clone(),
+        progress,
+    })
+}
+
 /// The report of an import run (POST `/api/get_import_run`). Only the user who ran it, a
 /// Tokyo officer or an administrator may read it; others get [`AppError::NotFound`] (the
 /// run's existence is not revealed).
 #[server(prefix = "/api", endpoint = "get_import_run")]
 pub async fn get_import_run(id: String) -> Result<ImportReport, AppError> {
-    use crate::auth::{policy, server as auth};
-    let state = auth::app_state()?;
-    let user = policy::require_user(auth::caller().await?)?;
+    use crate::policy;
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let id = id.trim();
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);
@@ -163,20 +181,20 @@ pub async fn get_import_run(id: String) -> Result<ImportReport, AppError> {
 /// errors, so nothing is written.
 #[cfg(feature = "ssr")]
 pub async fn run_import(
-    state: &crate::setup::AppState,
+    state: &crate::state::AppState,
     user: &CurrentUser,
     file_name: &str,
     bytes: &[u8],
 ) -> Result<ImportReport, AppError> {
     use super::model::CellChange;
-    use crate::auth::policy;
+    use crate::policy;
     policy::require_import(user)?;
     // One import at a time in this process, from the check of the file through the write: a
     // file is checked in memory (up to 5 MiB of text and its report), so concurrent uploads
     // must not multiply that. Across servers the version checks of the write are the guarantee.
     let _serialized = state.import_lock.lock().await;
     let template_len = super::repo::steps(&state.db).await?.len();
-    let reference = state.catalog.import_reference(template_len);
+    let reference = super::import::Reference::new(&state.catalog, template_len);
     // Checking a file is CPU work: keep it off the async workers.
     let parsed = {
         let (bytes, reference, user) = (bytes.to_vec(), reference.clone(), user.clone());
@@ -277,7 +295,7 @@ pub async fn run_import(
 /// [`super::model::MAX_REPORTED_ISSUES`]) and returns its report.
 #[cfg(feature = "ssr")]
 async fn refuse_import(
-    state: &crate::setup::AppState,
+    state: &crate::state::AppState,
     user: &CurrentUser,
     mut report: ImportReport,
 ) -> Result<ImportReport, AppError> {
@@ -295,7 +313,7 @@ async fn refuse_import(
 /// plain HTML form. Not signed in: 303 to `/login`; not allowed to import: 403.
 #[cfg(feature = "ssr")]
 pub async fn import_upload(
-    axum::extract::State(state): axum::extract::State<crate::setup::AppState>,
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     session: tower_sessions::Session,
     multipart: axum::extract::Multipart,
 ) -> axum::response::Response {
@@ -318,14 +336,14 @@ pub async fn import_upload(
 /// BOM for Excel. Signed-in users; 401 otherwise, 404 for another file name.
 #[cfg(feature = "ssr")]
 pub async fn download(
-    axum::extract::State(state): axum::extract::State<crate::setup::AppState>,
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     uri: http::Uri,
     session: tower_sessions::Session,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let file = uri.path().rsplit('/').next().unwrap_or_default().to_owned();
     let result = async {
-        crate::auth::policy::require_user(crate::auth::server::user_of(&state, &session).await?)?;
+        crate::policy::require_user(crate::auth::request::user_of(&state, &session).await?)?;
         let steps = super::repo::steps(&state.db).await?;
         let catalog = &state.catalog;
         let (content_type, body) = match file.as_str() {
@@ -428,7 +446,7 @@ pub struct RecordView {
 /// Finds the municipality and system a URL names; [`AppError::NotFound`] otherwise.
 #[cfg(feature = "ssr")]
 fn cell_of(
-    state: &crate::setup::AppState,
+    state: &crate::state::AppState,
     lg_code: &str,
     system: &str,
 ) -> Result<(Organisation, crate::orgs::model::LgCode, StandardSystem), AppError> {
@@ -455,9 +473,8 @@ fn cell_of(
 /// unknown municipality or system.
 #[server(prefix = "/api", endpoint = "get_record")]
 pub async fn get_record(lg_code: String, system: String) -> Result<RecordView, AppError> {
-    use crate::auth::{policy, server as auth};
-    let state = auth::app_state()?;
-    let user = policy::require_user(auth::caller().await?)?;
+    use crate::policy;
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let (organisation, code, system) = cell_of(&state, &lg_code, &system)?;
     let steps = super::repo::steps(&state.db).await?;
     let stored = super::repo::record(&state.db, &code, &system.code).await?;
@@ -586,12 +603,12 @@ mod record_form {
         #[server(default)] notes: String,
         #[server(default)] version: String,
     ) -> Result<(), AppError> {
-        use crate::auth::{policy, server as auth};
+        use crate::policy;
         use crate::standardization::model::{
             ExtensionReason, GovCloud, ImportIssueKind, latest_extension_date, text_limits,
         };
-        let state = auth::app_state()?;
-        let user = policy::require_user(auth::caller().await?)?;
+        let crate::auth::request::SignedIn { state, user } =
+            crate::auth::request::signed_in().await?;
         let (_, code, system) = cell_of(&state, &lg_code, &system)?;
         if !policy::may_write_progress(&user, &code) {
             return Err(AppError::Forbidden);
@@ -743,7 +760,7 @@ pub struct ThreadView {
 
 /// Finds step `step` of the template; [`AppError::NotFound`] otherwise.
 #[cfg(feature = "ssr")]
-async fn template_step(state: &crate::setup::AppState, step: u8) -> Result<Step, AppError> {
+async fn template_step(state: &crate::state::AppState, step: u8) -> Result<Step, AppError> {
     super::repo::steps(&state.db)
         .await?
         .into_iter()
@@ -759,9 +776,8 @@ pub async fn get_step_thread(
     system: String,
     step: u8,
 ) -> Result<ThreadView, AppError> {
-    use crate::auth::{policy, server as auth};
-    let state = auth::app_state()?;
-    let user = policy::require_user(auth::caller().await?)?;
+    use crate::policy;
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let (organisation, code, system) = cell_of(&state, &lg_code, &system)?;
     let step = template_step(&state, step).await?;
     let cell = super::repo::cell_key(&code, &system.code);
@@ -789,7 +805,7 @@ pub async fn get_step_thread(
 /// municipality notifies every GovTech Tokyo advisor; any comment notifies the thread's
 /// earlier authors. Comment and notifications are written in one transaction.
 ///
-/// Errors: [`AppError::Forbidden`] unless [`crate::auth::policy::may_comment`];
+/// Errors: [`AppError::Forbidden`] unless [`crate::policy::may_comment`];
 /// [`AppError::Rejected`] for an empty or too long body; [`AppError::NotFound`] for an
 /// unknown record or step.
 #[server(prefix = "/api", endpoint = "post_step_comment")]
@@ -799,9 +815,8 @@ pub async fn post_step_comment(
     step: u8,
     body: String,
 ) -> Result<(), AppError> {
-    use crate::auth::{model::Role, policy, server as auth};
-    let state = auth::app_state()?;
-    let user = policy::require_user(auth::caller().await?)?;
+    use crate::{auth::model::Role, policy};
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let (_, code, system) = cell_of(&state, &lg_code, &system)?;
     if !policy::may_comment(&user, &code) {
         return Err(AppError::Forbidden);
@@ -836,9 +851,7 @@ pub async fn get_dashboard(
     kind: Option<String>,
     cloud: Option<String>,
 ) -> Result<Dashboard, AppError> {
-    use crate::auth::{policy, server as auth};
-    let state = auth::app_state()?;
-    policy::require_user(auth::caller().await?)?;
+    let state = crate::auth::request::signed_in().await?.state;
     let kind = parse_municipal_kind(kind.as_deref())?;
     let cloud = parse_cloud(cloud.as_deref())?;
     let template_len = super::repo::steps(&state.db).await?.len();
@@ -858,9 +871,7 @@ pub async fn get_dashboard(
 /// users; each sees only their own.
 #[server(prefix = "/api", endpoint = "list_notifications")]
 pub async fn list_notifications() -> Result<Vec<NotificationItem>, AppError> {
-    use crate::auth::{policy, server as auth};
-    let state = auth::app_state()?;
-    let user = policy::require_user(auth::caller().await?)?;
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let mut items = super::repo::notifications(&state.db, &user.id).await?;
     for n in &mut items {
         let (lg, system) = n.cell.split_once('_').unwrap_or((&n.cell, ""));
@@ -881,9 +892,8 @@ pub async fn list_notifications() -> Result<Vec<NotificationItem>, AppError> {
 /// 0 when not signed in.
 #[server(prefix = "/api", endpoint = "count_unread_notifications")]
 pub async fn count_unread_notifications() -> Result<u32, AppError> {
-    use crate::auth::server as auth;
-    let state = auth::app_state()?;
-    match auth::caller().await? {
+    let state = crate::auth::request::app_state()?;
+    match crate::auth::request::caller().await? {
         Some(user) => super::repo::unread_count(&state.db, &user.id).await,
         None => Ok(0),
     }
@@ -892,9 +902,7 @@ pub async fn count_unread_notifications() -> Result<u32, AppError> {
 /// Marks all of the caller's notifications read (POST `/api/mark_notifications_read`).
 #[server(prefix = "/api", endpoint = "mark_notifications_read")]
 pub async fn mark_notifications_read(#[server(default)] up_to: String) -> Result<(), AppError> {
-    use crate::auth::{policy, server as auth};
-    let state = auth::app_state()?;
-    let user = policy::require_user(auth::caller().await?)?;
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let up_to = chrono::DateTime::parse_from_rfc3339(up_to.trim()).map_err(|_| {
         AppError::Rejected {
             field: "up_to".into(),
@@ -934,10 +942,9 @@ const TEMPLATE_OUTCOME_KEY: &str = "template_outcome";
 /// The step template (POST `/api/get_step_template`). Signed-in users.
 #[server(prefix = "/api", endpoint = "get_step_template")]
 pub async fn get_step_template() -> Result<TemplateView, AppError> {
-    use crate::auth::{policy, server as auth};
-    let state = auth::app_state()?;
-    let session = auth::session().await?;
-    let user = policy::require_user(auth::user_of(&state, &session).await?)?;
+    use crate::policy;
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let session = crate::auth::request::session().await?;
     let outcome: Option<TemplateOutcome> = session
         .remove(TEMPLATE_OUTCOME_KEY)
         .await
@@ -970,7 +977,7 @@ pub async fn replace_steps(
 /// the outcome once.
 #[cfg(feature = "ssr")]
 pub async fn steps_upload(
-    axum::extract::State(state): axum::extract::State<crate::setup::AppState>,
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     session: tower_sessions::Session,
     multipart: axum::extract::Multipart,
 ) -> axum::response::Response {
@@ -979,7 +986,7 @@ pub async fn steps_upload(
         Ok(upload) => upload,
         Err(response) => return response,
     };
-    if !crate::auth::policy::may_manage_reference(&user) {
+    if !crate::policy::may_manage_reference(&user) {
         return error_response(AppError::Forbidden);
     }
     let result = async {
@@ -1001,12 +1008,12 @@ pub async fn steps_upload(
 /// Not signed in: a 303 to `/login`; an unreadable form: 400.
 #[cfg(feature = "ssr")]
 async fn upload_of(
-    state: &crate::setup::AppState,
+    state: &crate::state::AppState,
     session: &tower_sessions::Session,
     multipart: axum::extract::Multipart,
 ) -> Result<(CurrentUser, String, Vec<u8>), axum::response::Response> {
     use axum::response::{IntoResponse, Redirect};
-    let user = match crate::auth::server::user_of(state, session).await {
+    let user = match crate::auth::request::user_of(state, session).await {
         Ok(Some(u)) => u,
         Ok(None) => return Err(Redirect::to("/login").into_response()),
         Err(e) => return Err(error_response(e)),
@@ -1024,7 +1031,7 @@ async fn read_file_field(
     let invalid = |e: axum::extract::multipart::MultipartError| {
         if e.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
             AppError::TooLarge {
-                limit_bytes: crate::setup::BODY_LIMIT_BYTES,
+                limit_bytes: crate::config::BODY_LIMIT_BYTES,
             }
         } else {
             AppError::Invalid {

@@ -7,7 +7,7 @@ use super::super::server::{TemplateOutcome, get_dashboard, get_step_template, li
 use super::record::record_href;
 use crate::i18n::{Lang, format_date, format_instant, use_lang};
 use crate::orgs::model::OrgKind;
-use crate::shell::{ScrollRegion, loading, render};
+use crate::ui::{ScrollRegion, loading, render};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;

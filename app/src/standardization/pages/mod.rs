@@ -1,17 +1,19 @@
-//! Standardization pages: home, the heatmap matrix, import form and import result; the
-//! record and thread pages (`record`) and the dashboard, timeline, notifications and step
-//! template pages (`dashboard`).
+//! Standardization pages: the heatmap matrix, import form and import result; the record and
+//! thread pages (`record`); the dashboard, timeline, notifications and step template pages
+//! (`dashboard`); and the sections the shell places on the home and organisation pages
+//! (`widgets`).
 
 pub mod dashboard;
 pub mod record;
+pub mod widgets;
 
 use super::model::{
     ImportReport, Matrix, MatrixRow, Progress, ProgressStatus, StandardSystem, SystemSummary,
 };
-use super::server::{get_home, get_import_run, get_matrix};
+use super::server::{get_import_run, get_matrix};
 use crate::error::AppError;
 use crate::i18n::{Lang, format_date, use_lang};
-use crate::shell::{ErrorView, ScrollRegion, UserResource, loading, render};
+use crate::ui::{ErrorView, ScrollRegion, UserResource, loading, render};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -72,7 +74,7 @@ fn DemoNotice(shown: bool) -> impl IntoView {
 
 /// The legend for status cells: a pattern swatch and the words, never colour alone.
 #[component]
-fn Legend() -> impl IntoView {
+pub(super) fn Legend() -> impl IntoView {
     let lang = use_lang();
     view! {
         <ul class="legend" aria-label=lang.pick("凡例", "Legend")>
@@ -145,7 +147,10 @@ pub fn ProgressTable(
 
 /// Per-system shares of municipalities by status (home page and the matrix footer).
 #[component]
-fn SummaryTable(systems: Vec<StandardSystem>, summary: Vec<SystemSummary>) -> impl IntoView {
+pub(super) fn SummaryTable(
+    systems: Vec<StandardSystem>,
+    summary: Vec<SystemSummary>,
+) -> impl IntoView {
     let lang = use_lang();
     view! {
         <ScrollRegion label=lang.pick("業務別の状況", "Status by system")>
@@ -170,60 +175,6 @@ fn SummaryTable(systems: Vec<StandardSystem>, summary: Vec<SystemSummary>) -> im
                 </tbody>
             </table>
         </ScrollRegion>
-    }
-}
-
-/// `/`: what the signed-in person's organisation has to do.
-#[component]
-pub fn HomePage() -> impl IntoView {
-    let lang = use_lang();
-    let home = Resource::new(|| (), |_| get_home());
-    view! {
-        <Title text=lang.pick("ホーム", "Home")/>
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match home.await {
-                    Err(AppError::Unauthenticated) => view! {
-                        <h1>{lang.pick("Kyodo（協働）へようこそ", "Welcome to Kyodo")}</h1>
-                        <p>{lang.pick(
-                            "都・区市町村CIO協議会の協働ワークスペースです。標準化の進捗、共同事業、相談、協議会の活動をここで共有します。",
-                            "The shared workspace of the Tokyo CIO council: standardization progress, joint projects, consultations and council work.",
-                        )}</p>
-                        <p><A href="/login">{lang.pick("サインインする", "Sign in")}</A></p>
-                    }.into_any(),
-                    other => render(other, |h| {
-                        let org_name = h.user.organisation.name(lang).to_owned();
-                        let may_import = crate::auth::policy::may_import(&h.user);
-                        let own = h.own.clone().map(|d| {
-                            let live = d.progress.iter().flatten().filter(|p| p.status == ProgressStatus::Live).count();
-                            let total = d.systems.len();
-                            view! {
-                                <h2>{lang.pick("自団体の20業務", "Our 20 systems")}</h2>
-                                <p class="lead">{match lang {
-                                    Lang::Ja => format!("{total}業務のうち{live}業務が移行完了です。"),
-                                    Lang::En => format!("{live} of {total} systems are live."),
-                                }}</p>
-                                <Legend/>
-                                <ProgressTable lg_key=d.organisation.key.clone() systems=d.systems progress=d.progress/>
-                                {may_import.then(|| view! {
-                                    <p><A href="/standardization/import">{lang.pick("進捗を取り込む（CSV）", "Import progress (CSV)")}</A></p>
-                                })}
-                            }
-                        });
-                        view! {
-                            <h1>{org_name}</h1>
-                            {own}
-                            <h2>{lang.pick("都内62区市町村の状況", "All 62 municipalities")}</h2>
-                            <SummaryTable systems=h.systems summary=h.summary/>
-                            <p>
-                                <A href="/standardization">{lang.pick("進捗ヒートマップを見る", "Open the progress heatmap")}</A>" · "
-                                <A href="/standardization/dashboard">{lang.pick("協議会ダッシュボードを見る", "Open the council dashboard")}</A>
-                            </p>
-                        }
-                    }),
-                }
-            })}
-        </Suspense>
     }
 }
 
@@ -377,7 +328,7 @@ pub fn ImportPage() -> impl IntoView {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(u)) if crate::auth::policy::may_import(&u) => {
+                    Ok(Some(u)) if crate::policy::may_import(&u) => {
                         let scope = if u.is_municipal() {
                             match lang {
                                 Lang::Ja => format!("{}の行のみ取り込めます。", u.organisation.name_ja),

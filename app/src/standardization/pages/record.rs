@@ -6,8 +6,8 @@ use super::super::model::{
 };
 use super::super::server::{RecordView, ThreadView, get_record, get_step_thread};
 use crate::i18n::{Lang, format_date, format_instant, use_lang};
-use crate::shell::{ScrollRegion, loading, render};
 use crate::ui::TextArea;
+use crate::ui::{ScrollRegion, loading, render};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

@@ -1,12 +1,23 @@
-//! The one policy module: who may read and change what, by role and by organisation.
+//! The one policy module (layer 2, pure): who may read and change what, by role and by
+//! organisation. One file per capability with its `may_*` rules; this file holds the
+//! endpoint table.
 //!
 //! Every server function and HTTP route calls one of these functions before touching data.
 //! [`SERVER_FUNCTIONS`] lists each endpoint with its rule; the test at the bottom walks that
-//! table for every role and for the user's own and another organisation.
+//! table for every role and for the user's own and another organisation, and a test of the
+//! router (`app/tests/it`) checks that the table lists exactly the endpoints it registers.
 
-use super::model::{CurrentUser, Role};
+mod accounts;
+mod standardization;
+
+pub use accounts::{may_manage_user, may_manage_users, require_demo};
+pub use standardization::{
+    may_comment, may_import, may_manage_reference, may_view_import_run, may_write_progress,
+    require_import,
+};
+
+use crate::auth::model::CurrentUser;
 use crate::error::AppError;
-use crate::orgs::model::LgCode;
 
 /// What an endpoint requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,93 +82,11 @@ pub fn require_user(user: Option<CurrentUser>) -> Result<CurrentUser, AppError> 
     user.ok_or(AppError::Unauthenticated)
 }
 
-/// Whether `user` may write the progress of the municipality `lg_code`.
-///
-/// Rule (issue #2): a municipality's CIO or staff write their own rows only; a Tokyo officer
-/// or an administrator may write any municipality's rows; GovTech advisors read only.
-pub fn may_write_progress(user: &CurrentUser, lg_code: &LgCode) -> bool {
-    if user.has(Role::TokyoOfficer) || user.has(Role::Admin) {
-        return true;
-    }
-    (user.has(Role::Cio) || user.has(Role::Staff))
-        && user.is_municipal()
-        && user.organisation.lg_code.as_ref() == Some(lg_code)
-}
-
-/// Whether `user` may comment on the step threads of municipality `lg_code`'s records.
-///
-/// Rule (issue #3): advisors, Tokyo officers and administrators comment on any record; a
-/// municipality's CIO and staff on their own municipality's records.
-pub fn may_comment(user: &CurrentUser, lg_code: &LgCode) -> bool {
-    user.has(Role::GovtechAdvisor) || may_write_progress(user, lg_code)
-}
-
-/// Whether `user` may replace reference data such as the step template (administrators).
-pub fn may_manage_reference(user: &CurrentUser) -> bool {
-    user.has(Role::Admin)
-}
-
-/// Whether `user` may import progress at all (for some municipality).
-pub fn may_import(user: &CurrentUser) -> bool {
-    user.has(Role::TokyoOfficer)
-        || user.has(Role::Admin)
-        || ((user.has(Role::Cio) || user.has(Role::Staff)) && user.is_municipal())
-}
-
-/// Requires [`may_import`]; [`AppError::Forbidden`] otherwise.
-pub fn require_import(user: &CurrentUser) -> Result<(), AppError> {
-    if may_import(user) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// Whether `user` may see or manage accounts at all.
-pub fn may_manage_users(user: &CurrentUser) -> bool {
-    user.has(Role::Admin) || (user.has(Role::Cio) && user.is_municipal())
-}
-
-/// Whether `user` may give an account of organisation `org_key` the role `role` (or change
-/// its status). Administrators: any. A municipality's CIO: accounts of their own
-/// organisation, and only the roles staff and CIO (source: issue #4, "an administrator (or
-/// the organisation's CIO) approves").
-///
-/// `current_roles` are the account's roles now: a CIO may not touch an account that holds a
-/// central role (GovTech advisor, Tokyo officer, administrator), even in their organisation.
-pub fn may_manage_user(
-    user: &CurrentUser,
-    org_key: &str,
-    current_roles: &[Role],
-    role: Role,
-) -> bool {
-    if user.has(Role::Admin) {
-        return true;
-    }
-    let municipal = |r: &Role| matches!(r, Role::Staff | Role::Cio);
-    may_manage_users(user)
-        && user.organisation.key == org_key
-        && municipal(&role)
-        && current_roles.iter().all(municipal)
-}
-
-/// Demo sign-in is allowed only while demo mode is on (loopback servers only, see `setup`).
-pub fn require_demo(demo_mode: bool) -> Result<(), AppError> {
-    if demo_mode {
-        Ok(())
-    } else {
-        Err(AppError::DemoDisabled)
-    }
-}
-
-/// Whether `user` may see the import run started by `actor_id`.
-pub fn may_view_import_run(user: &CurrentUser, actor_id: &str) -> bool {
-    user.id == actor_id || user.has(Role::TokyoOfficer) || user.has(Role::Admin)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::model::Role;
+    use crate::orgs::model::LgCode;
     use crate::orgs::model::{OrgKind, Organisation};
 
     fn org(code: Option<&str>, kind: OrgKind) -> Organisation {

@@ -1,12 +1,9 @@
-//! The test harness shared by the integration-test binaries: a [`TestApp`] on its own
-//! in-memory database (so tests run in parallel), requests as a browser or a script sends
-//! them, and the demo personas' sign-in.
-//!
-//! Each test binary uses a different part of it, hence `dead_code` is allowed here.
+//! The test harness: a [`TestApp`] on its own in-memory database (so tests run in
+//! parallel), requests as a browser or a script sends them, and the demo personas' sign-in.
 
-#![allow(dead_code)]
-
-use app::setup::{AppState, Config, router};
+use app::config::Config;
+use app::setup::{init_state, router};
+use app::state::AppState;
 use axum::Router;
 use axum::body::Body;
 use http::{Request, StatusCode, header};
@@ -84,7 +81,7 @@ impl TestApp {
 
     pub async fn with_config(config: Config) -> TestApp {
         let options = LeptosOptions::builder().output_name("kyodo").build();
-        let state = AppState::init(&config, options).await.expect("start-up");
+        let state = init_state(&config, options).await.expect("start-up");
         TestApp {
             router: router(state.clone(), &config),
             state,

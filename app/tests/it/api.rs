@@ -1,11 +1,9 @@
 //! Integration tests through Kyodo's HTTP surface (server functions and routes) on an
 //! in-memory database: each test builds its own app, so tests run in parallel.
 
-mod common;
-
-use app::setup::{AppState, router};
+use crate::common::{TestApp, config, form};
+use app::setup::{init_state, router};
 use axum::body::Body;
-use common::{TestApp, config, form};
 use http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
@@ -340,7 +338,7 @@ async fn restart_on_the_same_data_folder_keeps_everything_once() {
     let options = LeptosOptions::builder().output_name("kyodo").build();
     let mut state = None;
     for _ in 0..100 {
-        match AppState::init(&config(&url, true), options.clone()).await {
+        match init_state(&config(&url, true), options.clone()).await {
             Ok(s) => {
                 state = Some(s);
                 break;

@@ -5,11 +5,9 @@
 //! Expected numbers are computed by the tests from what they set or from the stored step
 //! lists read straight from SurrealDB, never copied from the application's own answers.
 
-mod common;
-
+use crate::common::{Reply, TestApp, form};
 use app::auth::model::Persona;
 use app::orgs::model::OrgKind;
-use common::{Reply, TestApp, form};
 use http::StatusCode;
 use serde_json::Value;
 use std::collections::HashMap;

@@ -1,0 +1,184 @@
+//! Kyodo's settings (ssr only, layer 2): one typed struct read from `KYODO_…` environment
+//! variables over defaults, the identity providers and the rate limits. Secrets redact
+//! themselves in `Debug`.
+
+use crate::db::DbConfig;
+use anyhow::{Context, bail};
+use std::path::PathBuf;
+
+/// Largest accepted request body: 5 MiB (a progress CSV for all 62 × 20 cells is ~150 KB).
+pub const BODY_LIMIT_BYTES: usize = 5 * 1024 * 1024;
+
+/// Kyodo's settings, from environment variables over defaults.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Data folder for the embedded database (`KYODO_DATA_DIR`, default `./data`).
+    pub data_dir: PathBuf,
+    /// Database connection (`KYODO_DATABASE_URL`, default `surrealkv://<data_dir>/db`;
+    /// `KYODO_DATABASE_USER`, `KYODO_DATABASE_PASSWORD` for a remote server).
+    pub database: DbConfig,
+    /// Demo sign-in and demo data (`KYODO_DEMO=1`); refused unless bound to loopback.
+    pub demo: bool,
+    /// Folder with replacement reference files `tokyo_local_governments.csv` and
+    /// `standard_systems.csv` (`KYODO_REFERENCE_DIR`); the shipped copies when unset.
+    pub reference_dir: Option<PathBuf>,
+    /// Mark cookies `Secure` (`KYODO_SECURE_COOKIES=1`; set it when served over https).
+    pub secure_cookies: bool,
+    /// The address browsers use to reach Kyodo, for OIDC redirect URIs (`KYODO_PUBLIC_URL`,
+    /// default `http://<LEPTOS_SITE_ADDR>`), without a trailing slash.
+    pub public_url: Option<String>,
+    /// OpenID Connect providers (`KYODO_OIDC_*`, see `auth::oidc`).
+    pub oidc: Vec<OidcProvider>,
+    /// Rate limits (`KYODO_RATE_*`, see `auth::rate_limit`).
+    pub rate_limits: RateLimits,
+}
+
+fn env_flag(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"))
+}
+
+impl Config {
+    /// Reads the environment. Errors: an incomplete OIDC provider configuration.
+    pub fn from_env() -> anyhow::Result<Config> {
+        let data_dir =
+            PathBuf::from(std::env::var("KYODO_DATA_DIR").unwrap_or_else(|_| "data".into()));
+        let url = std::env::var("KYODO_DATABASE_URL")
+            .unwrap_or_else(|_| format!("surrealkv://{}", data_dir.join("db").display()));
+        Ok(Config {
+            public_url: std::env::var("KYODO_PUBLIC_URL")
+                .ok()
+                .map(|u| u.trim_end_matches('/').to_owned()),
+            oidc: providers_from_env()?,
+            rate_limits: RateLimits::from_env(),
+            database: DbConfig {
+                url,
+                user: std::env::var("KYODO_DATABASE_USER").ok(),
+                password: std::env::var("KYODO_DATABASE_PASSWORD").ok(),
+            },
+            data_dir,
+            demo: env_flag("KYODO_DEMO"),
+            reference_dir: std::env::var("KYODO_REFERENCE_DIR").ok().map(PathBuf::from),
+            secure_cookies: env_flag("KYODO_SECURE_COOKIES"),
+        })
+    }
+}
+
+/// One configured identity provider.
+#[derive(Clone)]
+pub struct OidcProvider {
+    /// Short name used in URLs (`/auth/oidc/<name>/start`).
+    pub name: String,
+    /// Button text.
+    pub label: String,
+    /// Issuer URL, exactly as the provider's discovery document states it.
+    pub issuer: String,
+    /// OAuth client id.
+    pub client_id: String,
+    /// OAuth client secret (redacted in `Debug`).
+    pub client_secret: String,
+    /// Organisation keys this provider may sign in for.
+    pub orgs: Vec<String>,
+    /// E-mail domain → organisation key hints, used only to choose among `orgs`.
+    pub domains: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for OidcProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcProvider")
+            .field("name", &self.name)
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("orgs", &self.orgs)
+            .finish()
+    }
+}
+
+impl OidcProvider {
+    /// The organisation a new user of this provider belongs to: the only one, or the one
+    /// hinted by the e-mail domain; `None` when it cannot be told.
+    pub fn organisation_for(&self, email: Option<&str>) -> Option<String> {
+        if self.orgs.len() == 1 {
+            return self.orgs.first().cloned();
+        }
+        let domain = email?.rsplit_once('@')?.1.to_lowercase();
+        self.domains
+            .iter()
+            .find(|(d, org)| *d == domain && self.orgs.contains(org))
+            .map(|(_, org)| org.clone())
+    }
+}
+
+/// Reads the providers from the environment (see the module doc). Errors name the variable.
+pub fn providers_from_env() -> anyhow::Result<Vec<OidcProvider>> {
+    let Ok(names) = std::env::var("KYODO_OIDC_PROVIDERS") else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            bail!("KYODO_OIDC_PROVIDERS: provider name {name:?} must be letters, digits or _");
+        }
+        let var = |key: &str| {
+            let full = format!("KYODO_OIDC_{}_{key}", name.to_uppercase());
+            std::env::var(&full).with_context(|| format!("{full} is not set"))
+        };
+        let list = |s: String| {
+            s.split(',')
+                .map(|x| x.trim().to_owned())
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+        };
+        let orgs = list(var("ORGS")?);
+        if orgs.is_empty() {
+            bail!(
+                "KYODO_OIDC_{}_ORGS must name at least one organisation",
+                name.to_uppercase()
+            );
+        }
+        let domains = list(var("DOMAINS").unwrap_or_default())
+            .into_iter()
+            .filter_map(|pair| {
+                pair.split_once('=')
+                    .map(|(d, o)| (d.trim().to_lowercase(), o.trim().to_owned()))
+            })
+            .collect();
+        out.push(OidcProvider {
+            name: name.to_lowercase(),
+            label: var("LABEL").unwrap_or_else(|_| name.to_owned()),
+            issuer: var("ISSUER")?,
+            client_id: var("CLIENT_ID")?,
+            client_secret: var("CLIENT_SECRET")?,
+            orgs,
+            domains,
+        });
+    }
+    Ok(out)
+}
+
+/// Limits, from `KYODO_RATE_SIGN_IN_PER_MINUTE` (default 20) and
+/// `KYODO_RATE_POSTS_PER_SECOND` (default 20, burst 5 × that).
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits {
+    /// Sign-in attempts per minute per IP address (also the burst).
+    pub sign_in_per_minute: u32,
+    /// POSTs per second per session.
+    pub posts_per_second: u32,
+}
+
+impl RateLimits {
+    /// Reads the environment over the defaults.
+    pub fn from_env() -> RateLimits {
+        let read = |name: &str, default: u32| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(default)
+        };
+        RateLimits {
+            sign_in_per_minute: read("KYODO_RATE_SIGN_IN_PER_MINUTE", 20),
+            posts_per_second: read("KYODO_RATE_POSTS_PER_SECOND", 20),
+        }
+    }
+}

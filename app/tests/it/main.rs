@@ -1,0 +1,9 @@
+//! Kyodo's one integration-test binary: every test builds its own app on an in-memory
+//! database (`common::TestApp`), so tests run in parallel. One module per capability, like
+//! `app/src`, plus `architecture` (the import rule) and `api` (the HTTP surface that every
+//! room shares: sessions, sign-in, reference data, errors and headers).
+
+mod api;
+mod architecture;
+mod common;
+mod standardization;
