@@ -7,7 +7,7 @@ SHELL := bash
 .ONESHELL:
 .DEFAULT_GOAL := run
 
-.PHONY: run test e2e release
+.PHONY: run check test e2e release
 
 ## run: debug build, then serve it with the demo data on http://127.0.0.1:3000 (data in $KYODO_DATA_DIR, default ./data)
 run:
@@ -18,7 +18,16 @@ run:
 	KYODO_DEMO=1 \
 	exec "$$CARGO_TARGET_DIR/debug/kyodo"
 
-## test: formatting, clippy (ssr, hydrate/wasm, server), unit and integration tests, debug build, browser tests
+## check: the fast edit loop: formatting, clippy (ssr with tests, hydrate/wasm), unit tests
+check:
+	source scripts/tools.sh
+	cargo fmt --all --check
+	cargo clippy -p app -p kyodo --features app/ssr --all-targets -- -D warnings
+	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+	cargo test -p app --features ssr --lib
+
+## test: formatting, clippy (ssr, hydrate/wasm, server), docs (warnings denied), unit and
+## integration tests (one binary, app/tests/it), debug build, browser tests
 test:
 	source scripts/tools.sh
 	kyodo_ensure_e2e_tools
@@ -26,8 +35,9 @@ test:
 	# app (ssr) and the server in one run: one feature resolution, one set of checked dependencies
 	cargo clippy -p app -p kyodo --features app/ssr --all-targets -- -D warnings
 	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+	# the same package and feature selection as clippy, so the dependencies' metadata is reused
+	RUSTDOCFLAGS="-D warnings" cargo doc -p app -p kyodo --features app/ssr --no-deps
 	cargo test -p app --features ssr
-	cargo test -p kyodo
 	cargo leptos build
 	bash scripts/e2e.sh
 

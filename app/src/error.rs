@@ -28,13 +28,13 @@ pub enum AppError {
     /// 404: the thing asked for does not exist (or is not visible to the caller).
     #[error("not found")]
     NotFound,
-    /// 400: an input field is invalid; `field` names it, `reason` says what is wrong (English,
-    /// for logs; the UI shows [`AppError::message`]).
-    /// `reason` is cut to a short prefix when sent (it may quote the input).
+    /// 400: an input field is invalid; `field` names it (the UI shows [`AppError::message`]),
+    /// `reason` says what is wrong in English for the server log. Only `field` is sent: the
+    /// reason may quote the input.
     #[error("invalid {field}: {reason}")]
     Invalid {
         field: String,
-        #[serde(serialize_with = "serialize_short")]
+        #[serde(default, skip_serializing)]
         reason: String,
     },
     /// 400: a field breaks a domain rule; the domain code gives the message in both languages
@@ -52,9 +52,13 @@ pub enum AppError {
     /// 403: demo sign-in is switched off on this server (it is refused off loopback).
     #[error("demo sign-in disabled")]
     DemoDisabled,
-    /// 500: something failed on the server; the cause is in the server log.
-    #[error("internal error")]
-    Internal,
+    /// 500: something failed on the server. `detail` is the cause, for the server log and
+    /// start-up errors; it is never sent to the browser.
+    #[error("internal error: {detail}")]
+    Internal {
+        #[serde(default, skip_serializing)]
+        detail: String,
+    },
     /// 400: the request itself could not be read or sent (missing argument, bad encoding,
     /// network). `detail` comes from the server-function layer; it is not sent to the browser.
     #[error("request failed: {detail}")]
@@ -74,17 +78,6 @@ pub fn quoted(value: &str) -> String {
     format!("{cut:?}")
 }
 
-/// Serializes a text cut to 120 characters (then `…`), so that no error echoes a huge input.
-fn serialize_short<S: serde::Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
-    const MAX: usize = 120;
-    if text.chars().nth(MAX).is_some() {
-        let cut: String = text.chars().take(MAX).chain(std::iter::once('…')).collect();
-        serializer.serialize_str(&cut)
-    } else {
-        serializer.serialize_str(text)
-    }
-}
-
 impl AppError {
     /// HTTP status of this error.
     pub fn status(&self) -> u16 {
@@ -95,7 +88,7 @@ impl AppError {
             AppError::Invalid { .. } | AppError::Rejected { .. } => 400,
             AppError::Request { .. } => 400,
             AppError::TooLarge { .. } => 413,
-            AppError::Internal => 500,
+            AppError::Internal { .. } => 500,
         }
     }
 
@@ -148,7 +141,7 @@ impl AppError {
                     "The request could not be processed. Please check the form and try again.",
                 )
                 .into(),
-            AppError::Internal => lang
+            AppError::Internal { .. } => lang
                 .pick(
                     "サーバーで問題が起きました。時間をおいて再度お試しください。",
                     "Something went wrong on the server. Please try again later.",
@@ -170,7 +163,7 @@ impl AppError {
                 lang.pick("入力に誤りがあります", "Invalid request")
             }
             AppError::TooLarge { .. } => lang.pick("送信内容が大きすぎます", "Too large"),
-            AppError::Internal => lang.pick("サーバーエラー", "Server error"),
+            AppError::Internal { .. } => lang.pick("サーバーエラー", "Server error"),
         }
     }
 
@@ -178,7 +171,9 @@ impl AppError {
     #[cfg(feature = "ssr")]
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
-        AppError::Internal
+        AppError::Internal {
+            detail: cause.to_string(),
+        }
     }
 }
 
@@ -311,13 +306,15 @@ mod tests {
             AppError::NotFound,
             AppError::Invalid {
                 field: "kind".into(),
-                reason: "x".into(),
+                reason: String::new(),
             },
             AppError::DemoDisabled,
             AppError::TooLarge {
                 limit_bytes: 5 * 1024 * 1024,
             },
-            AppError::Internal,
+            AppError::Internal {
+                detail: String::new(),
+            },
             AppError::Request {
                 detail: String::new(),
             },
@@ -326,5 +323,27 @@ mod tests {
             assert_eq!(AppError::de(e.ser()), e);
             assert!(!e.message(Lang::Ja).is_empty() && !e.message(Lang::En).is_empty());
         }
+    }
+
+    #[test]
+    fn causes_stay_on_the_server_but_show_in_start_up_errors() {
+        let internal = AppError::internal("connection refused (surrealkv://data/db)");
+        assert!(
+            internal.to_string().contains("connection refused"),
+            "{internal}"
+        );
+        assert_eq!(
+            serde_json::to_string(&internal).unwrap(),
+            r#"{"code":"internal"}"#
+        );
+        let invalid = AppError::Invalid {
+            field: "kind".into(),
+            reason: "unknown kind \"<script>\"".into(),
+        };
+        assert!(invalid.to_string().contains("<script>"));
+        assert_eq!(
+            serde_json::to_string(&invalid).unwrap(),
+            r#"{"code":"invalid","field":"kind"}"#
+        );
     }
 }

@@ -1,23 +1,31 @@
 //! Kyodo (協働): the shared workspace of Tokyo's CIO council.
 //!
-//! One folder per capability, each with the same inner shape:
-//! `model.rs` (domain types shared by server and browser), `server.rs` (server functions),
-//! `repo.rs` (ssr-only database access) and `pages.rs` (components).
+//! # The house and its one rule
 //!
-//! - [`orgs`]: the 64 organisations (Tokyo, 62 municipalities, GovTech Tokyo).
-//! - [`standardization`]: progress of the 20 standard systems, CSV import and export.
-//! - [`auth`]: users, roles, sessions, the demo sign-in and the one policy module.
-//! - [`shell`]: layout, navigation, routes and error pages.
-//! - [`i18n`]: Japanese (default) and English.
-//! - [`text`]: Japanese text as typed: folded comparison and search keys, excerpts.
-//! - [`error`]: the one application error type.
-//! - `setup` and `db` (ssr only): configuration, database, schema, reference data, router.
+//! A module imports only from its own layer or a lower one, and no capability imports another
+//! capability's `server`, `repo` or `pages`: what two rooms share lives lower down, and pages
+//! that gather several rooms (home, an organisation's page) live at the top in [`shell`].
+//! `app/tests/it/architecture.rs` reads every `crate::`/`super::` path and fails on a
+//! circle or a break of this rule.
+//!
+//! | layer | modules | holds |
+//! | --- | --- | --- |
+//! | 0 leaf | [`error`], [`ids`], [`i18n`], `markdown`, [`text`] | the error type, ids, the two languages, sanitized Markdown, Japanese text |
+//! | 1 kit and models | [`ui`], every `*/model.rs`, `*/views.rs` | components every page uses; domain types and rules; wire types |
+//! | 2 core | [`policy`], `db`, `config`, `state` | who may do what (pure, one file per capability, the endpoint table); database; settings; `AppState` and the reference `Catalog` |
+//! | 3 shared services | [`auth`], [`orgs`], [`notifications`], `http` | sign-in, sessions and the caller of a request; organisations; one inbox; room routes and downloads |
+//! | 4 capabilities | [`standardization`] | the rooms, each `mod.rs` with `routes()`, `model`, `views`, `repo`, `server`, `pages/` and its formats |
+//! | 5 top | [`shell`], `setup` | the document, header, routes, home and organisation pages; start-up and the router |
+//!
+//! Data flows page → server function → `auth::request::signed_in()` → `policy::may_*` → a
+//! pure rule in the room's `model` → `repo` (one transaction) → a view back to the page.
 #![recursion_limit = "256"]
 
 pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod notifications;
 pub mod orgs;
 pub mod policy;
 pub mod shell;
@@ -29,6 +37,8 @@ pub mod ui;
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod http;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 #[cfg(feature = "ssr")]

@@ -10,7 +10,7 @@ use crate::{App, auth, shell, standardization};
 use anyhow::{Context, bail};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -89,6 +89,24 @@ pub async fn load_catalog(db: &Db) -> Result<Catalog, AppError> {
     })
 }
 
+/// Every room's plain routes (uploads, downloads, sign-in redirects), merged.
+pub fn room_routes() -> crate::http::Routes {
+    auth::routes().merge(standardization::routes())
+}
+
+/// Every endpoint the router serves besides pages and static files, as "METHOD path": the
+/// server functions (each a POST under `/api/`), the rooms' routes and `GET /healthz`.
+/// `policy::SERVER_FUNCTIONS` must list exactly these (tested in `app/tests/it`).
+pub fn endpoints() -> Vec<String> {
+    let mut all: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| format!("{method} {path}"))
+        .chain(room_routes().endpoints().iter().cloned())
+        .chain(std::iter::once("GET /healthz".to_owned()))
+        .collect();
+    all.sort();
+    all
+}
+
 /// The application router: pages, server functions, import/export routes, static files,
 /// sessions, body limit and security headers.
 pub fn router(state: AppState, config: &Config) -> Router {
@@ -112,32 +130,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             tower_http::services::ServeDir::new(pkg_dir),
         )
         .route("/healthz", get(|| async { "ok" }))
-        .route("/auth/oidc/{provider}/start", get(auth::oidc::start))
-        .route("/auth/oidc/callback", get(auth::oidc::callback))
-        .route(
-            "/standardization/import/upload",
-            post(standardization::server::import_upload),
-        )
-        .route(
-            "/standardization/steps/upload",
-            post(standardization::server::steps_upload),
-        )
-        .route(
-            "/standardization/export.csv",
-            get(standardization::server::download),
-        )
-        .route(
-            "/standardization/export.json",
-            get(standardization::server::download),
-        )
-        .route(
-            "/standardization/summary.csv",
-            get(standardization::server::download),
-        )
-        .route(
-            "/standardization/summary.json",
-            get(standardization::server::download),
-        )
+        .merge(room_routes().into_router())
         .leptos_routes(&state, routes, move || shell::shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             shell::shell,

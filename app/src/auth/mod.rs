@@ -1,8 +1,6 @@
-//! Identity and access: users and roles, server-side sessions, the demo sign-in and the
-//! one policy module that every server function and route consults.
-//!
-//! The sign-in method is replaceable (demo personas now, OIDC later); sessions
-//! ([`session`]), users ([`repo`]) and roles ([`model::Role`]) stay.
+//! Identity and access: users and roles, server-side sessions, the demo sign-in, OpenID
+//! Connect sign-in ([`oidc`]), account management, and how a request finds its caller
+//! ([`request`]). Who may do what is decided in [`crate::policy`].
 
 pub mod flash;
 #[cfg(feature = "ssr")]
@@ -20,3 +18,11 @@ pub mod request;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod session;
+
+/// The room's plain routes: the OpenID Connect redirect to the provider and its callback.
+#[cfg(feature = "ssr")]
+pub fn routes() -> crate::http::Routes {
+    crate::http::Routes::new()
+        .get("/auth/oidc/{provider}/start", oidc::start)
+        .get("/auth/oidc/callback", oidc::callback)
+}

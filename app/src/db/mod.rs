@@ -18,10 +18,10 @@ use surrealdb::engine::any::Any;
 pub type Db = Surreal<Any>;
 
 /// The schema version this build writes. Raise it with each upgrade in [`UPGRADES`].
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The schema files in application order.
-const SCHEMA: [(&str, &str); 12] = [
+const SCHEMA: [(&str, &str); 13] = [
     (
         "00_schema_meta.surql",
         include_str!("../../schema/00_schema_meta.surql"),
@@ -70,15 +70,47 @@ const SCHEMA: [(&str, &str); 12] = [
         "11_notification.surql",
         include_str!("../../schema/11_notification.surql"),
     ),
+    (
+        "12_notice.surql",
+        include_str!("../../schema/12_notice.surql"),
+    ),
 ];
 
 /// Data upgrades: (target version, SurrealQL) run once, in order, when the stored version is
 /// lower. Version 1 is the initial schema and needs no data change. Version 2 brings per-step
-/// statuses: a version-1 record with `steps_done = n` becomes steps 1–n 完了.
-const UPGRADES: [(i64, &str); 1] = [(
-    2,
-    "UPDATE migration_progress SET steps = array::repeat('done', steps_done), steps_in_progress = 0, steps_applicable = 40;",
-)];
+/// statuses: a version-1 record with `steps_done = n` becomes steps 1–n 完了. Version 3 moves
+/// each step comment's `notification` into the generic inbox (`notice`), with its link, its
+/// sentence in both languages (names as they are now) and its excerpt, read or not as before.
+const UPGRADES: [(i64, &str); 2] = [
+    (
+        2,
+        "UPDATE migration_progress SET steps = array::repeat('done', steps_done), steps_in_progress = 0, steps_applicable = 40;",
+    ),
+    (
+        3,
+        "BEGIN TRANSACTION;
+         FOR $n IN (SELECT * FROM notification) {
+            LET $lg = string::slice($n.cell, 0, 6);
+            LET $sys = string::slice($n.cell, 7);
+            LET $org = type::record('organisation', $lg);
+            LET $system = type::record('standard_system', $sys);
+            LET $step = <string> $n.step_no;
+            CREATE notice CONTENT {
+                recipient: $n.recipient, kind: 'step_comment',
+                subject: string::concat('migration_progress:', $n.cell, ':', $step),
+                link: string::concat('/standardization/records/', $lg, '/', $sys, '/steps/', $step),
+                text_ja: string::concat($n.comment.author.name_ja, 'さんが', $org.name_ja, '・',
+                    $system.name_ja, 'の手順', $step, 'にコメントしました'),
+                text_en: string::concat($n.comment.author.name_en, ' commented on step ', $step,
+                    ' of ', $org.name_en, ' · ', $system.name_en),
+                excerpt: string::slice($n.comment.body, 0, 1001),
+                read: $n.read, at: $n.at
+            };
+         };
+         DELETE notification;
+         COMMIT TRANSACTION;",
+    ),
+];
 
 /// Connection settings.
 #[derive(Clone)]

@@ -52,6 +52,8 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /api/get_form_error", Rule::Public),
     ("GET /auth/oidc/{provider}/start", Rule::Public),
     ("GET /auth/oidc/callback", Rule::Public),
+    ("GET /healthz", Rule::Public),
+    ("POST /api/get_org_progress", Rule::SignedIn),
     ("POST /api/list_organisations", Rule::SignedIn),
     ("POST /api/get_organisation", Rule::SignedIn),
     ("POST /api/get_matrix", Rule::SignedIn),

@@ -9,10 +9,9 @@ use crate::auth::pages::{AdminUsersPage, LoginPage};
 use crate::auth::server::get_current_user;
 use crate::error::AppError;
 use crate::i18n::{Lang, detect_lang, use_lang};
+use crate::notifications::pages::NotificationsPage;
 use crate::orgs::pages::OrgsPage;
-use crate::standardization::pages::dashboard::{
-    DashboardPage, NotificationsPage, StepTemplatePage,
-};
+use crate::standardization::pages::dashboard::{DashboardPage, StepTemplatePage};
 use crate::standardization::pages::record::{RecordPage, StepThreadPage};
 use crate::standardization::pages::{ImportPage, ImportRunPage, MatrixPage};
 use crate::ui::{UserResource, set_status};
@@ -60,7 +59,7 @@ pub fn App() -> impl IntoView {
     // and the browser's resources line up during hydration.
     let unread = UnreadResource(Resource::new(
         || (),
-        |_| crate::standardization::server::count_unread_notifications(),
+        |_| crate::notifications::server::count_unread_notifications(),
     ));
     provide_context(unread);
     let main = NodeRef::<leptos::html::Main>::new();

@@ -16,7 +16,8 @@ fn fnv1a(s: &str) -> u64 {
 /// Demo progress for every municipality (organisations of a municipal kind) × system, with
 /// a status for each of the `template_len` steps: live systems have every step done (the RFI
 /// steps 11–13 are sometimes 対象外), systems in progress have their first steps done and the
-/// next one or two in progress.
+/// next one or two in progress. Every record obeys the record rules ([`Progress::check`]):
+/// an extension with reason その他 has its 事由詳細.
 pub fn generate(
     organisations: &[Organisation],
     systems: &[StandardSystem],
@@ -84,6 +85,9 @@ pub fn generate(
             p.special_migration_support = extension.is_some();
             p.extension_reason = extension.map(|(r, _)| r);
             p.extension_target_date = extension.and_then(|(_, d)| d);
+            if p.extension_reason == Some(ExtensionReason::Other) {
+                p.extension_reason_text = Some("庁内調整中（デモデータ）".into());
+            }
             p.gov_cloud = Some(gov_cloud);
             p.vendor = Some(vendor.to_owned());
             p.is_demo = true;
@@ -118,6 +122,13 @@ mod tests {
             assert!(
                 p.extension_target_date
                     .is_none_or(|d| d <= latest_extension_date())
+            );
+            assert_eq!(
+                p.check(),
+                Ok(()),
+                "{} {}: demo data obeys the record rules",
+                p.lg_code,
+                p.system
             );
         }
         for status in ProgressStatus::ALL {

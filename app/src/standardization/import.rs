@@ -1,14 +1,16 @@
 //! Decoding and validating the progress CSV that municipalities send
 //! (format: `docs/IMPORT_FORMAT.md`, shared with the council).
 //!
-//! The whole file is checked before anything is written: [`parse`] returns every problem with
-//! its spreadsheet line (header = 1) and column. Real files come from Excel: UTF-8 with or
+//! The whole file is checked before anything is written: [`parse`] returns every problem of its
+//! cells with its spreadsheet line (header = 1) and column, and [`ProgressLine::merged_issues`]
+//! those of each record once merged over the stored one (the edit form's rules,
+//! [`Progress::check`]). Real files come from Excel: UTF-8 with or
 //! without BOM and Shift_JIS/CP932 are accepted; every field is NFKC-normalized (full-width
 //! digits, letters and spaces) and trimmed; dates may be ISO or 和暦.
 
 use super::model::{
     ExtensionReason, GovCloud, ImportIssue, ImportIssueKind, MAX_REPORTED_ISSUES, Progress,
-    ProgressStatus, StandardSystem, StepCounts, StepStatus, latest_extension_date, text_limits,
+    ProgressStatus, RecordField, StandardSystem, StepCounts, StepStatus,
 };
 use crate::orgs::model::{LgCode, Organisation};
 use chrono::NaiveDate;
@@ -333,7 +335,8 @@ impl ProgressLine {
     /// Without them (the older format), the steps follow 進捗状況 and 完了ステップ数: the stored
     /// steps are kept when they already say the same; otherwise steps 1–n are 完了 and, when
     /// 作業中, step n + 1 is 作業中 (移行完了 = every step, 未着手 = none, 作業中 without a count =
-    /// the stored count). Without the 特定移行支援 flag, reason and target date are cleared.
+    /// the stored count). Without the 特定移行支援 flag, 事由, 事由詳細 and 移行目標日 are cleared
+    /// ([`Progress::clear_extension_unless_flagged`]).
     pub fn apply(&self, before: Option<&Progress>, template_len: usize) -> Progress {
         let mut p = before
             .cloned()
@@ -366,21 +369,16 @@ impl ProgressLine {
             .special_migration_support
             .resolve(before.map(|b| b.special_migration_support))
             .unwrap_or(false);
-        if p.special_migration_support {
-            p.extension_reason = self
-                .extension_reason
-                .resolve(before.and_then(|b| b.extension_reason));
-            p.extension_reason_text = self
-                .extension_reason_text
-                .resolve(before.and_then(|b| b.extension_reason_text.clone()));
-            p.extension_target_date = self
-                .extension_target_date
-                .resolve(before.and_then(|b| b.extension_target_date));
-        } else {
-            p.extension_reason = None;
-            p.extension_reason_text = None;
-            p.extension_target_date = None;
-        }
+        p.extension_reason = self
+            .extension_reason
+            .resolve(before.and_then(|b| b.extension_reason));
+        p.extension_reason_text = self
+            .extension_reason_text
+            .resolve(before.and_then(|b| b.extension_reason_text.clone()));
+        p.extension_target_date = self
+            .extension_target_date
+            .resolve(before.and_then(|b| b.extension_target_date));
+        p.clear_extension_unless_flagged();
         p.planned_go_live = self
             .planned_go_live
             .resolve(before.and_then(|b| b.planned_go_live));
@@ -404,26 +402,40 @@ impl ProgressLine {
 }
 
 impl ProgressLine {
-    /// Rules that need the stored record: checked on `after` (this line applied over
-    /// `before`) for a template of `template_len` steps.
+    /// The rules checked on the merged record `after` (this line applied over the stored one by
+    /// [`ProgressLine::apply`]) for a template of `template_len` steps, each issue on this line
+    /// and named by its Japanese column header:
     ///
-    /// - A record that becomes 移行完了 needs its 本番稼働日 (one already live keeps going:
-    ///   a shorter step template can make a record live without one).
-    /// - With only some step columns, 進捗状況 must match the merged steps.
-    pub fn merged_issues(
-        &self,
-        before: Option<&Progress>,
-        after: &Progress,
-        template_len: usize,
-    ) -> Vec<ImportIssue> {
+    /// - 事由, 事由詳細 or 移行目標日 given for a record that is not 特定移行支援 once merged (the
+    ///   line contradicts itself, or the stored flag): [`ImportIssueKind::ExtensionWithoutFlag`],
+    ///   once, at the first of those columns;
+    /// - with only some step columns, 進捗状況 must match the merged steps;
+    /// - every rule of [`Progress::check`], the edit form's rules too (so that what one path
+    ///   refuses the other refuses), in its order.
+    pub fn merged_issues(&self, after: &Progress, template_len: usize) -> Vec<ImportIssue> {
         let mut out = Vec::new();
-        let was_live = before.is_some_and(|b| b.status == ProgressStatus::Live);
-        if after.status == ProgressStatus::Live && after.actual_go_live.is_none() && !was_live {
-            out.push(issue(
-                self.line,
-                Some(Column::ActualGoLive.japanese()),
-                ImportIssueKind::LiveWithoutDate,
-            ));
+        if !after.special_migration_support {
+            let given = [
+                (
+                    Column::Reason,
+                    matches!(self.extension_reason, Field::Set(_)),
+                ),
+                (
+                    Column::ReasonText,
+                    matches!(self.extension_reason_text, Field::Set(_)),
+                ),
+                (
+                    Column::ExtensionTargetDate,
+                    matches!(self.extension_target_date, Field::Set(_)),
+                ),
+            ];
+            if let Some((c, _)) = given.into_iter().find(|(_, set)| *set) {
+                out.push(issue(
+                    self.line,
+                    Some(c.japanese()),
+                    ImportIssueKind::ExtensionWithoutFlag,
+                ));
+            }
         }
         if !self.steps.is_empty() && self.steps.len() < template_len && after.status != self.status
         {
@@ -436,7 +448,30 @@ impl ProgressLine {
                 },
             ));
         }
+        if let Err(issues) = after.check() {
+            out.extend(issues.into_iter().map(|i| {
+                issue(
+                    self.line,
+                    Some(column_of(i.field).japanese()),
+                    i.kind.truncated(MAX_QUOTED),
+                )
+            }));
+        }
         out
+    }
+}
+
+/// The import column of a record field a rule names.
+fn column_of(field: RecordField) -> Column {
+    match field {
+        RecordField::ActualGoLive => Column::ActualGoLive,
+        RecordField::ExtensionReason => Column::Reason,
+        RecordField::ExtensionReasonText => Column::ReasonText,
+        RecordField::ExtensionTargetDate => Column::ExtensionTargetDate,
+        RecordField::TransitionalFunctions => Column::TransitionalFunctions,
+        RecordField::Vendor => Column::Vendor,
+        RecordField::Product => Column::Product,
+        RecordField::Notes => Column::Notes,
     }
 }
 
@@ -460,8 +495,9 @@ pub struct ParsedFile {
 /// Checks a whole progress file.
 ///
 /// `may_write` says whether the importing user may write a municipality's rows (the policy
-/// decides; lines for other municipalities are errors). Every problem is collected with its
-/// line and column; the caller writes nothing unless `errors` is empty.
+/// decides; lines for other municipalities are errors). Every problem of the cells is collected
+/// with its line and column; the caller writes nothing unless `errors` is empty, and checks each
+/// line's merged record with [`ProgressLine::merged_issues`].
 pub fn parse(
     bytes: &[u8],
     reference: &Reference,
@@ -722,11 +758,11 @@ impl RowReader<'_> {
     /// A free-text cell as written (trimmed and NFC, not NFKC-normalized: notes and names keep
     /// their full-width characters), with the `'` that the export puts before formula-like text (or
     /// before text that itself starts with `'`) removed. `Keep` when the file has no such
-    /// column, `Clear` when blank; longer than `max` characters (the form's limit for the same
-    /// field) is an error.
-    fn text(&mut self, c: Column, max: usize) -> Result<Field<String>, ()> {
+    /// column, `Clear` when blank. Its length is a rule of the record ([`Progress::check`]),
+    /// checked once merged.
+    fn text(&self, c: Column) -> Field<String> {
         let Some((i, _)) = self.columns.get(&c) else {
-            return Ok(Field::Keep);
+            return Field::Keep;
         };
         // NFC only, which is canonically equivalent: a macOS file's decomposed か + ゛ is
         // stored as が, the same text as the form saves.
@@ -750,16 +786,11 @@ impl RowReader<'_> {
             crate::text::clean_line(v)
         };
         let v = cleaned.trim();
-        let length = v.chars().count();
-        if length > max {
-            self.fail(c, ImportIssueKind::TooLong { max, length });
-            return Err(());
-        }
-        Ok(if v.is_empty() {
+        if v.is_empty() {
             Field::Clear
         } else {
             Field::Set(v.to_owned())
-        })
+        }
     }
 
     fn fail(&mut self, c: Column, kind: ImportIssueKind) {
@@ -846,14 +877,11 @@ impl RowReader<'_> {
         let gov_cloud = self.field(Column::GovCloud, GovCloud::parse, |value| {
             ImportIssueKind::InvalidGovCloud { value }
         });
-        let vendor = self.text(Column::Vendor, text_limits::VENDOR);
-        let product = self.text(Column::Product, text_limits::PRODUCT);
-        let reason_text = self.text(Column::ReasonText, text_limits::EXTENSION_REASON_TEXT);
-        let transitional_functions = self.text(
-            Column::TransitionalFunctions,
-            text_limits::TRANSITIONAL_FUNCTIONS,
-        );
-        let notes = self.text(Column::Notes, text_limits::NOTES);
+        let vendor = self.text(Column::Vendor);
+        let product = self.text(Column::Product);
+        let reason_text = self.text(Column::ReasonText);
+        let transitional_functions = self.text(Column::TransitionalFunctions);
+        let notes = self.text(Column::Notes);
         let transitional_until = self.field(Column::TransitionalUntil, parse_date, |value| {
             ImportIssueKind::InvalidDate { value }
         });
@@ -894,32 +922,8 @@ impl RowReader<'_> {
             }
         }
 
-        // Rules across columns.
-        // 移行完了 with a blank 本番稼働日 cell; without the column the stored date counts (the
-        // import checks the merged record, see `merged_issues`).
-        if status == Some(ProgressStatus::Live) && matches!(actual_go_live, Ok(Field::Clear)) {
-            self.fail(Column::ActualGoLive, ImportIssueKind::LiveWithoutDate);
-        }
-        let flag_set = matches!(special, Ok(Field::Set(true)));
-        let has_extension_values =
-            matches!(reason, Ok(Field::Set(_))) || matches!(target, Ok(Field::Set(_)));
-        if has_extension_values && !flag_set && special.is_ok() {
-            let c = if matches!(reason, Ok(Field::Set(_))) {
-                Column::Reason
-            } else {
-                Column::ExtensionTargetDate
-            };
-            self.fail(c, ImportIssueKind::ExtensionWithoutFlag);
-        }
-        if let Ok(Field::Set(date)) = &target
-            && *date > latest_extension_date()
-        {
-            let value = date.format("%Y-%m-%d").to_string();
-            self.fail(
-                Column::ExtensionTargetDate,
-                ImportIssueKind::ExtensionTooLate { value },
-            );
-        }
+        // The rules across columns are the record's rules, checked on the merged record
+        // (`ProgressLine::merged_issues`), the same ones as the edit form's.
         if self.errors.len() > errors_before {
             return None;
         }
@@ -935,12 +939,12 @@ impl RowReader<'_> {
             extension_reason: reason.ok()?,
             extension_target_date: target.ok()?,
             gov_cloud: gov_cloud.ok()?,
-            vendor: vendor.ok()?,
-            product: product.ok()?,
-            extension_reason_text: reason_text.ok()?,
-            transitional_functions: transitional_functions.ok()?,
+            vendor,
+            product,
+            extension_reason_text: reason_text,
+            transitional_functions,
             transitional_until: transitional_until.ok()?,
-            notes: notes.ok()?,
+            notes,
             steps: steps.ok()?,
         })
     }
@@ -1282,6 +1286,7 @@ mod tests {
                    131041,1,in_progress,10,,,○,2031-04-01\n\
                    131059,1,in_progress,10,,,,\n\
                    131059,住民基本台帳,in_progress,10,,,,\n";
+        // The cells: 進捗率 against 完了ステップ数, and a repeated municipality × system.
         let parsed = parse(csv.as_bytes(), &reference(), |_| true);
         let kinds: Vec<(usize, ImportIssueKind)> = parsed
             .errors
@@ -1291,7 +1296,6 @@ mod tests {
         assert_eq!(
             kinds,
             vec![
-                (2, ImportIssueKind::LiveWithoutDate),
                 (
                     3,
                     ImportIssueKind::PercentMismatch {
@@ -1299,16 +1303,130 @@ mod tests {
                         steps: "10".into()
                     }
                 ),
-                (4, ImportIssueKind::ExtensionWithoutFlag),
+                (7, ImportIssueKind::DuplicateRow { first_line: 6 }),
+            ]
+        );
+        // The record rules, on each valid line merged (nothing stored), by Japanese column.
+        assert_eq!(
+            merged_rules(csv, None),
+            vec![
+                (2, "本番稼働日", ImportIssueKind::LiveWithoutDate),
+                (4, "移行目標日", ImportIssueKind::ExtensionWithoutFlag),
+                (5, "事由", ImportIssueKind::ExtensionNeedsReason),
                 (
                     5,
+                    "移行目標日",
                     ImportIssueKind::ExtensionTooLate {
                         value: "2031-04-01".into()
                     }
                 ),
-                (7, ImportIssueKind::DuplicateRow { first_line: 6 }),
             ]
         );
+    }
+
+    /// The record-rule issues of every valid line of `csv`, each merged over `before`:
+    /// (line, column, kind).
+    fn merged_rules(
+        csv: &str,
+        before: Option<&Progress>,
+    ) -> Vec<(usize, &'static str, ImportIssueKind)> {
+        let parsed = parse(csv.as_bytes(), &reference(), |_| true);
+        parsed
+            .lines
+            .iter()
+            .flat_map(|line| line.merged_issues(&line.apply(before, 40), 40))
+            .map(|i| {
+                let column = Column::ALL
+                    .iter()
+                    .find(|(_, ja, _)| Some(*ja) == i.column.as_deref())
+                    .map_or("?", |(_, ja, _)| *ja);
+                (i.line, column, i.kind)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_record_rules_of_the_form_apply_to_each_merged_line() {
+        use ImportIssueKind as K;
+        let head = "団体コード,業務,進捗状況,特定移行支援,事由,事由詳細,移行目標日,経過措置機能,経過措置期限,ベンダ\n";
+        let cases: [(&str, Vec<(&str, ImportIssueKind)>); 9] = [
+            (
+                "作業中,○,,,2030-01-01,,,",
+                vec![("事由", K::ExtensionNeedsReason)],
+            ),
+            (
+                "作業中,○,独自開発,,,,,",
+                vec![("移行目標日", K::ExtensionNeedsTargetDate)],
+            ),
+            (
+                "作業中,○,その他,,2030-01-01,,,",
+                vec![("事由詳細", K::OtherReasonNeedsText)],
+            ),
+            ("作業中,○,その他,庁舎移転,2030-01-01,,,", vec![]),
+            (
+                "作業中,,,,,,2030-03-31,",
+                vec![("経過措置機能", K::TransitionalNeedsFunctions)],
+            ),
+            ("作業中,,,,,宛名連携,2030-03-31,", vec![]),
+            (
+                "作業中,×,,庁舎移転,,,,",
+                vec![("事由詳細", K::ExtensionWithoutFlag)],
+            ),
+            (
+                &format!("作業中,,,,,,,{}", "ベ".repeat(201)),
+                vec![(
+                    "ベンダ",
+                    K::TooLong {
+                        max: 200,
+                        length: 201,
+                    },
+                )],
+            ),
+            (&format!("作業中,,,,,,,{}", "ベ".repeat(200)), vec![]),
+        ];
+        for (cells, expected) in cases {
+            let csv = format!("{head}131016,1,{cells}\n");
+            let expected: Vec<(usize, &str, ImportIssueKind)> =
+                expected.into_iter().map(|(c, k)| (2, c, k)).collect();
+            assert_eq!(merged_rules(&csv, None), expected, "{cells}");
+        }
+    }
+
+    #[test]
+    fn the_stored_flag_counts_when_the_file_has_no_flag_column() {
+        let mut flagged =
+            Progress::empty(LgCode::parse("131016").unwrap(), "resident_registry", 40);
+        flagged.special_migration_support = true;
+        flagged.extension_reason = Some(ExtensionReason::Mainframe);
+        flagged.extension_target_date = Some(d(2030, 1, 1));
+        let csv = "団体コード,業務,進捗状況,事由\n131016,1,未着手,独自開発\n";
+        assert_eq!(merged_rules(csv, Some(&flagged)), vec![]);
+        let line = &parse(csv.as_bytes(), &reference(), |_| true).lines[0];
+        let after = line.apply(Some(&flagged), 40);
+        assert_eq!(after.extension_reason, Some(ExtensionReason::CustomBuilt));
+        assert_eq!(after.extension_target_date, Some(d(2030, 1, 1)));
+
+        // Over a record without the flag, the same line contradicts the stored record.
+        let plain = Progress::empty(LgCode::parse("131016").unwrap(), "resident_registry", 40);
+        assert_eq!(
+            merged_rules(csv, Some(&plain)),
+            vec![(2, "事由", ImportIssueKind::ExtensionWithoutFlag)]
+        );
+    }
+
+    #[test]
+    fn a_live_record_without_its_date_needs_it_even_when_it_was_live_before() {
+        // A step-template change made it live without a date: the next line must bring it.
+        let mut live = Progress::empty(LgCode::parse("131016").unwrap(), "resident_registry", 40);
+        live.steps = vec![StepStatus::Done; 40];
+        live.derive(40);
+        let csv = "団体コード,業務,進捗状況,ベンダ\n131016,1,移行完了,ベンダZ\n";
+        assert_eq!(
+            merged_rules(csv, Some(&live)),
+            vec![(2, "本番稼働日", ImportIssueKind::LiveWithoutDate)]
+        );
+        let csv = "団体コード,業務,進捗状況,本番稼働日\n131016,1,移行完了,2026-01-05\n";
+        assert_eq!(merged_rules(csv, Some(&live)), vec![]);
     }
 
     #[test]

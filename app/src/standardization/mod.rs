@@ -24,3 +24,17 @@ pub mod server;
 #[cfg(feature = "ssr")]
 pub mod template;
 pub mod views;
+
+/// The room's plain routes (besides its server functions): the two uploads (multipart forms
+/// that redirect to their result, so they work without JavaScript) and one handler per
+/// download.
+#[cfg(feature = "ssr")]
+pub fn routes() -> crate::http::Routes {
+    crate::http::Routes::new()
+        .post("/standardization/import/upload", server::import_upload)
+        .post("/standardization/steps/upload", server::steps_upload)
+        .get("/standardization/export.csv", server::export_csv)
+        .get("/standardization/export.json", server::export_json)
+        .get("/standardization/summary.csv", server::summary_csv)
+        .get("/standardization/summary.json", server::summary_json)
+}

@@ -451,8 +451,8 @@ pub struct Progress {
     pub updated_at: Option<String>,
 }
 
-/// Longest free texts of a progress record, in characters: the same for the edit form and
-/// the import, so that what one accepts the other accepts too.
+/// Longest free texts of a progress record, in characters, enforced by [`Progress::check`]
+/// for the edit form and the import alike, so that what one accepts the other accepts too.
 pub mod text_limits {
     /// ベンダ.
     pub const VENDOR: usize = 200;
@@ -468,6 +468,73 @@ pub mod text_limits {
 
 /// The version of a record that was never saved (see [`Progress::version`]).
 pub const NEW_RECORD_VERSION: &str = "new";
+
+/// A field of a progress record that a rule of [`Progress::check`] names.
+///
+/// [`RecordField::code`] is the edit form's field name (and the history's); the import names
+/// the same field by its Japanese column header (`IMPORT_FORMAT.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordField {
+    /// 本番稼働日.
+    ActualGoLive,
+    /// 事由 (of a 特定移行支援 case).
+    ExtensionReason,
+    /// 事由詳細.
+    ExtensionReasonText,
+    /// 移行目標日.
+    ExtensionTargetDate,
+    /// 経過措置機能.
+    TransitionalFunctions,
+    /// ベンダ.
+    Vendor,
+    /// 製品.
+    Product,
+    /// 備考.
+    Notes,
+}
+
+impl RecordField {
+    /// The form's (and history's) field name: `actual_go_live`, `extension_reason`, …, `notes`.
+    pub fn code(self) -> &'static str {
+        match self {
+            RecordField::ActualGoLive => "actual_go_live",
+            RecordField::ExtensionReason => "extension_reason",
+            RecordField::ExtensionReasonText => "extension_reason_text",
+            RecordField::ExtensionTargetDate => "extension_target_date",
+            RecordField::TransitionalFunctions => "transitional_functions",
+            RecordField::Vendor => "vendor",
+            RecordField::Product => "product",
+            RecordField::Notes => "notes",
+        }
+    }
+
+    /// Display label, as the record page names the field.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            RecordField::ActualGoLive => lang.pick("本番稼働日", "Go-live"),
+            RecordField::ExtensionReason => lang.pick("事由", "Reason"),
+            RecordField::ExtensionReasonText => lang.pick("事由の詳細", "Reason in detail"),
+            RecordField::ExtensionTargetDate => lang.pick("移行目標日", "Target date"),
+            RecordField::TransitionalFunctions => {
+                lang.pick("経過措置の機能", "Transitional functions")
+            }
+            RecordField::Vendor => lang.pick("ベンダ", "Vendor"),
+            RecordField::Product => lang.pick("製品", "Product"),
+            RecordField::Notes => lang.pick("備考", "Notes"),
+        }
+    }
+}
+
+/// A rule of [`Progress::check`] that a record breaks: the field it names and what is wrong
+/// (the same [`ImportIssueKind`] the import reports, so that both paths say the same).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldIssue {
+    /// The field the rule names.
+    pub field: RecordField,
+    /// What is wrong.
+    pub kind: ImportIssueKind,
+}
 
 fn default_applicable() -> u8 {
     TOTAL_STEPS
@@ -600,6 +667,88 @@ impl Progress {
         } else {
             None
         }
+    }
+
+    /// Without 特定移行支援 a record has no 事由, 事由詳細 or 移行目標日: clears them. Both the
+    /// edit form (an unticked box) and the import apply it before [`Progress::check`].
+    pub fn clear_extension_unless_flagged(&mut self) {
+        if !self.special_migration_support {
+            self.extension_reason = None;
+            self.extension_reason_text = None;
+            self.extension_target_date = None;
+        }
+    }
+
+    /// The rules every record obeys when the edit form or an import writes it; all of them are
+    /// errors, returned in this order (the form reports the first, the import every one):
+    ///
+    /// - free texts no longer than [`text_limits`] (ベンダ, 製品, 事由詳細, 経過措置機能, 備考):
+    ///   [`ImportIssueKind::TooLong`];
+    /// - 特定移行支援 needs its 事由 ([`ImportIssueKind::ExtensionNeedsReason`]), 事由 その他
+    ///   needs its 事由詳細 ([`ImportIssueKind::OtherReasonNeedsText`]), and a 移行目標日
+    ///   ([`ImportIssueKind::ExtensionNeedsTargetDate`]) no later than 2031-03-31, the end of
+    ///   FY2030 ([`ImportIssueKind::ExtensionTooLate`]; DOMAIN.md, IMPORT_FORMAT.md);
+    /// - 移行完了 needs its 本番稼働日 ([`ImportIssueKind::LiveWithoutDate`]; IMPORT_FORMAT.md:
+    ///   "required when status is 移行完了"), also for a record a step-template change made live;
+    /// - a 経過措置期限 needs the functions it covers, 経過措置機能
+    ///   ([`ImportIssueKind::TransitionalNeedsFunctions`]; DOMAIN.md: 経過措置 is a filing of the
+    ///   functions implemented after migration).
+    ///
+    /// Pure: it reads only the record (no stored value, template or date).
+    pub fn check(&self) -> Result<(), Vec<FieldIssue>> {
+        use {ImportIssueKind as K, RecordField as F};
+        let mut out = Vec::new();
+        let mut push = |field, kind| out.push(FieldIssue { field, kind });
+        let blank = |t: &Option<String>| t.as_deref().is_none_or(|t| t.trim().is_empty());
+        for (field, text, max) in [
+            (F::Vendor, &self.vendor, text_limits::VENDOR),
+            (F::Product, &self.product, text_limits::PRODUCT),
+            (
+                F::ExtensionReasonText,
+                &self.extension_reason_text,
+                text_limits::EXTENSION_REASON_TEXT,
+            ),
+            (
+                F::TransitionalFunctions,
+                &self.transitional_functions,
+                text_limits::TRANSITIONAL_FUNCTIONS,
+            ),
+            (F::Notes, &self.notes, text_limits::NOTES),
+        ] {
+            let length = text.as_deref().map_or(0, |t| t.chars().count());
+            if length > max {
+                push(field, K::TooLong { max, length });
+            }
+        }
+        if self.special_migration_support {
+            match self.extension_reason {
+                None => push(F::ExtensionReason, K::ExtensionNeedsReason),
+                Some(ExtensionReason::Other) if blank(&self.extension_reason_text) => {
+                    push(F::ExtensionReasonText, K::OtherReasonNeedsText)
+                }
+                Some(_) => {}
+            }
+            if self.extension_target_date.is_none() {
+                push(F::ExtensionTargetDate, K::ExtensionNeedsTargetDate);
+            }
+        }
+        if let Some(d) = self.extension_target_date
+            && d > latest_extension_date()
+        {
+            push(
+                F::ExtensionTargetDate,
+                K::ExtensionTooLate {
+                    value: d.to_string(),
+                },
+            );
+        }
+        if self.status == ProgressStatus::Live && self.actual_go_live.is_none() {
+            push(F::ActualGoLive, K::LiveWithoutDate);
+        }
+        if self.transitional_until.is_some() && blank(&self.transitional_functions) {
+            push(F::TransitionalFunctions, K::TransitionalNeedsFunctions);
+        }
+        if out.is_empty() { Ok(()) } else { Err(out) }
     }
 
     /// The fields that differ from `other`, by stable field name, for change reports.
@@ -1015,16 +1164,24 @@ pub enum ImportIssueKind {
     PercentMismatch { percent: String, steps: String },
     /// Not a date in a known format.
     InvalidDate { value: String },
-    /// 本番稼働日 missing while status is 移行完了.
+    /// 本番稼働日 missing on a 移行完了 record (IMPORT_FORMAT.md: required when status is 移行完了).
     LiveWithoutDate,
     /// Not a yes/no value.
     InvalidFlag { value: String },
     /// Not a known extension reason.
     InvalidReason { value: String },
-    /// Extension fields given without the 特定移行支援 flag.
+    /// 事由, 事由詳細 or 移行目標日 given in a file for a record without the 特定移行支援 flag.
     ExtensionWithoutFlag,
     /// Extension target date after 2031-03-31.
     ExtensionTooLate { value: String },
+    /// A 特定移行支援 record without its 事由 (see [`Progress::check`]).
+    ExtensionNeedsReason,
+    /// 事由 その他 without its 事由詳細 (see [`Progress::check`]).
+    OtherReasonNeedsText,
+    /// A 特定移行支援 record without its 移行目標日 (see [`Progress::check`]).
+    ExtensionNeedsTargetDate,
+    /// A 経過措置期限 without the functions it covers, 経過措置機能 (see [`Progress::check`]).
+    TransitionalNeedsFunctions,
     /// Not a known Government Cloud provider.
     InvalidGovCloud { value: String },
     /// The same municipality × system appears on an earlier line.
@@ -1048,7 +1205,7 @@ pub enum ImportIssueKind {
     UnknownStep { value: String },
     /// 進捗状況 given in the file disagrees with the one the steps give.
     StatusMismatch { value: String, derived: String },
-    /// A text cell longer than the form accepts for the same field (`max` characters).
+    /// A free text longer than its limit, `max` characters ([`text_limits`]), on either path.
     TooLong { max: usize, length: usize },
     /// A record the file changes was written by someone else while the import was checked:
     /// nothing was written; importing the file again compares it with the new values.
@@ -1218,8 +1375,8 @@ impl ImportIssueKind {
             }
             K::LiveWithoutDate => lang
                 .pick(
-                    "移行完了の行には本番稼働日が必要です。",
-                    "A live system needs its go-live date (本番稼働日).",
+                    "移行完了の記録には本番稼働日が必要です。",
+                    "A live record (移行完了) needs its go-live date (本番稼働日).",
                 )
                 .into(),
             K::InvalidFlag { value } => {
@@ -1242,8 +1399,32 @@ impl ImportIssueKind {
             }
             K::ExtensionWithoutFlag => lang
                 .pick(
-                    "事由・移行目標日は特定移行支援の行にだけ記入できます。",
-                    "Reason and target date are only for 特定移行支援 (extension) rows.",
+                    "事由・事由詳細・移行目標日は特定移行支援の行にだけ記入できます。",
+                    "Reason, its detail and target date are only for 特定移行支援 (extension) rows.",
+                )
+                .into(),
+            K::ExtensionNeedsReason => lang
+                .pick(
+                    "特定移行支援の記録には事由（メインフレーム・独自開発・標準準拠製品なし・ベンダリソース不足・その他）が必要です。",
+                    "An extension case (特定移行支援) needs its reason: mainframe, custom_built, no_compliant_product, vendor_capacity or other.",
+                )
+                .into(),
+            K::OtherReasonNeedsText => lang
+                .pick(
+                    "事由が「その他」のときは事由詳細を記入してください。",
+                    "Reason “other” (その他) needs its detail (事由詳細).",
+                )
+                .into(),
+            K::ExtensionNeedsTargetDate => lang
+                .pick(
+                    "特定移行支援の記録には移行目標日（2031-03-31まで）が必要です。",
+                    "An extension case (特定移行支援) needs its target date (移行目標日), no later than 2031-03-31.",
+                )
+                .into(),
+            K::TransitionalNeedsFunctions => lang
+                .pick(
+                    "経過措置期限を記入したときは、移行後に実装する機能（経過措置機能）も記入してください。",
+                    "A transitional deadline (経過措置期限) needs the functions it covers (経過措置機能).",
                 )
                 .into(),
             K::ExtensionTooLate { value } => {
@@ -1503,46 +1684,6 @@ pub struct StepComment {
     pub body_html: String,
 }
 
-/// An in-app notification: a new comment on a step thread.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NotificationItem {
-    /// Notification key.
-    pub id: String,
-    /// Record key `<lg_code>_<system>`.
-    pub cell: String,
-    /// Step number.
-    pub step_no: u8,
-    /// Comment author (Japanese name).
-    pub author_name_ja: String,
-    /// Comment author (English name).
-    pub author_name_en: String,
-    /// The comment's start: at most 80 grapheme clusters, ending in `…` when cut.
-    pub excerpt: String,
-    /// When (RFC 3339, UTC).
-    pub at: String,
-    /// Already seen.
-    pub read: bool,
-    /// Where: `豊島区・住民基本台帳` (filled in by the server; the cell key when unknown).
-    #[serde(default)]
-    pub place_ja: String,
-    /// Where, in English: `Toshima · Resident registry`.
-    #[serde(default)]
-    pub place_en: String,
-}
-
-impl NotificationItem {
-    /// The step thread address: `/standardization/records/<lg_code>/<system>/steps/<no>`.
-    pub fn href(&self) -> String {
-        match self.cell.split_once('_') {
-            Some((lg, system)) => format!(
-                "/standardization/records/{lg}/{system}/steps/{}",
-                self.step_no
-            ),
-            None => "/notifications".into(),
-        }
-    }
-}
-
 /// A step of the old template that the new one no longer has.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemovedStep {
@@ -1592,6 +1733,276 @@ mod tests {
         assert_eq!(GovCloud::parse("aws"), Some(GovCloud::Aws));
         assert_eq!(GovCloud::parse("なし"), Some(GovCloud::None));
         assert_eq!(GovCloud::parse("IBM"), None);
+    }
+
+    fn record() -> Progress {
+        Progress::empty(LgCode::parse("131164").unwrap(), "resident_registry", 40)
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn issue(field: RecordField, kind: ImportIssueKind) -> FieldIssue {
+        FieldIssue { field, kind }
+    }
+
+    #[test]
+    fn check_names_each_broken_rule() {
+        use {ImportIssueKind as K, RecordField as F};
+        let extension = |p: &mut Progress| {
+            p.special_migration_support = true;
+            p.extension_reason = Some(ExtensionReason::Mainframe);
+            p.extension_target_date = Some(latest_extension_date());
+        };
+        let too_long = |max: usize| K::TooLong {
+            max,
+            length: max + 1,
+        };
+        type Case = (&'static str, fn(&mut Progress), Option<FieldIssue>);
+        let cases: Vec<Case> = vec![
+            ("nothing reported", |_| {}, None),
+            ("vendor 200", |p| p.vendor = Some("ベ".repeat(200)), None),
+            (
+                "vendor 201",
+                |p| p.vendor = Some("ベ".repeat(201)),
+                Some(issue(F::Vendor, too_long(200))),
+            ),
+            ("product 200", |p| p.product = Some("製".repeat(200)), None),
+            (
+                "product 201",
+                |p| p.product = Some("製".repeat(201)),
+                Some(issue(F::Product, too_long(200))),
+            ),
+            (
+                "reason text 2,000",
+                |p| p.extension_reason_text = Some("x".repeat(2_000)),
+                None,
+            ),
+            (
+                "reason text 2,001",
+                |p| p.extension_reason_text = Some("x".repeat(2_001)),
+                Some(issue(F::ExtensionReasonText, too_long(2_000))),
+            ),
+            (
+                "transitional functions 2,001",
+                |p| {
+                    p.transitional_functions = Some("x".repeat(2_001));
+                },
+                Some(issue(F::TransitionalFunctions, too_long(2_000))),
+            ),
+            ("notes 20,000", |p| p.notes = Some("n".repeat(20_000)), None),
+            (
+                "notes 20,001",
+                |p| p.notes = Some("n".repeat(20_001)),
+                Some(issue(F::Notes, too_long(20_000))),
+            ),
+            (
+                "an extension with reason and target",
+                |p| {
+                    p.special_migration_support = true;
+                    p.extension_reason = Some(ExtensionReason::Mainframe);
+                    p.extension_target_date = Some(latest_extension_date());
+                },
+                None,
+            ),
+            (
+                "an extension without reason",
+                |p| {
+                    p.special_migration_support = true;
+                    p.extension_target_date = Some(latest_extension_date());
+                },
+                Some(issue(F::ExtensionReason, K::ExtensionNeedsReason)),
+            ),
+            (
+                "その他 without text",
+                |p| {
+                    p.special_migration_support = true;
+                    p.extension_reason = Some(ExtensionReason::Other);
+                    p.extension_reason_text = Some("  ".into());
+                    p.extension_target_date = Some(latest_extension_date());
+                },
+                Some(issue(F::ExtensionReasonText, K::OtherReasonNeedsText)),
+            ),
+            (
+                "その他 with text",
+                |p| {
+                    p.special_migration_support = true;
+                    p.extension_reason = Some(ExtensionReason::Other);
+                    p.extension_reason_text = Some("庁舎移転と重なるため".into());
+                    p.extension_target_date = Some(latest_extension_date());
+                },
+                None,
+            ),
+            (
+                "an extension without target",
+                |p| {
+                    p.special_migration_support = true;
+                    p.extension_reason = Some(ExtensionReason::CustomBuilt);
+                },
+                Some(issue(F::ExtensionTargetDate, K::ExtensionNeedsTargetDate)),
+            ),
+            (
+                "a target after 2031-03-31",
+                |p| {
+                    p.special_migration_support = true;
+                    p.extension_reason = Some(ExtensionReason::CustomBuilt);
+                    p.extension_target_date = Some(date(2031, 4, 1));
+                },
+                Some(issue(
+                    F::ExtensionTargetDate,
+                    K::ExtensionTooLate {
+                        value: "2031-04-01".into(),
+                    },
+                )),
+            ),
+            (
+                "live without go-live date",
+                |p| {
+                    p.steps = vec![StepStatus::Done; 40];
+                    p.derive(40);
+                },
+                Some(issue(F::ActualGoLive, K::LiveWithoutDate)),
+            ),
+            (
+                "live with go-live date",
+                |p| {
+                    p.steps = vec![StepStatus::Done; 40];
+                    p.derive(40);
+                    p.actual_go_live = Some(date(2026, 2, 2));
+                },
+                None,
+            ),
+            (
+                "a transitional deadline alone",
+                |p| p.transitional_until = Some(date(2030, 3, 31)),
+                Some(issue(
+                    F::TransitionalFunctions,
+                    K::TransitionalNeedsFunctions,
+                )),
+            ),
+            (
+                "a transitional deadline with its functions",
+                |p| {
+                    p.transitional_until = Some(date(2030, 3, 31));
+                    p.transitional_functions = Some("宛名連携".into());
+                },
+                None,
+            ),
+            (
+                "functions without a deadline",
+                |p| p.transitional_functions = Some("宛名連携".into()),
+                None,
+            ),
+        ];
+        for (name, mutate, expected) in cases {
+            let mut p = record();
+            mutate(&mut p);
+            assert_eq!(
+                p.check(),
+                expected.map_or(Ok(()), |i| Err(vec![i])),
+                "{name}"
+            );
+        }
+
+        // Several rules broken at once: every one, lengths first, in the order of `check`.
+        let mut p = record();
+        extension(&mut p);
+        p.steps = vec![StepStatus::Done; 40];
+        p.derive(40);
+        p.notes = Some("n".repeat(20_001));
+        p.vendor = Some("v".repeat(201));
+        p.extension_reason = None;
+        p.extension_target_date = Some(date(2032, 1, 1));
+        p.transitional_until = Some(date(2030, 3, 31));
+        assert_eq!(
+            p.check(),
+            Err(vec![
+                issue(F::Vendor, too_long(200)),
+                issue(F::Notes, too_long(20_000)),
+                issue(F::ExtensionReason, K::ExtensionNeedsReason),
+                issue(
+                    F::ExtensionTargetDate,
+                    K::ExtensionTooLate {
+                        value: "2032-01-01".into()
+                    }
+                ),
+                issue(F::ActualGoLive, K::LiveWithoutDate),
+                issue(F::TransitionalFunctions, K::TransitionalNeedsFunctions),
+            ])
+        );
+    }
+
+    #[test]
+    fn without_the_flag_the_extension_fields_are_cleared_and_not_checked() {
+        let mut p = record();
+        p.extension_reason = Some(ExtensionReason::Other);
+        p.extension_reason_text = Some("x".repeat(2_001));
+        p.extension_target_date = Some(date(2032, 1, 1));
+        p.clear_extension_unless_flagged();
+        assert_eq!(
+            (
+                p.extension_reason,
+                p.extension_reason_text.clone(),
+                p.extension_target_date
+            ),
+            (None, None, None)
+        );
+        assert_eq!(p.check(), Ok(()));
+
+        let mut flagged = record();
+        flagged.special_migration_support = true;
+        flagged.extension_reason = Some(ExtensionReason::Other);
+        flagged.extension_reason_text = Some("庁舎移転".into());
+        flagged.extension_target_date = Some(date(2030, 1, 1));
+        let kept = flagged.clone();
+        flagged.clear_extension_unless_flagged();
+        assert_eq!(flagged, kept, "a flagged record keeps its extension");
+    }
+
+    #[test]
+    fn every_record_field_has_a_code_and_labels() {
+        use RecordField as F;
+        let all = [
+            F::ActualGoLive,
+            F::ExtensionReason,
+            F::ExtensionReasonText,
+            F::ExtensionTargetDate,
+            F::TransitionalFunctions,
+            F::Vendor,
+            F::Product,
+            F::Notes,
+        ];
+        for f in all {
+            let code = serde_json::to_value(f).unwrap();
+            assert_eq!(code, f.code(), "the serde name is the form's field name");
+            assert!(!f.label(Lang::Ja).is_empty() && !f.label(Lang::En).is_empty());
+        }
+        for (kind, code) in [
+            (
+                ImportIssueKind::ExtensionNeedsReason,
+                "extension_needs_reason",
+            ),
+            (
+                ImportIssueKind::OtherReasonNeedsText,
+                "other_reason_needs_text",
+            ),
+            (
+                ImportIssueKind::ExtensionNeedsTargetDate,
+                "extension_needs_target_date",
+            ),
+            (
+                ImportIssueKind::TransitionalNeedsFunctions,
+                "transitional_needs_functions",
+            ),
+        ] {
+            assert!(!kind.is_warning());
+            let json = serde_json::to_value(&kind).unwrap();
+            assert_eq!(json["code"], code);
+            let back: ImportIssueKind = serde_json::from_value(json).unwrap();
+            assert_eq!(back, kind);
+            assert_ne!(kind.message(Lang::Ja), kind.message(Lang::En));
+        }
     }
 
     #[test]

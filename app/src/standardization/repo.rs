@@ -1,8 +1,8 @@
 //! Standardization storage (ssr only): systems, progress cells and import runs.
 
 use super::model::{
-    CellChange, FieldChange, HistoryEntry, ImportReport, NotificationItem, Progress,
-    ProgressStatus, RemovedStep, StandardSystem, Step, StepComment, StepStatus, TemplateChange,
+    CellChange, FieldChange, HistoryEntry, ImportReport, Progress, ProgressStatus, RemovedStep,
+    StandardSystem, Step, StepComment, StepStatus, TemplateChange,
 };
 use crate::db::{Db, first, rows, to_value};
 use crate::error::AppError;
@@ -536,100 +536,47 @@ pub async fn comment_recipients(
     Ok(ids)
 }
 
-/// Adds a comment (key `id`, chosen by the caller) and the recipients' notifications in one
-/// transaction.
+/// A step comment to store.
+pub struct NewComment<'a> {
+    /// Its key (random, chosen by the caller so that the redirect can point at it).
+    pub id: &'a str,
+    /// Record key `<lg_code>_<system>`.
+    pub cell: &'a str,
+    /// Step number.
+    pub step_no: u8,
+    /// Author's user key.
+    pub author_id: &'a str,
+    /// Markdown source, NFC, 1–10,000 characters.
+    pub body: &'a str,
+}
+
+/// Adds a comment (key `id`, chosen by the caller) and its notice to each recipient in one
+/// transaction ([`crate::notifications::repo::CREATE_NOTICES`]).
 pub async fn add_comment(
     db: &Db,
-    id: &str,
-    cell: &str,
-    step_no: u8,
-    author_id: &str,
-    body: &str,
+    comment: NewComment<'_>,
+    notice: &crate::notifications::model::Notice,
     recipients: &[String],
 ) -> Result<(), AppError> {
-    db.query(
+    use crate::notifications::repo::{CREATE_NOTICES, notice_bindings};
+    let (notice, recipients) = notice_bindings(notice, recipients);
+    db.query(format!(
         "BEGIN TRANSACTION;
          LET $c = type::record('step_comment', $id);
-         CREATE $c CONTENT {
+         CREATE $c CONTENT {{
             cell: $cell, step_no: $step, author: type::record('app_user', $author), body: $body
-         };
-         FOR $r IN $recipients {
-            CREATE notification CONTENT {
-                recipient: type::record('app_user', $r), comment: $c, cell: $cell, step_no: $step
-            };
-         };
-         COMMIT TRANSACTION;",
-    )
-    .bind(("id", id.to_owned()))
-    .bind(("cell", cell.to_owned()))
-    .bind(("step", i64::from(step_no)))
-    .bind(("author", author_id.to_owned()))
-    .bind(("body", body.to_owned()))
-    .bind(("recipients", recipients.to_vec()))
+         }};
+         {CREATE_NOTICES}
+         COMMIT TRANSACTION;"
+    ))
+    .bind(("id", comment.id.to_owned()))
+    .bind(("cell", comment.cell.to_owned()))
+    .bind(("step", i64::from(comment.step_no)))
+    .bind(("author", comment.author_id.to_owned()))
+    .bind(("body", comment.body.to_owned()))
+    .bind(notice)
+    .bind(recipients)
     .await?
     .check()?;
     Ok(())
-}
-
-/// Grapheme clusters (user-perceived characters) in a notification's excerpt.
-pub const EXCERPT_CLUSTERS: usize = 80;
-
-/// Code points of a comment read for its excerpt: 80 clusters fit in 1,000 unless they
-/// average more than 12 code points each; the database cuts by code point, so the cut to
-/// clusters happens here ([`crate::text::excerpt`]).
-const EXCERPT_SOURCE: usize = 1_000;
-
-/// A user's notifications, newest first (at most 100), each with an excerpt of the comment
-/// of at most [`EXCERPT_CLUSTERS`] grapheme clusters, ending in `…` when cut.
-pub async fn notifications(db: &Db, user_id: &str) -> Result<Vec<NotificationItem>, AppError> {
-    let mut response = db
-        .query(
-            "SELECT record::id(id) AS id, cell, step_no, comment.author.name_ja AS author_name_ja,
-                comment.author.name_en AS author_name_en,
-                string::slice(comment.body, 0, $source) AS excerpt, <string> at AS at, read,
-                at AS sort_at
-             FROM notification WHERE recipient = type::record('app_user', $user)
-             ORDER BY sort_at DESC LIMIT 100",
-        )
-        .bind(("user", user_id.to_owned()))
-        // One code point more than is used: when it is there, the comment goes on.
-        .bind(("source", EXCERPT_SOURCE as i64 + 1))
-        .await?
-        .check()?;
-    let mut items: Vec<NotificationItem> = rows(&mut response, 0)?;
-    for item in &mut items {
-        let more = item.excerpt.chars().count() > EXCERPT_SOURCE;
-        item.excerpt = crate::text::excerpt(&item.excerpt, more, EXCERPT_CLUSTERS);
-    }
-    Ok(items)
-}
-
-/// Number of a user's unread notifications.
-pub async fn unread_count(db: &Db, user_id: &str) -> Result<u32, AppError> {
-    let n: Option<u32> = first(
-        db.query("RETURN count(SELECT VALUE id FROM notification WHERE recipient = type::record('app_user', $user) AND read = false)")
-            .bind(("user", user_id.to_owned()))
-            .await?
-            .check()?,
-    )?;
-    Ok(n.unwrap_or(0))
-}
-
-/// Marks a user's notifications read up to `up_to` (RFC 3339: the newest one the user was
-/// shown), so that one arriving after the page was rendered stays unread. Returns how many
-/// were marked.
-pub async fn mark_read(db: &Db, user_id: &str, up_to: &str) -> Result<usize, AppError> {
-    let mut response = db
-        .query(
-            "UPDATE notification SET read = true
-             WHERE recipient = type::record('app_user', $user) AND read = false
-                AND at <= <datetime> $up_to
-             RETURN VALUE true;",
-        )
-        .bind(("user", user_id.to_owned()))
-        .bind(("up_to", up_to.to_owned()))
-        .await?
-        .check()?;
-    let marked: Vec<bool> = response.take(0)?;
-    Ok(marked.len())
 }

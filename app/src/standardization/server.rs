@@ -2,8 +2,8 @@
 
 use super::dashboard::Dashboard;
 use super::model::{
-    HistoryEntry, ImportReport, Matrix, NotificationItem, Progress, StandardSystem, Step,
-    StepComment, StepStatus, TemplateChange,
+    HistoryEntry, ImportReport, Matrix, Progress, StandardSystem, Step, StepComment, StepStatus,
+    TemplateChange,
 };
 use super::views::{Home, OrgDetail};
 #[cfg(feature = "ssr")]
@@ -174,8 +174,10 @@ pub async fn get_import_run(id: String) -> Result<ImportReport, AppError> {
     Ok(report)
 }
 
-/// Checks an uploaded file completely and, when it has no errors, writes it in one
-/// transaction. Either way the run is stored and its report returned (ssr only).
+/// Checks an uploaded file completely (its cells, then each line merged over the stored record
+/// against the record rules the edit form applies too, `ProgressLine::merged_issues`) and,
+/// when it has no errors, writes it in one transaction. Either way the run is stored and its
+/// report returned, errors in line order (ssr only).
 ///
 /// `may_write` comes from the policy: lines for municipalities the user may not write are
 /// errors, so nothing is written.
@@ -220,9 +222,8 @@ pub async fn run_import(
         warnings_omitted: parsed.warnings_omitted,
         created_at: chrono::Utc::now().to_rfc3339(),
     };
-    if !report.errors.is_empty() {
-        return refuse_import(state, user, report).await;
-    }
+    // Even with errors in some cells, every valid line is merged and checked against the record
+    // rules, so that the report lists every problem of the file at once.
     let stored = super::repo::all_records(&state.db).await?;
     let stored: std::collections::HashMap<(&str, &str), &super::model::Progress> = stored
         .iter()
@@ -233,8 +234,9 @@ pub async fn run_import(
             .get(&(line.lg_code.as_str(), line.system.as_str()))
             .copied();
         let after = line.apply(before, template_len);
-        let issues = line.merged_issues(before, &after, template_len);
-        if !issues.is_empty() {
+        let issues = line.merged_issues(&after, template_len);
+        if !issues.is_empty() || !report.errors.is_empty() {
+            // A refused file writes nothing: its changes need not be computed.
             report.errors.extend(issues);
             continue;
         }
@@ -256,7 +258,7 @@ pub async fn run_import(
             .iter()
             .find(|s| s.code == line.system)
             .cloned()
-            .ok_or(AppError::Internal)?;
+            .ok_or_else(|| AppError::internal("an import line's system is not in the catalog"))?;
         report.changes.push(CellChange {
             line: line.line,
             lg_code: line.lg_code.clone(),
@@ -271,6 +273,9 @@ pub async fn run_import(
         });
     }
     if !report.errors.is_empty() {
+        // Cell problems and record rules together, in the order of the file's lines (stable:
+        // a line's cell problems before its record rules).
+        report.errors.sort_by_key(|e| e.line);
         return refuse_import(state, user, report).await;
     }
     report.applied = true;
@@ -326,96 +331,98 @@ pub async fn import_upload(
         Ok(report) => {
             Redirect::to(&format!("/standardization/import/{}", report.id)).into_response()
         }
-        Err(e) => error_response(e),
+        Err(e) => axum::response::IntoResponse::into_response(e),
     }
 }
 
-/// GET `/standardization/<file>` for the downloads: `export.csv` / `export.json` (every
-/// stored record with every field and step, in the import format), `summary.csv` /
-/// `summary.json` (the council dashboard per system, all municipalities). CSV is UTF-8 with
-/// BOM for Excel. Signed-in users; 401 otherwise, 404 for another file name.
+/// The signed-in reader's step template, for a download; [`AppError::Unauthenticated`] when
+/// signed out.
 #[cfg(feature = "ssr")]
-pub async fn download(
+async fn download_steps(
+    state: &crate::state::AppState,
+    session: &tower_sessions::Session,
+) -> Result<Vec<Step>, AppError> {
+    crate::policy::require_user(crate::auth::request::user_of(state, session).await?)?;
+    super::repo::steps(&state.db).await
+}
+
+/// GET `/standardization/export.csv`: every progress record, one line per record in the
+/// import format (UTF-8 with BOM, spreadsheet formulas neutralised). Signed-in users.
+#[cfg(feature = "ssr")]
+pub async fn export_csv(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
-    uri: http::Uri,
     session: tower_sessions::Session,
 ) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let file = uri.path().rsplit('/').next().unwrap_or_default().to_owned();
-    let result = async {
-        crate::policy::require_user(crate::auth::request::user_of(&state, &session).await?)?;
-        let steps = super::repo::steps(&state.db).await?;
+    let bytes = async {
+        let steps = download_steps(&state, &session).await?;
+        let records = super::repo::all_records(&state.db).await?;
         let catalog = &state.catalog;
-        let (content_type, body) = match file.as_str() {
-            "export.csv" | "export.json" => {
-                let records = super::repo::all_records(&state.db).await?;
-                if file.ends_with(".csv") {
-                    (
-                        "text/csv; charset=utf-8",
-                        super::export::to_csv(
-                            &records,
-                            &catalog.organisations,
-                            &catalog.systems,
-                            steps.len(),
-                        ),
-                    )
-                } else {
-                    (
-                        "application/json",
-                        super::export::to_json(&records, &steps)?,
-                    )
-                }
-            }
-            "summary.csv" | "summary.json" => {
-                let progress = super::repo::all_progress(&state.db).await?;
-                let dashboard = Dashboard::build(
-                    catalog.systems.clone(),
-                    catalog.municipalities_of(None),
-                    &progress,
-                    None,
-                    steps.len(),
-                    crate::i18n::today_jst(),
-                );
-                if file.ends_with(".csv") {
-                    (
-                        "text/csv; charset=utf-8",
-                        super::export::summary_csv(&dashboard),
-                    )
-                } else {
-                    (
-                        "application/json",
-                        serde_json::to_vec_pretty(&dashboard).map_err(AppError::internal)?,
-                    )
-                }
-            }
-            _ => return Err(AppError::NotFound),
-        };
-        Ok::<_, AppError>((content_type, body))
-    }
-    .await;
-    match result {
-        Ok((content_type, bytes)) => (
-            [
-                (http::header::CONTENT_TYPE, content_type.to_owned()),
-                (
-                    http::header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"kyodo_{}\"",
-                        file.replace("export", "progress")
-                    ),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => error_response(e),
-    }
+        Ok(super::export::to_csv(
+            &records,
+            &catalog.organisations,
+            &catalog.systems,
+            steps.len(),
+        ))
+    };
+    crate::http::attachment("kyodo_progress.csv", "text/csv; charset=utf-8", bytes.await)
 }
 
-/// A plain-text error response with the error's status and its Japanese and English message.
+/// GET `/standardization/export.json`: every progress record with its steps. Signed-in users.
 #[cfg(feature = "ssr")]
-fn error_response(e: AppError) -> axum::response::Response {
-    axum::response::IntoResponse::into_response(e)
+pub async fn export_json(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    let bytes = async {
+        let steps = download_steps(&state, &session).await?;
+        let records = super::repo::all_records(&state.db).await?;
+        super::export::to_json(&records, &steps)
+    };
+    crate::http::attachment("kyodo_progress.json", "application/json", bytes.await)
+}
+
+/// The council summary of all 62 municipalities today (JST), for the summary downloads.
+#[cfg(feature = "ssr")]
+async fn summary(
+    state: &crate::state::AppState,
+    session: &tower_sessions::Session,
+) -> Result<Dashboard, AppError> {
+    let steps = download_steps(state, session).await?;
+    let progress = super::repo::all_progress(&state.db).await?;
+    Ok(Dashboard::build(
+        state.catalog.systems.clone(),
+        state.catalog.municipalities_of(None),
+        &progress,
+        None,
+        steps.len(),
+        crate::i18n::today_jst(),
+    ))
+}
+
+/// GET `/standardization/summary.csv`: the council summary per system. Signed-in users.
+#[cfg(feature = "ssr")]
+pub async fn summary_csv(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    let bytes = summary(&state, &session)
+        .await
+        .map(|dashboard| super::export::summary_csv(&dashboard));
+    crate::http::attachment("kyodo_summary.csv", "text/csv; charset=utf-8", bytes)
+}
+
+/// GET `/standardization/summary.json`: the council summary (the dashboard's data).
+/// Signed-in users.
+#[cfg(feature = "ssr")]
+pub async fn summary_json(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    let bytes = async {
+        let dashboard = summary(&state, &session).await?;
+        serde_json::to_vec_pretty(&dashboard).map_err(AppError::internal)
+    };
+    crate::http::attachment("kyodo_summary.json", "application/json", bytes.await)
 }
 
 /// One progress record with what its page shows.
@@ -539,9 +546,27 @@ fn nfc(value: &str) -> String {
 }
 
 /// An optional text field, NFC ([`nfc`]) and trimmed, blank = none; longer than `max`
-/// characters is refused.
+/// characters is refused. (A progress record's texts use [`record_text`]: their limits are
+/// record rules.)
 #[cfg(feature = "ssr")]
 fn form_text(field: &str, value: &str, max: usize) -> Result<Option<String>, AppError> {
+    let v = record_text(field, value);
+    let length = v.as_deref().map_or(0, |v| v.chars().count());
+    if length > max {
+        return Err(AppError::Rejected {
+            field: field.into(),
+            ja: format!("「{field}」は{max}文字以内にしてください。"),
+            en: format!("“{field}” may be at most {max} characters."),
+        });
+    }
+    Ok(v)
+}
+
+/// A progress record's optional text field as stored: NFC ([`nfc`]), without control
+/// characters (`notes` keeps its lines), trimmed, blank = none. Its length is a record rule
+/// ([`Progress::check`]), checked on the whole record.
+#[cfg(feature = "ssr")]
+fn record_text(field: &str, value: &str) -> Option<String> {
     // Notes are multi-line; every other free text is an `<input>` of one line.
     let v = if field == "notes" {
         crate::text::clean_multiline(&nfc(value))
@@ -549,14 +574,32 @@ fn form_text(field: &str, value: &str, max: usize) -> Result<Option<String>, App
         crate::text::clean_line(&nfc(value))
     };
     let v = v.trim();
-    if v.chars().count() > max {
-        return Err(AppError::Rejected {
-            field: field.into(),
-            ja: format!("「{field}」は{max}文字以内にしてください。"),
-            en: format!("“{field}” may be at most {max} characters."),
-        });
+    (!v.is_empty()).then(|| v.to_owned())
+}
+
+/// The first rule of [`Progress::check`] a form's record breaks, as
+/// [`AppError::Rejected`] on its field, the message (the import's for the same problem)
+/// prefixed with the field's label, since the page shows only the message.
+#[cfg(feature = "ssr")]
+fn broken_rule(issues: &[super::model::FieldIssue]) -> AppError {
+    use crate::i18n::Lang;
+    let Some(first) = issues.first() else {
+        return AppError::internal("a broken record rule without an issue");
+    };
+    let kind = first.kind.clone().truncated(40);
+    AppError::Rejected {
+        field: first.field.code().into(),
+        ja: format!(
+            "{}：{}",
+            first.field.label(Lang::Ja),
+            kind.message(Lang::Ja)
+        ),
+        en: format!(
+            "{}: {}",
+            first.field.label(Lang::En),
+            kind.message(Lang::En)
+        ),
     }
-    Ok((!v.is_empty()).then(|| v.to_owned()))
 }
 
 pub use record_form::*;
@@ -580,10 +623,13 @@ mod record_form {
     /// written since, the save is refused with [`AppError::Rejected`] on `version`).
     ///
     /// Rules: only the municipality's own CIO and staff, Tokyo officers and administrators
-    /// ([`AppError::Forbidden`] otherwise); with 特定移行支援 a reason and a target date no later
-    /// than 2031-03-31 (end of FY2030) are required, and その他 needs its text; without it they are
-    /// cleared; a record whose every applicable step is 完了 needs its 本番稼働日. The record and its
-    /// history entry are written in one transaction; nothing is written on any error.
+    /// ([`AppError::Forbidden`] otherwise); without 特定移行支援 the reason, its text and the
+    /// target date are cleared; then the record rules of [`Progress::check`], the import's too
+    /// (text limits; with 特定移行支援 a reason, その他 with its text, and a target date no later
+    /// than 2031-03-31; 移行完了 with its 本番稼働日; 経過措置期限 with its 経過措置機能): the first
+    /// rule broken is [`AppError::Rejected`] on its field, the message prefixed with the field's
+    /// label. The record and its history entry are written in one transaction; nothing is
+    /// written on any error.
     #[server(prefix = "/api", endpoint = "save_record")]
     pub async fn save_record(
         lg_code: String,
@@ -604,9 +650,7 @@ mod record_form {
         #[server(default)] version: String,
     ) -> Result<(), AppError> {
         use crate::policy;
-        use crate::standardization::model::{
-            ExtensionReason, GovCloud, ImportIssueKind, latest_extension_date, text_limits,
-        };
+        use crate::standardization::model::{ExtensionReason, GovCloud, ImportIssueKind};
         let crate::auth::request::SignedIn { state, user } =
             crate::auth::request::signed_in().await?;
         let (_, code, system) = cell_of(&state, &lg_code, &system)?;
@@ -658,67 +702,37 @@ mod record_form {
                 )
             })?),
         };
-        after.vendor = form_text("vendor", &vendor, text_limits::VENDOR)?;
-        after.product = form_text("product", &product, text_limits::PRODUCT)?;
-        after.transitional_functions = form_text(
-            "transitional_functions",
-            &transitional_functions,
-            text_limits::TRANSITIONAL_FUNCTIONS,
-        )?;
+        after.vendor = record_text("vendor", &vendor);
+        after.product = record_text("product", &product);
+        after.transitional_functions =
+            record_text("transitional_functions", &transitional_functions);
         after.transitional_until = form_date("transitional_until", &transitional_until)?;
-        after.notes = form_text("notes", &notes, text_limits::NOTES)?;
+        after.notes = record_text("notes", &notes);
         after.special_migration_support = special_migration_support
             .as_deref()
             .is_some_and(|v| matches!(v, "on" | "true" | "1"));
+        // The browser posts the extension fields whether the box is ticked or not: they are
+        // read only with it (an unticked box clears them).
         if after.special_migration_support {
-            let reason = match extension_reason.trim() {
-                "" => return Err(rejected("extension_reason", ImportIssueKind::Required)),
-                r => ExtensionReason::parse(r).ok_or_else(|| {
+            after.extension_reason = match extension_reason.trim() {
+                "" => None,
+                r => Some(ExtensionReason::parse(r).ok_or_else(|| {
                     rejected(
                         "extension_reason",
                         ImportIssueKind::InvalidReason {
                             value: r.chars().take(40).collect(),
                         },
                     )
-                })?,
+                })?),
             };
-            after.extension_reason = Some(reason);
-            after.extension_reason_text = form_text(
-                "extension_reason_text",
-                &extension_reason_text,
-                text_limits::EXTENSION_REASON_TEXT,
-            )?;
-            if reason == ExtensionReason::Other && after.extension_reason_text.is_none() {
-                return Err(rejected("extension_reason_text", ImportIssueKind::Required));
-            }
-            let target = form_date("extension_target_date", &extension_target_date)?
-                .ok_or_else(|| rejected("extension_target_date", ImportIssueKind::Required))?;
-            if target > latest_extension_date() {
-                return Err(rejected(
-                    "extension_target_date",
-                    ImportIssueKind::ExtensionTooLate {
-                        value: target.to_string(),
-                    },
-                ));
-            }
-            after.extension_target_date = Some(target);
-        } else {
-            after.extension_reason = None;
-            after.extension_reason_text = None;
-            after.extension_target_date = None;
+            after.extension_reason_text =
+                record_text("extension_reason_text", &extension_reason_text);
+            after.extension_target_date =
+                form_date("extension_target_date", &extension_target_date)?;
         }
-        if after.status == crate::standardization::model::ProgressStatus::Live
-            && after.actual_go_live.is_none()
-        {
-            return Err(rejected("actual_go_live", ImportIssueKind::LiveWithoutDate));
-        }
-        if after.transitional_until.is_some() && after.transitional_functions.is_none() {
-            return Err(rejected(
-                "transitional_functions",
-                ImportIssueKind::Required,
-            ));
-        }
+        after.clear_extension_unless_flagged();
         after.is_demo = false;
+        after.check().map_err(|issues| broken_rule(&issues))?;
         let base =
             before.unwrap_or_else(|| Progress::empty(code.clone(), &system.code, template.len()));
         let changes = base.diff(&after);
@@ -799,6 +813,28 @@ pub async fn get_step_thread(
     })
 }
 
+/// The sentence of a step-comment notice in Japanese and English:
+/// `山田 太郎さんが豊島区・住民基本台帳の手順5にコメントしました`,
+/// `Taro Yamada commented on step 5 of Toshima · Resident registry`.
+#[cfg(feature = "ssr")]
+fn comment_notice_text(
+    author: &CurrentUser,
+    organisation: &Organisation,
+    system: &StandardSystem,
+    step_no: u8,
+) -> (String, String) {
+    (
+        format!(
+            "{}さんが{}・{}の手順{step_no}にコメントしました",
+            author.name_ja, organisation.name_ja, system.name_ja
+        ),
+        format!(
+            "{} commented on step {step_no} of {} · {}",
+            author.name_en, organisation.name_en, system.name_en
+        ),
+    )
+}
+
 /// Posts a comment (Markdown, 1–10,000 characters, stored NFC) on a step's thread
 /// (POST `/api/post_step_comment`) and redirects back to the thread, at the new comment, with
 /// `?posted=1` (the page confirms). A question from the
@@ -817,7 +853,7 @@ pub async fn post_step_comment(
 ) -> Result<(), AppError> {
     use crate::{auth::model::Role, policy};
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    let (_, code, system) = cell_of(&state, &lg_code, &system)?;
+    let (organisation, code, system) = cell_of(&state, &lg_code, &system)?;
     if !policy::may_comment(&user, &code) {
         return Err(AppError::Forbidden);
     }
@@ -834,7 +870,24 @@ pub async fn post_step_comment(
     let recipients =
         super::repo::comment_recipients(&state.db, &cell, step.no, &user.id, asks).await?;
     let id = crate::ids::random_key();
-    super::repo::add_comment(&state.db, &id, &cell, step.no, &user.id, body, &recipients).await?;
+    let notice = crate::notifications::model::Notice::new(
+        "step_comment",
+        format!("migration_progress:{cell}:{}", step.no),
+        format!(
+            "/standardization/records/{code}/{}/steps/{}",
+            system.code, step.no
+        ),
+        comment_notice_text(&user, &organisation, &system, step.no),
+        body,
+    );
+    let comment = super::repo::NewComment {
+        id: &id,
+        cell: &cell,
+        step_no: step.no,
+        author_id: &user.id,
+        body,
+    };
+    super::repo::add_comment(&state.db, comment, &notice, &recipients).await?;
     tracing::info!(user = %user.id, %cell, step = step.no, notified = recipients.len(), "step comment posted");
     leptos_axum::redirect(&format!(
         "/standardization/records/{code}/{}/steps/{}?posted=1#comment-{id}",
@@ -865,55 +918,6 @@ pub async fn get_dashboard(
         template_len,
         crate::i18n::today_jst(),
     ))
-}
-
-/// The caller's notifications, newest first (POST `/api/list_notifications`). Signed-in
-/// users; each sees only their own.
-#[server(prefix = "/api", endpoint = "list_notifications")]
-pub async fn list_notifications() -> Result<Vec<NotificationItem>, AppError> {
-    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    let mut items = super::repo::notifications(&state.db, &user.id).await?;
-    for n in &mut items {
-        let (lg, system) = n.cell.split_once('_').unwrap_or((&n.cell, ""));
-        let org = state.catalog.organisation(lg);
-        let sys = state.catalog.systems.iter().find(|s| s.code == system);
-        (n.place_ja, n.place_en) = match (org, sys) {
-            (Some(o), Some(s)) => (
-                format!("{}・{}", o.name_ja, s.name_ja),
-                format!("{} · {}", o.name_en, s.name_en),
-            ),
-            _ => (n.cell.clone(), n.cell.clone()),
-        };
-    }
-    Ok(items)
-}
-
-/// The number of the caller's unread notifications (POST `/api/count_unread_notifications`),
-/// 0 when not signed in.
-#[server(prefix = "/api", endpoint = "count_unread_notifications")]
-pub async fn count_unread_notifications() -> Result<u32, AppError> {
-    let state = crate::auth::request::app_state()?;
-    match crate::auth::request::caller().await? {
-        Some(user) => super::repo::unread_count(&state.db, &user.id).await,
-        None => Ok(0),
-    }
-}
-
-/// Marks all of the caller's notifications read (POST `/api/mark_notifications_read`).
-#[server(prefix = "/api", endpoint = "mark_notifications_read")]
-pub async fn mark_notifications_read(#[server(default)] up_to: String) -> Result<(), AppError> {
-    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    let up_to = chrono::DateTime::parse_from_rfc3339(up_to.trim()).map_err(|_| {
-        AppError::Rejected {
-            field: "up_to".into(),
-            ja: "どの通知まで既読にするかが分かりません。通知の画面を再読み込みしてください。".into(),
-            en: "It is not clear up to which notification to mark as read: please reload the notifications page.".into(),
-        }
-    })?;
-    let marked = super::repo::mark_read(&state.db, &user.id, &up_to.to_rfc3339()).await?;
-    tracing::debug!(user = %user.id, marked, "notifications marked read");
-    leptos_axum::redirect("/notifications?read=1");
-    Ok(())
 }
 
 /// The step template and, once after a replacement by this session, its outcome.
@@ -987,7 +991,7 @@ pub async fn steps_upload(
         Err(response) => return response,
     };
     if !crate::policy::may_manage_reference(&user) {
-        return error_response(AppError::Forbidden);
+        return axum::response::IntoResponse::into_response(AppError::Forbidden);
     }
     let result = async {
         let outcome = replace_steps(&state.db, &bytes, Some(&user.id)).await?;
@@ -1000,7 +1004,7 @@ pub async fn steps_upload(
     .await;
     match result {
         Ok(()) => Redirect::to("/admin/steps").into_response(),
-        Err(e) => error_response(e),
+        Err(e) => axum::response::IntoResponse::into_response(e),
     }
 }
 
@@ -1016,9 +1020,11 @@ async fn upload_of(
     let user = match crate::auth::request::user_of(state, session).await {
         Ok(Some(u)) => u,
         Ok(None) => return Err(Redirect::to("/login").into_response()),
-        Err(e) => return Err(error_response(e)),
+        Err(e) => return Err(e.into_response()),
     };
-    let (name, bytes) = read_file_field(multipart).await.map_err(error_response)?;
+    let (name, bytes) = read_file_field(multipart)
+        .await
+        .map_err(IntoResponse::into_response)?;
     Ok((user, name, bytes))
 }
 

@@ -700,3 +700,24 @@ async fn server_function_errors_carry_their_http_status_and_no_internal_detail()
         "no parser detail in the answer"
     );
 }
+
+/// The policy's endpoint table lists exactly the endpoints the router serves: a server
+/// function or route added without a rule fails here, and so does a rule left for an endpoint
+/// that is gone.
+#[test]
+fn the_endpoint_table_lists_exactly_the_served_endpoints() {
+    let served = app::setup::endpoints();
+    let mut listed: Vec<String> = app::policy::SERVER_FUNCTIONS
+        .iter()
+        .map(|(name, _)| (*name).to_owned())
+        .collect();
+    listed.sort();
+    let missing: Vec<&String> = served.iter().filter(|e| !listed.contains(e)).collect();
+    let stale: Vec<&String> = listed.iter().filter(|e| !served.contains(e)).collect();
+    assert!(missing.is_empty(), "served without a rule: {missing:?}");
+    assert!(stale.is_empty(), "a rule for no endpoint: {stale:?}");
+    let mut unique = listed.clone();
+    unique.dedup();
+    assert_eq!(unique, listed, "an endpoint listed twice");
+    assert!(served.len() > 30, "{served:?}");
+}

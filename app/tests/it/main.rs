@@ -6,4 +6,5 @@
 mod api;
 mod architecture;
 mod common;
+mod notifications;
 mod standardization;

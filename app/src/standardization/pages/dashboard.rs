@@ -1,11 +1,11 @@
 //! The council dashboard, the municipality timeline (Gantt-like SVG with a table
-//! alternative), notifications and the step template page.
+//! alternative) and the step template page.
 
 use super::super::dashboard::{Dashboard, SystemRates};
 use super::super::model::{GovCloud, Overdue, Progress, StandardSystem, percent_text};
-use super::super::server::{TemplateOutcome, get_dashboard, get_step_template, list_notifications};
+use super::super::server::{TemplateOutcome, get_dashboard, get_step_template};
 use super::record::record_href;
-use crate::i18n::{Lang, format_date, format_instant, use_lang};
+use crate::i18n::{Lang, format_date, use_lang};
 use crate::orgs::model::OrgKind;
 use crate::ui::{ScrollRegion, loading, render};
 use chrono::NaiveDate;
@@ -293,60 +293,6 @@ pub fn Timeline(systems: Vec<StandardSystem>, progress: Vec<Option<Progress>>) -
                 {rows}
             </svg>
         </ScrollRegion>
-    }
-}
-
-/// `/notifications`: the signed-in user's notifications, with "mark all read" (`?read=1`
-/// afterwards).
-#[component]
-pub fn NotificationsPage() -> impl IntoView {
-    let lang = use_lang();
-    let query = use_query_map();
-    let items = Resource::new(|| (), |_| list_notifications());
-    // After a refused request the error comes back on the same address.
-    let read = move || query.with(|q| q.get("read").is_some() && q.get("form_error").is_none());
-    view! {
-        <Title text=lang.pick("通知", "Notifications")/>
-        <h1>{lang.pick("通知", "Notifications")}</h1>
-        {move || read().then(|| view! {
-            <div class="notice success" role="status"><p>{lang.pick("すべての通知を既読にしました。", "All notifications are marked as read.")}</p></div>
-        })}
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                render(items.await, |items| {
-                    if items.is_empty() {
-                        return view! { <p>{lang.pick("通知はありません。", "No notifications.")}</p> }.into_any();
-                    }
-                    let unread = items.iter().any(|n| !n.read);
-                    // Newest first: what the user sees is everything up to the first one.
-                    let up_to = items.first().map(|n| n.at.clone()).unwrap_or_default();
-                    view! {
-                        {unread.then(|| view! {
-                            <form method="post" action="/api/mark_notifications_read">
-                                <input type="hidden" name="up_to" value=up_to/>
-                                <button type="submit">{lang.pick("すべて既読にする", "Mark all as read")}</button>
-                            </form>
-                        })}
-                        <ul class="notifications">
-                            {items.into_iter().map(|n| {
-                                let who = lang.pick(&n.author_name_ja, &n.author_name_en).to_owned();
-                                let text = match lang {
-                                    Lang::Ja => format!("{who}さんが{}の手順{}にコメントしました", n.place_ja, n.step_no),
-                                    Lang::En => format!("{who} commented on step {} of {}", n.step_no, n.place_en),
-                                };
-                                view! {
-                                    <li class=if n.read { "read" } else { "unread" }>
-                                        {(!n.read).then(|| view! { <span class="badge">{lang.pick("未読", "New")}</span>" " })}
-                                        <A href=n.href()>{text}</A>
-                                        <p class="muted">{format_instant(&n.at)}" · "{n.excerpt.clone()}</p>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                })
-            })}
-        </Suspense>
     }
 }
 

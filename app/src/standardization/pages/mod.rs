@@ -1,5 +1,5 @@
 //! Standardization pages: the heatmap matrix, import form and import result; the record and
-//! thread pages (`record`); the dashboard, timeline, notifications and step template pages
+//! thread pages (`record`); the dashboard, timeline and step template pages
 //! (`dashboard`); and the sections the shell places on the home and organisation pages
 //! (`widgets`).
 

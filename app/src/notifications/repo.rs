@@ -1,0 +1,82 @@
+//! The inbox in the database (ssr only): SurrealQL only, no user-facing text.
+
+use super::model::{EXCERPT_CLUSTERS, EXCERPT_STORED, InboxItem};
+use crate::db::{Db, first, rows};
+use crate::error::AppError;
+
+/// The statement a room puts inside its own write transaction to notify: creates one notice
+/// per key in `$notice_recipients` (app_user keys) from `$notice` (a
+/// [`super::model::Notice`]), so that the cause and its notices are written together or not
+/// at all. Bind both with [`notice_bindings`].
+pub const CREATE_NOTICES: &str = "FOR $r IN $notice_recipients {
+    CREATE notice CONTENT {
+        recipient: type::record('app_user', $r), kind: $notice.kind, subject: $notice.subject,
+        link: $notice.link, text_ja: $notice.text_ja, text_en: $notice.text_en,
+        excerpt: $notice.excerpt
+    };
+};";
+
+/// The two bindings of [`CREATE_NOTICES`]: `query.bind(notice).bind(recipients)`.
+pub fn notice_bindings(
+    notice: &super::model::Notice,
+    recipients: &[String],
+) -> (
+    (&'static str, serde_json::Value),
+    (&'static str, Vec<String>),
+) {
+    (
+        ("notice", crate::db::to_value(notice)),
+        ("notice_recipients", recipients.to_vec()),
+    )
+}
+
+/// A user's notices, newest first (at most 100), each excerpt cut to [`EXCERPT_CLUSTERS`]
+/// grapheme clusters, ending in `…` when cut.
+pub async fn inbox(db: &Db, user_id: &str) -> Result<Vec<InboxItem>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT record::id(id) AS id, kind, subject, link, text_ja, text_en, excerpt,
+                <string> at AS at, read, at AS sort_at
+             FROM notice WHERE recipient = type::record('app_user', $user)
+             ORDER BY sort_at DESC LIMIT 100",
+        )
+        .bind(("user", user_id.to_owned()))
+        .await?
+        .check()?;
+    let mut items: Vec<InboxItem> = rows(&mut response, 0)?;
+    for item in &mut items {
+        let more = item.excerpt.chars().count() >= EXCERPT_STORED;
+        item.excerpt = crate::text::excerpt(&item.excerpt, more, EXCERPT_CLUSTERS);
+    }
+    Ok(items)
+}
+
+/// Number of a user's unread notices.
+pub async fn unread_count(db: &Db, user_id: &str) -> Result<u32, AppError> {
+    let n: Option<u32> = first(
+        db.query("RETURN count(SELECT VALUE id FROM notice WHERE recipient = type::record('app_user', $user) AND read = false)")
+            .bind(("user", user_id.to_owned()))
+            .await?
+            .check()?,
+    )?;
+    Ok(n.unwrap_or(0))
+}
+
+/// Marks a user's notices read up to `up_to` (RFC 3339: the newest one the user was shown),
+/// so that one arriving after the page was rendered stays unread. Returns how many were
+/// marked.
+pub async fn mark_read(db: &Db, user_id: &str, up_to: &str) -> Result<usize, AppError> {
+    let mut response = db
+        .query(
+            "UPDATE notice SET read = true
+             WHERE recipient = type::record('app_user', $user) AND read = false
+                AND at <= <datetime> $up_to
+             RETURN VALUE true;",
+        )
+        .bind(("user", user_id.to_owned()))
+        .bind(("up_to", up_to.to_owned()))
+        .await?
+        .check()?;
+    let marked: Vec<bool> = response.take(0)?;
+    Ok(marked.len())
+}
