@@ -18,10 +18,10 @@ use surrealdb::engine::any::Any;
 pub type Db = Surreal<Any>;
 
 /// The schema version this build writes. Raise it with each upgrade in [`UPGRADES`].
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The schema files in application order.
-const SCHEMA: [(&str, &str); 13] = [
+const SCHEMA: [(&str, &str); 14] = [
     (
         "00_schema_meta.surql",
         include_str!("../../schema/00_schema_meta.surql"),
@@ -74,6 +74,10 @@ const SCHEMA: [(&str, &str); 13] = [
         "12_notice.surql",
         include_str!("../../schema/12_notice.surql"),
     ),
+    (
+        "13_history.surql",
+        include_str!("../../schema/13_history.surql"),
+    ),
 ];
 
 /// Data upgrades: (target version, SurrealQL) run once, in order, when the stored version is
@@ -81,7 +85,9 @@ const SCHEMA: [(&str, &str); 13] = [
 /// statuses: a version-1 record with `steps_done = n` becomes steps 1–n 完了. Version 3 moves
 /// each step comment's `notification` into the generic inbox (`notice`), with its link, its
 /// sentence in both languages (names as they are now) and its excerpt, read or not as before.
-const UPGRADES: [(i64, &str); 2] = [
+/// Version 4 moves each `progress_history` entry into the generic `history` (subject
+/// `migration_progress:<key>`), with its actor, source, changes and instant.
+const UPGRADES: [(i64, &str); 3] = [
     (
         2,
         "UPDATE migration_progress SET steps = array::repeat('done', steps_done), steps_in_progress = 0, steps_applicable = 40;",
@@ -108,6 +114,18 @@ const UPGRADES: [(i64, &str); 2] = [
             };
          };
          DELETE notification;
+         COMMIT TRANSACTION;",
+    ),
+    (
+        4,
+        "BEGIN TRANSACTION;
+         FOR $h IN (SELECT * FROM progress_history) {
+            CREATE history CONTENT {
+                subject: string::concat('migration_progress:', $h.cell), actor: $h.actor,
+                source: $h.source, changes: $h.changes, at: $h.at
+            };
+         };
+         DELETE progress_history;
          COMMIT TRANSACTION;",
     ),
 ];

@@ -9,6 +9,8 @@ use crate::orgs::model::{LgCode, Organisation};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub use crate::history::model::{FieldChange, HistoryEntry};
+
 /// Number of steps in the national migration procedure (移行手順書); each is 2.5 %.
 pub const TOTAL_STEPS: u8 = 40;
 
@@ -963,17 +965,6 @@ impl Overdue {
     }
 }
 
-/// One changed field in a history entry (display text; empty = no value).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldChange {
-    /// Stable field name (`vendor`, `step_12`, …).
-    pub field: String,
-    /// Value before.
-    pub before: String,
-    /// Value after.
-    pub after: String,
-}
-
 /// A percentage rounded to 0.1 point, as text without `%`: `54.8`, `50` (lists, dashboard,
 /// exports).
 pub fn percent_text(p: f32) -> String {
@@ -1646,21 +1637,6 @@ impl ImportReport {
 
 /// Longest free text kept in a stored import report's changes (characters).
 pub const STORED_TEXT_CHARS: usize = 100;
-
-/// One change of a progress record, as shown on the record page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HistoryEntry {
-    /// When (RFC 3339, UTC).
-    pub at: String,
-    /// Who (Japanese name); `None` for the system (demo data, template changes).
-    pub actor_name_ja: Option<String>,
-    /// Who (English name).
-    pub actor_name_en: Option<String>,
-    /// How: `form`, `import` or `template`.
-    pub source: String,
-    /// Each changed field.
-    pub changes: Vec<FieldChange>,
-}
 
 /// One comment of a step's advice thread.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -76,6 +76,7 @@ pub async fn save_record(
     if changes.is_empty() {
         return Ok(());
     }
+    let form_history = history_entry("'form'", "$changes");
     let query = format!(
         "BEGIN TRANSACTION;
          LET $actor = type::record('app_user', $actor_id);
@@ -83,7 +84,7 @@ pub async fn save_record(
          LET $id = type::record('migration_progress', $p.key);
          {CHECK_VERSION}
          UPSERT $id CONTENT {PROGRESS_CONTENT};
-         CREATE progress_history CONTENT {{ cell: $p.key, actor: $actor, source: 'form', changes: $changes }};
+         {form_history}
          COMMIT TRANSACTION;"
     );
     let mut p = with_key(after);
@@ -162,18 +163,25 @@ fn stale_record() -> AppError {
     }
 }
 
+/// The history subject of a record: `migration_progress:<lg_code>_<system>`.
+pub fn history_subject(cell: &str) -> String {
+    format!("migration_progress:{cell}")
+}
+
+/// The history statement of a record write (`$p.key` the record key, `$actor` the writer),
+/// with its source (`'form'`, `'import'`, `'template'`) and changes expression.
+fn history_entry(source: &str, changes: &str) -> String {
+    crate::history::repo::create_entry(
+        "string::concat('migration_progress:', $p.key)",
+        "$actor",
+        source,
+        changes,
+    )
+}
+
 /// The history of one record, newest first.
 pub async fn history(db: &Db, cell: &str) -> Result<Vec<HistoryEntry>, AppError> {
-    let mut response = db
-        .query(
-            "SELECT <string> at AS at, actor.name_ja AS actor_name_ja, actor.name_en AS actor_name_en,
-                source, changes, at AS sort_at
-             FROM progress_history WHERE cell = $cell ORDER BY sort_at DESC LIMIT 200",
-        )
-        .bind(("cell", cell.to_owned()))
-        .await?
-        .check()?;
-    Ok(rows(&mut response, 0)?)
+    crate::history::repo::entries(db, &history_subject(cell)).await
 }
 
 /// The progress cells of one municipality.
@@ -267,6 +275,7 @@ pub async fn apply_import(
             v
         })
         .collect();
+    let import_history = history_entry("'import'", "$p.changes");
     let query = format!(
         "BEGIN TRANSACTION;
          LET $actor = type::record('app_user', $actor_id);
@@ -275,7 +284,7 @@ pub async fn apply_import(
             LET $id = type::record('migration_progress', $p.key);
             {CHECK_VERSION}
             UPSERT $id CONTENT {PROGRESS_CONTENT};
-            CREATE progress_history CONTENT {{ cell: $p.key, actor: $actor, source: 'import', changes: $p.changes }};
+            {import_history}
          }};
          CREATE type::record('import_run', $run_id) CONTENT {{ actor: $actor, applied: true, report: $report }};
          COMMIT TRANSACTION;"
@@ -435,6 +444,7 @@ async fn try_replace_template(
         v["version"] = serde_json::Value::String(before.version());
         updates.push(v);
     }
+    let template_history = history_entry("'template'", "$p.changes");
     let query = format!(
         "BEGIN TRANSACTION;
          LET $actor = IF $actor_id = NONE {{ NONE }} ELSE {{ type::record('app_user', $actor_id) }};
@@ -448,7 +458,7 @@ async fn try_replace_template(
                 steps_done = $p.steps_done, steps_in_progress = $p.steps_in_progress,
                 steps_applicable = $p.steps_applicable;
             IF array::len($p.changes) > 0 {{
-                CREATE progress_history CONTENT {{ cell: $p.key, actor: $actor, source: 'template', changes: $p.changes }};
+                {template_history}
             }};
          }};
          COMMIT TRANSACTION;"

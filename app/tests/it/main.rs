@@ -6,5 +6,6 @@
 mod api;
 mod architecture;
 mod common;
+mod history;
 mod notifications;
 mod standardization;

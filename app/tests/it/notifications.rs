@@ -84,7 +84,7 @@ async fn the_upgrade_keeps_every_notification_with_its_text_link_excerpt_and_rea
         inbox(&app, &advisor).await.is_empty(),
         "the inbox was emptied"
     );
-    assert_eq!(app::db::migrate(db).await.unwrap(), 3);
+    assert_eq!(app::db::migrate(db).await.unwrap(), app::db::SCHEMA_VERSION);
 
     let after = (inbox(&app, &advisor).await, inbox(&app, &cio).await);
     assert_eq!(
@@ -99,6 +99,6 @@ async fn the_upgrade_keeps_every_notification_with_its_text_link_excerpt_and_rea
         .unwrap();
     assert_eq!(left, Some(0), "the old table is emptied");
     // A second start does not run the upgrade again.
-    assert_eq!(app::db::migrate(db).await.unwrap(), 3);
+    assert_eq!(app::db::migrate(db).await.unwrap(), app::db::SCHEMA_VERSION);
     assert_eq!(inbox(&app, &advisor).await, before.0);
 }

@@ -34,7 +34,7 @@ const PERSONAS: [&str; 6] = [
 /// A `save_record` form stating the whole record: every step and every field explicit
 /// (a blank field clears the stored value), so a test knows the record it leaves behind.
 #[derive(Clone)]
-struct RecordForm {
+pub(crate) struct RecordForm {
     lg_code: String,
     system: String,
     steps: Vec<&'static str>,
@@ -43,7 +43,7 @@ struct RecordForm {
 
 impl RecordForm {
     /// Every step 未着手, on AWS with ベンダX, planned for 2026-10-01, no extension.
-    fn new(lg_code: &str, system: &str) -> RecordForm {
+    pub(crate) fn new(lg_code: &str, system: &str) -> RecordForm {
         RecordForm {
             lg_code: lg_code.into(),
             system: system.into(),
@@ -75,7 +75,7 @@ impl RecordForm {
     }
 
     /// Sets (or adds) a named field.
-    fn set(mut self, field: &'static str, value: &str) -> RecordForm {
+    pub(crate) fn set(mut self, field: &'static str, value: &str) -> RecordForm {
         match self.fields.iter_mut().find(|(k, _)| *k == field) {
             Some(slot) => slot.1 = value.to_owned(),
             None => self.fields.push((field, value.to_owned())),
@@ -110,7 +110,7 @@ async fn save(app: &TestApp, cookie: &str, record: &RecordForm) -> Reply {
 }
 
 /// Saves and requires success.
-async fn save_ok(app: &TestApp, cookie: &str, record: &RecordForm) {
+pub(crate) async fn save_ok(app: &TestApp, cookie: &str, record: &RecordForm) {
     let reply = save(app, cookie, record).await;
     assert!(
         reply.status.is_success() || reply.status.is_redirection(),
@@ -121,7 +121,7 @@ async fn save_ok(app: &TestApp, cookie: &str, record: &RecordForm) {
 }
 
 /// `get_record` as JSON (requires 200).
-async fn record(app: &TestApp, cookie: &str, lg_code: &str, system: &str) -> Value {
+pub(crate) async fn record(app: &TestApp, cookie: &str, lg_code: &str, system: &str) -> Value {
     let reply = app
         .post(
             "/api/get_record",
