@@ -13,7 +13,7 @@
 //! | 0 leaf | [`error`], [`ids`], [`i18n`], `markdown`, [`text`] | the error type, ids, the two languages, sanitized Markdown, Japanese text |
 //! | 1 kit and models | [`ui`], every `*/model.rs`, `*/views.rs` | components every page uses; domain types and rules; wire types |
 //! | 2 core | [`policy`], `db`, `config`, `state` | who may do what (pure, one file per capability, the endpoint table); database; settings; `AppState` and the reference `Catalog` |
-//! | 3 shared services | [`auth`], [`orgs`], [`notifications`], [`history`], `http` | sign-in, sessions and the caller of a request; organisations; one inbox; one audit entry shape; room routes and downloads |
+//! | 3 shared services | [`auth`], [`orgs`], [`notifications`], [`history`], [`threads`], `http` | sign-in, sessions and the caller of a request; organisations; one inbox; one audit entry shape; one discussion kind for any subject; room routes and downloads |
 //! | 4 capabilities | [`standardization`] | the rooms, each `mod.rs` with `routes()`, `model`, `views`, `repo`, `server`, `pages/` and its formats |
 //! | 5 top | [`shell`], `setup` | the document, header, routes, home and organisation pages; start-up and the router |
 //!
@@ -32,6 +32,7 @@ pub mod policy;
 pub mod shell;
 pub mod standardization;
 pub mod text;
+pub mod threads;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -18,10 +18,10 @@ use surrealdb::engine::any::Any;
 pub type Db = Surreal<Any>;
 
 /// The schema version this build writes. Raise it with each upgrade in [`UPGRADES`].
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// The schema files in application order.
-const SCHEMA: [(&str, &str); 14] = [
+const SCHEMA: [(&str, &str); 15] = [
     (
         "00_schema_meta.surql",
         include_str!("../../schema/00_schema_meta.surql"),
@@ -78,6 +78,7 @@ const SCHEMA: [(&str, &str); 14] = [
         "13_history.surql",
         include_str!("../../schema/13_history.surql"),
     ),
+    ("14_post.surql", include_str!("../../schema/14_post.surql")),
 ];
 
 /// Data upgrades: (target version, SurrealQL) run once, in order, when the stored version is
@@ -86,8 +87,10 @@ const SCHEMA: [(&str, &str); 14] = [
 /// each step comment's `notification` into the generic inbox (`notice`), with its link, its
 /// sentence in both languages (names as they are now) and its excerpt, read or not as before.
 /// Version 4 moves each `progress_history` entry into the generic `history` (subject
-/// `migration_progress:<key>`), with its actor, source, changes and instant.
-const UPGRADES: [(i64, &str); 3] = [
+/// `migration_progress:<key>`), with its actor, source, changes and instant. Version 5 moves
+/// each `step_comment` into the generic thread `post` under the same key (links to
+/// `#comment-<key>` keep working), subject `migration_progress:<key>:<step>`.
+const UPGRADES: [(i64, &str); 4] = [
     (
         2,
         "UPDATE migration_progress SET steps = array::repeat('done', steps_done), steps_in_progress = 0, steps_applicable = 40;",
@@ -126,6 +129,18 @@ const UPGRADES: [(i64, &str); 3] = [
             };
          };
          DELETE progress_history;
+         COMMIT TRANSACTION;",
+    ),
+    (
+        5,
+        "BEGIN TRANSACTION;
+         FOR $c IN (SELECT * FROM step_comment) {
+            CREATE type::record('post', record::id($c.id)) CONTENT {
+                subject: string::concat('migration_progress:', $c.cell, ':', <string> $c.step_no),
+                author: $c.author, body: $c.body, at: $c.at
+            };
+         };
+         DELETE step_comment;
          COMMIT TRANSACTION;",
     ),
 ];

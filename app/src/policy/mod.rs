@@ -9,12 +9,14 @@
 
 mod accounts;
 mod standardization;
+mod threads;
 
 pub use accounts::{may_manage_user, may_manage_users, require_demo};
 pub use standardization::{
     may_comment, may_import, may_manage_reference, may_view_import_run, may_write_progress,
     require_import,
 };
+pub use threads::{may_edit_post, may_post, may_read_thread};
 
 use crate::auth::model::CurrentUser;
 use crate::error::AppError;
@@ -33,6 +35,8 @@ pub enum Rule {
     /// Commenting on a progress record's step: its own CIO or staff, GovTech advisors, Tokyo
     /// officers and administrators.
     CommentProgress,
+    /// Editing a thread post: its author, while they may still post in the thread.
+    OwnPost,
     /// Replacing reference data (the step template): administrators.
     ManageReference,
     /// Managing accounts: an administrator (any account, any role) or a CIO (own
@@ -71,6 +75,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /api/save_record", Rule::WriteProgress),
     ("POST /api/get_step_thread", Rule::SignedIn),
     ("POST /api/post_step_comment", Rule::CommentProgress),
+    ("POST /api/edit_post", Rule::OwnPost),
     ("POST /api/get_dashboard", Rule::SignedIn),
     ("POST /api/list_notifications", Rule::SignedIn),
     ("POST /api/mark_notifications_read", Rule::SignedIn),
@@ -197,6 +202,24 @@ mod tests {
                             *role == Role::Admin,
                             "{name} {role:?}"
                         );
+                    }
+                    Rule::OwnPost => {
+                        let subject = "migration_progress:131164_resident_registry:5";
+                        let other_subject = "migration_progress:131016_resident_registry:5";
+                        let advisor = *role == Role::GovtechAdvisor;
+                        assert_eq!(
+                            may_edit_post(&u, subject, &u.id),
+                            municipal_member || central || advisor,
+                            "{name} {role:?} own post"
+                        );
+                        assert!(!may_edit_post(&u, subject, "someone_else"), "{name}");
+                        assert_eq!(
+                            may_edit_post(&u, other_subject, &u.id),
+                            central || advisor,
+                            "{name} {role:?} own post, other municipality"
+                        );
+                        assert!(!may_edit_post(&u, "project:1", &u.id), "{name}");
+                        assert!(may_read_thread(&u, subject) && !may_read_thread(&u, "x"));
                     }
                     Rule::OwnImportRun => {
                         assert!(may_view_import_run(&u, &u.id));

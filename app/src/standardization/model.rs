@@ -1638,28 +1638,6 @@ impl ImportReport {
 /// Longest free text kept in a stored import report's changes (characters).
 pub const STORED_TEXT_CHARS: usize = 100;
 
-/// One comment of a step's advice thread.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StepComment {
-    /// Comment key.
-    pub id: String,
-    /// Author (Japanese name).
-    pub author_name_ja: String,
-    /// Author (English name).
-    pub author_name_en: String,
-    /// Author's organisation (Japanese).
-    pub author_org_ja: String,
-    /// Author's organisation (English).
-    pub author_org_en: String,
-    /// When (RFC 3339, UTC).
-    pub at: String,
-    /// The Markdown source.
-    pub body: String,
-    /// The body rendered and sanitized (filled in by the server).
-    #[serde(default)]
-    pub body_html: String,
-}
-
 /// A step of the old template that the new one no longer has.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemovedStep {

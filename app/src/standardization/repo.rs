@@ -2,7 +2,7 @@
 
 use super::model::{
     CellChange, FieldChange, HistoryEntry, ImportReport, Progress, ProgressStatus, RemovedStep,
-    StandardSystem, Step, StepComment, StepStatus, TemplateChange,
+    StandardSystem, Step, StepStatus, TemplateChange,
 };
 use crate::db::{Db, first, rows, to_value};
 use crate::error::AppError;
@@ -484,109 +484,41 @@ async fn try_replace_template(
     }
 }
 
-/// A step's advice thread, oldest first (bodies not yet rendered).
-pub async fn thread(db: &Db, cell: &str, step_no: u8) -> Result<Vec<StepComment>, AppError> {
-    let mut response = db
-        .query(
-            "SELECT record::id(id) AS id, author.name_ja AS author_name_ja,
-                author.name_en AS author_name_en, author.organisation.name_ja AS author_org_ja,
-                author.organisation.name_en AS author_org_en, <string> at AS at, body, at AS sort_at
-             FROM step_comment WHERE cell = $cell AND step_no = $step ORDER BY sort_at",
-        )
-        .bind(("cell", cell.to_owned()))
-        .bind(("step", i64::from(step_no)))
-        .await?
-        .check()?;
-    Ok(rows(&mut response, 0)?)
-}
-
-#[derive(Deserialize)]
-struct CountRow {
-    step_no: u8,
-    n: u32,
+/// The thread subject of a record's step: `migration_progress:<lg_code>_<system>:<step>`.
+pub fn step_thread_subject(cell: &str, step_no: u8) -> String {
+    format!("migration_progress:{cell}:{step_no}")
 }
 
 /// Comments per step of one record: (step number, count), steps without comments left out.
 pub async fn comment_counts(db: &Db, cell: &str) -> Result<Vec<(u8, u32)>, AppError> {
-    let mut response = db
-        .query("SELECT step_no, count() AS n FROM step_comment WHERE cell = $cell GROUP BY step_no")
-        .bind(("cell", cell.to_owned()))
-        .await?
-        .check()?;
-    let counts: Vec<CountRow> = rows(&mut response, 0)?;
-    Ok(counts.into_iter().map(|c| (c.step_no, c.n)).collect())
+    let prefix = format!("migration_progress:{cell}:");
+    let counts = crate::threads::repo::counts(db, &prefix).await?;
+    Ok(counts
+        .into_iter()
+        .filter_map(|(subject, n)| Some((subject.strip_prefix(&prefix)?.parse().ok()?, n)))
+        .collect())
 }
 
-/// Who is told about a new comment by `author_id` on a thread: every active GovTech advisor
-/// when `notify_advisors` (a municipality asks), and everyone who wrote in the thread before;
-/// never the author.
+/// Who is told about a new comment by `author_id` on a step thread: every active GovTech
+/// advisor when `notify_advisors` (a municipality asks), and everyone who wrote in the thread
+/// before; never the author.
 pub async fn comment_recipients(
     db: &Db,
-    cell: &str,
-    step_no: u8,
+    subject: &str,
     author_id: &str,
     notify_advisors: bool,
 ) -> Result<Vec<String>, AppError> {
     let mut response = db
         .query(
-            "SELECT VALUE record::id(id) FROM app_user WHERE $advisors AND status = 'active' AND roles CONTAINS 'govtech_advisor';
-             SELECT VALUE record::id(author) FROM step_comment WHERE cell = $cell AND step_no = $step;",
+            "SELECT VALUE record::id(id) FROM app_user WHERE $advisors AND status = 'active' AND roles CONTAINS 'govtech_advisor';",
         )
         .bind(("advisors", notify_advisors))
-        .bind(("cell", cell.to_owned()))
-        .bind(("step", i64::from(step_no)))
         .await?
         .check()?;
     let mut ids: Vec<String> = response.take(0)?;
-    let participants: Vec<String> = response.take(1)?;
-    ids.extend(participants);
+    ids.extend(crate::threads::repo::participants(db, subject).await?);
     ids.sort();
     ids.dedup();
     ids.retain(|id| id != author_id);
     Ok(ids)
-}
-
-/// A step comment to store.
-pub struct NewComment<'a> {
-    /// Its key (random, chosen by the caller so that the redirect can point at it).
-    pub id: &'a str,
-    /// Record key `<lg_code>_<system>`.
-    pub cell: &'a str,
-    /// Step number.
-    pub step_no: u8,
-    /// Author's user key.
-    pub author_id: &'a str,
-    /// Markdown source, NFC, 1–10,000 characters.
-    pub body: &'a str,
-}
-
-/// Adds a comment (key `id`, chosen by the caller) and its notice to each recipient in one
-/// transaction ([`crate::notifications::repo::CREATE_NOTICES`]).
-pub async fn add_comment(
-    db: &Db,
-    comment: NewComment<'_>,
-    notice: &crate::notifications::model::Notice,
-    recipients: &[String],
-) -> Result<(), AppError> {
-    use crate::notifications::repo::{CREATE_NOTICES, notice_bindings};
-    let (notice, recipients) = notice_bindings(notice, recipients);
-    db.query(format!(
-        "BEGIN TRANSACTION;
-         LET $c = type::record('step_comment', $id);
-         CREATE $c CONTENT {{
-            cell: $cell, step_no: $step, author: type::record('app_user', $author), body: $body
-         }};
-         {CREATE_NOTICES}
-         COMMIT TRANSACTION;"
-    ))
-    .bind(("id", comment.id.to_owned()))
-    .bind(("cell", comment.cell.to_owned()))
-    .bind(("step", i64::from(comment.step_no)))
-    .bind(("author", comment.author_id.to_owned()))
-    .bind(("body", comment.body.to_owned()))
-    .bind(notice)
-    .bind(recipients)
-    .await?
-    .check()?;
-    Ok(())
 }

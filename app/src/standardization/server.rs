@@ -2,8 +2,7 @@
 
 use super::dashboard::Dashboard;
 use super::model::{
-    HistoryEntry, ImportReport, Matrix, Progress, StandardSystem, Step, StepComment, StepStatus,
-    TemplateChange,
+    HistoryEntry, ImportReport, Matrix, Progress, StandardSystem, Step, StepStatus, TemplateChange,
 };
 use super::views::{Home, OrgDetail};
 #[cfg(feature = "ssr")]
@@ -545,28 +544,11 @@ fn nfc(value: &str) -> String {
     value.nfc().collect()
 }
 
-/// An optional text field, NFC ([`nfc`]) and trimmed, blank = none; longer than `max`
-/// characters is refused. (A progress record's texts use [`record_text`]: their limits are
-/// record rules.)
-#[cfg(feature = "ssr")]
-fn form_text(field: &str, value: &str, max: usize) -> Result<Option<String>, AppError> {
-    let v = record_text(field, value);
-    let length = v.as_deref().map_or(0, |v| v.chars().count());
-    if length > max {
-        return Err(AppError::Rejected {
-            field: field.into(),
-            ja: format!("「{field}」は{max}文字以内にしてください。"),
-            en: format!("“{field}” may be at most {max} characters."),
-        });
-    }
-    Ok(v)
-}
-
 /// A progress record's optional text field as stored: NFC ([`nfc`]), without control
 /// characters (`notes` keeps its lines), trimmed, blank = none. Its length is a record rule
 /// ([`Progress::check`]), checked on the whole record.
 #[cfg(feature = "ssr")]
-fn record_text(field: &str, value: &str) -> Option<String> {
+fn form_text(field: &str, value: &str) -> Option<String> {
     // Notes are multi-line; every other free text is an `<input>` of one line.
     let v = if field == "notes" {
         crate::text::clean_multiline(&nfc(value))
@@ -702,12 +684,11 @@ mod record_form {
                 )
             })?),
         };
-        after.vendor = record_text("vendor", &vendor);
-        after.product = record_text("product", &product);
-        after.transitional_functions =
-            record_text("transitional_functions", &transitional_functions);
+        after.vendor = form_text("vendor", &vendor);
+        after.product = form_text("product", &product);
+        after.transitional_functions = form_text("transitional_functions", &transitional_functions);
         after.transitional_until = form_date("transitional_until", &transitional_until)?;
-        after.notes = record_text("notes", &notes);
+        after.notes = form_text("notes", &notes);
         after.special_migration_support = special_migration_support
             .as_deref()
             .is_some_and(|v| matches!(v, "on" | "true" | "1"));
@@ -726,7 +707,7 @@ mod record_form {
                 })?),
             };
             after.extension_reason_text =
-                record_text("extension_reason_text", &extension_reason_text);
+                form_text("extension_reason_text", &extension_reason_text);
             after.extension_target_date =
                 form_date("extension_target_date", &extension_target_date)?;
         }
@@ -767,9 +748,11 @@ pub struct ThreadView {
     /// The step's status in the record.
     pub status: StepStatus,
     /// Comments, oldest first, bodies rendered and sanitized.
-    pub comments: Vec<StepComment>,
+    pub comments: Vec<crate::threads::model::Post>,
     /// Whether the caller may comment.
     pub may_comment: bool,
+    /// The caller's user key (their own posts offer an edit).
+    pub user_id: String,
 }
 
 /// Finds step `step` of the template; [`AppError::NotFound`] otherwise.
@@ -799,12 +782,17 @@ pub async fn get_step_thread(
         .await?
         .map(|p| p.step(step.no))
         .unwrap_or_default();
-    let mut comments = super::repo::thread(&state.db, &cell, step.no).await?;
+    let subject = super::repo::step_thread_subject(&cell, step.no);
+    if !policy::may_read_thread(&user, &subject) {
+        return Err(AppError::Forbidden);
+    }
+    let mut comments = crate::threads::repo::posts(&state.db, &subject).await?;
     for c in &mut comments {
         c.body_html = crate::markdown::render(&c.body);
     }
     Ok(ThreadView {
-        may_comment: policy::may_comment(&user, &code),
+        may_comment: policy::may_post(&user, &subject),
+        user_id: user.id.clone(),
         organisation,
         system,
         step,
@@ -839,7 +827,8 @@ fn comment_notice_text(
 /// (POST `/api/post_step_comment`) and redirects back to the thread, at the new comment, with
 /// `?posted=1` (the page confirms). A question from the
 /// municipality notifies every GovTech Tokyo advisor; any comment notifies the thread's
-/// earlier authors. Comment and notifications are written in one transaction.
+/// earlier authors. Comment and notifications are written in one transaction. `reply_to`
+/// (optional) names the post of the same thread it answers.
 ///
 /// Errors: [`AppError::Forbidden`] unless [`crate::policy::may_comment`];
 /// [`AppError::Rejected`] for an empty or too long body; [`AppError::NotFound`] for an
@@ -850,45 +839,55 @@ pub async fn post_step_comment(
     system: String,
     step: u8,
     body: String,
+    #[server(default)] reply_to: String,
 ) -> Result<(), AppError> {
     use crate::{auth::model::Role, policy};
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let (organisation, code, system) = cell_of(&state, &lg_code, &system)?;
-    if !policy::may_comment(&user, &code) {
+    let step = template_step(&state, step).await?;
+    let cell = super::repo::cell_key(&code, &system.code);
+    let subject = super::repo::step_thread_subject(&cell, step.no);
+    if !policy::may_post(&user, &subject) {
         return Err(AppError::Forbidden);
     }
-    let step = template_step(&state, step).await?;
-    // Stored NFC (canonically equivalent): か + U+3099 from a macOS keyboard is stored as が.
-    let body = crate::text::clean_multiline(&nfc(&body));
-    let body = body.trim();
-    if crate::markdown::is_blank(body) {
-        return Err(rejected("body", super::model::ImportIssueKind::Required));
-    }
-    form_text("body", body, 10_000)?;
-    let cell = super::repo::cell_key(&code, &system.code);
+    let body = crate::threads::server::clean_body(&body)?;
+    let reply_to = reply_to.trim();
+    let reply_to = if reply_to.is_empty() {
+        None
+    } else {
+        // A reply answers a post of the same thread.
+        match crate::threads::repo::post_owner(&state.db, reply_to).await {
+            Ok(Some((s, _))) if s == subject => Some(reply_to),
+            _ => {
+                return Err(AppError::Invalid {
+                    field: "reply_to".into(),
+                    reason: "not a post of this thread".into(),
+                });
+            }
+        }
+    };
     let asks = user.is_municipal() && !user.has(Role::GovtechAdvisor);
-    let recipients =
-        super::repo::comment_recipients(&state.db, &cell, step.no, &user.id, asks).await?;
+    let recipients = super::repo::comment_recipients(&state.db, &subject, &user.id, asks).await?;
     let id = crate::ids::random_key();
     let notice = crate::notifications::model::Notice::new(
         "step_comment",
-        format!("migration_progress:{cell}:{}", step.no),
+        subject.clone(),
         format!(
             "/standardization/records/{code}/{}/steps/{}",
             system.code, step.no
         ),
         comment_notice_text(&user, &organisation, &system, step.no),
-        body,
+        &body,
     );
-    let comment = super::repo::NewComment {
+    let post = crate::threads::repo::NewPost {
         id: &id,
-        cell: &cell,
-        step_no: step.no,
+        subject: &subject,
         author_id: &user.id,
-        body,
+        body: &body,
+        reply_to,
     };
-    super::repo::add_comment(&state.db, comment, &notice, &recipients).await?;
-    tracing::info!(user = %user.id, %cell, step = step.no, notified = recipients.len(), "step comment posted");
+    crate::threads::repo::add_post(&state.db, post, &notice, &recipients).await?;
+    tracing::info!(user = %user.id, %subject, notified = recipients.len(), "step comment posted");
     leptos_axum::redirect(&format!(
         "/standardization/records/{code}/{}/steps/{}?posted=1#comment-{id}",
         system.code, step.no

@@ -9,3 +9,4 @@ mod common;
 mod history;
 mod notifications;
 mod standardization;
+mod threads;

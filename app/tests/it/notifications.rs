@@ -18,9 +18,17 @@ async fn inbox(app: &TestApp, cookie: &str) -> Vec<Value> {
     items
 }
 
-/// Turns every notice back into the `notification` row the version-2 code wrote (recipient,
-/// comment, cell, step, read, instant) and marks the data folder as version 2.
+/// Turns the data back into what the version-2 code wrote: every post into its
+/// `step_comment` row, every notice into its `notification` row (recipient, comment, cell,
+/// step, read, instant), and marks the data folder as version 2 (upgrades 3 to 5 then run).
 const AS_VERSION_2: &str = "BEGIN TRANSACTION;
+    FOR $p IN (SELECT * FROM post) {
+        LET $parts = string::split($p.subject, ':');
+        CREATE type::record('step_comment', record::id($p.id)) CONTENT {
+            cell: $parts[1], step_no: <int> $parts[2], author: $p.author, body: $p.body, at: $p.at
+        };
+    };
+    DELETE post;
     FOR $n IN (SELECT * FROM notice) {
         LET $parts = string::split($n.subject, ':');
         LET $cell = $parts[1];

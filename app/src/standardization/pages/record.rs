@@ -447,18 +447,41 @@ pub fn StepThreadPage() -> impl IntoView {
     };
     let thread = Resource::new(key, |(lg, system, no)| get_step_thread(lg, system, no));
     // After a refused post the error comes back on the same address: then nothing was posted.
-    let posted = move || query.with(|q| q.get("posted").is_some() && q.get("form_error").is_none());
+    let flag =
+        move |name: &str| query.with(|q| q.get(name).is_some() && q.get("form_error").is_none());
+    let wanted = move |name: &str| query.with(|q| q.get(name)).unwrap_or_default();
     view! {
         <Suspense fallback=loading>
-            {move || Suspend::new(async move { render(thread.await, move |t| view! { <Thread thread=t posted=posted()/> }) })}
+            {move || Suspend::new(async move {
+                render(thread.await, move |t| {
+                    let state = ThreadState {
+                        posted: flag("posted"),
+                        edited: flag("edited"),
+                        reply_to: wanted("reply_to"),
+                        edit: wanted("edit"),
+                    };
+                    view! { <Thread thread=t state/> }
+                })
+            })}
         </Suspense>
     }
 }
 
-/// A thread; `posted` confirms the comment just posted, below the comments, where the browser
-/// lands (`#comment-<id>`).
+/// What the thread page's address asks for: confirmations after a post or an edit, and the
+/// comment the form answers (`?reply_to=<id>`) or edits (`?edit=<id>`, own comments only).
+#[derive(Clone, Default)]
+struct ThreadState {
+    posted: bool,
+    edited: bool,
+    reply_to: String,
+    edit: String,
+}
+
+/// A thread; the confirmation of a comment just posted or edited shows below the comments,
+/// where the browser lands (`#comment-<id>`). Each comment offers a reply, and its author an
+/// edit; an edited comment shows its earlier versions.
 #[component]
-fn Thread(thread: ThreadView, posted: bool) -> impl IntoView {
+fn Thread(thread: ThreadView, state: ThreadState) -> impl IntoView {
     let lang = use_lang();
     let ThreadView {
         organisation,
@@ -467,12 +490,115 @@ fn Thread(thread: ThreadView, posted: bool) -> impl IntoView {
         status,
         comments,
         may_comment,
+        user_id,
     } = thread;
     let lg = organisation.key.clone();
+    let here = format!(
+        "/standardization/records/{lg}/{}/steps/{}",
+        system.code, step.no
+    );
     let title = match lang {
         Lang::Ja => format!("手順{}「{}」の相談", step.no, step.name_ja),
         Lang::En => format!("Advice on step {}: {}", step.no, step.name_en),
     };
+    let author_of = |id: &str| {
+        comments
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| lang.pick(&c.author_name_ja, &c.author_name_en).to_owned())
+    };
+    let replying = author_of(&state.reply_to).map(|name| (state.reply_to.clone(), name));
+    let editing = comments
+        .iter()
+        .find(|c| c.id == state.edit && c.author_id == user_id)
+        .map(|c| (c.id.clone(), c.body.clone()));
+    let items = comments
+        .iter()
+        .map(|c| {
+            let answered = c
+                .reply_to
+                .as_deref()
+                .and_then(|r| author_of(r).map(|name| (r.to_owned(), name)));
+            let own = may_comment && c.author_id == user_id;
+            let revisions = c.revisions.clone();
+            view! {
+                <li id=format!("comment-{}", c.id)>
+                    <p class="comment-head">
+                        <strong>{lang.pick(&c.author_name_ja, &c.author_name_en).to_owned()}</strong>
+                        " · "{lang.pick(&c.author_org_ja, &c.author_org_en).to_owned()}
+                        " · "<time datetime=c.at.clone()>{format_instant(&c.at)}</time>
+                        {c.edited_at.clone().map(|at| view! {
+                            " · "<span class="muted">{lang.pick("編集済み ", "edited ")}<time datetime=at.clone()>{format_instant(&at)}</time></span>
+                        })}
+                    </p>
+                    {answered.map(|(id, name)| view! {
+                        <p class="reply-to muted">
+                            {lang.pick("返信先: ", "In reply to ")}<a href=format!("#comment-{id}")>{name}</a>
+                        </p>
+                    })}
+                    <div class="markdown" inner_html=c.body_html.clone()/>
+                    {(!revisions.is_empty()).then(|| view! {
+                        <details class="revisions">
+                            <summary>{match lang {
+                                Lang::Ja => format!("以前の版（{}件）", revisions.len()),
+                                Lang::En => format!("Earlier versions ({})", revisions.len()),
+                            }}</summary>
+                            <ol>
+                                {revisions.into_iter().map(|r| view! {
+                                    <li>
+                                        <p class="muted"><time datetime=r.at.clone()>{format_instant(&r.at)}</time></p>
+                                        <pre class="revision">{r.body}</pre>
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        </details>
+                    })}
+                    {may_comment.then(|| view! {
+                        <p class="comment-actions">
+                            <a href=format!("?reply_to={}#comment-form", c.id)>{lang.pick("返信する", "Reply")}</a>
+                            {own.then(|| view! {
+                                " · "<a href=format!("?edit={}#comment-form", c.id)>{lang.pick("編集する", "Edit")}</a>
+                            })}
+                        </p>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    let form = may_comment.then(|| match editing {
+        Some((id, body)) => view! {
+            <form method="post" action="/api/edit_post" class="comment-form" id="comment-form">
+                <input type="hidden" name="id" value=id/>
+                <input type="hidden" name="back" value=here.clone()/>
+                <label for="body">{lang.pick("コメントを編集（Markdown）", "Edit your comment (Markdown)")}</label>
+                <TextArea id="body" name="body" maxlength=10000 required=true value=body/>
+                <p>
+                    <button type="submit">{lang.pick("更新する", "Update")}</button>" "
+                    <a href=here.clone()>{lang.pick("やめる", "Cancel")}</a>
+                </p>
+            </form>
+        }.into_any(),
+        None => view! {
+            <form method="post" action="/api/post_step_comment" class="comment-form" id="comment-form">
+                <input type="hidden" name="lg_code" value=lg.clone()/>
+                <input type="hidden" name="system" value=system.code.clone()/>
+                <input type="hidden" name="step" value=step.no/>
+                {replying.map(|(id, name)| view! {
+                    <input type="hidden" name="reply_to" value=id/>
+                    <p class="reply-to">
+                        {match lang {
+                            Lang::Ja => format!("{name}さんのコメントへの返信 "),
+                            Lang::En => format!("Replying to {name} "),
+                        }}
+                        "("<a href=here.clone()>{lang.pick("返信をやめる", "cancel the reply")}</a>")"
+                    </p>
+                })}
+                <label for="body">{lang.pick("コメント（Markdown）", "Comment (Markdown)")}</label>
+                <TextArea id="body" name="body" maxlength=10000 required=true/>
+                <p><button type="submit">{lang.pick("投稿する", "Post")}</button></p>
+            </form>
+        }.into_any(),
+    });
     view! {
         <Title text=title.clone()/>
         <p class="breadcrumb">
@@ -483,33 +609,14 @@ fn Thread(thread: ThreadView, posted: bool) -> impl IntoView {
         {if comments.is_empty() {
             view! { <p class="muted">{lang.pick("まだコメントはありません。", "No comments yet.")}</p> }.into_any()
         } else {
-            view! {
-                <ol class="comments">
-                    {comments.into_iter().map(|c| view! {
-                        <li id=format!("comment-{}", c.id)>
-                            <p class="comment-head">
-                                <strong>{lang.pick(&c.author_name_ja, &c.author_name_en).to_owned()}</strong>
-                                " · "{lang.pick(&c.author_org_ja, &c.author_org_en).to_owned()}
-                                " · "<time datetime=c.at.clone()>{format_instant(&c.at)}</time>
-                            </p>
-                            <div class="markdown" inner_html=c.body_html/>
-                        </li>
-                    }).collect_view()}
-                </ol>
-            }.into_any()
+            view! { <ol class="comments">{items}</ol> }.into_any()
         }}
-        {posted.then(|| view! {
+        {state.posted.then(|| view! {
             <div class="notice success" role="status"><p>{lang.pick("コメントを投稿しました。", "Your comment was posted.")}</p></div>
         })}
-        {may_comment.then(|| view! {
-            <form method="post" action="/api/post_step_comment" class="comment-form">
-                <input type="hidden" name="lg_code" value=lg.clone()/>
-                <input type="hidden" name="system" value=system.code.clone()/>
-                <input type="hidden" name="step" value=step.no/>
-                <label for="body">{lang.pick("コメント（Markdown）", "Comment (Markdown)")}</label>
-                <TextArea id="body" name="body" maxlength=10000 required=true/>
-                <p><button type="submit">{lang.pick("投稿する", "Post")}</button></p>
-            </form>
+        {state.edited.then(|| view! {
+            <div class="notice success" role="status"><p>{lang.pick("コメントを更新しました。", "Your comment was updated.")}</p></div>
         })}
+        {form}
     }
 }

@@ -207,7 +207,7 @@ pub(crate) async fn comment(
     .await
 }
 
-async fn thread(app: &TestApp, cookie: &str, lg_code: &str, step: u8) -> Value {
+pub(crate) async fn thread(app: &TestApp, cookie: &str, lg_code: &str, step: u8) -> Value {
     let reply = app
         .post(
             "/api/get_step_thread",

@@ -1,0 +1,141 @@
+//! Threads in the database (ssr only): SurrealQL only, no user-facing text.
+
+use super::model::Post;
+use crate::db::{Db, first, rows};
+use crate::error::AppError;
+use serde::Deserialize;
+
+/// A post to store.
+pub struct NewPost<'a> {
+    /// Its key (random, chosen by the caller so that the redirect can point at it).
+    pub id: &'a str,
+    /// The thread's subject (`migration_progress:<key>:<step>`).
+    pub subject: &'a str,
+    /// Author's user key.
+    pub author_id: &'a str,
+    /// Markdown source, checked ([`super::model::check_body`]).
+    pub body: &'a str,
+    /// The post it answers, in the same thread (checked by the caller).
+    pub reply_to: Option<&'a str>,
+}
+
+/// A thread's posts, oldest first, each with its earlier versions (bodies not yet rendered).
+pub async fn posts(db: &Db, subject: &str) -> Result<Vec<Post>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT record::id(id) AS id, record::id(author) AS author_id,
+                author.name_ja AS author_name_ja, author.name_en AS author_name_en,
+                author.organisation.name_ja AS author_org_ja,
+                author.organisation.name_en AS author_org_en, <string> at AS at, body,
+                IF reply_to = NONE { NONE } ELSE { record::id(reply_to) } AS reply_to,
+                IF edited_at = NONE { NONE } ELSE { <string> edited_at } AS edited_at,
+                (SELECT body, <string> at AS at, at AS sort_at FROM post_revision
+                    WHERE post = $parent.id ORDER BY sort_at) AS revisions,
+                at AS sort_at
+             FROM post WHERE subject = $subject ORDER BY sort_at",
+        )
+        .bind(("subject", subject.to_owned()))
+        .await?
+        .check()?;
+    Ok(rows(&mut response, 0)?)
+}
+
+#[derive(Deserialize)]
+struct CountRow {
+    subject: String,
+    n: u32,
+}
+
+/// Posts per thread among the subjects that start with `prefix`: (subject, count), threads
+/// without posts left out.
+pub async fn counts(db: &Db, prefix: &str) -> Result<Vec<(String, u32)>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT subject, count() AS n FROM post
+             WHERE string::starts_with(subject, $prefix) GROUP BY subject",
+        )
+        .bind(("prefix", prefix.to_owned()))
+        .await?
+        .check()?;
+    let counts: Vec<CountRow> = rows(&mut response, 0)?;
+    Ok(counts.into_iter().map(|c| (c.subject, c.n)).collect())
+}
+
+/// Everyone who wrote in a thread (user keys, each once).
+pub async fn participants(db: &Db, subject: &str) -> Result<Vec<String>, AppError> {
+    let mut response = db
+        .query("SELECT VALUE record::id(author) FROM post WHERE subject = $subject")
+        .bind(("subject", subject.to_owned()))
+        .await?
+        .check()?;
+    let mut ids: Vec<String> = response.take(0)?;
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// A post's thread subject and author key; `None` when there is no such post.
+pub async fn post_owner(db: &Db, id: &str) -> Result<Option<(String, String)>, AppError> {
+    #[derive(Deserialize)]
+    struct Owner {
+        subject: String,
+        author_id: String,
+    }
+    let owner: Option<Owner> = first(
+        db.query(
+            "SELECT subject, record::id(author) AS author_id FROM ONLY type::record('post', $id)",
+        )
+        .bind(("id", id.to_owned()))
+        .await?
+        .check()?,
+    )?;
+    Ok(owner.map(|o| (o.subject, o.author_id)))
+}
+
+/// Adds a post and its notice to each recipient in one transaction
+/// ([`crate::notifications::repo::CREATE_NOTICES`]).
+pub async fn add_post(
+    db: &Db,
+    post: NewPost<'_>,
+    notice: &crate::notifications::model::Notice,
+    recipients: &[String],
+) -> Result<(), AppError> {
+    use crate::notifications::repo::{CREATE_NOTICES, notice_bindings};
+    let (notice, recipients) = notice_bindings(notice, recipients);
+    db.query(format!(
+        "BEGIN TRANSACTION;
+         CREATE type::record('post', $id) CONTENT {{
+            subject: $subject, author: type::record('app_user', $author), body: $body,
+            reply_to: IF $reply_to = NONE {{ NONE }} ELSE {{ type::record('post', $reply_to) }}
+         }};
+         {CREATE_NOTICES}
+         COMMIT TRANSACTION;"
+    ))
+    .bind(("id", post.id.to_owned()))
+    .bind(("subject", post.subject.to_owned()))
+    .bind(("author", post.author_id.to_owned()))
+    .bind(("body", post.body.to_owned()))
+    .bind(("reply_to", post.reply_to.map(str::to_owned)))
+    .bind(notice)
+    .bind(recipients)
+    .await?
+    .check()?;
+    Ok(())
+}
+
+/// Replaces a post's body, keeping the version it replaces (with the instant it was written)
+/// in one transaction. The caller has checked that the editor is the author.
+pub async fn edit_post(db: &Db, id: &str, body: &str) -> Result<(), AppError> {
+    db.query(
+        "BEGIN TRANSACTION;
+         LET $p = type::record('post', $id);
+         CREATE post_revision CONTENT { post: $p, body: $p.body, at: $p.edited_at ?? $p.at };
+         UPDATE $p SET body = $body, edited_at = time::now();
+         COMMIT TRANSACTION;",
+    )
+    .bind(("id", id.to_owned()))
+    .bind(("body", body.to_owned()))
+    .await?
+    .check()?;
+    Ok(())
+}

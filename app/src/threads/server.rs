@@ -1,0 +1,88 @@
+//! Server functions of threads that do not depend on the room: editing a post. (A room posts
+//! in its own server function, which knows the subject, its notices and its redirect.)
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// A post body as typed: NFC (か + U+3099 from a macOS keyboard is stored as が), line breaks
+/// and control characters cleaned, trimmed, then checked ([`super::model::check_body`]).
+/// Errors: [`AppError::Rejected`] on field `body` for a blank or too long body.
+#[cfg(feature = "ssr")]
+pub fn clean_body(raw: &str) -> Result<String, AppError> {
+    use super::model::{BODY_MAX_CHARS, BodyProblem, check_body};
+    use unicode_normalization::UnicodeNormalization;
+    let nfc: String = raw.nfc().collect();
+    let body = crate::text::clean_multiline(&nfc).trim().to_owned();
+    match check_body(&body, crate::markdown::is_blank(&body)) {
+        Ok(()) => Ok(body),
+        Err(BodyProblem::Blank) => Err(AppError::Rejected {
+            field: "body".into(),
+            ja: "本文を入力してください。".into(),
+            en: "Please write the text of your comment.".into(),
+        }),
+        Err(BodyProblem::TooLong { length }) => Err(AppError::Rejected {
+            field: "body".into(),
+            ja: format!("本文は{BODY_MAX_CHARS}文字以内にしてください（{length}文字）。"),
+            en: format!("The text may be at most {BODY_MAX_CHARS} characters ({length})."),
+        }),
+    }
+}
+
+/// Whether `back` is a path on this site (`/…`, not `//host` or `/\host`), so that a redirect
+/// to it never leaves Kyodo.
+pub fn is_local_path(back: &str) -> bool {
+    back.starts_with('/') && !back.starts_with("//") && !back.starts_with("/\\")
+}
+
+/// Edits a post (POST `/api/edit_post`, fields `id`, `body`, `back` = the page to return to,
+/// a local path). The earlier version is kept and shown under the post. Only its author,
+/// while they may still post in the thread ([`crate::policy::may_edit_post`]).
+///
+/// Errors: [`AppError::NotFound`] for an unknown post; [`AppError::Forbidden`] for anyone
+/// else; [`AppError::Rejected`] for a blank or too long body; [`AppError::Invalid`] for a
+/// `back` that is not a local path.
+#[server(prefix = "/api", endpoint = "edit_post")]
+pub async fn edit_post(id: String, body: String, back: String) -> Result<(), AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    if !is_local_path(&back) {
+        return Err(AppError::Invalid {
+            field: "back".into(),
+            reason: "not a local path".into(),
+        });
+    }
+    let id = id.trim();
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(AppError::NotFound);
+    }
+    let (subject, author) = super::repo::post_owner(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !crate::policy::may_edit_post(&user, &subject, &author) {
+        return Err(AppError::Forbidden);
+    }
+    let body = clean_body(&body)?;
+    super::repo::edit_post(&state.db, id, &body).await?;
+    tracing::info!(user = %user.id, post = id, "post edited");
+    let (path, _) = back.split_once('#').unwrap_or((&back, ""));
+    let sep = if path.contains('?') { '&' } else { '?' };
+    leptos_axum::redirect(&format!("{path}{sep}edited=1#comment-{id}"));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert!(is_local_path("/standardization/records/131164/x/steps/5"));
+        for outside in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "",
+        ] {
+            assert!(!is_local_path(outside), "{outside}");
+        }
+    }
+}
