@@ -13,7 +13,7 @@
 //! | 0 leaf | [`error`], [`ids`], [`i18n`], `markdown`, [`text`] | the error type, ids, the two languages, sanitized Markdown, Japanese text |
 //! | 1 kit and models | [`ui`], every `*/model.rs`, `*/views.rs` | components every page uses; domain types and rules; wire types |
 //! | 2 core | [`policy`], `db`, `config`, `state` | who may do what (pure, one file per capability, the endpoint table); database; settings; `AppState` and the reference `Catalog` |
-//! | 3 shared services | [`auth`], [`orgs`], [`notifications`], [`history`], [`threads`], `http` | sign-in, sessions and the caller of a request; organisations; one inbox; one audit entry shape; one discussion kind for any subject; room routes and downloads |
+//! | 3 shared services | [`auth`], [`orgs`], [`notifications`], [`history`], [`threads`], [`attachments`], `http` | sign-in, sessions and the caller of a request; organisations; one inbox; one audit entry shape; one discussion kind for any subject; stored files with access checks; room routes, uploads and downloads |
 //! | 4 capabilities | [`standardization`] | the rooms, each `mod.rs` with `routes()`, `model`, `views`, `repo`, `server`, `pages/` and its formats |
 //! | 5 top | [`shell`], `setup` | the document, header, routes, home and organisation pages; start-up and the router |
 //!
@@ -21,6 +21,7 @@
 //! pure rule in the room's `model` → `repo` (one transaction) → a view back to the page.
 #![recursion_limit = "256"]
 
+pub mod attachments;
 pub mod auth;
 pub mod error;
 pub mod history;

@@ -91,7 +91,9 @@ pub async fn load_catalog(db: &Db) -> Result<Catalog, AppError> {
 
 /// Every room's plain routes (uploads, downloads, sign-in redirects), merged.
 pub fn room_routes() -> crate::http::Routes {
-    auth::routes().merge(standardization::routes())
+    auth::routes()
+        .merge(crate::attachments::routes())
+        .merge(standardization::routes())
 }
 
 /// Every endpoint the router serves besides pages and static files, as "METHOD path": the

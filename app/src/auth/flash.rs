@@ -52,6 +52,24 @@ pub async fn keep_form_errors(
     let Some((target, error)) = take_error(location) else {
         return response;
     };
+    let location = redirect_with_error(&session, &target, error).await;
+    let value =
+        http::HeaderValue::from_str(&location).unwrap_or(http::HeaderValue::from_static("/"));
+    response.headers_mut().insert(http::header::LOCATION, value);
+    response
+}
+
+/// Keeps `error` in the session for the page at `target` (a local path) and returns the
+/// address to redirect to: `target` with `?form_error=<random id>`, which the shell's error
+/// notice reads. Plain routes (uploads) use it to show their errors on the form's page, as
+/// server functions do. Without a session to keep it in, the error is dropped rather than put
+/// into the URL: `target` as it is.
+#[cfg(feature = "ssr")]
+pub async fn redirect_with_error(
+    session: &tower_sessions::Session,
+    target: &str,
+    error: AppError,
+) -> String {
     let id = crate::ids::random_key();
     let mut kept: Vec<KeptError> = session
         .get(FORM_ERRORS_KEY)
@@ -65,24 +83,10 @@ pub async fn keep_form_errors(
     });
     let excess = kept.len().saturating_sub(KEPT);
     kept.drain(..excess);
-    let with_id = with_query_pair(&target, "form_error", &id);
-    match (
-        session.insert(FORM_ERRORS_KEY, kept).await,
-        http::HeaderValue::from_str(&with_id),
-    ) {
-        (Ok(()), Ok(value)) => {
-            response.headers_mut().insert(http::header::LOCATION, value);
-        }
-        // Without a place to keep it, the error is dropped rather than shown from the URL.
-        _ => {
-            let stripped =
-                http::HeaderValue::from_str(&target).unwrap_or(http::HeaderValue::from_static("/"));
-            response
-                .headers_mut()
-                .insert(http::header::LOCATION, stripped);
-        }
+    match session.insert(FORM_ERRORS_KEY, kept).await {
+        Ok(()) => with_query_pair(target, "form_error", &id),
+        Err(_) => target.to_owned(),
     }
-    response
 }
 
 /// Splits a redirect target into the target without `__path`/`__err` and the decoded error;

@@ -21,7 +21,7 @@ pub type Db = Surreal<Any>;
 pub const SCHEMA_VERSION: i64 = 5;
 
 /// The schema files in application order.
-const SCHEMA: [(&str, &str); 15] = [
+const SCHEMA: &[(&str, &str)] = &[
     (
         "00_schema_meta.surql",
         include_str!("../../schema/00_schema_meta.surql"),
@@ -79,6 +79,10 @@ const SCHEMA: [(&str, &str); 15] = [
         include_str!("../../schema/13_history.surql"),
     ),
     ("14_post.surql", include_str!("../../schema/14_post.surql")),
+    (
+        "15_attachment.surql",
+        include_str!("../../schema/15_attachment.surql"),
+    ),
 ];
 
 /// Data upgrades: (target version, SurrealQL) run once, in order, when the stored version is
@@ -192,7 +196,7 @@ pub async fn connect(config: &DbConfig) -> anyhow::Result<Db> {
 
 /// Applies the schema and any pending upgrades; returns the resulting version.
 pub async fn migrate(db: &Db) -> anyhow::Result<i64> {
-    for (name, surql) in SCHEMA {
+    for &(name, surql) in SCHEMA {
         db.query(surql)
             .await
             .and_then(|r| r.check())

@@ -64,26 +64,117 @@ impl Routes {
     }
 }
 
-/// A download: `bytes` as `content_type`, saved by the browser as `file_name` (ASCII)
-/// (`Content-Disposition: attachment`; the `nosniff` header comes from the security headers).
+/// A download: `bytes` as `content_type`, saved by the browser as `file_name`
+/// (`Content-Disposition: attachment` with an ASCII fallback and the UTF-8 name per RFC 6266 /
+/// RFC 5987), never shown inline: `nosniff` comes from the security headers, and a
+/// `sandbox` content security policy keeps any active content inert if a browser opened it.
 /// An error answers with its status and bilingual text instead.
 pub fn attachment(
     file_name: &str,
-    content_type: &'static str,
+    content_type: &str,
     bytes: Result<Vec<u8>, AppError>,
 ) -> Response {
-    match bytes {
-        Ok(bytes) => (
-            [
-                (http::header::CONTENT_TYPE, content_type.to_owned()),
-                (
-                    http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file_name}\""),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => e.into_response(),
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(e) => return e.into_response(),
+    };
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded =
+        percent_encoding::utf8_percent_encode(file_name, percent_encoding::NON_ALPHANUMERIC);
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (http::header::CONTENT_TYPE, content_type.to_owned()),
+        (http::header::CONTENT_DISPOSITION, disposition),
+        (http::header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
+    ] {
+        if let Ok(value) = http::HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}
+
+/// Whether `target` is a path on this site (`/…`, not `//host` or `/\host`), so that a
+/// redirect to it never leaves Kyodo.
+pub fn is_local_path(target: &str) -> bool {
+    target.starts_with('/') && !target.starts_with("//") && !target.starts_with("/\\")
+}
+
+/// A multipart form as sent by an upload page: its text fields and its `file` field (name as
+/// the browser gave it, bytes).
+#[derive(Debug, Default)]
+pub struct Upload {
+    /// Text fields, in order.
+    pub fields: Vec<(String, String)>,
+    /// The `file` field, when present.
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl Upload {
+    /// The text field `name`, or `""`.
+    pub fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// Reads an upload form. Errors: [`AppError::TooLarge`] for a body over the limit,
+/// [`AppError::Invalid`] (field `file`) for a form that cannot be read.
+pub async fn read_upload(mut multipart: axum::extract::Multipart) -> Result<Upload, AppError> {
+    let invalid = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge {
+                limit_bytes: crate::config::BODY_LIMIT_BYTES,
+            }
+        } else {
+            AppError::Invalid {
+                field: "file".into(),
+                reason: e.to_string(),
+            }
+        }
+    };
+    let mut upload = Upload::default();
+    while let Some(field) = multipart.next_field().await.map_err(invalid)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            upload.file = Some((file_name, field.bytes().await.map_err(invalid)?.to_vec()));
+        } else {
+            upload
+                .fields
+                .push((name, field.text().await.map_err(invalid)?));
+        }
+    }
+    Ok(upload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert!(is_local_path("/standardization/records/131164/x/steps/5"));
+        for outside in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "",
+        ] {
+            assert!(!is_local_path(outside), "{outside}");
+        }
     }
 }

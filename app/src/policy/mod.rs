@@ -8,10 +8,12 @@
 //! router (`app/tests/it`) checks that the table lists exactly the endpoints it registers.
 
 mod accounts;
+mod attachments;
 mod standardization;
 mod threads;
 
 pub use accounts::{may_manage_user, may_manage_users, require_demo};
+pub use attachments::{may_attach, may_read_attachment};
 pub use standardization::{
     may_comment, may_import, may_manage_reference, may_view_import_run, may_write_progress,
     require_import,
@@ -37,6 +39,10 @@ pub enum Rule {
     CommentProgress,
     /// Editing a thread post: its author, while they may still post in the thread.
     OwnPost,
+    /// Attaching a file to a subject: for a progress record, whoever may write it.
+    Attach,
+    /// Downloading an attachment: whoever may read its subject.
+    ReadAttachment,
     /// Replacing reference data (the step template): administrators.
     ManageReference,
     /// Managing accounts: an administrator (any account, any role) or a CIO (own
@@ -76,6 +82,8 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /api/get_step_thread", Rule::SignedIn),
     ("POST /api/post_step_comment", Rule::CommentProgress),
     ("POST /api/edit_post", Rule::OwnPost),
+    ("POST /attachments/upload", Rule::Attach),
+    ("GET /attachments/{id}", Rule::ReadAttachment),
     ("POST /api/get_dashboard", Rule::SignedIn),
     ("POST /api/list_notifications", Rule::SignedIn),
     ("POST /api/mark_notifications_read", Rule::SignedIn),
@@ -220,6 +228,23 @@ mod tests {
                         );
                         assert!(!may_edit_post(&u, "project:1", &u.id), "{name}");
                         assert!(may_read_thread(&u, subject) && !may_read_thread(&u, "x"));
+                    }
+                    Rule::Attach => {
+                        let own_record = "migration_progress:131164_resident_registry";
+                        let other_record = "migration_progress:131016_resident_registry";
+                        assert_eq!(
+                            may_attach(&u, own_record),
+                            municipal_member || central,
+                            "{name} {role:?} own"
+                        );
+                        assert_eq!(may_attach(&u, other_record), central, "{name} {role:?}");
+                        assert!(!may_attach(&u, "project:1"), "{name}");
+                        assert!(!may_attach(&u, "migration_progress:131164_x:5"), "{name}");
+                    }
+                    Rule::ReadAttachment => {
+                        let record = "migration_progress:131016_resident_registry";
+                        assert!(may_read_attachment(&u, record), "{name} {role:?}");
+                        assert!(!may_read_attachment(&u, "project:1"), "{name}");
                     }
                     Rule::OwnImportRun => {
                         assert!(may_view_import_run(&u, &u.id));

@@ -447,6 +447,13 @@ pub struct RecordView {
     pub may_edit: bool,
     /// Whether the caller may comment.
     pub may_comment: bool,
+    /// Files attached to the record, oldest first.
+    pub attachments: Vec<crate::attachments::model::AttachmentInfo>,
+    /// Whether the caller may attach files ([`crate::policy::may_attach`]).
+    pub may_attach: bool,
+    /// The record's subject for threads, history and attachments
+    /// (`migration_progress:<lg_code>_<system>`).
+    pub subject: String,
 }
 
 /// Finds the municipality and system a URL names; [`AppError::NotFound`] otherwise.
@@ -493,7 +500,11 @@ pub async fn get_record(lg_code: String, system: String) -> Result<RecordView, A
         .as_deref()
         .map(crate::markdown::render)
         .unwrap_or_default();
+    let subject = super::repo::history_subject(&cell);
     Ok(RecordView {
+        attachments: crate::attachments::repo::list(&state.db, &subject).await?,
+        may_attach: policy::may_attach(&user, &subject),
+        subject,
         may_edit: policy::may_write_progress(&user, &code),
         may_comment: policy::may_comment(&user, &code),
         comment_counts: super::repo::comment_counts(&state.db, &cell).await?,
@@ -1030,27 +1041,18 @@ async fn upload_of(
 /// Reads the `file` field of a multipart form: (file name, bytes); empty when absent.
 #[cfg(feature = "ssr")]
 async fn read_file_field(
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Result<(String, Vec<u8>), AppError> {
-    // A body over the limit is 413 with the limit, not "invalid file".
-    let invalid = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge {
-                limit_bytes: crate::config::BODY_LIMIT_BYTES,
-            }
-        } else {
-            AppError::Invalid {
-                field: "file".into(),
-                reason: e.to_string(),
-            }
-        }
-    };
-    let mut file = None;
-    while let Some(field) = multipart.next_field().await.map_err(invalid)? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("upload.csv").to_owned();
-            file = Some((name, field.bytes().await.map_err(invalid)?.to_vec()));
-        }
-    }
-    Ok(file.unwrap_or_default())
+    let upload = crate::http::read_upload(multipart).await?;
+    Ok(upload
+        .file
+        .map(|(name, bytes)| {
+            let name = if name.is_empty() {
+                "upload.csv".to_owned()
+            } else {
+                name
+            };
+            (name, bytes)
+        })
+        .unwrap_or_default())
 }

@@ -28,12 +28,6 @@ pub fn clean_body(raw: &str) -> Result<String, AppError> {
     }
 }
 
-/// Whether `back` is a path on this site (`/…`, not `//host` or `/\host`), so that a redirect
-/// to it never leaves Kyodo.
-pub fn is_local_path(back: &str) -> bool {
-    back.starts_with('/') && !back.starts_with("//") && !back.starts_with("/\\")
-}
-
 /// Edits a post (POST `/api/edit_post`, fields `id`, `body`, `back` = the page to return to,
 /// a local path). The earlier version is kept and shown under the post. Only its author,
 /// while they may still post in the thread ([`crate::policy::may_edit_post`]).
@@ -44,7 +38,7 @@ pub fn is_local_path(back: &str) -> bool {
 #[server(prefix = "/api", endpoint = "edit_post")]
 pub async fn edit_post(id: String, body: String, back: String) -> Result<(), AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    if !is_local_path(&back) {
+    if !crate::http::is_local_path(&back) {
         return Err(AppError::Invalid {
             field: "back".into(),
             reason: "not a local path".into(),
@@ -67,22 +61,4 @@ pub async fn edit_post(id: String, body: String, back: String) -> Result<(), App
     let sep = if path.contains('?') { '&' } else { '?' };
     leptos_axum::redirect(&format!("{path}{sep}edited=1#comment-{id}"));
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_local_path;
-
-    #[test]
-    fn only_local_paths_are_returned_to() {
-        assert!(is_local_path("/standardization/records/131164/x/steps/5"));
-        for outside in [
-            "//evil.example",
-            "/\\evil.example",
-            "https://evil.example",
-            "",
-        ] {
-            assert!(!is_local_path(outside), "{outside}");
-        }
-    }
 }

@@ -5,6 +5,7 @@
 
 mod api;
 mod architecture;
+mod attachments;
 mod common;
 mod history;
 mod notifications;

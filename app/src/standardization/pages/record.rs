@@ -5,6 +5,7 @@ use super::super::model::{
     ExtensionReason, FieldChange, GovCloud, HistoryEntry, Phase, ProgressStatus, Step, StepStatus,
 };
 use super::super::server::{RecordView, ThreadView, get_record, get_step_thread};
+use crate::attachments::pages::AttachmentsSection;
 use crate::i18n::{Lang, format_date, format_instant, use_lang};
 use crate::ui::TextArea;
 use crate::ui::{ScrollRegion, loading, render};
@@ -53,7 +54,7 @@ pub fn RecordPage() -> impl IntoView {
                     {saved().then(|| view! {
                         <div class="notice success" role="status"><p>{lang.pick("保存しました。", "Saved.")}</p></div>
                     })}
-                    <Record record=r/>
+                    <Record record=r attached=query.with(|q| q.get("attached").is_some() && q.get("form_error").is_none())/>
                 })
             })}
         </Suspense>
@@ -61,7 +62,7 @@ pub fn RecordPage() -> impl IntoView {
 }
 
 #[component]
-fn Record(record: RecordView) -> impl IntoView {
+fn Record(record: RecordView, attached: bool) -> impl IntoView {
     let lang = use_lang();
     let RecordView {
         organisation,
@@ -74,6 +75,9 @@ fn Record(record: RecordView) -> impl IntoView {
         notes_html,
         may_edit,
         may_comment,
+        attachments,
+        may_attach,
+        subject,
     } = record;
     let lg = organisation.key.clone();
     let title = format!("{} · {}", organisation.name(lang), system.name(lang));
@@ -159,6 +163,7 @@ fn Record(record: RecordView) -> impl IntoView {
         {(!may_edit && may_comment).then(|| view! {
             <p class="muted">{lang.pick("各手順の「相談」から質問やコメントを書き込めます。", "Use “Advice” on a step to ask or comment.")}</p>
         })}
+        <AttachmentsSection subject=subject back=record_href(&lg, &system.code) items=attachments may_attach attached/>
         <History entries=history steps=steps/>
     }
 }

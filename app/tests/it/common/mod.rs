@@ -27,6 +27,10 @@ pub struct Reply {
     pub cookie: Option<String>,
     /// The body as text (lossy UTF-8).
     pub body: String,
+    /// The body as sent.
+    pub bytes: Vec<u8>,
+    /// Every response header.
+    pub headers: http::HeaderMap,
 }
 
 impl Reply {
@@ -106,12 +110,15 @@ impl TestApp {
             .iter()
             .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
             .find(|c| c.starts_with("kyodo_session="));
+        let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         Reply {
             status,
             location,
             cookie,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
+            headers,
         }
     }
 
@@ -152,11 +159,34 @@ impl TestApp {
 
     /// Posts a file as the `file` field of a multipart form to `path`, as a plain HTML form does.
     pub async fn upload_to(&self, path: &str, cookie: &str, name: &str, bytes: &[u8]) -> Reply {
+        self.upload_form(path, cookie, &[], name, bytes).await
+    }
+
+    /// Posts a multipart form with text `fields` and a `file` field, as a plain HTML form does.
+    pub async fn upload_form(
+        &self,
+        path: &str,
+        cookie: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        bytes: &[u8],
+    ) -> Reply {
         let boundary = "kyodoTESTboundary";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
-        )
-        .into_bytes();
+        let mut body = Vec::new();
+        for (field, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let request = Request::post(path)

@@ -1,0 +1,115 @@
+//! The upload and download routes (ssr only). Plain routes, not server functions: a file
+//! upload is a multipart form, and a download is a file, both working without JavaScript.
+
+use super::model::{FileProblem, classify, clean_name};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use axum::extract::{Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+/// `target` with `key=value` added to its query, before any `#fragment`.
+fn with_flag(target: &str, flag: &str, fragment: &str) -> String {
+    let path = target.split_once('#').map_or(target, |(p, _)| p);
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}{flag}=1#{fragment}")
+}
+
+/// POST `/attachments/upload` (multipart: `subject`, `back` = the page to return to, a local
+/// path, `file`). Stores the file when the subject's owner lets the caller attach
+/// ([`crate::policy::may_attach`]) and it passes [`classify`], then sends the browser back to
+/// `back?attached=1#attachments`. A refusal goes back to `back` with the error shown there
+/// (`?form_error=…`). Signed out: to `/login`. A `back` that is not a local path: 400.
+pub async fn upload(
+    State(state): State<AppState>,
+    session: Session,
+    multipart: Multipart,
+) -> Response {
+    let user = match crate::auth::request::user_of(&state, &session).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(e) => return e.into_response(),
+    };
+    let upload = match crate::http::read_upload(multipart).await {
+        Ok(upload) => upload,
+        Err(e) => return e.into_response(),
+    };
+    let back = upload.field("back").to_owned();
+    if !crate::http::is_local_path(&back) {
+        return AppError::Invalid {
+            field: "back".into(),
+            reason: "not a local path".into(),
+        }
+        .into_response();
+    }
+    let refuse = |error: AppError| async {
+        let to = crate::auth::flash::redirect_with_error(&session, &back, error).await;
+        Redirect::to(&to).into_response()
+    };
+    let subject = upload.field("subject").to_owned();
+    if !crate::policy::may_attach(&user, &subject) {
+        return refuse(AppError::Forbidden).await;
+    }
+    let (raw_name, bytes) = upload.file.unwrap_or_default();
+    let name = clean_name(&raw_name);
+    let sniffed = infer::get(&bytes).map(|t| t.mime_type());
+    let kind = match classify(&name, &bytes, sniffed) {
+        Ok(kind) => kind,
+        Err(problem) => return refuse(rejected_file(&problem)).await,
+    };
+    let id = crate::ids::random_key();
+    let size = bytes.len();
+    let file = super::repo::NewAttachment {
+        id: &id,
+        subject: &subject,
+        name: &name,
+        content_type: kind.content_type(),
+        content: bytes,
+        uploader_id: &user.id,
+    };
+    if let Err(e) = super::repo::create(&state.db, file).await {
+        return refuse(e).await;
+    }
+    tracing::info!(user = %user.id, %subject, attachment = %id, size, "file attached");
+    Redirect::to(&with_flag(&back, "attached", "attachments")).into_response()
+}
+
+/// The error shown for a refused file (field `file`).
+fn rejected_file(problem: &FileProblem) -> AppError {
+    AppError::Rejected {
+        field: "file".into(),
+        ja: problem.message(Lang::Ja),
+        en: problem.message(Lang::En),
+    }
+}
+
+/// GET `/attachments/{id}`: the file, as a download, for a caller the subject's owner lets
+/// read it ([`crate::policy::may_read_attachment`]). Signed out: 401; unknown or not
+/// readable: 404 (whether it exists is not revealed).
+pub async fn download(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let user = crate::auth::request::user_of(&state, &session)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(AppError::NotFound);
+        }
+        let file = super::repo::file(&state.db, &id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !crate::policy::may_read_attachment(&user, &file.subject) {
+            return Err(AppError::NotFound);
+        }
+        Ok(file)
+    }
+    .await;
+    match result {
+        Ok(file) => crate::http::attachment(&file.name, &file.content_type, Ok(file.content)),
+        Err(e) => e.into_response(),
+    }
+}
