@@ -84,7 +84,7 @@ async fn look_up(
     }
 }
 
-/// Middleware: gives every request an empty [`CallerCell`], so that the first server
+/// Middleware: gives every request an empty caller cell, so that the first server
 /// function of the request looks the user up and the others reuse the answer.
 pub async fn remember_caller(
     mut request: axum::extract::Request,

@@ -17,7 +17,7 @@ use surrealdb::engine::any::Any;
 /// A database handle (cheap to clone).
 pub type Db = Surreal<Any>;
 
-/// The schema version this build writes. Raise it with each upgrade in [`UPGRADES`].
+/// The schema version this build writes. Raise it with each data upgrade (`UPGRADES`).
 pub const SCHEMA_VERSION: i64 = 5;
 
 /// The schema files in application order.

@@ -32,22 +32,6 @@ pub const HEADER: [&str; 20] = [
     "対象手順数",
 ];
 
-/// Prefixes `'` to a cell that a spreadsheet would read as a formula, and to a cell that
-/// itself starts with `'` (so that the import, which removes one such `'`, gives back exactly
-/// the stored text: `'=2+5` exports as `''=2+5`, `=2+5` as `'=2+5`).
-pub fn neutralize(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\'') => format!("'{cell}"),
-        _ => cell.to_owned(),
-    }
-}
-
-fn writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(vec![0xEF, 0xBB, 0xBF])
-}
-
 fn sorted<'a>(progress: &'a [Progress], systems: &[StandardSystem]) -> Vec<&'a Progress> {
     let no: HashMap<&str, u8> = systems.iter().map(|s| (s.code.as_str(), s.no)).collect();
     let mut sorted: Vec<&Progress> = progress.iter().collect();
@@ -77,7 +61,7 @@ pub fn to_csv(
             .unwrap_or_default()
     };
     let text = |s: &Option<String>| s.clone().unwrap_or_default();
-    let mut w = writer();
+    let mut w = crate::csv_output::writer();
     let header: Vec<String> = HEADER
         .iter()
         .map(|h| (*h).to_owned())
@@ -125,7 +109,7 @@ pub fn to_csv(
             p.steps_applicable.to_string(),
         ];
         record.extend((1..=template_len).map(|n| p.step(n as u8).label_ja().to_owned()));
-        let _ = w.write_record(record.iter().map(|c| neutralize(c)));
+        let _ = w.write_record(record.iter().map(|c| crate::csv_output::neutralize(c)));
     }
     w.into_inner().unwrap_or_default()
 }
@@ -140,7 +124,7 @@ pub fn to_json(progress: &[Progress], steps: &[Step]) -> Result<Vec<u8>, AppErro
 /// The council summary as CSV: one line per system and a total line, with 完了率 / 作業率 /
 /// 未着手率 (percent of applicable steps, 0.1 point), live and extension counts.
 pub fn summary_csv(dashboard: &Dashboard) -> Vec<u8> {
-    let mut w = writer();
+    let mut w = crate::csv_output::writer();
     let _ = w.write_record([
         "番号",
         "業務",
@@ -179,15 +163,17 @@ pub fn summary_csv(dashboard: &Dashboard) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
 
     #[test]
     fn formula_like_cells_are_neutralized() {
-        assert_eq!(neutralize("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralize("+81"), "'+81");
-        assert_eq!(neutralize("@SUM"), "'@SUM");
-        assert_eq!(neutralize("ベンダA"), "ベンダA");
-        assert_eq!(neutralize("'=2+5"), "''=2+5");
-        assert_eq!(neutralize("'quoted"), "''quoted");
+        assert_eq!(
+            crate::csv_output::neutralize("=HYPERLINK(\"x\")"),
+            "'=HYPERLINK(\"x\")"
+        );
+        assert_eq!(crate::csv_output::neutralize("+81"), "'+81");
+        assert_eq!(crate::csv_output::neutralize("@SUM"), "'@SUM");
+        assert_eq!(crate::csv_output::neutralize("ベンダA"), "ベンダA");
+        assert_eq!(crate::csv_output::neutralize("'=2+5"), "''=2+5");
+        assert_eq!(crate::csv_output::neutralize("'quoted"), "''quoted");
     }
 }

@@ -534,11 +534,11 @@ fn rejected(field: &str, kind: super::model::ImportIssueKind) -> AppError {
 /// An optional date field (ISO from `<input type="date">`, or 和暦); blank = none.
 #[cfg(feature = "ssr")]
 fn form_date(field: &str, value: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
-    let v = super::import::normalize(value);
+    let v = crate::csv_input::normalize(value);
     if v.is_empty() {
         return Ok(None);
     }
-    super::import::parse_date(&v).map(Some).ok_or_else(|| {
+    crate::csv_input::parse_date(&v).map(Some).ok_or_else(|| {
         rejected(
             field,
             super::model::ImportIssueKind::InvalidDate { value: v },

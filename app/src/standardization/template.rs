@@ -3,8 +3,9 @@
 //! steps grouped in the four phases of the national procedure); an administrator replaces it
 //! at `/admin/steps` or with `kyodo replace-steps <file>`.
 
-use super::import::{decode, normalize};
+use super::import::decode;
 use super::model::{ImportIssue, ImportIssueKind, Phase, Step};
+use crate::csv_input::normalize;
 
 /// The shipped default template.
 pub const DEFAULT_STEPS_CSV: &str = include_str!("../../data/migration_steps.csv");

@@ -195,3 +195,49 @@ async fn files_of_other_kinds_too_large_or_for_another_municipality_are_refused(
         .await;
     assert_eq!(reply.location.as_deref(), Some("/login"));
 }
+
+#[tokio::test]
+async fn any_municipality_s_cio_attaches_to_its_own_records_only() {
+    use app::auth::model::Role;
+    use app::standardization::server::RecordView;
+    let app = TestApp::new().await;
+    // 千代田区's CIO and a GovTech advisor: users no demo persona stands for.
+    let chiyoda = app.user(Role::Cio, "131016").await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let view = |cookie: String, lg: &'static str| {
+        let app = &app;
+        async move {
+            app.post(
+                "/api/get_record",
+                &crate::common::form(&[("lg_code", lg), ("system", SYSTEM)]),
+                Some(&cookie),
+            )
+            .await
+            .decode::<RecordView>()
+        }
+    };
+    assert!(view(chiyoda.cookie.clone(), "131016").await.may_attach);
+    assert!(!view(chiyoda.cookie.clone(), TOSHIMA).await.may_attach);
+    assert!(!view(advisor.cookie.clone(), "131016").await.may_attach);
+    let reply = attach(
+        &app,
+        &chiyoda.cookie,
+        "131016",
+        "議事録.txt",
+        "会議の記録".as_bytes(),
+    )
+    .await;
+    assert!(
+        reply
+            .location
+            .unwrap_or_default()
+            .ends_with("attached=1#attachments")
+    );
+    let reply = attach(&app, &chiyoda.cookie, TOSHIMA, "議事録.txt", b"x").await;
+    assert!(reply.location.unwrap_or_default().contains("form_error="));
+    let stored = view(advisor.cookie.clone(), "131016").await.attachments;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].name, "議事録.txt");
+    assert_eq!(stored[0].uploader_name_ja, format!("cio 131016"));
+    assert!(view(advisor.cookie, TOSHIMA).await.attachments.is_empty());
+}

@@ -138,6 +138,28 @@ async fn a_user_who_may_not_post_in_a_thread_may_not_edit_there_either() {
     // Hachioji's staff may post in their own thread, but not edit the officer's post.
     let (status, _) = edit(&app, &city, id, "書き換え", &here(HACHIOJI, 5)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // Hachioji's CIO (a user no persona stands for) posts there and edits their own post.
+    let cio = app.user(app::auth::model::Role::Cio, HACHIOJI).await;
+    assert!(
+        comment(&app, &cio.cookie, HACHIOJI, 5, "市として確認中")
+            .await
+            .status
+            .is_success()
+    );
+    let posts = thread(&app, &officer, HACHIOJI, 5).await["comments"].clone();
+    assert_eq!(posts[1]["author_id"], cio.id.as_str(), "{posts}");
+    let own = posts[1]["id"].as_str().unwrap();
+    let (status, body) = edit(
+        &app,
+        &cio.cookie,
+        own,
+        "市として確認済み",
+        &here(HACHIOJI, 5),
+    )
+    .await;
+    assert!(status.is_success(), "{body}");
+    let (status, _) = edit(&app, &cio.cookie, id, "書き換え", &here(HACHIOJI, 5)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not the author");
     // A signed-out caller is asked to sign in.
     let reply = app
         .post(

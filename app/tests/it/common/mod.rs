@@ -34,6 +34,13 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The body decoded into one of the app's own types; panics with the body when it does
+    /// not decode.
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not a {} ({e}): {}", std::any::type_name::<T>(), self.body))
+    }
+
     /// The body as JSON; panics with the body when it is not JSON.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
@@ -259,5 +266,62 @@ impl TestApp {
             (a.lg_code.clone(), a.system.clone()).cmp(&(b.lg_code.clone(), b.system.clone()))
         });
         serde_json::to_string(&all).unwrap()
+    }
+}
+
+/// A user made for one test: any role, any organisation, signed in.
+pub struct TestUser {
+    /// The user's key.
+    pub id: String,
+    /// The `kyodo_session=…` cookie of a signed-in session.
+    pub cookie: String,
+}
+
+impl TestApp {
+    /// Creates an active user with `role` in the organisation `org_key` (an lg code or
+    /// `govtech_tokyo`), and a signed-in session for them, as a sign-in would leave it.
+    pub async fn user(&self, role: app::auth::model::Role, org_key: &str) -> TestUser {
+        use app::auth::session::{SIGNED_IN_AT_KEY, SurrealSessionStore, USER_KEY};
+        use tower_sessions::SessionStore;
+        use tower_sessions::session::{Id, Record};
+        let id = format!("test_{}", app::ids::random_key());
+        self.state
+            .db
+            .query(
+                "CREATE type::record('app_user', $id) CONTENT {
+                    name_ja: $name, name_en: $name, organisation: type::record('organisation', $org),
+                    roles: [$role], status: 'active'
+                }",
+            )
+            .bind(("id", id.clone()))
+            .bind(("name", format!("{} {org_key}", role.code())))
+            .bind(("org", org_key.to_owned()))
+            .bind(("role", role.code().to_owned()))
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        let mut record = Record {
+            id: Id::default(),
+            data: [
+                (USER_KEY.to_owned(), serde_json::json!(id)),
+                (
+                    SIGNED_IN_AT_KEY.to_owned(),
+                    serde_json::json!(now.unix_timestamp()),
+                ),
+            ]
+            .into_iter()
+            .collect(),
+            expiry_date: now + time::Duration::hours(8),
+        };
+        SurrealSessionStore::new(self.state.db.clone())
+            .create(&mut record)
+            .await
+            .unwrap();
+        TestUser {
+            id,
+            cookie: format!("kyodo_session={}", record.id),
+        }
     }
 }

@@ -2,7 +2,7 @@
  * `/standardization`: the 62 municipalities × 20 systems progress matrix.
  */
 import { expect, test } from '@playwright/test';
-import { matrixCell, open, signIn } from './helpers';
+import { matrixCell, open, signIn } from '../helpers';
 
 const STATUS_JA = /未着手|作業中 ?\d+(\.\d+)? ?%|移行完了/;
 const TOWNS = ['133035', '133051', '133086', '133612', '134015'];

@@ -2,7 +2,7 @@
  * The page shell: language, skip link, navigation, sign-in and sign-out, 404.
  */
 import { expect, test } from '@playwright/test';
-import { PERSONAS, open, signIn, signOutButton, switchLanguage } from './helpers';
+import { PERSONAS, open, signIn, signOutButton, switchLanguage } from '../helpers';
 
 /** The navigation when signed out; "Import" is offered by role (polish.spec.ts). */
 const NAV_JA = [

@@ -19,7 +19,7 @@ import {
   switchLanguage,
   waitReady,
   type Persona,
-} from './helpers';
+} from '../helpers';
 
 type Lang = 'ja' | 'en';
 const LANGS: readonly Lang[] = ['ja', 'en'];

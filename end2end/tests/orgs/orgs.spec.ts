@@ -2,7 +2,7 @@
  * `/orgs`: the 64 organisations (62 municipalities, 東京都, GovTech東京), their filters, one organisation's page.
  */
 import { expect, test } from '@playwright/test';
-import { normalizeSpace, open, signIn } from './helpers';
+import { normalizeSpace, open, signIn } from '../helpers';
 
 
 // Reading organisations and progress requires a signed-in user.

@@ -17,7 +17,7 @@
 import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { jsEnabled, open, signIn, signOutButton, waitReady } from './helpers';
+import { jsEnabled, open, signIn, signOutButton, waitReady } from '../helpers';
 
 const PROVIDER = new URL(process.env.OIDC_ISSUER ?? 'http://127.0.0.1:3200').origin;
 const KYODO = new URL(process.env.KYODO_BASE_URL ?? 'http://127.0.0.1:3000').origin;

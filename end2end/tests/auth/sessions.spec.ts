@@ -3,7 +3,7 @@
  * styles, script and wasm, and server-function calls, all with the same session cookie).
  */
 import { expect, test } from '@playwright/test';
-import { jsEnabled, signIn } from './helpers';
+import { jsEnabled, signIn } from '../helpers';
 
 test('requests of one session at the same time all succeed', async ({ page }) => {
   test.skip(!jsEnabled(), 'a check at the HTTP level: once is enough');

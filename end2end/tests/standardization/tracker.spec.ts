@@ -18,7 +18,7 @@ import {
   switchLanguage,
   waitReady,
   type Persona,
-} from './helpers';
+} from '../helpers';
 
 const TOSHIMA = '131164';
 /** Steps in the template (app/data/migration_steps.csv). */

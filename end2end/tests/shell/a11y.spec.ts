@@ -10,7 +10,7 @@ import {
   open,
   signIn,
   switchLanguage,
-} from './helpers';
+} from '../helpers';
 
 test('/login', async ({ page }) => {
   await open(page, '/login');

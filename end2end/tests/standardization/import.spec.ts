@@ -18,7 +18,7 @@ import {
   readMatrixCell,
   signIn,
   switchLanguage,
-} from './helpers';
+} from '../helpers';
 
 /** The 豊島区 system each project's ward_cio import writes, with the fixture that writes it. */
 const OWN_SYSTEM: Record<string, { system: string; fixture: string }> = {

@@ -1,0 +1,138 @@
+//! The heatmap: municipalities × systems, per-system summaries and percentages.
+
+use super::progress::Progress;
+use super::steps::{ProgressStatus, percent_text};
+use super::system::StandardSystem;
+use crate::orgs::model::Organisation;
+use serde::Deserialize;
+use serde::Serialize;
+
+/// Share of municipalities per status for one system (summary row of the matrix), in percent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SystemSummary {
+    /// Standard system code.
+    pub system: String,
+    /// Municipalities counted (those shown by the filter).
+    pub total: u32,
+    /// Live.
+    pub live: u32,
+    /// In progress.
+    pub in_progress: u32,
+    /// Not started (including cells with no report).
+    pub not_started: u32,
+    /// 特定移行支援 cases.
+    pub extension: u32,
+}
+
+impl SystemSummary {
+    /// `count` as a percentage of `total`, 0 when empty.
+    pub fn share(&self, count: u32) -> f32 {
+        if self.total == 0 {
+            0.0
+        } else {
+            count as f32 * 100.0 / self.total as f32
+        }
+    }
+
+    /// [`Self::share`] as display text rounded to 0.1 point: `54.8%`, `50%`.
+    pub fn share_text(&self, count: u32) -> String {
+        format!("{}%", percent_text(self.share(count)))
+    }
+}
+
+/// One municipality's row in the matrix: its cells in the order of [`Matrix::systems`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatrixRow {
+    /// The municipality.
+    pub organisation: Organisation,
+    /// One entry per system; `None` when nothing was reported.
+    pub cells: Vec<Option<Progress>>,
+}
+
+/// The standardization matrix: municipalities × 20 systems, with a summary per system.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Matrix {
+    /// The 20 systems, in number order.
+    pub systems: Vec<StandardSystem>,
+    /// Municipalities in code order (after the filter).
+    pub rows: Vec<MatrixRow>,
+    /// One summary per system, same order as `systems`.
+    pub summary: Vec<SystemSummary>,
+}
+
+impl Matrix {
+    /// Sorts rows by average progress (mean of the cells' percentages, unreported = 0),
+    /// highest first when `descending`; ties keep code order.
+    pub fn sort_by_progress(&mut self, descending: bool) {
+        self.rows.sort_by(|a, b| {
+            let (x, y) = (Matrix::row_percent(a), Matrix::row_percent(b));
+            let order = x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal);
+            if descending { order.reverse() } else { order }
+        });
+    }
+
+    /// The average progress of a row in percent (unreported cells count 0).
+    pub fn row_percent(row: &MatrixRow) -> f32 {
+        let sum: f32 = row.cells.iter().flatten().map(Progress::percent).sum();
+        sum / row.cells.len().max(1) as f32
+    }
+
+    /// Builds rows and summaries from reference data and stored progress.
+    pub fn build(
+        systems: Vec<StandardSystem>,
+        municipalities: Vec<Organisation>,
+        progress: &[Progress],
+    ) -> Matrix {
+        use std::collections::HashMap;
+        let by_cell: HashMap<(&str, &str), &Progress> = progress
+            .iter()
+            .map(|p| ((p.lg_code.as_str(), p.system.as_str()), p))
+            .collect();
+        let mut summary: Vec<SystemSummary> = systems
+            .iter()
+            .map(|s| SystemSummary {
+                system: s.code.clone(),
+                ..Default::default()
+            })
+            .collect();
+        let rows = municipalities
+            .into_iter()
+            .map(|org| {
+                let code = org
+                    .lg_code
+                    .as_ref()
+                    .map(|c| c.as_str().to_owned())
+                    .unwrap_or_default();
+                let cells: Vec<Option<Progress>> = systems
+                    .iter()
+                    .zip(summary.iter_mut())
+                    .map(|(s, sum)| {
+                        let cell = by_cell
+                            .get(&(code.as_str(), s.code.as_str()))
+                            .copied()
+                            .cloned();
+                        sum.total += 1;
+                        match cell.as_ref().map(|c| c.status) {
+                            Some(ProgressStatus::Live) => sum.live += 1,
+                            Some(ProgressStatus::InProgress) => sum.in_progress += 1,
+                            _ => sum.not_started += 1,
+                        }
+                        if cell.as_ref().is_some_and(|c| c.special_migration_support) {
+                            sum.extension += 1;
+                        }
+                        cell
+                    })
+                    .collect();
+                MatrixRow {
+                    organisation: org,
+                    cells,
+                }
+            })
+            .collect();
+        Matrix {
+            systems,
+            rows,
+            summary,
+        }
+    }
+}
