@@ -9,6 +9,10 @@ import { defineConfig } from '@playwright/test';
  * Every flow runs twice: `hydrated` (JavaScript on; tests wait for `body[data-hydrated=true]`
  * before interacting) and `no-js` (JavaScript off; plain HTML forms and links only).
  * Both projects share one server, so tests that write pick different cells per project.
+ *
+ * Specs live in one folder per capability or shared area, like `app/src`: `auth/`, `orgs/`,
+ * `shell/` (layout, language, accessibility, caching), `standardization/` (the tracker and the
+ * shared services it uses: threads, attachments, notifications).
  */
 const baseURL = process.env.KYODO_BASE_URL ?? 'http://127.0.0.1:3000';
 

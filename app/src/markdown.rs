@@ -17,18 +17,14 @@ pub fn render(source: &str) -> String {
         .to_string()
 }
 
-/// Whether `source` shows no text once rendered: only whitespace, zero-width characters,
-/// comments or tags that the sanitizer removes (such a comment would notify people of nothing).
+/// Whether `source` shows no text once rendered: only whitespace, characters that print
+/// nothing ([`crate::text::is_invisible`]), comments or tags that the sanitizer removes (such a comment
+/// would notify people of nothing). Renders the whole source: callers cap its length first.
 pub fn is_blank(source: &str) -> bool {
     let text = ammonia::Builder::empty().clean(&render(source)).to_string();
     let text = text.replace("&nbsp;", " ");
-    text.chars().all(|c| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
-            )
-    })
+    text.chars()
+        .all(|c| c.is_whitespace() || crate::text::is_invisible(c))
 }
 
 #[cfg(test)]
@@ -43,10 +39,16 @@ mod tests {
             "\u{200b}\u{200b}",
             "&nbsp;",
             "  \n ",
+            "\u{3164}",
+            "\u{2800}\u{2800}",
+            "\u{200e}\u{200f}",
+            "\u{00ad}",
+            "\u{0301}",
+            "\u{202e}",
         ] {
             assert!(is_blank(blank), "{blank:?}");
         }
-        for text in ["a", "**要確認**", "- 1", "`x`"] {
+        for text in ["a", "**要確認**", "- 1", "`x`", "か\u{3099}", "e\u{0301}"] {
             assert!(!is_blank(text), "{text:?}");
         }
     }

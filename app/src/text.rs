@@ -146,6 +146,33 @@ pub fn excerpt(text: &str, more: bool, max: usize) -> String {
     out
 }
 
+/// Whether `c` prints nothing by itself: zero-width and joining characters, direction marks
+/// and overrides, the soft hyphen, blank fillers (U+3164 ㅤ, U+2800 ⠀, U+115F, U+1160,
+/// U+FFA0) and combining marks (U+0300–U+036F, U+3099–U+309A, U+FE00–U+FE0F) with nothing
+/// to combine with.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{034f}'
+            | '\u{0300}'..='\u{036f}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{2800}'
+            | '\u{3099}'
+            | '\u{309a}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 /// Largest attachment: 4 MiB (the upload's whole body may be 5 MiB).
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 
+/// Most files attached to one subject (checked in the write's transaction).
+pub const MAX_PER_SUBJECT: usize = 50;
+
 /// Longest stored file name, in characters.
 pub const MAX_NAME_CHARS: usize = 120;
 
@@ -92,6 +95,8 @@ pub enum FileProblem {
     TooLarge { size_bytes: usize },
     /// Not one of the kinds Kyodo stores, or its content is not what its name says.
     NotAllowed,
+    /// The subject has [`MAX_PER_SUBJECT`] files already.
+    TooMany { max: usize },
 }
 
 impl FileProblem {
@@ -109,6 +114,8 @@ impl FileProblem {
                 size_text(*size_bytes as u64)
             ),
             (FileProblem::NotAllowed, Lang::Ja) => "添付できるのはPDF・PNG・JPEG・Excel（xlsx）・Word（docx）・PowerPoint（pptx）・CSV・テキストで、中身が拡張子と一致するものだけです。".into(),
+            (FileProblem::TooMany { max }, Lang::Ja) => format!("添付ファイルは1件につき{max}件までです。不要なファイルがないかご確認ください。"),
+            (FileProblem::TooMany { max }, Lang::En) => format!("At most {max} files can be attached to one record."),
             (FileProblem::NotAllowed, Lang::En) => "Only PDF, PNG, JPEG, Excel (xlsx), Word (docx), PowerPoint (pptx), CSV and text files whose content matches their extension can be attached.".into(),
         }
     }
@@ -146,7 +153,12 @@ pub fn classify(name: &str, bytes: &[u8], sniffed: Option<&str>) -> Result<FileK
 /// [`MAX_NAME_CHARS`] characters (the extension kept); `file` when nothing is left.
 pub fn clean_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = last.chars().filter(|c| !c.is_control()).collect();
+    // Control characters and characters that print nothing or turn text around (U+202E
+    // would make `txt.exe` read as `exe.txt`) are dropped.
+    let clean: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !crate::text::is_invisible(*c))
+        .collect();
     let clean = clean.trim();
     if clean.is_empty() {
         return "file".into();
@@ -247,6 +259,7 @@ mod tests {
         assert_eq!(clean_name("C:\\Users\\a\\資料.pdf"), "資料.pdf");
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_name("a\u{0}\u{7}b.txt"), "ab.txt");
+        assert_eq!(clean_name("\u{202e}txt.exe.pdf"), "txt.exe.pdf");
         assert_eq!(clean_name("  "), "file");
         let long = format!("{}.xlsx", "長".repeat(300));
         let cut = clean_name(&long);

@@ -1,6 +1,6 @@
 //! Attachments in the database (ssr only): SurrealQL only, no user-facing text.
 
-use super::model::AttachmentInfo;
+use super::model::{AttachmentInfo, MAX_PER_SUBJECT};
 use crate::db::{Db, rows};
 use crate::error::AppError;
 use serde::Deserialize;
@@ -21,24 +21,42 @@ pub struct NewAttachment<'a> {
     pub uploader_id: &'a str,
 }
 
-/// Stores a file.
-pub async fn create(db: &Db, file: NewAttachment<'_>) -> Result<(), AppError> {
-    db.query(
-        "CREATE type::record('attachment', $id) CONTENT {
-            subject: $subject, name: $name, content_type: $content_type,
-            size_bytes: $size, content: $content, uploader: type::record('app_user', $uploader)
-        }",
-    )
-    .bind(("id", file.id.to_owned()))
-    .bind(("subject", file.subject.to_owned()))
-    .bind(("name", file.name.to_owned()))
-    .bind(("content_type", file.content_type.to_owned()))
-    .bind(("size", file.content.len() as i64))
-    .bind(("content", surrealdb::types::Bytes::from(file.content)))
-    .bind(("uploader", file.uploader_id.to_owned()))
-    .await?
-    .check()?;
-    Ok(())
+/// Stores a file unless its subject has [`MAX_PER_SUBJECT`] files already (counted inside the
+/// write's transaction, on whichever server). Returns whether it was stored.
+pub async fn create(db: &Db, file: NewAttachment<'_>) -> Result<bool, AppError> {
+    let mut response = db
+        .query(
+            "BEGIN TRANSACTION;
+             IF count(SELECT VALUE id FROM attachment WHERE subject = $subject) >= $max {
+                THROW 'attachments_full';
+             };
+             CREATE type::record('attachment', $id) CONTENT {
+                subject: $subject, name: $name, content_type: $content_type,
+                size_bytes: $size, content: $content, uploader: type::record('app_user', $uploader)
+             };
+             COMMIT TRANSACTION;",
+        )
+        .bind(("id", file.id.to_owned()))
+        .bind(("subject", file.subject.to_owned()))
+        .bind(("name", file.name.to_owned()))
+        .bind(("content_type", file.content_type.to_owned()))
+        .bind(("size", file.content.len() as i64))
+        .bind(("content", surrealdb::types::Bytes::from(file.content)))
+        .bind(("uploader", file.uploader_id.to_owned()))
+        .bind(("max", MAX_PER_SUBJECT as i64))
+        .await?;
+    let errors: Vec<String> = response
+        .take_errors()
+        .into_values()
+        .map(|e| e.to_string())
+        .collect();
+    if errors.is_empty() {
+        Ok(true)
+    } else if errors.iter().any(|e| e.contains("attachments_full")) {
+        Ok(false)
+    } else {
+        Err(AppError::internal(errors.join("; ")))
+    }
 }
 
 /// A subject's attachments, oldest first (without their bytes).

@@ -51,6 +51,17 @@ pub async fn upload(
     if !crate::policy::may_attach(&user, &subject) {
         return refuse(AppError::Forbidden).await;
     }
+    // The record must exist in the catalog: a municipality and one of the 20 systems.
+    let known = crate::policy::record_of_subject(&subject).is_some_and(|(lg, system)| {
+        state
+            .catalog
+            .organisation(&lg.to_string())
+            .is_some_and(|o| o.kind.is_municipal())
+            && state.catalog.systems.iter().any(|s| s.code == system)
+    });
+    if !known {
+        return refuse(AppError::NotFound).await;
+    }
     let (raw_name, bytes) = upload.file.unwrap_or_default();
     let name = clean_name(&raw_name);
     let sniffed = infer::get(&bytes).map(|t| t.mime_type());
@@ -68,8 +79,15 @@ pub async fn upload(
         content: bytes,
         uploader_id: &user.id,
     };
-    if let Err(e) = super::repo::create(&state.db, file).await {
-        return refuse(e).await;
+    match super::repo::create(&state.db, file).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return refuse(rejected_file(&super::model::FileProblem::TooMany {
+                max: super::model::MAX_PER_SUBJECT,
+            }))
+            .await;
+        }
+        Err(e) => return refuse(e).await,
     }
     tracing::info!(user = %user.id, %subject, attachment = %id, size, "file attached");
     Redirect::to(&with_flag(&back, "attached", "attachments")).into_response()

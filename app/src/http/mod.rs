@@ -105,10 +105,15 @@ pub fn attachment(
     response
 }
 
-/// Whether `target` is a path on this site (`/…`, not `//host` or `/\host`), so that a
-/// redirect to it never leaves Kyodo.
+/// Whether `target` is a path on this site (`/…`, not `//host` or `/\\host`), with no
+/// whitespace or control character (browsers drop tabs and line breaks from a URL, so
+/// `/\t/host` would become `//host`), so that a redirect to it never leaves Kyodo and always
+/// makes a valid `Location` header.
 pub fn is_local_path(target: &str) -> bool {
-    target.starts_with('/') && !target.starts_with("//") && !target.starts_with("/\\")
+    target.starts_with('/')
+        && !target.starts_with("//")
+        && !target.starts_with("/\\")
+        && !target.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// A multipart form as sent by an upload page: its text fields and its `file` field (name as
@@ -173,8 +178,13 @@ mod tests {
             "/\\evil.example",
             "https://evil.example",
             "",
+            "/\t/evil.example",
+            "/a\nb",
+            "/a\r\nSet-Cookie: x=1",
+            "/a b",
+            "/\u{7f}",
         ] {
-            assert!(!is_local_path(outside), "{outside}");
+            assert!(!is_local_path(outside), "{outside:?}");
         }
     }
 }

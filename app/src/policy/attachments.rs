@@ -5,13 +5,25 @@ use super::standardization::may_write_progress;
 use crate::auth::model::CurrentUser;
 use crate::orgs::model::LgCode;
 
-/// The municipality of a progress record subject `migration_progress:<lg_code>_<system>`.
-fn record_municipality(subject: &str) -> Option<LgCode> {
+/// The municipality and system of a progress record subject
+/// `migration_progress:<lg_code>_<system>` (a six-digit code with its check digit, `_`, a
+/// system code of lower-case letters and `_`); `None` for anything else. Whether both exist
+/// is the catalog's answer, asked by the upload.
+pub fn record_of_subject(subject: &str) -> Option<(LgCode, &str)> {
     let rest = subject.strip_prefix("migration_progress:")?;
-    if rest.contains(':') {
+    let (lg, system) = rest.split_once('_')?;
+    let system_ok = !system.is_empty()
+        && system.len() <= 64
+        && system.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    if !system_ok || lg.len() != 6 {
         return None;
     }
-    LgCode::parse(rest.get(..6)?).ok()
+    Some((LgCode::parse(lg).ok()?, system))
+}
+
+/// The municipality of a progress record subject.
+fn record_municipality(subject: &str) -> Option<LgCode> {
+    record_of_subject(subject).map(|(lg, _)| lg)
 }
 
 /// Whether `user` may attach a file to `subject`. Progress records: whoever may write the

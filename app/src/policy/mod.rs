@@ -13,7 +13,7 @@ mod standardization;
 mod threads;
 
 pub use accounts::{may_manage_user, may_manage_users, require_demo};
-pub use attachments::{may_attach, may_read_attachment};
+pub use attachments::{may_attach, may_read_attachment, record_of_subject};
 pub use standardization::{
     may_comment, may_import, may_manage_reference, may_view_import_run, may_write_progress,
     require_import,
@@ -240,6 +240,15 @@ mod tests {
                         assert_eq!(may_attach(&u, other_record), central, "{name} {role:?}");
                         assert!(!may_attach(&u, "project:1"), "{name}");
                         assert!(!may_attach(&u, "migration_progress:131164_x:5"), "{name}");
+                        for crafted in [
+                            "migration_progress:131164",
+                            "migration_progress:131164_",
+                            "migration_progress:131164 <script>",
+                            "migration_progress:131164_住民",
+                            "migration_progress:1311640_resident_registry",
+                        ] {
+                            assert!(!may_attach(&u, crafted), "{name} {crafted}");
+                        }
                     }
                     Rule::ReadAttachment => {
                         let record = "migration_progress:131016_resident_registry";

@@ -56,14 +56,15 @@ pub enum BodyProblem {
     TooLong { length: usize },
 }
 
-/// Checks a post body (already NFC and cleaned): it must show some text once rendered
-/// (`blank` tells, from the Markdown renderer) and be at most [`BODY_MAX_CHARS`] long.
+/// Checks a post body (already NFC and cleaned): at most [`BODY_MAX_CHARS`] long, and
+/// showing some text once rendered (`blank` tells, from the Markdown renderer; the caller
+/// renders only a body within the limit).
 pub fn check_body(body: &str, blank: bool) -> Result<(), BodyProblem> {
     let length = body.chars().count();
-    if blank {
-        Err(BodyProblem::Blank)
-    } else if length > BODY_MAX_CHARS {
+    if length > BODY_MAX_CHARS {
         Err(BodyProblem::TooLong { length })
+    } else if blank {
+        Err(BodyProblem::Blank)
     } else {
         Ok(())
     }

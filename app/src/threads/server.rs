@@ -13,7 +13,10 @@ pub fn clean_body(raw: &str) -> Result<String, AppError> {
     use unicode_normalization::UnicodeNormalization;
     let nfc: String = raw.nfc().collect();
     let body = crate::text::clean_multiline(&nfc).trim().to_owned();
-    match check_body(&body, crate::markdown::is_blank(&body)) {
+    // The length first: rendering an over-long body to see whether it is blank would let one
+    // request keep a worker busy for seconds (a tag with thousands of attributes).
+    let blank = body.chars().count() <= BODY_MAX_CHARS && crate::markdown::is_blank(&body);
+    match check_body(&body, blank) {
         Ok(()) => Ok(body),
         Err(BodyProblem::Blank) => Err(AppError::Rejected {
             field: "body".into(),

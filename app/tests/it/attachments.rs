@@ -241,3 +241,54 @@ async fn any_municipality_s_cio_attaches_to_its_own_records_only() {
     assert_eq!(stored[0].uploader_name_ja, format!("cio 131016"));
     assert!(view(advisor.cookie, TOSHIMA).await.attachments.is_empty());
 }
+
+#[tokio::test]
+async fn only_records_of_the_catalog_take_files_and_each_takes_at_most_fifty() {
+    let app = TestApp::new().await;
+    let cio = app.sign_in("ward_cio").await;
+    let officer = app.sign_in("tokyo_officer").await;
+    for (who, subject) in [
+        (&cio, "migration_progress:131164_nonexistent"),
+        (&cio, "migration_progress:131164"),
+        (&officer, "migration_progress:011002_resident_registry"),
+        (&officer, "migration_progress:130001_resident_registry"),
+    ] {
+        let reply = app
+            .upload_form(
+                "/attachments/upload",
+                who,
+                &[("subject", subject), ("back", "/")],
+                "x.txt",
+                b"x",
+            )
+            .await;
+        let location = reply.location.unwrap_or_default();
+        assert!(
+            location.starts_with("/?form_error="),
+            "{subject}: {location}"
+        );
+    }
+    let stored: Option<i64> = app
+        .state
+        .db
+        .query("RETURN count(SELECT VALUE id FROM attachment)")
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    assert_eq!(stored, Some(0), "nothing stored for unknown records");
+
+    for i in 0..app::attachments::model::MAX_PER_SUBJECT {
+        let reply = attach(&app, &cio, TOSHIMA, &format!("{i}.txt"), b"x").await;
+        assert!(
+            reply.location.unwrap_or_default().contains("attached=1"),
+            "{i}"
+        );
+    }
+    let reply = attach(&app, &cio, TOSHIMA, "one-more.txt", b"x").await;
+    assert!(reply.location.unwrap_or_default().contains("form_error="));
+    assert_eq!(
+        listed(&app, &cio, TOSHIMA).await.len(),
+        app::attachments::model::MAX_PER_SUBJECT
+    );
+}

@@ -96,9 +96,15 @@ async fn replies_answer_a_post_of_the_same_thread_and_authors_edit_their_own() {
     let (status, body) = edit(&app, &cio, qid, "  ", &back).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["field"], "body");
-    let (status, body) = edit(&app, &cio, qid, "質問です（追記）", "//evil.example").await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["field"], "back");
+    for outside in ["//evil.example", "/\t/evil.example", "/a\r\nLocation: x"] {
+        let (status, body) = edit(&app, &cio, qid, "質問です（追記）", outside).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{outside:?} {body}");
+        assert_eq!(body["field"], "back");
+    }
+    for invisible in ["\u{3164}", "\u{2800}", "\u{200e}\u{202e}", "\u{00ad}"] {
+        let (status, body) = edit(&app, &cio, qid, invisible, &back).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{invisible:?} {body}");
+    }
     let (status, body) = edit(&app, &cio, "nope", "x", &back).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     for text in ["質問です（追記）", "質問です（再追記）"] {
