@@ -124,18 +124,35 @@ pub async fn add_post(
 }
 
 /// Replaces a post's body, keeping the version it replaces (with the instant it was written)
-/// in one transaction. The caller has checked that the editor is the author.
-pub async fn edit_post(db: &Db, id: &str, body: &str) -> Result<(), AppError> {
-    db.query(
-        "BEGIN TRANSACTION;
-         LET $p = type::record('post', $id);
-         CREATE post_revision CONTENT { post: $p, body: $p.body, at: $p.edited_at ?? $p.at };
-         UPDATE $p SET body = $body, edited_at = time::now();
-         COMMIT TRANSACTION;",
-    )
-    .bind(("id", id.to_owned()))
-    .bind(("body", body.to_owned()))
-    .await?
-    .check()?;
-    Ok(())
+/// in one transaction. The caller has checked that the editor is the author. Returns `false`
+/// when another edit of the same post was committed meanwhile (nothing written: edit again).
+pub async fn edit_post(db: &Db, id: &str, body: &str) -> Result<bool, AppError> {
+    let mut response = db
+        .query(
+            "BEGIN TRANSACTION;
+             LET $p = type::record('post', $id);
+             CREATE post_revision CONTENT { post: $p, body: $p.body, at: $p.edited_at ?? $p.at };
+             UPDATE $p SET body = $body, edited_at = time::now();
+             COMMIT TRANSACTION;",
+        )
+        .bind(("id", id.to_owned()))
+        .bind(("body", body.to_owned()))
+        .await?;
+    let errors: Vec<String> = response
+        .take_errors()
+        .into_values()
+        .map(|e| e.to_string().to_lowercase())
+        .collect();
+    if errors.is_empty() {
+        Ok(true)
+    } else if errors.iter().all(|e| {
+        e.contains("conflict")
+            || e.contains("retried")
+            || e.contains("not executed")
+            || e.contains("cannot commit")
+    }) {
+        Ok(false)
+    } else {
+        Err(AppError::internal(errors.join("; ")))
+    }
 }

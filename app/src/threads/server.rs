@@ -36,7 +36,8 @@ pub fn clean_body(raw: &str) -> Result<String, AppError> {
 /// while they may still post in the thread ([`crate::policy::may_edit_post`]).
 ///
 /// Errors: [`AppError::NotFound`] for an unknown post; [`AppError::Forbidden`] for anyone
-/// else; [`AppError::Rejected`] for a blank or too long body; [`AppError::Invalid`] for a
+/// else; [`AppError::Rejected`] for a blank or too long body, or when another edit of the same
+/// post was committed at the same moment; [`AppError::Invalid`] for a
 /// `back` that is not a local path.
 #[server(prefix = "/api", endpoint = "edit_post")]
 pub async fn edit_post(id: String, body: String, back: String) -> Result<(), AppError> {
@@ -58,7 +59,13 @@ pub async fn edit_post(id: String, body: String, back: String) -> Result<(), App
         return Err(AppError::Forbidden);
     }
     let body = clean_body(&body)?;
-    super::repo::edit_post(&state.db, id, &body).await?;
+    if !super::repo::edit_post(&state.db, id, &body).await? {
+        return Err(AppError::Rejected {
+            field: "body".into(),
+            ja: "同じコメントが同時に編集されました。ページを再読み込みして、もう一度編集してください。".into(),
+            en: "This comment was edited at the same moment elsewhere. Reload the page and edit again.".into(),
+        });
+    }
     tracing::info!(user = %user.id, post = id, "post edited");
     let (path, _) = back.split_once('#').unwrap_or((&back, ""));
     let sep = if path.contains('?') { '&' } else { '?' };

@@ -225,3 +225,39 @@ async fn the_upgrade_keeps_every_step_comment_under_its_key() {
     );
     assert_eq!(after, before, "same keys, authors, bodies and instants");
 }
+
+#[tokio::test]
+async fn edits_at_the_same_moment_each_succeed_or_are_refused_and_no_version_is_lost() {
+    let app = TestApp::new().await;
+    let cio = app.sign_in("ward_cio").await;
+    assert!(
+        comment(&app, &cio, TOSHIMA, 9, "初版")
+            .await
+            .status
+            .is_success()
+    );
+    let id = thread(&app, &cio, TOSHIMA, 9).await["comments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let back = here(TOSHIMA, 9);
+    let edits = (0..8).map(|i| {
+        let (app, cio, id, back) = (&app, &cio, &id, &back);
+        async move { edit(app, cio, id, &format!("版{i}"), back).await }
+    });
+    let results = futures::future::join_all(edits).await;
+    let accepted = results.iter().filter(|(s, _)| s.is_success()).count();
+    for (status, body) in &results {
+        assert!(
+            status.is_success() || (*status == StatusCode::BAD_REQUEST && body["field"] == "body"),
+            "{status} {body}"
+        );
+    }
+    assert!(accepted >= 1);
+    let post = thread(&app, &cio, TOSHIMA, 9).await["comments"][0].clone();
+    assert_eq!(
+        post["revisions"].as_array().unwrap().len(),
+        accepted,
+        "one earlier version per accepted edit: {post}"
+    );
+}
