@@ -173,6 +173,14 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
+/// Text in Unicode Normalization Form C (canonical composition, UAX #15): the same text
+/// with decomposed kana (か + U+3099) composed (が), nothing else changed (unlike NFKC,
+/// full-width letters stay full-width).
+pub fn nfc(value: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    value.nfc().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

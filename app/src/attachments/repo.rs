@@ -24,7 +24,7 @@ pub struct NewAttachment<'a> {
 /// Stores a file unless its subject has [`MAX_PER_SUBJECT`] files already (counted inside the
 /// write's transaction, on whichever server). Returns whether it was stored.
 pub async fn create(db: &Db, file: NewAttachment<'_>) -> Result<bool, AppError> {
-    let mut response = db
+    let response = db
         .query(
             "BEGIN TRANSACTION;
              IF count(SELECT VALUE id FROM attachment WHERE subject = $subject) >= $max {
@@ -45,17 +45,11 @@ pub async fn create(db: &Db, file: NewAttachment<'_>) -> Result<bool, AppError> 
         .bind(("uploader", file.uploader_id.to_owned()))
         .bind(("max", MAX_PER_SUBJECT as i64))
         .await?;
-    let errors: Vec<String> = response
-        .take_errors()
-        .into_values()
-        .map(|e| e.to_string())
-        .collect();
-    if errors.is_empty() {
-        Ok(true)
-    } else if errors.iter().any(|e| e.contains("attachments_full")) {
-        Ok(false)
-    } else {
-        Err(AppError::internal(errors.join("; ")))
+    match crate::db::transaction_outcome(response) {
+        Ok(()) => Ok(true),
+        Err(crate::db::WriteFailure::Other(e)) if e.contains("attachments_full") => Ok(false),
+        Err(crate::db::WriteFailure::Stale) => Err(AppError::internal("attachment write conflict")),
+        Err(crate::db::WriteFailure::Other(e)) => Err(AppError::internal(e)),
     }
 }
 

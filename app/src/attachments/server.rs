@@ -9,13 +9,6 @@ use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-/// `target` with `key=value` added to its query, before any `#fragment`.
-fn with_flag(target: &str, flag: &str, fragment: &str) -> String {
-    let path = target.split_once('#').map_or(target, |(p, _)| p);
-    let sep = if path.contains('?') { '&' } else { '?' };
-    format!("{path}{sep}{flag}=1#{fragment}")
-}
-
 /// POST `/attachments/upload` (multipart: `subject`, `back` = the page to return to, a local
 /// path, `file`). Stores the file when the subject's owner lets the caller attach
 /// ([`crate::policy::may_attach`]) and it passes [`classify`], then sends the browser back to
@@ -90,7 +83,12 @@ pub async fn upload(
         Err(e) => return refuse(e).await,
     }
     tracing::info!(user = %user.id, %subject, attachment = %id, size, "file attached");
-    Redirect::to(&with_flag(&back, "attached", "attachments")).into_response()
+    Redirect::to(&crate::http::back_with_flag(
+        &back,
+        "attached",
+        "attachments",
+    ))
+    .into_response()
 }
 
 /// The error shown for a refused file (field `file`).

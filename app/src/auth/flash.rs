@@ -84,7 +84,7 @@ pub async fn redirect_with_error(
     let excess = kept.len().saturating_sub(KEPT);
     kept.drain(..excess);
     match session.insert(FORM_ERRORS_KEY, kept).await {
-        Ok(()) => with_query_pair(target, "form_error", &id),
+        Ok(()) => crate::http::with_query_pair(target, "form_error", &id),
         Err(_) => target.to_owned(),
     }
 }
@@ -132,22 +132,6 @@ fn take_error(location: &str) -> Option<(String, AppError)> {
     Some((target, error))
 }
 
-/// `target` with `key=value` added to its query.
-#[cfg(feature = "ssr")]
-fn with_query_pair(target: &str, key: &str, value: &str) -> String {
-    let (path, fragment) = match target.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
-        None => (target, None),
-    };
-    let sep = if path.contains('?') { '&' } else { '?' };
-    let mut out = format!("{path}{sep}{key}={value}");
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    out
-}
-
 /// The form error kept for this session under `id` (POST `/api/get_form_error`), or `None`
 /// (unknown id, another session's id, or a made-up one). Public: it reads only the caller's
 /// own session.
@@ -178,7 +162,7 @@ mod tests {
         assert_eq!(target, "http://127.0.0.1:3000/orgs?kind=ward");
         assert_eq!(taken, error);
         assert_eq!(
-            with_query_pair(&target, "form_error", "ab12"),
+            crate::http::with_query_pair(&target, "form_error", "ab12"),
             "http://127.0.0.1:3000/orgs?kind=ward&form_error=ab12"
         );
         assert!(take_error("http://127.0.0.1:3000/login").is_none());

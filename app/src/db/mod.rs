@@ -229,6 +229,46 @@ pub async fn migrate(db: &Db) -> anyhow::Result<i64> {
     Ok(SCHEMA_VERSION)
 }
 
+/// Why a write transaction wrote nothing.
+#[derive(Debug)]
+pub enum WriteFailure {
+    /// A version check failed, or a concurrent transaction wrote the same record first (a
+    /// write conflict): the caller's reading is out of date.
+    Stale,
+    /// Anything else (the cause, for the log).
+    Other(String),
+}
+
+/// The outcome of a `BEGIN … COMMIT` query: a failed transaction reports "not executed" on its
+/// other statements, so every statement's error is looked at. A `THROW` in the transaction
+/// comes back as [`WriteFailure::Other`] with its message.
+pub fn transaction_outcome(mut response: surrealdb::IndexedResults) -> Result<(), WriteFailure> {
+    let mut errors: Vec<(usize, String)> = response
+        .take_errors()
+        .into_iter()
+        .map(|(i, e)| (i, e.to_string()))
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    errors.sort();
+    // The first statement that failed by itself (others say "not executed", and COMMIT says
+    // "aborted due to a prior error"); none such means the commit lost a write conflict.
+    let cause = errors
+        .iter()
+        .map(|(_, e)| e)
+        .find(|e| !e.contains("not executed") && !e.contains("Cannot COMMIT"));
+    let concurrent = |e: &str| {
+        let e = e.to_lowercase();
+        e.contains("stale_version") || e.contains("conflict") || e.contains("can be retried")
+    };
+    match cause {
+        None => Err(WriteFailure::Stale),
+        Some(e) if concurrent(e) => Err(WriteFailure::Stale),
+        Some(e) => Err(WriteFailure::Other(e.clone())),
+    }
+}
+
 /// A serde value as a database value, with `null` fields removed (SurrealDB's `option<T>`
 /// fields take NONE, not NULL).
 pub fn to_value<T: Serialize>(value: &T) -> serde_json::Value {

@@ -116,6 +116,28 @@ pub fn is_local_path(target: &str) -> bool {
         && !target.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+/// `target` with `key=value` added to its query, before any `#fragment`.
+pub fn with_query_pair(target: &str, key: &str, value: &str) -> String {
+    let (path, fragment) = match target.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (target, None),
+    };
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut out = format!("{path}{sep}{key}={value}");
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+/// Where to send the browser back after a form on the page `back` did its work: `back` (its
+/// own fragment dropped) with `flag=1` in the query, at `#anchor`: `/r?x=1` → `/r?x=1&attached=1#attachments`.
+pub fn back_with_flag(back: &str, flag: &str, anchor: &str) -> String {
+    let path = back.split_once('#').map_or(back, |(p, _)| p);
+    format!("{}#{anchor}", with_query_pair(path, flag, "1"))
+}
+
 /// A multipart form as sent by an upload page: its text fields and its `file` field (name as
 /// the browser gave it, bytes).
 #[derive(Debug, Default)]
@@ -168,7 +190,19 @@ pub async fn read_upload(mut multipart: axum::extract::Multipart) -> Result<Uplo
 
 #[cfg(test)]
 mod tests {
-    use super::is_local_path;
+    use super::{back_with_flag, is_local_path};
+
+    #[test]
+    fn the_way_back_carries_its_flag_and_anchor() {
+        assert_eq!(
+            back_with_flag("/r", "attached", "attachments"),
+            "/r?attached=1#attachments"
+        );
+        assert_eq!(
+            back_with_flag("/r?x=1#old", "edited", "comment-a1"),
+            "/r?x=1&edited=1#comment-a1"
+        );
+    }
 
     #[test]
     fn only_local_paths_are_returned_to() {

@@ -16,7 +16,6 @@ use crate::csv_input::{LineCounter, normalize, parse_date, parse_flag};
 use crate::orgs::model::{LgCode, Organisation};
 use chrono::NaiveDate;
 use std::collections::HashMap;
-use unicode_normalization::UnicodeNormalization;
 
 /// Reference data the import checks against.
 #[derive(Debug, Clone)]
@@ -651,7 +650,7 @@ impl RowReader<'_> {
         };
         // NFC only, which is canonically equivalent: a macOS file's decomposed か + ゛ is
         // stored as が, the same text as the form saves.
-        let nfc: String = self.record.get(*i).unwrap_or("").nfc().collect();
+        let nfc = crate::text::nfc(self.record.get(*i).unwrap_or(""));
         let v = nfc.trim();
         let v = crate::csv_output::unneutralize(v);
         // Control characters and line ends as the form stores them (notes keep their lines).

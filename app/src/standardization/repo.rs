@@ -4,7 +4,7 @@ use super::model::{
     CellChange, FieldChange, HistoryEntry, ImportReport, Progress, ProgressStatus, RemovedStep,
     StandardSystem, Step, StepStatus, TemplateChange,
 };
-use crate::db::{Db, first, rows, to_value};
+use crate::db::{Db, WriteFailure, first, rows, to_value, transaction_outcome};
 use crate::error::AppError;
 use crate::orgs::model::LgCode;
 use serde::Deserialize;
@@ -114,45 +114,6 @@ const CHECK_TEMPLATE: &str =
 /// when `$p.version` is NONE.
 const CHECK_VERSION: &str = "LET $current = $id.updated_at;
          IF $p.version != NONE AND (IF $current = NONE { 'new' } ELSE { <string> $current }) != $p.version { THROW 'stale_version'; };";
-
-/// Why a write transaction wrote nothing.
-#[derive(Debug)]
-enum WriteFailure {
-    /// A version check failed, or a concurrent transaction wrote the same record first (a
-    /// write conflict): the caller's reading is out of date.
-    Stale,
-    /// Anything else (the cause, for the log).
-    Other(String),
-}
-
-/// The outcome of a `BEGIN … COMMIT` query: a failed transaction reports "not executed" on its
-/// other statements, so every statement's error is looked at.
-fn transaction_outcome(mut response: surrealdb::IndexedResults) -> Result<(), WriteFailure> {
-    let mut errors: Vec<(usize, String)> = response
-        .take_errors()
-        .into_iter()
-        .map(|(i, e)| (i, e.to_string()))
-        .collect();
-    if errors.is_empty() {
-        return Ok(());
-    }
-    errors.sort();
-    // The first statement that failed by itself (others say "not executed", and COMMIT says
-    // "aborted due to a prior error"); none such means the commit lost a write conflict.
-    let cause = errors
-        .iter()
-        .map(|(_, e)| e)
-        .find(|e| !e.contains("not executed") && !e.contains("Cannot COMMIT"));
-    let concurrent = |e: &str| {
-        let e = e.to_lowercase();
-        e.contains("stale_version") || e.contains("conflict") || e.contains("can be retried")
-    };
-    match cause {
-        None => Err(WriteFailure::Stale),
-        Some(e) if concurrent(e) => Err(WriteFailure::Stale),
-        Some(e) => Err(WriteFailure::Other(e.clone())),
-    }
-}
 
 /// The error for a save over someone else's newer change.
 fn stale_record() -> AppError {

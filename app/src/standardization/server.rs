@@ -546,25 +546,16 @@ fn form_date(field: &str, value: &str) -> Result<Option<chrono::NaiveDate>, AppE
     })
 }
 
-/// Text in Unicode Normalization Form C (canonical composition, UAX #15): the same text
-/// with decomposed kana (か + U+3099) composed (が), nothing else changed (unlike NFKC,
-/// full-width letters stay full-width).
-#[cfg(feature = "ssr")]
-fn nfc(value: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    value.nfc().collect()
-}
-
-/// A progress record's optional text field as stored: NFC ([`nfc`]), without control
+/// A progress record's optional text field as stored: NFC ([`crate::text::nfc`]), without control
 /// characters (`notes` keeps its lines), trimmed, blank = none. Its length is a record rule
 /// ([`Progress::check`]), checked on the whole record.
 #[cfg(feature = "ssr")]
 fn form_text(field: &str, value: &str) -> Option<String> {
     // Notes are multi-line; every other free text is an `<input>` of one line.
     let v = if field == "notes" {
-        crate::text::clean_multiline(&nfc(value))
+        crate::text::clean_multiline(&crate::text::nfc(value))
     } else {
-        crate::text::clean_line(&nfc(value))
+        crate::text::clean_line(&crate::text::nfc(value))
     };
     let v = v.trim();
     (!v.is_empty()).then(|| v.to_owned())

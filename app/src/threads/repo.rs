@@ -127,7 +127,7 @@ pub async fn add_post(
 /// in one transaction. The caller has checked that the editor is the author. Returns `false`
 /// when another edit of the same post was committed meanwhile (nothing written: edit again).
 pub async fn edit_post(db: &Db, id: &str, body: &str) -> Result<bool, AppError> {
-    let mut response = db
+    let response = db
         .query(
             "BEGIN TRANSACTION;
              LET $p = type::record('post', $id);
@@ -138,21 +138,9 @@ pub async fn edit_post(db: &Db, id: &str, body: &str) -> Result<bool, AppError> 
         .bind(("id", id.to_owned()))
         .bind(("body", body.to_owned()))
         .await?;
-    let errors: Vec<String> = response
-        .take_errors()
-        .into_values()
-        .map(|e| e.to_string().to_lowercase())
-        .collect();
-    if errors.is_empty() {
-        Ok(true)
-    } else if errors.iter().all(|e| {
-        e.contains("conflict")
-            || e.contains("retried")
-            || e.contains("not executed")
-            || e.contains("cannot commit")
-    }) {
-        Ok(false)
-    } else {
-        Err(AppError::internal(errors.join("; ")))
+    match crate::db::transaction_outcome(response) {
+        Ok(()) => Ok(true),
+        Err(crate::db::WriteFailure::Stale) => Ok(false),
+        Err(crate::db::WriteFailure::Other(e)) => Err(AppError::internal(e)),
     }
 }

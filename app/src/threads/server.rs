@@ -10,9 +10,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 pub fn clean_body(raw: &str) -> Result<String, AppError> {
     use super::model::{BODY_MAX_CHARS, BodyProblem, check_body};
-    use unicode_normalization::UnicodeNormalization;
-    let nfc: String = raw.nfc().collect();
-    let body = crate::text::clean_multiline(&nfc).trim().to_owned();
+    let body = crate::text::clean_multiline(&crate::text::nfc(raw))
+        .trim()
+        .to_owned();
     // The length first: rendering an over-long body to see whether it is blank would let one
     // request keep a worker busy for seconds (a tag with thousands of attributes).
     let blank = body.chars().count() <= BODY_MAX_CHARS && crate::markdown::is_blank(&body);
@@ -67,8 +67,10 @@ pub async fn edit_post(id: String, body: String, back: String) -> Result<(), App
         });
     }
     tracing::info!(user = %user.id, post = id, "post edited");
-    let (path, _) = back.split_once('#').unwrap_or((&back, ""));
-    let sep = if path.contains('?') { '&' } else { '?' };
-    leptos_axum::redirect(&format!("{path}{sep}edited=1#comment-{id}"));
+    leptos_axum::redirect(&crate::http::back_with_flag(
+        &back,
+        "edited",
+        &format!("comment-{id}"),
+    ));
     Ok(())
 }
