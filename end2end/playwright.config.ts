@@ -8,7 +8,8 @@ import { defineConfig } from '@playwright/test';
  *
  * Every flow runs twice: `hydrated` (JavaScript on; tests wait for `body[data-hydrated=true]`
  * before interacting) and `no-js` (JavaScript off; plain HTML forms and links only).
- * Both projects share one server, so tests that write pick different cells per project.
+ * `scripts/e2e.sh` runs each project against its own fresh server and data directory, so what
+ * one project writes never meets the other's.
  *
  * Specs live in one folder per capability or shared area, like `app/src`: `auth/`, `orgs/`,
  * `shell/` (layout, language, accessibility, caching), `standardization/` (the tracker and the
@@ -18,7 +19,7 @@ const baseURL = process.env.KYODO_BASE_URL ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
   testDir: 'tests',
-  // Two cores: one worker, and the hydrated/no-js projects must not race on the shared server.
+  // Two cores: one worker (tests within a project share their server and run in order).
   workers: 1,
   fullyParallel: false,
   retries: 0,

@@ -2,10 +2,12 @@
 # End-to-end tests against an already-built site (`cargo leptos build`), then a restart check.
 #
 #   1. starts a real OpenID Connect provider (end2end/oidc/provider.mjs, oidc-provider) on 127.0.0.1:3200;
-#   2. starts the server on 127.0.0.1:3100 with a fresh data directory, the demo data (KYODO_DEMO=1)
-#      and two OIDC provider entries that point at it (see start_server);
-#   3. runs `npx playwright test` in end2end/ (extra arguments are passed on, e.g. `--project no-js`);
-#   4. exports /standardization/export.csv as the Tokyo officer, restarts the server on the same data
+#   2. for each Playwright project (`hydrated`, `no-js`) in turn: starts the server on 127.0.0.1:3100
+#      with a fresh data directory, the demo data (KYODO_DEMO=1) and two OIDC provider entries that
+#      point at it (see start_server), runs `npx playwright test --project <name>` in end2end/ and
+#      stops it, so that no project sees what another wrote (extra arguments are passed on; with a
+#      `--project` of their own, one run with those arguments);
+#   3. on the last server: exports /standardization/export.csv as the Tokyo officer, restarts the server on the same data
 #      directory, exports again and compares: nothing lost, nothing duplicated (1 + 62 × 20 lines).
 #
 # Exits with Playwright's code if it failed, otherwise with the restart check's. The server and the
@@ -218,14 +220,29 @@ restart_check() {
   echo "e2e: restart check passed ($lines lines, identical before and after)"
 }
 
-start_provider || exit 1
-start_server || exit 1
+# One run per project, each on its own fresh server and data directory.
+runs=("--project=hydrated" "--project=no-js")
+for arg in "$@"; do
+  [[ $arg == --project* ]] && runs=("")
+done
 
+start_provider || exit 1
 pw_code=0
-(cd "$ROOT/end2end" && KYODO_BASE_URL="$BASE" OIDC_ISSUER="$OIDC_ISSUER" npx playwright test "$@") || pw_code=$?
-if ((pw_code != 0)); then
-  show_oidc_log
-fi
+for project in "${runs[@]}"; do
+  if [[ -n $SERVER_PID ]]; then
+    stop_server
+    DATA_DIR="$WORK/data-${project#--project=}"
+    mkdir -p "$DATA_DIR"
+  fi
+  start_server || exit 1
+  code=0
+  (cd "$ROOT/end2end" && KYODO_BASE_URL="$BASE" OIDC_ISSUER="$OIDC_ISSUER" \
+    npx playwright test ${project:+"$project"} "$@") || code=$?
+  if ((code != 0)); then
+    pw_code=$code
+    show_oidc_log
+  fi
+done
 
 restart_code=0
 restart_check || restart_code=$?

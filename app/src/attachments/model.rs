@@ -187,7 +187,7 @@ pub fn size_text(bytes: u64) -> String {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttachmentInfo {
     /// Attachment key (download at `/attachments/<id>`).
-    pub id: String,
+    pub id: crate::ids::AttachmentId,
     /// File name as stored ([`clean_name`]).
     pub name: String,
     /// Size in bytes.
@@ -196,8 +196,8 @@ pub struct AttachmentInfo {
     pub uploader_name_ja: String,
     /// Uploader (English name).
     pub uploader_name_en: String,
-    /// When (RFC 3339, UTC).
-    pub at: String,
+    /// When (UTC).
+    pub at: crate::ids::Timestamp,
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! without JavaScript).
 
 use super::model::{AttachmentInfo, MAX_BYTES, size_text};
-use crate::i18n::{Lang, format_instant, use_lang};
+use crate::i18n::{Lang, use_lang};
 use leptos::prelude::*;
 
 /// The section `#attachments`: `subject` is the room's subject, `back` the page's own path
@@ -44,7 +44,7 @@ pub fn AttachmentsSection(
                                 <span class="muted">
                                     " · "{size_text(a.size_bytes)}
                                     " · "{lang.pick(&a.uploader_name_ja, &a.uploader_name_en).to_owned()}
-                                    " · "<time datetime=a.at.clone()>{format_instant(&a.at)}</time>
+                                    " · "<time datetime=a.at.rfc3339()>{a.at.jst()}</time>
                                 </span>
                             </li>
                         }).collect_view()}

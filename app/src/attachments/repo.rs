@@ -1,8 +1,7 @@
 //! Attachments in the database (ssr only): SurrealQL only, no user-facing text.
 
 use super::model::{AttachmentInfo, MAX_PER_SUBJECT};
-use crate::db::{Db, rows};
-use crate::error::AppError;
+use crate::db::{Db, DbError, rows};
 use serde::Deserialize;
 
 /// A file to store (already classified and named).
@@ -18,12 +17,12 @@ pub struct NewAttachment<'a> {
     /// The bytes (at most [`super::model::MAX_BYTES`]).
     pub content: Vec<u8>,
     /// Uploader's user key.
-    pub uploader_id: &'a str,
+    pub uploader_id: &'a crate::ids::UserId,
 }
 
 /// Stores a file unless its subject has [`MAX_PER_SUBJECT`] files already (counted inside the
 /// write's transaction, on whichever server). Returns whether it was stored.
-pub async fn create(db: &Db, file: NewAttachment<'_>) -> Result<bool, AppError> {
+pub async fn create(db: &Db, file: NewAttachment<'_>) -> Result<bool, DbError> {
     let response = db
         .query(
             "BEGIN TRANSACTION;
@@ -42,19 +41,18 @@ pub async fn create(db: &Db, file: NewAttachment<'_>) -> Result<bool, AppError> 
         .bind(("content_type", file.content_type.to_owned()))
         .bind(("size", file.content.len() as i64))
         .bind(("content", surrealdb::types::Bytes::from(file.content)))
-        .bind(("uploader", file.uploader_id.to_owned()))
+        .bind(("uploader", file.uploader_id.to_string()))
         .bind(("max", MAX_PER_SUBJECT as i64))
         .await?;
     match crate::db::transaction_outcome(response) {
         Ok(()) => Ok(true),
-        Err(crate::db::WriteFailure::Other(e)) if e.contains("attachments_full") => Ok(false),
-        Err(crate::db::WriteFailure::Stale) => Err(AppError::internal("attachment write conflict")),
-        Err(crate::db::WriteFailure::Other(e)) => Err(AppError::internal(e)),
+        Err(e) if e.is_thrown("attachments_full") => Ok(false),
+        Err(e) => Err(e),
     }
 }
 
 /// A subject's attachments, oldest first (without their bytes).
-pub async fn list(db: &Db, subject: &str) -> Result<Vec<AttachmentInfo>, AppError> {
+pub async fn list(db: &Db, subject: &str) -> Result<Vec<AttachmentInfo>, DbError> {
     let mut response = db
         .query(
             "SELECT record::id(id) AS id, name, size_bytes, uploader.name_ja AS uploader_name_ja,
@@ -87,7 +85,7 @@ struct Meta {
 }
 
 /// The file with key `id`; `None` when there is none.
-pub async fn file(db: &Db, id: &str) -> Result<Option<StoredFile>, AppError> {
+pub async fn file(db: &Db, id: &str) -> Result<Option<StoredFile>, DbError> {
     let mut response = db
         .query(
             "SELECT subject, name, content_type FROM ONLY type::record('attachment', $id);
@@ -100,7 +98,7 @@ pub async fn file(db: &Db, id: &str) -> Result<Option<StoredFile>, AppError> {
     let Some(meta) = meta.filter(|m| !m.is_null()) else {
         return Ok(None);
     };
-    let meta: Meta = serde_json::from_value(meta).map_err(AppError::internal)?;
+    let meta: Meta = serde_json::from_value(meta).map_err(DbError::other)?;
     let content: Option<surrealdb::types::Bytes> = response.take(1)?;
     Ok(Some(StoredFile {
         subject: meta.subject,

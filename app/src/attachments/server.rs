@@ -80,7 +80,7 @@ pub async fn upload(
             }))
             .await;
         }
-        Err(e) => return refuse(e).await,
+        Err(e) => return refuse(e.into()).await,
     }
     tracing::info!(user = %user.id, %subject, attachment = %id, size, "file attached");
     Redirect::to(&crate::http::back_with_flag(

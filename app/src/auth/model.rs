@@ -62,7 +62,7 @@ impl Role {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurrentUser {
     /// User record key.
-    pub id: String,
+    pub id: crate::ids::UserId,
     /// Display name (Japanese).
     pub name_ja: String,
     /// Display name (English).
@@ -299,7 +299,7 @@ impl AccountStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserSummary {
     /// User key.
-    pub id: String,
+    pub id: crate::ids::UserId,
     /// Name (Japanese).
     pub name_ja: String,
     /// Name (English).

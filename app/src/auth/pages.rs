@@ -127,14 +127,14 @@ pub fn AdminUsersPage() -> impl IntoView {
                                     let current = u.roles.first().copied().unwrap_or(Role::Staff);
                                     let name = u.name(lang).to_owned();
                                     view! {
-                                        <tr data-user=u.id.clone()>
+                                        <tr data-user=u.id.to_string()>
                                             <td>{name.clone()}</td>
                                             <td>{u.organisation.name(lang).to_owned()}</td>
                                             <td>{u.email.clone().unwrap_or_else(|| "—".into())}</td>
                                             <td>{u.status.label(lang)}</td>
                                             <td>
                                                 <form method="post" action="/api/set_user_access" class="inline-form">
-                                                    <input type="hidden" name="user_id" value=u.id.clone()/>
+                                                    <input type="hidden" name="user_id" value=u.id.to_string()/>
                                                     <select name="role" aria-label=match lang {
                                                         Lang::Ja => format!("{name}の役割"),
                                                         Lang::En => format!("Role of {name}"),

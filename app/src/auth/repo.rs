@@ -1,8 +1,7 @@
 //! User storage (ssr only).
 
 use super::model::{AccountStatus, CurrentUser, PERSONAS, Role, UserSummary};
-use crate::db::{Db, first};
-use crate::error::AppError;
+use crate::db::{Db, DbError, first};
 use crate::state::Catalog;
 use serde::Deserialize;
 
@@ -22,7 +21,7 @@ pub async fn active_user(
     db: &Db,
     catalog: &Catalog,
     user_id: &str,
-) -> Result<Option<CurrentUser>, AppError> {
+) -> Result<Option<CurrentUser>, DbError> {
     let row: Option<UserRow> = first(
         db.query(
             "SELECT record::id(id) AS id, name_ja, name_en, roles, record::id(organisation) AS org_key, status
@@ -36,13 +35,13 @@ pub async fn active_user(
         return Ok(None);
     };
     let organisation = catalog.organisation(&row.org_key).cloned().ok_or_else(|| {
-        AppError::internal(format!(
+        DbError::Other(format!(
             "user {} has unknown organisation {}",
             row.id, row.org_key
         ))
     })?;
     Ok(Some(CurrentUser {
-        id: row.id,
+        id: row.id.into(),
         name_ja: row.name_ja,
         name_en: row.name_en,
         roles: row.roles,
@@ -51,7 +50,7 @@ pub async fn active_user(
 }
 
 /// Creates or refreshes the six demo users (idempotent).
-pub async fn ensure_demo_users(db: &Db) -> Result<(), AppError> {
+pub async fn ensure_demo_users(db: &Db) -> Result<(), DbError> {
     let users: Vec<serde_json::Value> = PERSONAS
         .iter()
         .map(|p| {
@@ -105,7 +104,7 @@ pub async fn sign_in_identity(
     db: &Db,
     provider: &crate::config::OidcProvider,
     claims: &super::model::VerifiedClaims,
-) -> Result<IdentityOutcome, AppError> {
+) -> Result<IdentityOutcome, DbError> {
     use super::model::OidcFailure;
     let existing: Option<IdentityUser> = first(
         db.query(
@@ -174,7 +173,7 @@ pub async fn list_users(
     db: &Db,
     catalog: &Catalog,
     org_key: Option<&str>,
-) -> Result<Vec<UserSummary>, AppError> {
+) -> Result<Vec<UserSummary>, DbError> {
     let mut response = db
         .query(
             "SELECT record::id(id) AS id, name_ja, name_en, roles, record::id(organisation) AS org_key, status,
@@ -190,7 +189,7 @@ pub async fn list_users(
         .filter_map(|r| {
             let organisation = catalog.organisation(&r.org_key)?.clone();
             Some(UserSummary {
-                id: r.id,
+                id: r.id.into(),
                 name_ja: r.name_ja,
                 name_en: r.name_en,
                 organisation,
@@ -216,16 +215,16 @@ struct AccessRow {
     roles: Vec<Role>,
 }
 
-/// The organisation key and current roles of a user; [`AppError::NotFound`] when there is
+/// The organisation key and current roles of a user; [`DbError::NotFound`] when there is
 /// no such user.
-pub async fn access_of_user(db: &Db, user_id: &str) -> Result<(String, Vec<Role>), AppError> {
+pub async fn access_of_user(db: &Db, user_id: &str) -> Result<(String, Vec<Role>), DbError> {
     let row: Option<AccessRow> = first(
         db.query("SELECT record::id(organisation) AS org_key, roles FROM ONLY type::record('app_user', $id)")
             .bind(("id", user_id.to_owned()))
             .await?
             .check()?,
     )?;
-    row.map(|r| (r.org_key, r.roles)).ok_or(AppError::NotFound)
+    row.map(|r| (r.org_key, r.roles)).ok_or(DbError::NotFound)
 }
 
 /// Sets an account's status and its single role.
@@ -234,7 +233,7 @@ pub async fn set_access(
     user_id: &str,
     status: AccountStatus,
     role: Role,
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
     db.query("UPDATE type::record('app_user', $id) SET status = $status, roles = [$role]")
         .bind(("id", user_id.to_owned()))
         .bind(("status", status.code()))

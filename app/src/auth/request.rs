@@ -131,5 +131,5 @@ pub async fn user_of(
             .await
             .map_err(AppError::internal)?;
     }
-    super::repo::active_user(&state.db, &state.catalog, &user_id).await
+    Ok(super::repo::active_user(&state.db, &state.catalog, &user_id).await?)
 }

@@ -254,7 +254,7 @@ pub async fn list_users() -> Result<Vec<super::model::UserSummary>, AppError> {
         return Err(AppError::Forbidden);
     }
     let scope = (!user.has(super::model::Role::Admin)).then(|| user.organisation.key.clone());
-    super::repo::list_users(&state.db, &state.catalog, scope.as_deref()).await
+    Ok(super::repo::list_users(&state.db, &state.catalog, scope.as_deref()).await?)
 }
 
 /// Approves, disables or re-enables an account and sets its role
@@ -282,7 +282,7 @@ pub async fn set_user_access(
         field: "role".into(),
         reason: format!("unknown role {}", crate::error::quoted(&role)),
     })?;
-    if user_id == user.id {
+    if user.id == user_id {
         return Err(AppError::Invalid {
             field: "user_id".into(),
             reason: "own account".into(),
@@ -294,7 +294,11 @@ pub async fn set_user_access(
     }
     super::repo::set_access(&state.db, &user_id, status, role).await?;
     if status != AccountStatus::Active {
-        super::session::SurrealSessionStore::delete_user_sessions(&state.db, &user_id).await?;
+        super::session::SurrealSessionStore::delete_user_sessions(
+            &state.db,
+            &user_id.as_str().into(),
+        )
+        .await?;
     }
     tracing::info!(actor = %user.id, target = %user_id, status = status.code(), role = role.code(), "account access changed");
     Ok(())

@@ -61,9 +61,9 @@ impl SurrealSessionStore {
     }
 
     /// Deletes every session of a user ("sign out everywhere", disabled accounts).
-    pub async fn delete_user_sessions(db: &Db, user_id: &str) -> anyhow::Result<()> {
+    pub async fn delete_user_sessions(db: &Db, user_id: &crate::ids::UserId) -> anyhow::Result<()> {
         db.query("DELETE session WHERE user_id = $user")
-            .bind(("user", user_id.to_owned()))
+            .bind(("user", user_id.to_string()))
             .await?
             .check()?;
         Ok(())

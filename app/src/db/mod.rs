@@ -229,20 +229,69 @@ pub async fn migrate(db: &Db) -> anyhow::Result<i64> {
     Ok(SCHEMA_VERSION)
 }
 
-/// Why a write transaction wrote nothing.
-#[derive(Debug)]
-pub enum WriteFailure {
+/// What a repository function reports when it cannot answer: no user-facing text and no domain
+/// decision (the server function maps it, e.g. [`DbError::Conflict`] on a save to "someone else
+/// changed this record"). Converts into [`crate::error::AppError`]: `NotFound` into `NotFound`,
+/// the rest into `Internal` (the cause is logged, never sent).
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The record asked for does not exist.
+    #[error("not found")]
+    NotFound,
     /// A version check failed, or a concurrent transaction wrote the same record first (a
-    /// write conflict): the caller's reading is out of date.
-    Stale,
-    /// Anything else (the cause, for the log).
+    /// write conflict): the caller's reading is out of date, nothing was written.
+    #[error("write conflict")]
+    Conflict,
+    /// Anything else: the database's message, or a `THROW` in a transaction (see
+    /// [`DbError::is_thrown`]).
+    #[error("{0}")]
     Other(String),
 }
 
+impl DbError {
+    /// Any other cause, kept for the log.
+    pub fn other(cause: impl std::fmt::Display) -> DbError {
+        DbError::Other(cause.to_string())
+    }
+
+    /// Whether this is a transaction's `THROW '<tag>'` (a rule checked inside the write).
+    pub fn is_thrown(&self, tag: &str) -> bool {
+        matches!(self, DbError::Other(e) if e.contains(tag))
+    }
+}
+
+impl From<surrealdb::Error> for DbError {
+    fn from(e: surrealdb::Error) -> Self {
+        DbError::other(e)
+    }
+}
+
+impl From<anyhow::Error> for DbError {
+    fn from(e: anyhow::Error) -> Self {
+        DbError::Other(format!("{e:#}"))
+    }
+}
+
+impl From<serde_json::Error> for DbError {
+    fn from(e: serde_json::Error) -> Self {
+        DbError::other(e)
+    }
+}
+
+impl From<DbError> for crate::error::AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::NotFound => crate::error::AppError::NotFound,
+            other => crate::error::AppError::internal(other),
+        }
+    }
+}
+
 /// The outcome of a `BEGIN … COMMIT` query: a failed transaction reports "not executed" on its
-/// other statements, so every statement's error is looked at. A `THROW` in the transaction
-/// comes back as [`WriteFailure::Other`] with its message.
-pub fn transaction_outcome(mut response: surrealdb::IndexedResults) -> Result<(), WriteFailure> {
+/// other statements, so every statement's error is looked at: a version check's
+/// `THROW 'stale_version'` or a lost write conflict is [`DbError::Conflict`]; any other `THROW`
+/// comes back as [`DbError::Other`] with its message.
+pub fn transaction_outcome(mut response: surrealdb::IndexedResults) -> Result<(), DbError> {
     let mut errors: Vec<(usize, String)> = response
         .take_errors()
         .into_iter()
@@ -263,9 +312,9 @@ pub fn transaction_outcome(mut response: surrealdb::IndexedResults) -> Result<()
         e.contains("stale_version") || e.contains("conflict") || e.contains("can be retried")
     };
     match cause {
-        None => Err(WriteFailure::Stale),
-        Some(e) if concurrent(e) => Err(WriteFailure::Stale),
-        Some(e) => Err(WriteFailure::Other(e.clone())),
+        None => Err(DbError::Conflict),
+        Some(e) if concurrent(e) => Err(DbError::Conflict),
+        Some(e) => Err(DbError::Other(e.clone())),
     }
 }
 

@@ -18,8 +18,8 @@ pub struct FieldChange {
 /// first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
-    /// When (RFC 3339, UTC).
-    pub at: String,
+    /// When (UTC).
+    pub at: crate::ids::Timestamp,
     /// Who (Japanese name); `None` for the system (demo data, template changes).
     pub actor_name_ja: Option<String>,
     /// Who (English name).

@@ -1,8 +1,7 @@
 //! History in the database (ssr only): SurrealQL only, no user-facing text.
 
 use super::model::HistoryEntry;
-use crate::db::{Db, rows};
-use crate::error::AppError;
+use crate::db::{Db, DbError, rows};
 
 /// The statement that writes one history entry inside a room's write transaction. Each
 /// argument is a SurrealQL expression from the room's own query (never user input; values
@@ -16,7 +15,7 @@ pub fn create_entry(subject: &str, actor: &str, source: &str, changes: &str) -> 
 }
 
 /// The history of one subject, newest first (at most 200 entries).
-pub async fn entries(db: &Db, subject: &str) -> Result<Vec<HistoryEntry>, AppError> {
+pub async fn entries(db: &Db, subject: &str) -> Result<Vec<HistoryEntry>, DbError> {
     let mut response = db
         .query(
             "SELECT <string> at AS at, actor.name_ja AS actor_name_ja, actor.name_en AS actor_name_en,

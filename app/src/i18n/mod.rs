@@ -102,18 +102,6 @@ pub fn format_date(lang: Lang, date: &chrono::NaiveDate) -> String {
     }
 }
 
-/// Formats an RFC 3339 instant (stored in UTC) in Japan time: `2026-11-30 06:05 JST`
-/// (Japan has no daylight saving time: UTC+9 all year). Unreadable input is shown as is.
-pub fn format_instant(instant: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(instant) {
-        Ok(t) => {
-            let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("valid offset");
-            format!("{} JST", t.with_timezone(&jst).format("%Y-%m-%d %H:%M"))
-        }
-        Err(_) => instant.to_owned(),
-    }
-}
-
 /// The fiscal year (年度, April–March) of a date: 2026-03-31 is FY2025, 2026-04-01 FY2026.
 pub fn fiscal_year(date: &chrono::NaiveDate) -> i32 {
     use chrono::Datelike;
@@ -198,16 +186,12 @@ mod tests {
     }
 
     #[test]
-    fn fiscal_years_and_instants_in_jst() {
+    fn fiscal_years() {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         assert_eq!(fiscal_year(&d(2026, 3, 31)), 2025);
         assert_eq!(fiscal_year(&d(2026, 4, 1)), 2026);
         assert_eq!(format_fiscal_year(Lang::Ja, 2030), "2030年度（令和12年度）");
         assert_eq!(format_fiscal_year(Lang::En, 2030), "FY2030");
-        assert_eq!(
-            format_instant("2026-11-29T21:05:00Z"),
-            "2026-11-30 06:05 JST"
-        );
     }
 
     #[test]

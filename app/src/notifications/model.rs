@@ -52,7 +52,7 @@ impl Notice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InboxItem {
     /// Notice key.
-    pub id: String,
+    pub id: crate::ids::NoticeId,
     /// What happened ([`Notice::kind`]).
     pub kind: String,
     /// What it is about ([`Notice::subject`]).
@@ -65,8 +65,8 @@ pub struct InboxItem {
     pub text_en: String,
     /// The cause's start: at most [`EXCERPT_CLUSTERS`] grapheme clusters, ending in `…` when cut.
     pub excerpt: String,
-    /// When (RFC 3339, UTC).
-    pub at: String,
+    /// When (UTC).
+    pub at: crate::ids::Timestamp,
     /// Already seen.
     pub read: bool,
 }

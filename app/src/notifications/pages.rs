@@ -1,7 +1,7 @@
 //! `/notifications`: the inbox page.
 
 use super::server::list_notifications;
-use crate::i18n::{format_instant, use_lang};
+use crate::i18n::use_lang;
 use crate::ui::{loading, render};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,7 +31,7 @@ pub fn NotificationsPage() -> impl IntoView {
                     }
                     let unread = items.iter().any(|n| !n.read);
                     // Newest first: what the user sees is everything up to the first one.
-                    let up_to = items.first().map(|n| n.at.clone()).unwrap_or_default();
+                    let up_to = items.first().map(|n| n.at.rfc3339()).unwrap_or_default();
                     view! {
                         {unread.then(|| view! {
                             <form method="post" action="/api/mark_notifications_read">
@@ -46,7 +46,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                     <li class=if n.read { "read" } else { "unread" }>
                                         {(!n.read).then(|| view! { <span class="badge">{lang.pick("未読", "New")}</span>" " })}
                                         <A href=n.link.clone()>{text}</A>
-                                        <p class="muted">{format_instant(&n.at)}" · "{n.excerpt.clone()}</p>
+                                        <p class="muted">{n.at.jst()}" · "{n.excerpt.clone()}</p>
                                     </li>
                                 }
                             }).collect_view()}

@@ -1,8 +1,7 @@
 //! The inbox in the database (ssr only): SurrealQL only, no user-facing text.
 
 use super::model::{EXCERPT_CLUSTERS, EXCERPT_STORED, InboxItem};
-use crate::db::{Db, first, rows};
-use crate::error::AppError;
+use crate::db::{Db, DbError, first, rows};
 
 /// The statement a room puts inside its own write transaction to notify: creates one notice
 /// per key in `$notice_recipients` (app_user keys) from `$notice` (a
@@ -19,20 +18,23 @@ pub const CREATE_NOTICES: &str = "FOR $r IN $notice_recipients {
 /// The two bindings of [`CREATE_NOTICES`]: `query.bind(notice).bind(recipients)`.
 pub fn notice_bindings(
     notice: &super::model::Notice,
-    recipients: &[String],
+    recipients: &[crate::ids::UserId],
 ) -> (
     (&'static str, serde_json::Value),
     (&'static str, Vec<String>),
 ) {
     (
         ("notice", crate::db::to_value(notice)),
-        ("notice_recipients", recipients.to_vec()),
+        (
+            "notice_recipients",
+            recipients.iter().map(ToString::to_string).collect(),
+        ),
     )
 }
 
 /// A user's notices, newest first (at most 100), each excerpt cut to [`EXCERPT_CLUSTERS`]
 /// grapheme clusters, ending in `…` when cut.
-pub async fn inbox(db: &Db, user_id: &str) -> Result<Vec<InboxItem>, AppError> {
+pub async fn inbox(db: &Db, user_id: &crate::ids::UserId) -> Result<Vec<InboxItem>, DbError> {
     let mut response = db
         .query(
             "SELECT record::id(id) AS id, kind, subject, link, text_ja, text_en, excerpt,
@@ -40,7 +42,7 @@ pub async fn inbox(db: &Db, user_id: &str) -> Result<Vec<InboxItem>, AppError> {
              FROM notice WHERE recipient = type::record('app_user', $user)
              ORDER BY sort_at DESC LIMIT 100",
         )
-        .bind(("user", user_id.to_owned()))
+        .bind(("user", user_id.to_string()))
         .await?
         .check()?;
     let mut items: Vec<InboxItem> = rows(&mut response, 0)?;
@@ -52,20 +54,24 @@ pub async fn inbox(db: &Db, user_id: &str) -> Result<Vec<InboxItem>, AppError> {
 }
 
 /// Number of a user's unread notices.
-pub async fn unread_count(db: &Db, user_id: &str) -> Result<u32, AppError> {
+pub async fn unread_count(db: &Db, user_id: &crate::ids::UserId) -> Result<u32, DbError> {
     let n: Option<u32> = first(
         db.query("RETURN count(SELECT VALUE id FROM notice WHERE recipient = type::record('app_user', $user) AND read = false)")
-            .bind(("user", user_id.to_owned()))
+            .bind(("user", user_id.to_string()))
             .await?
             .check()?,
     )?;
     Ok(n.unwrap_or(0))
 }
 
-/// Marks a user's notices read up to `up_to` (RFC 3339: the newest one the user was shown),
+/// Marks a user's notices read up to `up_to` (the newest one the user was shown),
 /// so that one arriving after the page was rendered stays unread. Returns how many were
 /// marked.
-pub async fn mark_read(db: &Db, user_id: &str, up_to: &str) -> Result<usize, AppError> {
+pub async fn mark_read(
+    db: &Db,
+    user_id: &crate::ids::UserId,
+    up_to: crate::ids::Timestamp,
+) -> Result<usize, DbError> {
     let mut response = db
         .query(
             "UPDATE notice SET read = true
@@ -73,8 +79,8 @@ pub async fn mark_read(db: &Db, user_id: &str, up_to: &str) -> Result<usize, App
                 AND at <= <datetime> $up_to
              RETURN VALUE true;",
         )
-        .bind(("user", user_id.to_owned()))
-        .bind(("up_to", up_to.to_owned()))
+        .bind(("user", user_id.to_string()))
+        .bind(("up_to", up_to.rfc3339()))
         .await?
         .check()?;
     let marked: Vec<bool> = response.take(0)?;

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "list_notifications")]
 pub async fn list_notifications() -> Result<Vec<InboxItem>, AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    super::repo::inbox(&state.db, &user.id).await
+    Ok(super::repo::inbox(&state.db, &user.id).await?)
 }
 
 /// The number of the caller's unread notifications (POST `/api/count_unread_notifications`),
@@ -18,7 +18,7 @@ pub async fn list_notifications() -> Result<Vec<InboxItem>, AppError> {
 pub async fn count_unread_notifications() -> Result<u32, AppError> {
     let state = crate::auth::request::app_state()?;
     match crate::auth::request::caller().await? {
-        Some(user) => super::repo::unread_count(&state.db, &user.id).await,
+        Some(user) => Ok(super::repo::unread_count(&state.db, &user.id).await?),
         None => Ok(0),
     }
 }
@@ -27,14 +27,14 @@ pub async fn count_unread_notifications() -> Result<u32, AppError> {
 #[server(prefix = "/api", endpoint = "mark_notifications_read")]
 pub async fn mark_notifications_read(#[server(default)] up_to: String) -> Result<(), AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    let up_to = chrono::DateTime::parse_from_rfc3339(up_to.trim()).map_err(|_| {
+    let up_to = crate::ids::Timestamp::parse(&up_to).ok_or_else(|| {
         AppError::Rejected {
             field: "up_to".into(),
             ja: "どの通知まで既読にするかが分かりません。通知の画面を再読み込みしてください。".into(),
             en: "It is not clear up to which notification to mark as read: please reload the notifications page.".into(),
         }
     })?;
-    let marked = super::repo::mark_read(&state.db, &user.id, &up_to.to_rfc3339()).await?;
+    let marked = super::repo::mark_read(&state.db, &user.id, up_to).await?;
     tracing::debug!(user = %user.id, marked, "notifications marked read");
     leptos_axum::redirect("/notifications?read=1");
     Ok(())

@@ -1,7 +1,6 @@
 //! Organisation storage (ssr only).
 
-use crate::db::{Db, rows};
-use crate::error::AppError;
+use crate::db::{Db, DbError, rows};
 use crate::orgs::model::Organisation;
 
 const SELECT_ORGS: &str =
@@ -9,7 +8,7 @@ const SELECT_ORGS: &str =
      FROM organisation ORDER BY kind, lg_code";
 
 /// Every organisation (64 with the shipped data), ordered by code within kind.
-pub async fn all(db: &Db) -> Result<Vec<Organisation>, AppError> {
+pub async fn all(db: &Db) -> Result<Vec<Organisation>, DbError> {
     let mut response = db.query(SELECT_ORGS).await?.check()?;
     let mut orgs: Vec<Organisation> = rows(&mut response, 0)?;
     orgs.sort_by(|a, b| a.lg_code.cmp(&b.lg_code).then(a.key.cmp(&b.key)));

@@ -118,7 +118,7 @@ mod tests {
 
     fn user(role: Role, organisation: Organisation) -> CurrentUser {
         CurrentUser {
-            id: format!("u_{}", role.code()),
+            id: format!("u_{}", role.code()).into(),
             name_ja: "x".into(),
             name_en: "x".into(),
             roles: vec![role],
@@ -220,7 +220,10 @@ mod tests {
                             municipal_member || central || advisor,
                             "{name} {role:?} own post"
                         );
-                        assert!(!may_edit_post(&u, subject, "someone_else"), "{name}");
+                        assert!(
+                            !may_edit_post(&u, subject, &"someone_else".into()),
+                            "{name}"
+                        );
                         assert_eq!(
                             may_edit_post(&u, other_subject, &u.id),
                             central || advisor,
@@ -258,7 +261,7 @@ mod tests {
                     Rule::OwnImportRun => {
                         assert!(may_view_import_run(&u, &u.id));
                         assert_eq!(
-                            may_view_import_run(&u, "someone_else"),
+                            may_view_import_run(&u, &"someone_else".into()),
                             central,
                             "{name} {role:?}"
                         );

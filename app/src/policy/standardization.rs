@@ -48,6 +48,6 @@ pub fn require_import(user: &CurrentUser) -> Result<(), AppError> {
 }
 
 /// Whether `user` may see the import run started by `actor_id`.
-pub fn may_view_import_run(user: &CurrentUser, actor_id: &str) -> bool {
-    user.id == actor_id || user.has(Role::TokyoOfficer) || user.has(Role::Admin)
+pub fn may_view_import_run(user: &CurrentUser, actor_id: &crate::ids::UserId) -> bool {
+    &user.id == actor_id || user.has(Role::TokyoOfficer) || user.has(Role::Admin)
 }

@@ -25,6 +25,6 @@ pub fn may_post(user: &CurrentUser, subject: &str) -> bool {
 
 /// Whether `user` may edit a post by `author_id` in the thread on `subject`: its author only,
 /// while they may still post there (an account moved to another organisation may not).
-pub fn may_edit_post(user: &CurrentUser, subject: &str, author_id: &str) -> bool {
-    user.id == author_id && may_post(user, subject)
+pub fn may_edit_post(user: &CurrentUser, subject: &str, author_id: &crate::ids::UserId) -> bool {
+    &user.id == author_id && may_post(user, subject)
 }

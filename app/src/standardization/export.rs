@@ -3,34 +3,35 @@
 //! neutralized (OWASP "CSV injection": a leading `=`, `+`, `-`, `@`, tab or CR gets a `'`).
 
 use super::dashboard::Dashboard;
-use super::model::{Progress, StandardSystem, Step};
+use super::model::{Progress, ProgressField, StandardSystem, Step};
 use crate::error::AppError;
 use crate::orgs::model::Organisation;
 use std::collections::HashMap;
 
-/// Header of the record export before the step columns, in the import format's Japanese names.
-pub const HEADER: [&str; 20] = [
-    "団体コード",
-    "団体名",
-    "業務",
-    "進捗状況",
-    "完了ステップ数",
-    "進捗率",
-    "本番稼働予定日",
-    "本番稼働日",
-    "特定移行支援",
-    "事由",
-    "事由詳細",
-    "移行目標日",
-    "経過措置機能",
-    "経過措置期限",
-    "ガバメントクラウド",
-    "ベンダ",
-    "製品",
-    "備考",
-    "デモデータ",
-    "対象手順数",
-];
+/// The export's columns before the reported fields.
+const KEY_COLUMNS: [&str; 3] = ["団体コード", "団体名", "業務"];
+
+/// The derived columns written after 進捗状況.
+const DERIVED_COLUMNS: [&str; 2] = ["完了ステップ数", "進捗率"];
+
+/// The columns written after the reported fields (ignored by the import).
+const TRAILING_COLUMNS: [&str; 2] = ["デモデータ", "対象手順数"];
+
+/// Header of the record export before the step columns, in the import format's Japanese names:
+/// 団体コード, 団体名, 業務, then every [`ProgressField`] in order with 完了ステップ数 and 進捗率
+/// after 進捗状況, then デモデータ and 対象手順数.
+pub fn header() -> Vec<&'static str> {
+    let mut fields = ProgressField::ALL
+        .into_iter()
+        .map(ProgressField::csv_header);
+    KEY_COLUMNS
+        .into_iter()
+        .chain(fields.next())
+        .chain(DERIVED_COLUMNS)
+        .chain(fields)
+        .chain(TRAILING_COLUMNS)
+        .collect()
+}
 
 fn sorted<'a>(progress: &'a [Progress], systems: &[StandardSystem]) -> Vec<&'a Progress> {
     let no: HashMap<&str, u8> = systems.iter().map(|s| (s.code.as_str(), s.no)).collect();
@@ -56,15 +57,10 @@ pub fn to_csv(
         .iter()
         .map(|s| (s.code.as_str(), s.name_ja.as_str()))
         .collect();
-    let date = |d: &Option<chrono::NaiveDate>| {
-        d.map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default()
-    };
-    let text = |s: &Option<String>| s.clone().unwrap_or_default();
     let mut w = crate::csv_output::writer();
-    let header: Vec<String> = HEADER
-        .iter()
-        .map(|h| (*h).to_owned())
+    let header: Vec<String> = header()
+        .into_iter()
+        .map(str::to_owned)
         .chain((1..=template_len).map(|n| format!("手順{n}")))
         .collect();
     // Writing to a Vec cannot fail.
@@ -82,32 +78,15 @@ pub fn to_csv(
                 .copied()
                 .unwrap_or(p.system.as_str())
                 .to_owned(),
-            p.status.label_ja().to_owned(),
-            p.steps_done.to_string(),
-            p.percent_text(),
-            date(&p.planned_go_live),
-            date(&p.actual_go_live),
-            if p.special_migration_support {
-                "○"
-            } else {
-                "×"
-            }
-            .to_owned(),
-            p.extension_reason
-                .map(|r| r.label_ja())
-                .unwrap_or("")
-                .to_owned(),
-            text(&p.extension_reason_text),
-            date(&p.extension_target_date),
-            text(&p.transitional_functions),
-            date(&p.transitional_until),
-            p.gov_cloud.map(|g| g.label_csv()).unwrap_or("").to_owned(),
-            text(&p.vendor),
-            text(&p.product),
-            text(&p.notes),
+        ];
+        let mut fields = ProgressField::ALL.into_iter().map(|f| f.csv_value(p));
+        record.extend(fields.next());
+        record.extend([p.steps_done.to_string(), p.percent_text()]);
+        record.extend(fields);
+        record.extend([
             if p.is_demo { "1" } else { "0" }.to_owned(),
             p.steps_applicable.to_string(),
-        ];
+        ]);
         record.extend((1..=template_len).map(|n| p.step(n as u8).label_ja().to_owned()));
         let _ = w.write_record(record.iter().map(|c| crate::csv_output::neutralize(c)));
     }

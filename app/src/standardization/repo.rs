@@ -1,16 +1,16 @@
 //! Standardization storage (ssr only): systems, progress cells and import runs.
 
 use super::model::{
-    CellChange, FieldChange, HistoryEntry, ImportReport, Progress, ProgressStatus, RemovedStep,
-    StandardSystem, Step, StepStatus, TemplateChange,
+    CellChange, FieldChange, HistoryEntry, ImportReport, Progress, StandardSystem, Step,
+    TemplateChange, plan_template_change,
 };
-use crate::db::{Db, WriteFailure, first, rows, to_value, transaction_outcome};
-use crate::error::AppError;
+use crate::db::{Db, DbError, first, rows, to_value, transaction_outcome};
+use crate::ids::UserId;
 use crate::orgs::model::LgCode;
 use serde::Deserialize;
 
 /// The 20 standard systems in number order.
-pub async fn systems(db: &Db) -> Result<Vec<StandardSystem>, AppError> {
+pub async fn systems(db: &Db) -> Result<Vec<StandardSystem>, DbError> {
     let mut response = db
         .query("SELECT no, code, name_ja, name_en, ministry_ja FROM standard_system ORDER BY no")
         .await?
@@ -36,19 +36,19 @@ const SELECT_FULL: &str =
      FROM migration_progress";
 
 /// Every stored progress cell, without the step list and free texts (matrix, dashboard).
-pub async fn all_progress(db: &Db) -> Result<Vec<Progress>, AppError> {
+pub async fn all_progress(db: &Db) -> Result<Vec<Progress>, DbError> {
     let mut response = db.query(SELECT_PROGRESS).await?.check()?;
     Ok(rows(&mut response, 0)?)
 }
 
 /// Every stored progress cell with every field (export, template changes).
-pub async fn all_records(db: &Db) -> Result<Vec<Progress>, AppError> {
+pub async fn all_records(db: &Db) -> Result<Vec<Progress>, DbError> {
     let mut response = db.query(SELECT_FULL).await?.check()?;
     Ok(rows(&mut response, 0)?)
 }
 
 /// One record with every field; `None` when nothing was reported yet.
-pub async fn record(db: &Db, lg_code: &LgCode, system: &str) -> Result<Option<Progress>, AppError> {
+pub async fn record(db: &Db, lg_code: &LgCode, system: &str) -> Result<Option<Progress>, DbError> {
     let query = format!("{SELECT_FULL} WHERE id = type::record('migration_progress', $key)");
     let mut response = db
         .query(query)
@@ -64,15 +64,15 @@ pub async fn record(db: &Db, lg_code: &LgCode, system: &str) -> Result<Option<Pr
 /// `version` is the version the editor saw ([`Progress::version`]: `updated_at`, or
 /// [`super::model::NEW_RECORD_VERSION`] for a record never saved; `None`: no check). When the stored record
 /// was written since, or the step template changed from `template_len` steps (the derived counts
-/// were computed for it), nothing is written and [`AppError::Rejected`] (field `version`) says so.
+/// were computed for it), nothing is written and [`DbError::Conflict`] says so.
 pub async fn save_record(
     db: &Db,
-    actor_id: &str,
+    actor_id: &UserId,
     after: &Progress,
     changes: &[FieldChange],
     version: Option<&str>,
     template_len: usize,
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
     if changes.is_empty() {
         return Ok(());
     }
@@ -93,15 +93,12 @@ pub async fn save_record(
     }
     let response = db
         .query(query)
-        .bind(("actor_id", actor_id.to_owned()))
+        .bind(("actor_id", actor_id.to_string()))
         .bind(("p", p))
         .bind(("changes", to_value(&changes)))
         .bind(("template_len", template_len))
         .await?;
-    transaction_outcome(response).map_err(|failure| match failure {
-        WriteFailure::Stale => stale_record(),
-        WriteFailure::Other(e) => AppError::internal(e),
-    })
+    transaction_outcome(response)
 }
 
 /// Refuses the transaction (`THROW 'stale_version'`) unless the step template still has
@@ -114,15 +111,6 @@ const CHECK_TEMPLATE: &str =
 /// when `$p.version` is NONE.
 const CHECK_VERSION: &str = "LET $current = $id.updated_at;
          IF $p.version != NONE AND (IF $current = NONE { 'new' } ELSE { <string> $current }) != $p.version { THROW 'stale_version'; };";
-
-/// The error for a save over someone else's newer change.
-fn stale_record() -> AppError {
-    AppError::Rejected {
-        field: "version".into(),
-        ja: "この記録は、画面を開いた後に他の利用者が更新しました。再読み込みして確認してから保存してください。".into(),
-        en: "Someone else updated this record after you opened it. Reload the page, check, and save again.".into(),
-    }
-}
 
 /// The history subject of a record: `migration_progress:<lg_code>_<system>`.
 pub fn history_subject(cell: &str) -> String {
@@ -141,12 +129,12 @@ fn history_entry(source: &str, changes: &str) -> String {
 }
 
 /// The history of one record, newest first.
-pub async fn history(db: &Db, cell: &str) -> Result<Vec<HistoryEntry>, AppError> {
+pub async fn history(db: &Db, cell: &str) -> Result<Vec<HistoryEntry>, DbError> {
     crate::history::repo::entries(db, &history_subject(cell)).await
 }
 
 /// The progress cells of one municipality.
-pub async fn progress_of(db: &Db, lg_code: &LgCode) -> Result<Vec<Progress>, AppError> {
+pub async fn progress_of(db: &Db, lg_code: &LgCode) -> Result<Vec<Progress>, DbError> {
     let query = format!("{SELECT_PROGRESS} WHERE organisation = type::record('organisation', $lg)");
     let mut response = db
         .query(query)
@@ -184,7 +172,7 @@ fn with_key(p: &Progress) -> serde_json::Value {
 
 /// Writes cells that do not exist yet (demo data); existing cells are left alone, so a
 /// second start changes nothing. Returns how many were created.
-pub async fn insert_missing(db: &Db, cells: &[Progress]) -> Result<usize, AppError> {
+pub async fn insert_missing(db: &Db, cells: &[Progress]) -> Result<usize, DbError> {
     let before = count_progress(db).await?;
     let values: Vec<serde_json::Value> = cells.iter().map(with_key).collect();
     let query = format!(
@@ -200,7 +188,7 @@ pub async fn insert_missing(db: &Db, cells: &[Progress]) -> Result<usize, AppErr
     Ok(count_progress(db).await? - before)
 }
 
-async fn count_progress(db: &Db) -> Result<usize, AppError> {
+async fn count_progress(db: &Db) -> Result<usize, DbError> {
     let n: Option<usize> = first(
         db.query("RETURN count(SELECT VALUE id FROM migration_progress)")
             .await?
@@ -219,10 +207,10 @@ async fn count_progress(db: &Db) -> Result<usize, AppError> {
 /// stores the refused run.
 pub async fn apply_import(
     db: &Db,
-    actor_id: &str,
+    actor_id: &UserId,
     report: &ImportReport,
     template_len: usize,
-) -> Result<ImportWrite, AppError> {
+) -> Result<ImportWrite, DbError> {
     let cells: Vec<serde_json::Value> = report
         .changes
         .iter()
@@ -252,19 +240,19 @@ pub async fn apply_import(
     );
     let response = db
         .query(query)
-        .bind(("actor_id", actor_id.to_owned()))
+        .bind(("actor_id", actor_id.to_string()))
         .bind(("cells", cells))
         .bind(("template_len", template_len))
         .bind(("run_id", report.id.clone()))
         .bind((
             "report",
-            serde_json::to_string(&report.for_storage()).map_err(AppError::internal)?,
+            serde_json::to_string(&report.for_storage()).map_err(DbError::other)?,
         ))
         .await?;
     match transaction_outcome(response) {
         Ok(()) => Ok(ImportWrite::Applied),
-        Err(WriteFailure::Stale) => Ok(ImportWrite::ChangedMeanwhile),
-        Err(WriteFailure::Other(e)) => Err(AppError::internal(e)),
+        Err(DbError::Conflict) => Ok(ImportWrite::ChangedMeanwhile),
+        Err(e) => Err(e),
     }
 }
 
@@ -280,13 +268,13 @@ pub enum ImportWrite {
 /// Stores a refused import (nothing else is written), so its result page can be shown.
 pub async fn record_refused_import(
     db: &Db,
-    actor_id: &str,
+    actor_id: &UserId,
     report: &ImportReport,
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
     db.query("CREATE type::record('import_run', $run_id) CONTENT { actor: type::record('app_user', $actor_id), applied: false, report: $report }")
-        .bind(("actor_id", actor_id.to_owned()))
+        .bind(("actor_id", actor_id.to_string()))
         .bind(("run_id", report.id.clone()))
-        .bind(("report", serde_json::to_string(report).map_err(AppError::internal)?))
+        .bind(("report", serde_json::to_string(report).map_err(DbError::other)?))
         .await?
         .check()?;
     Ok(())
@@ -298,8 +286,8 @@ struct RunRow {
     report: String,
 }
 
-/// An import run and the key of the user who ran it; [`AppError::NotFound`] when unknown.
-pub async fn import_run(db: &Db, run_id: &str) -> Result<(String, ImportReport), AppError> {
+/// An import run and the key of the user who ran it; [`DbError::NotFound`] when unknown.
+pub async fn import_run(db: &Db, run_id: &str) -> Result<(UserId, ImportReport), DbError> {
     let row: Option<RunRow> = first(
         db.query(
             "SELECT record::id(actor) AS actor, report FROM ONLY type::record('import_run', $id)",
@@ -308,13 +296,13 @@ pub async fn import_run(db: &Db, run_id: &str) -> Result<(String, ImportReport),
         .await?
         .check()?,
     )?;
-    let row = row.ok_or(AppError::NotFound)?;
-    let report = serde_json::from_str(&row.report).map_err(AppError::internal)?;
-    Ok((row.actor, report))
+    let row = row.ok_or(DbError::NotFound)?;
+    let report = serde_json::from_str(&row.report).map_err(DbError::other)?;
+    Ok((row.actor.into(), report))
 }
 
 /// The step template in number order.
-pub async fn steps(db: &Db) -> Result<Vec<Step>, AppError> {
+pub async fn steps(db: &Db) -> Result<Vec<Step>, DbError> {
     let mut response = db
         .query("SELECT no, phase, name_ja, name_en FROM migration_step ORDER BY no")
         .await?
@@ -323,7 +311,7 @@ pub async fn steps(db: &Db) -> Result<Vec<Step>, AppError> {
 }
 
 /// Writes the shipped template when none is stored (first start); a stored one is kept.
-pub async fn ensure_template(db: &Db) -> Result<(), AppError> {
+pub async fn ensure_template(db: &Db) -> Result<(), DbError> {
     if steps(db).await?.is_empty() {
         replace_template(db, &super::template::default_steps(), None).await?;
     }
@@ -337,22 +325,18 @@ pub async fn ensure_template(db: &Db) -> Result<(), AppError> {
 /// Every record is written with a check of the version read (a save landing meanwhile makes
 /// the transaction fail instead of being overwritten, and a save computed for the old template
 /// conflicts with it); on such a failure the whole replacement is read and computed again, up
-/// to [`TEMPLATE_ATTEMPTS`] times, then refused with [`AppError::Rejected`] (field `file`).
+/// to [`TEMPLATE_ATTEMPTS`] times, then [`DbError::Conflict`].
 pub async fn replace_template(
     db: &Db,
     new: &[Step],
-    actor_id: Option<&str>,
-) -> Result<TemplateChange, AppError> {
+    actor_id: Option<&UserId>,
+) -> Result<TemplateChange, DbError> {
     for _ in 0..TEMPLATE_ATTEMPTS {
         if let Some(change) = try_replace_template(db, new, actor_id).await? {
             return Ok(change);
         }
     }
-    Err(AppError::Rejected {
-        field: "file".into(),
-        ja: "記録の更新が続いているため、手順テンプレートを置き換えられませんでした。何も変更していません。しばらくしてからもう一度お試しください。".into(),
-        en: "Records kept changing while the step template was being replaced. Nothing was changed: please try again shortly.".into(),
-    })
+    Err(DbError::Conflict)
 }
 
 /// How many times [`replace_template`] reads and computes again after a concurrent save.
@@ -362,49 +346,21 @@ pub const TEMPLATE_ATTEMPTS: usize = 5;
 async fn try_replace_template(
     db: &Db,
     new: &[Step],
-    actor_id: Option<&str>,
-) -> Result<Option<TemplateChange>, AppError> {
+    actor_id: Option<&UserId>,
+) -> Result<Option<TemplateChange>, DbError> {
     let old = steps(db).await?;
     let records = all_records(db).await?;
-    let removed = old
+    let plan = plan_template_change(&old, new, &records);
+    let updates: Vec<serde_json::Value> = plan
+        .updates
         .iter()
-        .filter(|s| usize::from(s.no) > new.len())
-        .map(|s| RemovedStep {
-            step: s.clone(),
-            records: records
-                .iter()
-                .filter(|p| p.step(s.no) != StepStatus::NotStarted)
-                .count() as u32,
+        .map(|u| {
+            let mut v = with_key(&u.after);
+            v["changes"] = to_value(&u.changes);
+            v["version"] = serde_json::Value::String(u.version.clone());
+            v
         })
         .collect();
-    let renamed = new
-        .iter()
-        .filter(|s| old.iter().any(|o| o.no == s.no && o != *s))
-        .map(|s| s.no)
-        .collect();
-    let mut updates = Vec::new();
-    let mut recomputed = 0;
-    let mut live_without_date = 0;
-    for before in &records {
-        let mut after = before.clone();
-        after.derive(new.len());
-        if after.status == ProgressStatus::Live
-            && before.status != ProgressStatus::Live
-            && after.actual_go_live.is_none()
-        {
-            live_without_date += 1;
-        }
-        let changes = before.diff(&after);
-        if !changes.is_empty() {
-            recomputed += 1;
-        }
-        // Every record is written (with its version checked), so that a save computed for the
-        // old template conflicts with this transaction.
-        let mut v = with_key(&after);
-        v["changes"] = to_value(&changes);
-        v["version"] = serde_json::Value::String(before.version());
-        updates.push(v);
-    }
     let template_history = history_entry("'template'", "$p.changes");
     let query = format!(
         "BEGIN TRANSACTION;
@@ -426,22 +382,15 @@ async fn try_replace_template(
     );
     let response = db
         .query(query)
-        .bind(("actor_id", actor_id.map(str::to_owned)))
+        .bind(("actor_id", actor_id.map(UserId::to_string)))
         .bind(("template_len", old.len()))
         .bind(("steps", to_value(&new)))
         .bind(("updates", updates))
         .await?;
     match transaction_outcome(response) {
-        Ok(()) => Ok(Some(TemplateChange {
-            old_len: old.len(),
-            new_len: new.len(),
-            removed,
-            renamed,
-            recomputed,
-            live_without_date,
-        })),
-        Err(WriteFailure::Stale) => Ok(None),
-        Err(WriteFailure::Other(e)) => Err(AppError::internal(e)),
+        Ok(()) => Ok(Some(plan.change)),
+        Err(DbError::Conflict) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -451,7 +400,7 @@ pub fn step_thread_subject(cell: &str, step_no: u8) -> String {
 }
 
 /// Comments per step of one record: (step number, count), steps without comments left out.
-pub async fn comment_counts(db: &Db, cell: &str) -> Result<Vec<(u8, u32)>, AppError> {
+pub async fn comment_counts(db: &Db, cell: &str) -> Result<Vec<(u8, u32)>, DbError> {
     let prefix = format!("migration_progress:{cell}:");
     let counts = crate::threads::repo::counts(db, &prefix).await?;
     Ok(counts
@@ -466,9 +415,9 @@ pub async fn comment_counts(db: &Db, cell: &str) -> Result<Vec<(u8, u32)>, AppEr
 pub async fn comment_recipients(
     db: &Db,
     subject: &str,
-    author_id: &str,
+    author_id: &UserId,
     notify_advisors: bool,
-) -> Result<Vec<String>, AppError> {
+) -> Result<Vec<UserId>, DbError> {
     let mut response = db
         .query(
             "SELECT VALUE record::id(id) FROM app_user WHERE $advisors AND status = 'active' AND roles CONTAINS 'govtech_advisor';",
@@ -480,6 +429,9 @@ pub async fn comment_recipients(
     ids.extend(crate::threads::repo::participants(db, subject).await?);
     ids.sort();
     ids.dedup();
-    ids.retain(|id| id != author_id);
-    Ok(ids)
+    Ok(ids
+        .into_iter()
+        .map(UserId::from)
+        .filter(|id| id != author_id)
+        .collect())
 }

@@ -187,7 +187,6 @@ pub async fn run_import(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<ImportReport, AppError> {
-    use super::model::CellChange;
     use crate::policy;
     policy::require_import(user)?;
     // One import at a time in this process, from the check of the file through the write: a
@@ -219,58 +218,16 @@ pub async fn run_import(
         errors_omitted: 0,
         warnings: parsed.warnings,
         warnings_omitted: parsed.warnings_omitted,
-        created_at: chrono::Utc::now().to_rfc3339(),
+        created_at: crate::ids::Timestamp::now(),
     };
     // Even with errors in some cells, every valid line is merged and checked against the record
     // rules, so that the report lists every problem of the file at once.
     let stored = super::repo::all_records(&state.db).await?;
-    let stored: std::collections::HashMap<(&str, &str), &super::model::Progress> = stored
-        .iter()
-        .map(|p| ((p.lg_code.as_str(), p.system.as_str()), p))
-        .collect();
-    for line in &parsed.lines {
-        let before = stored
-            .get(&(line.lg_code.as_str(), line.system.as_str()))
-            .copied();
-        let after = line.apply(before, template_len);
-        let issues = line.merged_issues(&after, template_len);
-        if !issues.is_empty() || !report.errors.is_empty() {
-            // A refused file writes nothing: its changes need not be computed.
-            report.errors.extend(issues);
-            continue;
-        }
-        let fields: Vec<String> = match before {
-            Some(b) => after
-                .changed_fields(b)
-                .into_iter()
-                .map(String::from)
-                .collect(),
-            None => vec!["status".into()],
-        };
-        if fields.is_empty() {
-            report.unchanged += 1;
-            continue;
-        }
-        let org = &reference.municipalities[line.lg_code.as_str()];
-        let system = reference
-            .systems
-            .iter()
-            .find(|s| s.code == line.system)
-            .cloned()
-            .ok_or_else(|| AppError::internal("an import line's system is not in the catalog"))?;
-        report.changes.push(CellChange {
-            line: line.line,
-            lg_code: line.lg_code.clone(),
-            lg_name_ja: org.name_ja.clone(),
-            lg_name_en: org.name_en.clone(),
-            system: system.code,
-            system_name_ja: system.name_ja,
-            system_name_en: system.name_en,
-            before: before.cloned(),
-            after,
-            fields,
-        });
-    }
+    let refused = !report.errors.is_empty();
+    let plan = super::import::plan(&parsed.lines, &stored, &reference, template_len, refused);
+    report.errors.extend(plan.errors);
+    report.changes = plan.changes;
+    report.unchanged = plan.unchanged;
     if !report.errors.is_empty() {
         // Cell problems and record rules together, in the order of the file's lines (stable:
         // a line's cell problems before its record rules).
@@ -342,7 +299,7 @@ async fn download_steps(
     session: &tower_sessions::Session,
 ) -> Result<Vec<Step>, AppError> {
     crate::policy::require_user(crate::auth::request::user_of(state, session).await?)?;
-    super::repo::steps(&state.db).await
+    Ok(super::repo::steps(&state.db).await?)
 }
 
 /// GET `/standardization/export.csv`: every progress record, one line per record in the
@@ -728,7 +685,11 @@ mod record_form {
             version,
             template.len(),
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            crate::db::DbError::Conflict => stale_record(),
+            other => other.into(),
+        })?;
         tracing::info!(user = %user.id, lg_code = %code, system = %system.code, changes = changes.len(), "progress record saved");
         leptos_axum::redirect(&format!(
             "/standardization/records/{code}/{}?saved=1",
@@ -794,7 +755,7 @@ pub async fn get_step_thread(
     }
     Ok(ThreadView {
         may_comment: policy::may_post(&user, &subject),
-        user_id: user.id.clone(),
+        user_id: user.id.to_string(),
         organisation,
         system,
         step,
@@ -853,13 +814,17 @@ pub async fn post_step_comment(
         return Err(AppError::Forbidden);
     }
     let body = crate::threads::server::clean_body(&body)?;
-    let reply_to = reply_to.trim();
-    let reply_to = if reply_to.is_empty() {
+    let reply_to = if reply_to.trim().is_empty() {
         None
     } else {
         // A reply answers a post of the same thread.
-        match crate::threads::repo::post_owner(&state.db, reply_to).await {
-            Ok(Some((s, _))) if s == subject => Some(reply_to),
+        let post = crate::ids::PostId::parse(&reply_to);
+        let owner = match &post {
+            Some(post) => crate::threads::repo::post_owner(&state.db, post).await,
+            None => Ok(None),
+        };
+        match owner {
+            Ok(Some((s, _))) if s == subject => post,
             _ => {
                 return Err(AppError::Invalid {
                     field: "reply_to".into(),
@@ -886,7 +851,7 @@ pub async fn post_step_comment(
         subject: &subject,
         author_id: &user.id,
         body: &body,
-        reply_to,
+        reply_to: reply_to.as_ref(),
     };
     crate::threads::repo::add_post(&state.db, post, &notice, &recipients).await?;
     tracing::info!(user = %user.id, %subject, notified = recipients.len(), "step comment posted");
@@ -961,17 +926,37 @@ pub async fn get_step_template() -> Result<TemplateView, AppError> {
     })
 }
 
+/// The error for a save over someone else's newer change (a [`crate::db::DbError::Conflict`]
+/// from [`super::repo::save_record`]).
+#[cfg(feature = "ssr")]
+fn stale_record() -> AppError {
+    AppError::Rejected {
+        field: "version".into(),
+        ja: "この記録は、画面を開いた後に他の利用者が更新しました。再読み込みして確認してから保存してください。".into(),
+        en: "Someone else updated this record after you opened it. Reload the page, check, and save again.".into(),
+    }
+}
+
 /// Checks a template file and replaces the template when it is valid (ssr only; used by the
 /// upload route and the `kyodo replace-steps` command).
 #[cfg(feature = "ssr")]
 pub async fn replace_steps(
     db: &crate::db::Db,
     bytes: &[u8],
-    actor_id: Option<&str>,
+    actor_id: Option<&crate::ids::UserId>,
 ) -> Result<TemplateOutcome, AppError> {
     match super::template::parse(bytes) {
         Ok(steps) => Ok(TemplateOutcome::Applied(
-            super::repo::replace_template(db, &steps, actor_id).await?,
+            super::repo::replace_template(db, &steps, actor_id)
+                .await
+                .map_err(|e| match e {
+                    crate::db::DbError::Conflict => AppError::Rejected {
+                        field: "file".into(),
+                        ja: "記録の更新が続いているため、手順テンプレートを置き換えられませんでした。何も変更していません。しばらくしてからもう一度お試しください。".into(),
+                        en: "Records kept changing while the step template was being replaced. Nothing was changed: please try again shortly.".into(),
+                    },
+                    other => other.into(),
+                })?,
         )),
         Err(errors) => Ok(TemplateOutcome::Refused(errors)),
     }

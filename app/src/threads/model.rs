@@ -9,9 +9,9 @@ pub const BODY_MAX_CHARS: usize = 10_000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Post {
     /// Post key (the page anchors it as `#comment-<id>`).
-    pub id: String,
+    pub id: crate::ids::PostId,
     /// Author's user key.
-    pub author_id: String,
+    pub author_id: crate::ids::UserId,
     /// Author (Japanese name).
     pub author_name_ja: String,
     /// Author (English name).
@@ -20,8 +20,8 @@ pub struct Post {
     pub author_org_ja: String,
     /// Author's organisation (English).
     pub author_org_en: String,
-    /// When it was posted (RFC 3339, UTC).
-    pub at: String,
+    /// When it was posted (UTC).
+    pub at: crate::ids::Timestamp,
     /// The Markdown source (the latest version).
     pub body: String,
     /// The body rendered and sanitized (filled in by the server).
@@ -29,10 +29,10 @@ pub struct Post {
     pub body_html: String,
     /// The post this one answers (same thread), if any.
     #[serde(default)]
-    pub reply_to: Option<String>,
-    /// When it was last edited (RFC 3339, UTC); `None` when never.
+    pub reply_to: Option<crate::ids::PostId>,
+    /// When it was last edited (UTC); `None` when never.
     #[serde(default)]
-    pub edited_at: Option<String>,
+    pub edited_at: Option<crate::ids::Timestamp>,
     /// Earlier versions, oldest first.
     #[serde(default)]
     pub revisions: Vec<Revision>,
@@ -43,8 +43,8 @@ pub struct Post {
 pub struct Revision {
     /// The Markdown source of that version.
     pub body: String,
-    /// When that version was written (RFC 3339, UTC).
-    pub at: String,
+    /// When that version was written (UTC).
+    pub at: crate::ids::Timestamp,
 }
 
 /// Why a post body is refused.

@@ -1,8 +1,7 @@
 //! Threads in the database (ssr only): SurrealQL only, no user-facing text.
 
 use super::model::Post;
-use crate::db::{Db, first, rows};
-use crate::error::AppError;
+use crate::db::{Db, DbError, first, rows};
 use serde::Deserialize;
 
 /// A post to store.
@@ -12,15 +11,15 @@ pub struct NewPost<'a> {
     /// The thread's subject (`migration_progress:<key>:<step>`).
     pub subject: &'a str,
     /// Author's user key.
-    pub author_id: &'a str,
+    pub author_id: &'a crate::ids::UserId,
     /// Markdown source, checked ([`super::model::check_body`]).
     pub body: &'a str,
     /// The post it answers, in the same thread (checked by the caller).
-    pub reply_to: Option<&'a str>,
+    pub reply_to: Option<&'a crate::ids::PostId>,
 }
 
 /// A thread's posts, oldest first, each with its earlier versions (bodies not yet rendered).
-pub async fn posts(db: &Db, subject: &str) -> Result<Vec<Post>, AppError> {
+pub async fn posts(db: &Db, subject: &str) -> Result<Vec<Post>, DbError> {
     let mut response = db
         .query(
             "SELECT record::id(id) AS id, record::id(author) AS author_id,
@@ -48,7 +47,7 @@ struct CountRow {
 
 /// Posts per thread among the subjects that start with `prefix`: (subject, count), threads
 /// without posts left out.
-pub async fn counts(db: &Db, prefix: &str) -> Result<Vec<(String, u32)>, AppError> {
+pub async fn counts(db: &Db, prefix: &str) -> Result<Vec<(String, u32)>, DbError> {
     let mut response = db
         .query(
             "SELECT subject, count() AS n FROM post
@@ -62,7 +61,7 @@ pub async fn counts(db: &Db, prefix: &str) -> Result<Vec<(String, u32)>, AppErro
 }
 
 /// Everyone who wrote in a thread (user keys, each once).
-pub async fn participants(db: &Db, subject: &str) -> Result<Vec<String>, AppError> {
+pub async fn participants(db: &Db, subject: &str) -> Result<Vec<String>, DbError> {
     let mut response = db
         .query("SELECT VALUE record::id(author) FROM post WHERE subject = $subject")
         .bind(("subject", subject.to_owned()))
@@ -75,17 +74,20 @@ pub async fn participants(db: &Db, subject: &str) -> Result<Vec<String>, AppErro
 }
 
 /// A post's thread subject and author key; `None` when there is no such post.
-pub async fn post_owner(db: &Db, id: &str) -> Result<Option<(String, String)>, AppError> {
+pub async fn post_owner(
+    db: &Db,
+    id: &crate::ids::PostId,
+) -> Result<Option<(String, crate::ids::UserId)>, DbError> {
     #[derive(Deserialize)]
     struct Owner {
         subject: String,
-        author_id: String,
+        author_id: crate::ids::UserId,
     }
     let owner: Option<Owner> = first(
         db.query(
             "SELECT subject, record::id(author) AS author_id FROM ONLY type::record('post', $id)",
         )
-        .bind(("id", id.to_owned()))
+        .bind(("id", id.to_string()))
         .await?
         .check()?,
     )?;
@@ -98,8 +100,8 @@ pub async fn add_post(
     db: &Db,
     post: NewPost<'_>,
     notice: &crate::notifications::model::Notice,
-    recipients: &[String],
-) -> Result<(), AppError> {
+    recipients: &[crate::ids::UserId],
+) -> Result<(), DbError> {
     use crate::notifications::repo::{CREATE_NOTICES, notice_bindings};
     let (notice, recipients) = notice_bindings(notice, recipients);
     db.query(format!(
@@ -113,9 +115,9 @@ pub async fn add_post(
     ))
     .bind(("id", post.id.to_owned()))
     .bind(("subject", post.subject.to_owned()))
-    .bind(("author", post.author_id.to_owned()))
+    .bind(("author", post.author_id.to_string()))
     .bind(("body", post.body.to_owned()))
-    .bind(("reply_to", post.reply_to.map(str::to_owned)))
+    .bind(("reply_to", post.reply_to.map(crate::ids::PostId::to_string)))
     .bind(notice)
     .bind(recipients)
     .await?
@@ -126,7 +128,7 @@ pub async fn add_post(
 /// Replaces a post's body, keeping the version it replaces (with the instant it was written)
 /// in one transaction. The caller has checked that the editor is the author. Returns `false`
 /// when another edit of the same post was committed meanwhile (nothing written: edit again).
-pub async fn edit_post(db: &Db, id: &str, body: &str) -> Result<bool, AppError> {
+pub async fn edit_post(db: &Db, id: &crate::ids::PostId, body: &str) -> Result<bool, DbError> {
     let response = db
         .query(
             "BEGIN TRANSACTION;
@@ -135,12 +137,12 @@ pub async fn edit_post(db: &Db, id: &str, body: &str) -> Result<bool, AppError> 
              UPDATE $p SET body = $body, edited_at = time::now();
              COMMIT TRANSACTION;",
         )
-        .bind(("id", id.to_owned()))
+        .bind(("id", id.to_string()))
         .bind(("body", body.to_owned()))
         .await?;
     match crate::db::transaction_outcome(response) {
         Ok(()) => Ok(true),
-        Err(crate::db::WriteFailure::Stale) => Ok(false),
-        Err(crate::db::WriteFailure::Other(e)) => Err(AppError::internal(e)),
+        Err(DbError::Conflict) => Ok(false),
+        Err(e) => Err(e),
     }
 }

@@ -48,25 +48,22 @@ pub async fn edit_post(id: String, body: String, back: String) -> Result<(), App
             reason: "not a local path".into(),
         });
     }
-    let id = id.trim();
-    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(AppError::NotFound);
-    }
-    let (subject, author) = super::repo::post_owner(&state.db, id)
+    let id = crate::ids::PostId::parse(&id).ok_or(AppError::NotFound)?;
+    let (subject, author) = super::repo::post_owner(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
     if !crate::policy::may_edit_post(&user, &subject, &author) {
         return Err(AppError::Forbidden);
     }
     let body = clean_body(&body)?;
-    if !super::repo::edit_post(&state.db, id, &body).await? {
+    if !super::repo::edit_post(&state.db, &id, &body).await? {
         return Err(AppError::Rejected {
             field: "body".into(),
             ja: "同じコメントが同時に編集されました。ページを再読み込みして、もう一度編集してください。".into(),
             en: "This comment was edited at the same moment elsewhere. Reload the page and edit again.".into(),
         });
     }
-    tracing::info!(user = %user.id, post = id, "post edited");
+    tracing::info!(user = %user.id, post = %id, "post edited");
     leptos_axum::redirect(&crate::http::back_with_flag(
         &back,
         "edited",

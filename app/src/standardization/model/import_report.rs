@@ -63,8 +63,8 @@ pub struct ImportReport {
     /// Warnings found beyond those listed in `warnings`.
     #[serde(default)]
     pub warnings_omitted: usize,
-    /// When it ran (RFC 3339, UTC).
-    pub created_at: String,
+    /// When it ran (UTC).
+    pub created_at: crate::ids::Timestamp,
 }
 
 impl ImportReport {

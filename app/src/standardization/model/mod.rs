@@ -5,20 +5,24 @@
 //! (2026-03-31) and the 特定移行支援システム extension to about the end of FY2030 (2031-03-31).
 
 mod deadlines;
+mod field;
 mod import_report;
 mod issues;
 mod matrix;
 mod progress;
+mod rules;
 mod steps;
 mod system;
 mod template_change;
 
 pub use crate::history::model::{FieldChange, HistoryEntry};
 pub use deadlines::*;
+pub use field::*;
 pub use import_report::*;
 pub use issues::*;
 pub use matrix::*;
 pub use progress::*;
+pub use rules::*;
 pub use steps::*;
 pub use system::*;
 pub use template_change::*;
@@ -59,13 +63,13 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
-    fn issue(field: RecordField, kind: ImportIssueKind) -> FieldIssue {
+    fn issue(field: ProgressField, kind: ImportIssueKind) -> FieldIssue {
         FieldIssue { field, kind }
     }
 
     #[test]
     fn check_names_each_broken_rule() {
-        use {ImportIssueKind as K, RecordField as F};
+        use {ImportIssueKind as K, ProgressField as F};
         let extension = |p: &mut Progress| {
             p.special_migration_support = true;
             p.extension_reason = Some(ExtensionReason::Mainframe);
@@ -278,7 +282,7 @@ mod tests {
 
     #[test]
     fn every_record_field_has_a_code_and_labels() {
-        use RecordField as F;
+        use ProgressField as F;
         let all = [
             F::ActualGoLive,
             F::ExtensionReason,

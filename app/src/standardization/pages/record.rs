@@ -2,11 +2,12 @@
 //! form) and the step thread page.
 
 use super::super::model::{
-    ExtensionReason, FieldChange, GovCloud, HistoryEntry, Phase, ProgressStatus, Step, StepStatus,
+    ExtensionReason, FieldChange, GovCloud, HistoryEntry, Phase, ProgressField, Step, StepStatus,
+    step_field,
 };
 use super::super::server::{RecordView, ThreadView, get_record, get_step_thread};
 use crate::attachments::pages::AttachmentsSection;
-use crate::i18n::{Lang, format_date, format_instant, use_lang};
+use crate::i18n::{Lang, format_date, use_lang};
 use crate::ui::TextArea;
 use crate::ui::{ScrollRegion, loading, render};
 use leptos::prelude::*;
@@ -334,10 +335,7 @@ fn EditForm(
 
 /// The display name of a history field.
 fn field_label(field: &str, steps: &[Step], lang: Lang) -> String {
-    if let Some(no) = field
-        .strip_prefix("step_")
-        .and_then(|n| n.parse::<u8>().ok())
-    {
+    if let Some(no) = step_field(field) {
         let name = steps
             .iter()
             .find(|s| s.no == no)
@@ -353,23 +351,7 @@ fn field_label(field: &str, steps: &[Step], lang: Lang) -> String {
             ),
         };
     }
-    let (ja, en) = match field {
-        "status" => ("進捗状況", "Status"),
-        "planned_go_live" => ("本番稼働予定日", "Planned go-live"),
-        "actual_go_live" => ("本番稼働日", "Go-live"),
-        "special_migration_support" => ("特定移行支援", "Extension case"),
-        "extension_reason" => ("事由", "Reason"),
-        "extension_reason_text" => ("事由の詳細", "Reason in detail"),
-        "extension_target_date" => ("移行目標日", "Target date"),
-        "transitional_functions" => ("経過措置の機能", "Transitional functions"),
-        "transitional_until" => ("経過措置の期限", "Transitional by"),
-        "gov_cloud" => ("ガバメントクラウド", "Government Cloud"),
-        "vendor" => ("ベンダ", "Vendor"),
-        "product" => ("製品", "Product"),
-        "notes" => ("備考", "Notes"),
-        other => (other, other),
-    };
-    lang.pick(ja, en).to_owned()
+    ProgressField::from_code(field).map_or_else(|| field.to_owned(), |f| f.label(lang).to_owned())
 }
 
 /// The display text of a history value (codes become labels).
@@ -378,22 +360,10 @@ fn value_label(change: &FieldChange, value: &str, lang: Lang) -> String {
         return "—".into();
     }
     let f = change.field.as_str();
-    let label = if f.starts_with("step_") {
+    let label = if step_field(f).is_some() {
         StepStatus::parse(value).map(|s| s.label(lang))
-    } else if f == "status" {
-        ProgressStatus::parse(value).map(|s| s.label(lang))
-    } else if f == "extension_reason" {
-        ExtensionReason::parse(value).map(|r| r.label(lang))
-    } else if f == "gov_cloud" {
-        GovCloud::parse(value).map(|g| g.label(lang))
-    } else if f == "special_migration_support" {
-        Some(if value == "true" {
-            lang.pick("該当", "Yes")
-        } else {
-            lang.pick("非該当", "No")
-        })
     } else {
-        None
+        ProgressField::from_code(f).and_then(|field| field.value_label(value, lang))
     };
     label
         .map(str::to_owned)
@@ -420,7 +390,7 @@ fn History(entries: Vec<HistoryEntry>, steps: Vec<Step>) -> impl IntoView {
                         let steps = steps.clone();
                         view! {
                             <li>
-                                <p class="history-head"><time datetime=e.at.clone()>{format_instant(&e.at)}</time>" · "{who}" · "{how}</p>
+                                <p class="history-head"><time datetime=e.at.rfc3339()>{e.at.jst()}</time>" · "{who}" · "{how}</p>
                                 <ul>
                                     {e.changes.into_iter().map(|c| view! {
                                         <li>{field_label(&c.field, &steps, lang)}": "{value_label(&c, &c.before, lang)}" → "{value_label(&c, &c.after, lang)}</li>
@@ -516,14 +486,14 @@ fn Thread(thread: ThreadView, state: ThreadState) -> impl IntoView {
     let editing = comments
         .iter()
         .find(|c| c.id == state.edit && c.author_id == user_id)
-        .map(|c| (c.id.clone(), c.body.clone()));
+        .map(|c| (c.id.to_string(), c.body.clone()));
     let items = comments
         .iter()
         .map(|c| {
             let answered = c
                 .reply_to
-                .as_deref()
-                .and_then(|r| author_of(r).map(|name| (r.to_owned(), name)));
+                .as_ref()
+                .and_then(|r| author_of(r.as_str()).map(|name| (r.to_string(), name)));
             let own = may_comment && c.author_id == user_id;
             let revisions = c.revisions.clone();
             view! {
@@ -531,9 +501,9 @@ fn Thread(thread: ThreadView, state: ThreadState) -> impl IntoView {
                     <p class="comment-head">
                         <strong>{lang.pick(&c.author_name_ja, &c.author_name_en).to_owned()}</strong>
                         " · "{lang.pick(&c.author_org_ja, &c.author_org_en).to_owned()}
-                        " · "<time datetime=c.at.clone()>{format_instant(&c.at)}</time>
-                        {c.edited_at.clone().map(|at| view! {
-                            " · "<span class="muted">{lang.pick("編集済み ", "edited ")}<time datetime=at.clone()>{format_instant(&at)}</time></span>
+                        " · "<time datetime=c.at.rfc3339()>{c.at.jst()}</time>
+                        {c.edited_at.map(|at| view! {
+                            " · "<span class="muted">{lang.pick("編集済み ", "edited ")}<time datetime=at.rfc3339()>{at.jst()}</time></span>
                         })}
                     </p>
                     {answered.map(|(id, name)| view! {
@@ -551,7 +521,7 @@ fn Thread(thread: ThreadView, state: ThreadState) -> impl IntoView {
                             <ol>
                                 {revisions.into_iter().map(|r| view! {
                                     <li>
-                                        <p class="muted"><time datetime=r.at.clone()>{format_instant(&r.at)}</time></p>
+                                        <p class="muted"><time datetime=r.at.rfc3339()>{r.at.jst()}</time></p>
                                         <pre class="revision">{r.body}</pre>
                                     </li>
                                 }).collect_view()}

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::common::TestApp;
 use app::i18n::Lang;
-use app::standardization::model::{ImportIssueKind, RecordField, StepCounts, StepStatus};
+use app::standardization::model::{ImportIssueKind, ProgressField, StepCounts, StepStatus};
 use http::StatusCode;
 use serde_json::Value;
 
@@ -146,7 +146,7 @@ async fn same_answer(app: &TestApp, cookie: &str, case: &str, form: &RecordForm,
             );
 
             let kind: ImportIssueKind = serde_json::from_value(issue["kind"].clone()).unwrap();
-            let field: RecordField = serde_json::from_value(Value::from(field)).unwrap();
+            let field: ProgressField = serde_json::from_value(Value::from(field)).unwrap();
             for (lang, key) in [(Lang::Ja, "ja"), (Lang::En, "en")] {
                 let message = error[key].as_str().unwrap();
                 assert!(
