@@ -87,6 +87,10 @@ record_key!(
     NoticeId
 );
 record_key!(
+    /// A joint project's key in `project` (24 hex digits; its page at `/projects/<id>`).
+    ProjectId
+);
+record_key!(
     /// An import run's key in `import_run` (24 hex digits; its report at
     /// `/standardization/import/<id>`).
     ImportRunId

@@ -34,6 +34,7 @@ pub mod ids;
 pub mod notifications;
 pub mod orgs;
 pub mod policy;
+pub mod projects;
 pub mod shell;
 pub mod standardization;
 pub mod text;

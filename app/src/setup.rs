@@ -94,6 +94,7 @@ pub fn room_routes() -> crate::http::Routes {
     auth::routes()
         .merge(crate::attachments::routes())
         .merge(standardization::routes())
+        .merge(crate::projects::routes())
 }
 
 /// Every endpoint the router serves besides pages and static files, as "METHOD path": the

@@ -83,6 +83,10 @@ const SCHEMA: &[(&str, &str)] = &[
         "15_attachment.surql",
         include_str!("../../schema/15_attachment.surql"),
     ),
+    (
+        "16_project.surql",
+        include_str!("../../schema/16_project.surql"),
+    ),
 ];
 
 /// Data upgrades: (target version, SurrealQL) run once, in order, when the stored version is

@@ -9,11 +9,16 @@
 
 mod accounts;
 mod attachments;
+mod projects;
 mod standardization;
 mod threads;
 
 pub use accounts::{may_manage_user, may_manage_users, require_demo};
 pub use attachments::{may_attach, may_read_attachment, record_of_subject};
+pub use projects::{
+    ProjectAccess, may_create_any_project, may_create_project, may_join_project,
+    may_manage_project, may_read_project, project_of_subject, project_subject,
+};
 pub use standardization::{
     may_comment, may_import, may_manage_reference, may_view_import_run, may_write_progress,
     require_import,
@@ -45,6 +50,17 @@ pub enum Rule {
     ReadAttachment,
     /// Replacing reference data (the step template): administrators.
     ManageReference,
+    /// Reading a joint project: the secretariat, its lead organisation, and (once out of draft)
+    /// the council or its invited organisations ([`may_read_project`]).
+    ReadProject,
+    /// Creating a joint project: GovTech advisors, Tokyo officers and administrators (any kind),
+    /// a municipality's CIO (区市町村提案 led by its own municipality).
+    CreateProject,
+    /// Joining a joint project for one's own municipality: its CIO or staff, when they may
+    /// read the project.
+    JoinProject,
+    /// Moving a joint project: its lead organisation's managers or the secretariat.
+    ManageProject,
     /// Managing accounts: an administrator (any account, any role) or a CIO (own
     /// organisation's accounts, roles staff and CIO only).
     ManageUsers,
@@ -90,6 +106,14 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /api/count_unread_notifications", Rule::Public),
     ("POST /api/get_step_template", Rule::SignedIn),
     ("POST /standardization/steps/upload", Rule::ManageReference),
+    ("POST /api/list_projects", Rule::SignedIn),
+    ("POST /api/get_project", Rule::ReadProject),
+    ("POST /api/new_project_form", Rule::CreateProject),
+    ("POST /api/create_project", Rule::CreateProject),
+    ("POST /api/join_project", Rule::JoinProject),
+    ("POST /api/change_participation", Rule::JoinProject),
+    ("POST /api/withdraw_project", Rule::JoinProject),
+    ("POST /api/move_project", Rule::ManageProject),
 ];
 
 /// The signed-in user, or [`AppError::Unauthenticated`].
@@ -258,6 +282,10 @@ mod tests {
                         assert!(may_read_attachment(&u, record), "{name} {role:?}");
                         assert!(!may_read_attachment(&u, "project:1"), "{name}");
                     }
+                    Rule::ReadProject
+                    | Rule::CreateProject
+                    | Rule::JoinProject
+                    | Rule::ManageProject => project_rules(*rule, &u, name),
                     Rule::OwnImportRun => {
                         assert!(may_view_import_run(&u, &u.id));
                         assert_eq!(
@@ -269,6 +297,134 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The project rules for one user: projects led by the user's own municipality
+    /// (131164), another municipality (131016) and GovTech Tokyo, visible to the council or
+    /// to invited organisations, in draft and open.
+    fn project_rules(rule: Rule, u: &CurrentUser, name: &str) {
+        use crate::projects::model::{ProjectKind, ProjectStatus as S, Visibility as V};
+        let role = u.roles[0];
+        let municipal_member = matches!(role, Role::Staff | Role::Cio);
+        let central = matches!(role, Role::TokyoOfficer | Role::Admin);
+        let advisor = role == Role::GovtechAdvisor;
+        let access = |lead, kind, visibility, invited: &'static [String], status| ProjectAccess {
+            lead,
+            lead_kind: kind,
+            visibility,
+            invited,
+            status,
+        };
+        static OWN_INVITED: std::sync::LazyLock<Vec<String>> =
+            std::sync::LazyLock::new(|| vec!["131164".to_owned()]);
+        let own_invited: &'static [String] = &OWN_INVITED;
+        let other_open = access("131016", OrgKind::SpecialWard, V::Council, &[], S::Open);
+        let other_draft = access("131016", OrgKind::SpecialWard, V::Council, &[], S::Draft);
+        let other_private = access("131016", OrgKind::SpecialWard, V::Invited, &[], S::Open);
+        let invites_own = access(
+            "131016",
+            OrgKind::SpecialWard,
+            V::Invited,
+            own_invited,
+            S::Open,
+        );
+        let own_draft = access("131164", OrgKind::SpecialWard, V::Invited, &[], S::Draft);
+        let govtech = access("govtech_tokyo", OrgKind::Govtech, V::Council, &[], S::Open);
+        match rule {
+            Rule::ReadProject => {
+                assert!(may_read_project(u, &other_open), "{name} {role:?}");
+                let own_org = u.organisation.key == "131164";
+                assert_eq!(
+                    may_read_project(u, &invites_own),
+                    central || own_org,
+                    "{name} {role:?} invited"
+                );
+                assert_eq!(
+                    may_read_project(u, &other_draft),
+                    central,
+                    "{name} {role:?} draft"
+                );
+                assert_eq!(
+                    may_read_project(u, &other_private),
+                    central,
+                    "{name} {role:?} private"
+                );
+                assert_eq!(
+                    may_read_project(u, &own_draft),
+                    central || own_org,
+                    "{name} {role:?}"
+                );
+            }
+            Rule::CreateProject => {
+                let any = may_create_project(
+                    u,
+                    ProjectKind::JointProcurement,
+                    "govtech_tokyo",
+                    OrgKind::Govtech,
+                );
+                assert_eq!(any, central || advisor, "{name} {role:?}");
+                let own_proposal = may_create_project(
+                    u,
+                    ProjectKind::MunicipalProposal,
+                    "131164",
+                    OrgKind::SpecialWard,
+                );
+                assert_eq!(
+                    own_proposal,
+                    central || advisor || role == Role::Cio,
+                    "{name} {role:?}"
+                );
+                let other_proposal = may_create_project(
+                    u,
+                    ProjectKind::MunicipalProposal,
+                    "131016",
+                    OrgKind::SpecialWard,
+                );
+                assert_eq!(other_proposal, central || advisor, "{name} {role:?}");
+                assert_eq!(
+                    may_create_any_project(u),
+                    central || advisor || role == Role::Cio,
+                    "{name}"
+                );
+            }
+            Rule::JoinProject => {
+                assert_eq!(
+                    may_join_project(u, &other_open),
+                    municipal_member,
+                    "{name} {role:?}"
+                );
+                assert!(
+                    !may_join_project(u, &other_private),
+                    "{name} {role:?} private"
+                );
+                assert_eq!(
+                    may_join_project(u, &invites_own),
+                    municipal_member,
+                    "{name} {role:?}"
+                );
+            }
+            Rule::ManageProject => {
+                assert_eq!(
+                    may_manage_project(u, &other_open),
+                    central,
+                    "{name} {role:?}"
+                );
+                assert_eq!(
+                    may_manage_project(u, &govtech),
+                    central || advisor,
+                    "{name} {role:?}"
+                );
+                assert_eq!(
+                    may_manage_project(u, &own_draft),
+                    central || role == Role::Cio,
+                    "{name} {role:?} own municipality's project"
+                );
+            }
+            _ => unreachable!("not a project rule"),
+        }
+        assert_eq!(project_subject("ab12"), "project:ab12");
+        assert_eq!(project_of_subject("project:ab12"), Some("ab12"));
+        assert_eq!(project_of_subject("project:a b"), None);
     }
 
     #[test]

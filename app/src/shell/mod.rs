@@ -92,6 +92,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/standardization/records/:lg/:system/steps/:no") view=StepThreadPage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/steps") view=StepTemplatePage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects") view=crate::projects::pages::ProjectsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/new") view=crate::projects::pages::NewProjectPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:id") view=crate::projects::pages::ProjectPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">
@@ -135,6 +138,7 @@ fn Header() -> impl IntoView {
                     <li><A href="/orgs">{lang.pick("団体", "Organisations")}</A></li>
                     <li><A href="/standardization" exact=true>{lang.pick("標準化", "Standardization")}</A></li>
                     <li><A href="/standardization/dashboard">{lang.pick("ダッシュボード", "Dashboard")}</A></li>
+                    <li><A href="/projects">{lang.pick("協働事業", "Joint projects")}</A></li>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let may_import = matches!(user.await, Ok(Some(u)) if crate::policy::may_import(&u));

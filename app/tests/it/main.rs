@@ -9,5 +9,6 @@ mod attachments;
 mod common;
 mod history;
 mod notifications;
+mod projects;
 mod standardization;
 mod threads;

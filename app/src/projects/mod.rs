@@ -1,0 +1,25 @@
+//! Joint projects (協働事業): GovTech Tokyo, Tokyo and the municipalities post 共同調達,
+//! 人材シェアリング, 共同運営 and 区市町村提案 projects; municipalities opt in (手上げ) while the
+//! call is open, see their estimated share of the cost (応分負担), and follow the project
+//! through tender and contract.
+//!
+//! - `model`: kinds, the lifecycle and its rules, participation rules, cost sharing (pure).
+//! - `views`: what the server functions send to the pages.
+//! - `repo` (ssr): database access; `server`: server functions; `pages`: UI.
+//!
+//! Owns the tables `project` and `project_participant`; history subjects, thread subjects and
+//! notices use `project:<key>`.
+
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod server;
+pub mod views;
+
+/// The room's plain routes besides its server functions (none yet: every page is a Leptos
+/// route and every form posts to a server function).
+#[cfg(feature = "ssr")]
+pub fn routes() -> crate::http::Routes {
+    crate::http::Routes::new()
+}

@@ -1,0 +1,479 @@
+//! Joint projects in the database (ssr only): SurrealQL only, bound parameters, no user-facing
+//! text. Each change writes its history entry (subject `project:<key>`) and its notices in the
+//! same transaction; the rules that must hold across servers are checked inside it: the window
+//! by the database's clock, one participation per municipality (record key and unique index),
+//! the version of a project a lead moves, and the two participants 参加確定 needs.
+
+use super::model::{CostPlan, Participation, PriceTier, Project, ProjectStatus, SplitKey, Window};
+use crate::db::{Db, DbError, first, rows, to_value, transaction_outcome};
+use crate::history::model::FieldChange;
+use crate::ids::{ProjectId, UserId};
+use crate::notifications::model::Notice;
+use serde::Deserialize;
+
+/// How often a write that lost a write conflict to another transaction is tried again before
+/// [`DbError::Conflict`] is returned.
+const ATTEMPTS: usize = 5;
+
+/// The columns of a project, datetimes as RFC 3339 strings.
+const PROJECT_FIELDS: &str = "record::id(id) AS id, kind, title, summary, description,
+    record::id(lead) AS lead, contact, tags, systems, visibility, invited, status,
+    IF opens_at = NONE { NONE } ELSE { <string> opens_at } AS opens_at,
+    IF closes_at = NONE { NONE } ELSE { <string> closes_at } AS closes_at,
+    unit, base_cost_yen, split, unit_price_yen, reference_price_yen_per_unit,
+    single_buyer_base_yen, supplier, amount_yen, cancel_reason,
+    <string> created_at AS created_at, <string> updated_at AS version";
+
+#[derive(Deserialize)]
+struct Row {
+    id: ProjectId,
+    kind: super::model::ProjectKind,
+    title: String,
+    summary: String,
+    description: String,
+    lead: String,
+    contact: String,
+    tags: Vec<String>,
+    systems: Vec<String>,
+    visibility: super::model::Visibility,
+    invited: Vec<String>,
+    status: ProjectStatus,
+    opens_at: Option<chrono::DateTime<chrono::Utc>>,
+    closes_at: Option<chrono::DateTime<chrono::Utc>>,
+    unit: String,
+    base_cost_yen: i64,
+    split: SplitKey,
+    unit_price_yen: Option<i64>,
+    reference_price_yen_per_unit: Option<i64>,
+    single_buyer_base_yen: Option<i64>,
+    supplier: Option<String>,
+    amount_yen: Option<i64>,
+    cancel_reason: Option<String>,
+    created_at: crate::ids::Timestamp,
+    version: String,
+}
+
+impl From<Row> for Project {
+    fn from(r: Row) -> Project {
+        Project {
+            id: r.id,
+            kind: r.kind,
+            title: r.title,
+            summary: r.summary,
+            description: r.description,
+            lead: r.lead,
+            contact: r.contact,
+            tags: r.tags,
+            systems: r.systems,
+            visibility: r.visibility,
+            invited: r.invited,
+            status: r.status,
+            window: r
+                .opens_at
+                .zip(r.closes_at)
+                .map(|(opens_at, closes_at)| Window {
+                    opens_at,
+                    closes_at,
+                }),
+            unit: r.unit,
+            cost: CostPlan {
+                base_cost_yen: r.base_cost_yen,
+                split: r.split,
+                unit_prices: r
+                    .unit_price_yen
+                    .map(|unit_price_yen| PriceTier {
+                        min_total_quantity: 1,
+                        unit_price_yen,
+                    })
+                    .into_iter()
+                    .collect(),
+                reference_price_yen_per_unit: r.reference_price_yen_per_unit,
+                single_buyer_base_yen: r.single_buyer_base_yen,
+            },
+            supplier: r.supplier,
+            amount_yen: r.amount_yen,
+            cancel_reason: r.cancel_reason,
+            created_at: r.created_at,
+            version: r.version,
+        }
+    }
+}
+
+/// Every project, newest first (the caller filters by who may see it).
+pub async fn all(db: &Db) -> Result<Vec<Project>, DbError> {
+    let mut response = db
+        .query(format!(
+            "SELECT {PROJECT_FIELDS}, created_at AS sort_at FROM project ORDER BY sort_at DESC"
+        ))
+        .await?
+        .check()?;
+    let rows: Vec<Row> = rows(&mut response, 0)?;
+    Ok(rows.into_iter().map(Project::from).collect())
+}
+
+/// One project; `None` when there is no such project.
+pub async fn get(db: &Db, id: &ProjectId) -> Result<Option<Project>, DbError> {
+    let row: Option<Row> = first(
+        db.query(format!(
+            "SELECT {PROJECT_FIELDS} FROM ONLY type::record('project', $id)"
+        ))
+        .bind(("id", id.to_string()))
+        .await?
+        .check()?,
+    )?;
+    Ok(row.map(Project::from))
+}
+
+/// A project's participants, by organisation key.
+pub async fn participants(db: &Db, id: &ProjectId) -> Result<Vec<Participation>, DbError> {
+    let mut response = db
+        .query(
+            "SELECT record::id(organisation) AS org_key, organisation.name_ja AS name_ja,
+                organisation.name_en AS name_en, quantity, note, <string> at AS at
+             FROM project_participant WHERE project = type::record('project', $id)
+             ORDER BY org_key",
+        )
+        .bind(("id", id.to_string()))
+        .await?
+        .check()?;
+    Ok(rows(&mut response, 0)?)
+}
+
+/// (project key, participant count) of every project with participants.
+pub async fn participant_counts(db: &Db) -> Result<Vec<(String, u32)>, DbError> {
+    #[derive(Deserialize)]
+    struct Count {
+        project: String,
+        n: u32,
+    }
+    let mut response = db
+        .query(
+            "SELECT record::id(project) AS project, count() AS n FROM project_participant
+             GROUP BY project",
+        )
+        .await?
+        .check()?;
+    let counts: Vec<Count> = rows(&mut response, 0)?;
+    Ok(counts.into_iter().map(|c| (c.project, c.n)).collect())
+}
+
+/// The active users of the given organisations (those told about a project's changes).
+pub async fn users_of(db: &Db, org_keys: &[String]) -> Result<Vec<UserId>, DbError> {
+    let mut response = db
+        .query(
+            "SELECT VALUE record::id(id) FROM app_user WHERE status = 'active'
+                AND record::id(organisation) IN $orgs",
+        )
+        .bind(("orgs", org_keys.to_vec()))
+        .await?
+        .check()?;
+    let ids: Vec<String> = response.take(0)?;
+    Ok(ids.into_iter().map(UserId::from).collect())
+}
+
+/// A new project to store (checked by the caller).
+pub struct NewProject<'a> {
+    /// The project, as it will read back (its `version` and `created_at` are ignored).
+    pub project: &'a Project,
+    /// Who created it.
+    pub actor: &'a UserId,
+}
+
+/// Stores a new project (status 下書き) and its first history entry in one transaction.
+pub async fn create(db: &Db, new: NewProject<'_>) -> Result<(), DbError> {
+    let p = new.project;
+    let history = crate::history::repo::create_entry("$subject", "$actor", "'create'", "[]");
+    let response = db
+        .query(format!(
+            "BEGIN TRANSACTION;
+             LET $actor = type::record('app_user', $actor_id);
+             CREATE type::record('project', $id) CONTENT {{
+                kind: $kind, title: $title, summary: $summary, description: $description,
+                lead: type::record('organisation', $lead), contact: $contact, tags: $tags,
+                systems: $systems, visibility: $visibility, invited: $invited,
+                status: $status, unit: $unit, base_cost_yen: $base_cost_yen, split: $split,
+                unit_price_yen: $unit_price_yen,
+                reference_price_yen_per_unit: $reference_price_yen_per_unit,
+                single_buyer_base_yen: $single_buyer_base_yen, created_by: $actor
+             }};
+             {history}
+             COMMIT TRANSACTION;"
+        ))
+        .bind(("id", p.id.to_string()))
+        .bind(("kind", p.kind.code().to_owned()))
+        .bind(("title", p.title.clone()))
+        .bind(("summary", p.summary.clone()))
+        .bind(("description", p.description.clone()))
+        .bind(("lead", p.lead.clone()))
+        .bind(("contact", p.contact.clone()))
+        .bind(("tags", p.tags.clone()))
+        .bind(("systems", p.systems.clone()))
+        .bind(("visibility", p.visibility.code().to_owned()))
+        .bind(("invited", p.invited.clone()))
+        .bind(("status", p.status.code().to_owned()))
+        .bind(("unit", p.unit.clone()))
+        .bind(("base_cost_yen", p.cost.base_cost_yen))
+        .bind(("split", p.cost.split.code().to_owned()))
+        .bind((
+            "unit_price_yen",
+            p.cost.unit_prices.first().map(|t| t.unit_price_yen),
+        ))
+        .bind((
+            "reference_price_yen_per_unit",
+            p.cost.reference_price_yen_per_unit,
+        ))
+        .bind(("single_buyer_base_yen", p.cost.single_buyer_base_yen))
+        .bind(("actor_id", new.actor.to_string()))
+        .bind(("subject", crate::policy::project_subject(p.id.as_str())))
+        .await?;
+    transaction_outcome(response)
+}
+
+/// Refuses the transaction unless `$p` is open for participation by the database's clock.
+const CHECK_WINDOW: &str =
+    "IF $p.status != 'open' OR $p.opens_at = NONE OR time::now() < $p.opens_at
+        OR time::now() >= $p.closes_at { THROW 'window_closed'; };";
+
+/// What a participation write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParticipationWrite {
+    /// Written.
+    Done,
+    /// The call for participation is not open (by the database's clock), or the project moved
+    /// on meanwhile: nothing written.
+    WindowClosed,
+    /// Joining: the municipality is already in the list. Changing or withdrawing: it is not.
+    AlreadyDone,
+}
+
+/// The values a participation write binds.
+struct ParticipationArgs {
+    id: String,
+    org: String,
+    actor_id: String,
+    subject: String,
+    changes: serde_json::Value,
+    quantity: Option<u32>,
+    note: Option<String>,
+}
+
+impl ParticipationArgs {
+    fn new(id: &ProjectId, org_key: &str, actor: &UserId, changes: &[FieldChange]) -> Self {
+        ParticipationArgs {
+            id: id.to_string(),
+            org: org_key.to_owned(),
+            actor_id: actor.to_string(),
+            subject: crate::policy::project_subject(id.as_str()),
+            changes: to_value(&changes),
+            quantity: None,
+            note: None,
+        }
+    }
+}
+
+/// Runs a participation transaction, again after a lost write conflict, and classifies it.
+async fn participation_write(
+    db: &Db,
+    query: String,
+    args: ParticipationArgs,
+    already: &str,
+) -> Result<ParticipationWrite, DbError> {
+    for _ in 0..ATTEMPTS {
+        let response = db
+            .query(query.clone())
+            .bind(("id", args.id.clone()))
+            .bind(("org", args.org.clone()))
+            .bind(("actor_id", args.actor_id.clone()))
+            .bind(("subject", args.subject.clone()))
+            .bind(("changes", args.changes.clone()))
+            .bind(("quantity", args.quantity.map(i64::from)))
+            .bind(("note", args.note.clone()))
+            .await?;
+        return match transaction_outcome(response) {
+            Ok(()) => Ok(ParticipationWrite::Done),
+            Err(DbError::Conflict) => continue,
+            Err(e) if e.is_thrown("window_closed") => Ok(ParticipationWrite::WindowClosed),
+            Err(e) if e.is_thrown(already) => Ok(ParticipationWrite::AlreadyDone),
+            Err(e) => Err(e),
+        };
+    }
+    Err(DbError::Conflict)
+}
+
+/// Adds municipality `org_key` to the project with `quantity` units and a note, inside the
+/// window; [`ParticipationWrite::AlreadyDone`] when it is already in the list (whoever of its
+/// users clicked first, on whichever server).
+pub async fn join(
+    db: &Db,
+    id: &ProjectId,
+    org_key: &str,
+    actor: &UserId,
+    quantity: u32,
+    note: Option<&str>,
+    changes: &[FieldChange],
+) -> Result<ParticipationWrite, DbError> {
+    let history = crate::history::repo::create_entry("$subject", "$actor", "'join'", "$changes");
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $p = type::record('project', $id);
+         LET $actor = type::record('app_user', $actor_id);
+         {CHECK_WINDOW}
+         CREATE type::record('project_participant', [$id, $org]) CONTENT {{
+            project: $p, organisation: type::record('organisation', $org), quantity: $quantity,
+            note: $note, joined_by: $actor
+         }};
+         {history}
+         COMMIT TRANSACTION;"
+    );
+    let mut args = ParticipationArgs::new(id, org_key, actor, changes);
+    args.quantity = Some(quantity);
+    args.note = note.map(str::to_owned);
+    participation_write(db, query, args, "already").await
+}
+
+/// Changes municipality `org_key`'s quantity and note inside the window;
+/// [`ParticipationWrite::AlreadyDone`] when it is not in the list.
+pub async fn change(
+    db: &Db,
+    id: &ProjectId,
+    org_key: &str,
+    actor: &UserId,
+    quantity: u32,
+    note: Option<&str>,
+    changes: &[FieldChange],
+) -> Result<ParticipationWrite, DbError> {
+    let history = crate::history::repo::create_entry("$subject", "$actor", "'join'", "$changes");
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $p = type::record('project', $id);
+         LET $actor = type::record('app_user', $actor_id);
+         LET $row = type::record('project_participant', [$id, $org]);
+         {CHECK_WINDOW}
+         IF $row.project = NONE {{ THROW 'not_joined'; }};
+         UPDATE $row SET quantity = $quantity, note = $note;
+         {history}
+         COMMIT TRANSACTION;"
+    );
+    let mut args = ParticipationArgs::new(id, org_key, actor, changes);
+    args.quantity = Some(quantity);
+    args.note = note.map(str::to_owned);
+    participation_write(db, query, args, "not_joined").await
+}
+
+/// Withdraws municipality `org_key` inside the window; [`ParticipationWrite::AlreadyDone`]
+/// when it is not in the list.
+pub async fn withdraw(
+    db: &Db,
+    id: &ProjectId,
+    org_key: &str,
+    actor: &UserId,
+    changes: &[FieldChange],
+) -> Result<ParticipationWrite, DbError> {
+    let history =
+        crate::history::repo::create_entry("$subject", "$actor", "'withdraw'", "$changes");
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $p = type::record('project', $id);
+         LET $actor = type::record('app_user', $actor_id);
+         LET $row = type::record('project_participant', [$id, $org]);
+         {CHECK_WINDOW}
+         IF $row.project = NONE {{ THROW 'not_joined'; }};
+         DELETE $row;
+         {history}
+         COMMIT TRANSACTION;"
+    );
+    let args = ParticipationArgs::new(id, org_key, actor, changes);
+    participation_write(db, query, args, "not_joined").await
+}
+
+/// A status change to store (checked by [`super::model::check_transition`] first).
+pub struct Move<'a> {
+    /// The project.
+    pub id: &'a ProjectId,
+    /// The version the lead saw ([`Project::version`]).
+    pub version: &'a str,
+    /// The project after the change (status, window, contract, reason).
+    pub after: &'a Project,
+    /// The history lines.
+    pub changes: &'a [FieldChange],
+    /// Who moves it.
+    pub actor: &'a UserId,
+    /// The notice to each of `recipients`.
+    pub notice: &'a Notice,
+    /// Who is told.
+    pub recipients: &'a [UserId],
+}
+
+/// What a status change did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveWrite {
+    /// Written.
+    Done,
+    /// The project changed since the lead saw it (version): nothing written.
+    Stale,
+    /// 参加確定 with fewer than two participants (counted in the transaction).
+    TooFewParticipants,
+}
+
+/// Moves a project to `after.status` with its window, contract or reason, checking the
+/// version and (for 参加確定) the participant count inside the transaction, with its history
+/// entry and notices.
+pub async fn move_to(db: &Db, m: Move<'_>) -> Result<MoveWrite, DbError> {
+    use crate::notifications::repo::{CREATE_NOTICES, notice_bindings};
+    let history =
+        crate::history::repo::create_entry("$subject", "$actor", "'transition'", "$changes");
+    let (notice, recipients) = notice_bindings(m.notice, m.recipients);
+    let a = m.after;
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $p = type::record('project', $id);
+         LET $actor = type::record('app_user', $actor_id);
+         IF $p.status = NONE OR <string> $p.updated_at != $version {{ THROW 'stale_version'; }};
+         IF $status = 'confirmed' AND count(SELECT VALUE id FROM project_participant
+                WHERE project = $p) < {min} {{ THROW 'too_few_participants'; }};
+         UPDATE $p SET status = $status,
+            opens_at = IF $opens_at = NONE {{ NONE }} ELSE {{ <datetime> $opens_at }},
+            closes_at = IF $closes_at = NONE {{ NONE }} ELSE {{ <datetime> $closes_at }},
+            supplier = $supplier, amount_yen = $amount_yen, cancel_reason = $cancel_reason;
+         {history}
+         {CREATE_NOTICES}
+         COMMIT TRANSACTION;",
+        min = super::model::MIN_PARTICIPANTS
+    );
+    let rfc = |t: chrono::DateTime<chrono::Utc>| crate::ids::Timestamp(t).rfc3339();
+    let response = db
+        .query(query)
+        .bind(("id", m.id.to_string()))
+        .bind(("version", m.version.to_owned()))
+        .bind(("actor_id", m.actor.to_string()))
+        .bind(("status", a.status.code().to_owned()))
+        .bind(("opens_at", a.window.map(|w| rfc(w.opens_at))))
+        .bind(("closes_at", a.window.map(|w| rfc(w.closes_at))))
+        .bind(("supplier", a.supplier.clone()))
+        .bind(("amount_yen", a.amount_yen))
+        .bind(("cancel_reason", a.cancel_reason.clone()))
+        .bind(("subject", crate::policy::project_subject(m.id.as_str())))
+        .bind(("changes", to_value(&m.changes)))
+        .bind(notice)
+        .bind(recipients)
+        .await?;
+    match transaction_outcome(response) {
+        Ok(()) => Ok(MoveWrite::Done),
+        Err(DbError::Conflict) => Ok(MoveWrite::Stale),
+        Err(e) if e.is_thrown("too_few_participants") => Ok(MoveWrite::TooFewParticipants),
+        Err(e) => Err(e),
+    }
+}
+
+/// The keys of the projects organisation `org_key` takes part in.
+pub async fn projects_of(db: &Db, org_key: &str) -> Result<Vec<String>, DbError> {
+    let mut response = db
+        .query(
+            "SELECT VALUE record::id(project) FROM project_participant
+             WHERE organisation = type::record('organisation', $org)",
+        )
+        .bind(("org", org_key.to_owned()))
+        .await?
+        .check()?;
+    Ok(response.take(0)?)
+}

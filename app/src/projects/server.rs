@@ -1,0 +1,763 @@
+//! Server functions of the projects room. Each is a public POST endpoint that checks the
+//! caller through [`crate::policy`] itself; the forms post to them directly, so every action
+//! works without JavaScript (a refused form comes back with its error, see
+//! [`crate::auth::flash`]).
+
+use super::views::{NewProjectView, ProjectListView, ProjectPageView};
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::model::{Project, ProjectKind, ProjectStatus, Transition, Window},
+    crate::auth::model::CurrentUser,
+    crate::i18n::Lang,
+    crate::ids::ProjectId,
+    crate::policy::{self, ProjectAccess},
+    crate::state::AppState,
+};
+
+/// Longest participation note and search text accepted, in characters.
+#[cfg(feature = "ssr")]
+const MAX_QUERY_CHARS: usize = 100;
+
+/// What the rules need from a stored project.
+#[cfg(feature = "ssr")]
+fn access<'a>(state: &AppState, p: &'a Project) -> ProjectAccess<'a> {
+    ProjectAccess {
+        lead: &p.lead,
+        lead_kind: state
+            .catalog
+            .organisation(&p.lead)
+            .map_or(crate::orgs::model::OrgKind::Govtech, |o| o.kind),
+        visibility: p.visibility,
+        invited: &p.invited,
+        status: p.status,
+    }
+}
+
+/// The project `id` if the caller may see it; [`AppError::NotFound`] otherwise (a project the
+/// caller may not see is answered as if it did not exist).
+#[cfg(feature = "ssr")]
+async fn visible_project(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<Project, AppError> {
+    let id = ProjectId::parse(id).ok_or(AppError::NotFound)?;
+    let project = super::repo::get(&state.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !policy::may_read_project(user, &access(state, &project)) {
+        return Err(AppError::NotFound);
+    }
+    Ok(project)
+}
+
+/// A refusal with the same sentence in both languages' forms.
+#[cfg(feature = "ssr")]
+fn refused(field: &str, message: impl Fn(Lang) -> String) -> AppError {
+    AppError::Rejected {
+        field: field.into(),
+        ja: message(Lang::Ja),
+        en: message(Lang::En),
+    }
+}
+
+/// The projects the caller may see (POST `/api/list_projects`), filtered by kind, status,
+/// tag and related standard system codes and by a search of titles (each optional, blank =
+/// all): open calls first with the fewest days left, then the rest newest first.
+#[server(prefix = "/api", endpoint = "list_projects")]
+pub async fn list_projects(
+    #[server(default)] kind: String,
+    #[server(default)] status: String,
+    #[server(default)] tag: String,
+    #[server(default)] system: String,
+    #[server(default)] q: String,
+) -> Result<ProjectListView, AppError> {
+    use super::views::ProjectListItem;
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let kind = ProjectKind::from_code(kind.trim());
+    let status = ProjectStatus::from_code(status.trim());
+    let q: String = crate::text::search_key(&q.chars().take(MAX_QUERY_CHARS).collect::<String>());
+    let now = chrono::Utc::now();
+    let counts: std::collections::HashMap<String, u32> = super::repo::participant_counts(&state.db)
+        .await?
+        .into_iter()
+        .collect();
+    let joined = super::repo::projects_of(&state.db, &user.organisation.key).await?;
+    let visible: Vec<Project> = super::repo::all(&state.db)
+        .await?
+        .into_iter()
+        .filter(|p| policy::may_read_project(&user, &access(&state, p)))
+        .collect();
+    let mut tags: Vec<String> = visible.iter().flat_map(|p| p.tags.clone()).collect();
+    tags.sort();
+    tags.dedup();
+    let mut items: Vec<ProjectListItem> = visible
+        .into_iter()
+        .filter(|p| kind.is_none_or(|k| p.kind == k))
+        .filter(|p| status.is_none_or(|s| p.status == s))
+        .filter(|p| tag.trim().is_empty() || p.tags.iter().any(|t| t == tag.trim()))
+        .filter(|p| system.trim().is_empty() || p.systems.iter().any(|s| s == system.trim()))
+        .filter(|p| q.is_empty() || crate::text::search_key(&p.title).contains(&q))
+        .map(|p| {
+            let lead = state.catalog.organisation(&p.lead);
+            let open = p.status == ProjectStatus::Open && p.window.is_some_and(|w| w.is_open(now));
+            ProjectListItem {
+                participants: counts.get(p.id.as_str()).copied().unwrap_or(0),
+                joined: joined.iter().any(|j| j == p.id.as_str()),
+                lead_name_ja: lead.map(|o| o.name_ja.clone()).unwrap_or_default(),
+                lead_name_en: lead.map(|o| o.name_en.clone()).unwrap_or_default(),
+                days_left: open.then(|| p.window.map(|w| w.days_left(now))).flatten(),
+                id: p.id,
+                kind: p.kind,
+                title: p.title,
+                summary: p.summary,
+                status: p.status,
+                window: p.window,
+                tags: p.tags,
+                systems: p.systems,
+            }
+        })
+        .collect();
+    // Open calls first, the soonest to close first; the rest keep newest first.
+    items.sort_by_key(|i| i.days_left.map_or((1, 0), |d| (0, d)));
+    Ok(ProjectListView {
+        items,
+        tags,
+        may_create: policy::may_create_any_project(&user),
+    })
+}
+
+/// A project's page (POST `/api/get_project`): the project, its participants with their
+/// estimated shares, its timeline and what the caller may do. [`AppError::NotFound`] for a
+/// project the caller may not see.
+#[server(prefix = "/api", endpoint = "get_project")]
+pub async fn get_project(id: String) -> Result<ProjectPageView, AppError> {
+    use super::model::{Participant, allocate, if_one_more_joins};
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let project = visible_project(&state, &user, &id).await?;
+    let rules = access(&state, &project);
+    let participants = super::repo::participants(&state.db, &project.id).await?;
+    let cost_participants: Vec<Participant> = participants
+        .iter()
+        .map(|p| Participant {
+            lg_code: p.org_key.clone(),
+            quantity: p.quantity,
+            population: 0,
+        })
+        .collect();
+    let shares = allocate(&project.cost, &cost_participants);
+    let one_more = (!participants.is_empty())
+        .then(|| {
+            let total: u64 = participants.iter().map(|p| u64::from(p.quantity)).sum();
+            let average = (total / participants.len() as u64).max(1);
+            let newcomer = Participant {
+                lg_code: "999999".into(),
+                quantity: u32::try_from(average).unwrap_or(u32::MAX),
+                population: 0,
+            };
+            if_one_more_joins(&project.cost, &cost_participants, &newcomer)
+        })
+        .flatten();
+    let now = chrono::Utc::now();
+    let window_open =
+        project.status == ProjectStatus::Open && project.window.is_some_and(|w| w.is_open(now));
+    let subject = policy::project_subject(project.id.as_str());
+    let lead = state
+        .catalog
+        .organisation(&project.lead)
+        .cloned()
+        .ok_or_else(|| AppError::internal("a project's lead is not in the catalog"))?;
+    Ok(ProjectPageView {
+        description_html: crate::markdown::render(&project.description),
+        systems: project
+            .systems
+            .iter()
+            .filter_map(|code| state.catalog.systems.iter().find(|s| s.code == *code))
+            .map(|s| (s.code.clone(), s.name_ja.clone(), s.name_en.clone()))
+            .collect(),
+        own: participants
+            .iter()
+            .find(|p| p.org_key == user.organisation.key)
+            .cloned(),
+        may_manage: policy::may_manage_project(&user, &rules),
+        may_join: policy::may_join_project(&user, &rules),
+        days_left: window_open
+            .then(|| project.window.map(|w| w.days_left(now)))
+            .flatten(),
+        history: crate::history::repo::entries(&state.db, &subject).await?,
+        window_open,
+        now: crate::ids::Timestamp(now),
+        participants,
+        shares,
+        one_more,
+        lead,
+        project,
+    })
+}
+
+/// The choices of the "new project" form for the caller (POST `/api/new_project_form`);
+/// [`AppError::Forbidden`] for those who may create none.
+#[server(prefix = "/api", endpoint = "new_project_form")]
+pub async fn new_project_form() -> Result<NewProjectView, AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    if !policy::may_create_any_project(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let leads: Vec<_> = state
+        .catalog
+        .organisations
+        .iter()
+        .filter(|o| {
+            ProjectKind::ALL
+                .into_iter()
+                .any(|k| policy::may_create_project(&user, k, &o.key, o.kind))
+        })
+        .cloned()
+        .collect();
+    let kinds = ProjectKind::ALL
+        .into_iter()
+        .filter(|k| {
+            leads
+                .iter()
+                .any(|o| policy::may_create_project(&user, *k, &o.key, o.kind))
+        })
+        .collect();
+    Ok(NewProjectView {
+        kinds,
+        leads,
+        municipalities: state.catalog.municipalities().cloned().collect(),
+        systems: state
+            .catalog
+            .systems
+            .iter()
+            .map(|s| (s.code.clone(), s.name_ja.clone(), s.name_en.clone()))
+            .collect(),
+    })
+}
+
+/// Reads a participation form: quantity 1–1,000,000 and an optional note, checked with the
+/// window by [`super::model::check_join`] at server time.
+#[cfg(feature = "ssr")]
+fn participation_input(
+    project: &Project,
+    quantity: &str,
+    note: &str,
+) -> Result<(u32, Option<String>), AppError> {
+    let quantity: u32 = crate::csv_input::normalize(quantity)
+        .replace(',', "")
+        .parse()
+        .map_err(|_| {
+            refused("quantity", |lang| {
+                lang.pick(
+                    "数量は1以上の整数で入力してください。",
+                    "The quantity must be a whole number, 1 or more.",
+                )
+                .to_owned()
+            })
+        })?;
+    let note = crate::text::clean_multiline(&crate::text::nfc(note))
+        .trim()
+        .to_owned();
+    let note = (!note.is_empty()).then_some(note);
+    super::model::check_join(
+        project.status,
+        project.window,
+        chrono::Utc::now(),
+        quantity,
+        note.as_deref(),
+    )
+    .map_err(|e| refused(e.field().unwrap_or("quantity"), |lang| e.message(lang)))?;
+    Ok((quantity, note))
+}
+
+/// The caller's municipality and the project, if the caller may take part in it.
+#[cfg(feature = "ssr")]
+async fn joinable(state: &AppState, user: &CurrentUser, id: &str) -> Result<Project, AppError> {
+    let project = visible_project(state, user, id).await?;
+    if !policy::may_join_project(user, &access(state, &project)) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(project)
+}
+
+/// The answer to a participation write that did not happen.
+#[cfg(feature = "ssr")]
+fn participation_refused(write: super::repo::ParticipationWrite, joining: bool) -> AppError {
+    use super::repo::ParticipationWrite as W;
+    match write {
+        W::WindowClosed => refused("quantity", |lang| {
+            lang.pick(
+                "参加募集の期間ではありません（締め切られたか、状況が変わりました）。ページを再読み込みしてください。",
+                "The call for participation is not open (it closed or the project moved on). Reload the page.",
+            )
+            .to_owned()
+        }),
+        W::AlreadyDone if joining => refused("quantity", |lang| {
+            lang.pick(
+                "この団体はすでに参加しています。数量の変更は「参加内容を変更」からどうぞ。",
+                "Your organisation has already joined. Change the quantity with “Change participation”.",
+            )
+            .to_owned()
+        }),
+        W::AlreadyDone | W::Done => refused("quantity", |lang| {
+            lang.pick(
+                "この団体は参加していません。ページを再読み込みしてください。",
+                "Your organisation is not taking part. Reload the page.",
+            )
+            .to_owned()
+        }),
+    }
+}
+
+/// Joins a project for the caller's municipality (POST `/api/join_project`): quantity and
+/// note, while the call is open by server time; answers 303 back to the project. At most once
+/// per municipality, however many of its people click at once: the others get "already
+/// joined".
+#[server(prefix = "/api", endpoint = "join_project")]
+pub async fn join_project(
+    id: String,
+    #[server(default)] quantity: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    use super::repo::ParticipationWrite;
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let project = joinable(&state, &user, &id).await?;
+    let (quantity, note) = participation_input(&project, &quantity, &note)?;
+    let changes = [crate::history::model::FieldChange {
+        field: "participant".into(),
+        before: String::new(),
+        after: format!("{} × {quantity}", user.organisation.name_ja),
+    }];
+    let write = super::repo::join(
+        &state.db,
+        &project.id,
+        &user.organisation.key,
+        &user.id,
+        quantity,
+        note.as_deref(),
+        &changes,
+    )
+    .await?;
+    if write != ParticipationWrite::Done {
+        return Err(participation_refused(write, true));
+    }
+    tracing::info!(user = %user.id, project = %project.id, quantity, "joined a project");
+    leptos_axum::redirect(&format!("/projects/{}?joined=1", project.id));
+    Ok(())
+}
+
+/// Changes the caller's municipality's quantity and note (POST `/api/change_participation`)
+/// while the call is open; answers 303 back to the project.
+#[server(prefix = "/api", endpoint = "change_participation")]
+pub async fn change_participation(
+    id: String,
+    #[server(default)] quantity: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    use super::repo::ParticipationWrite;
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let project = joinable(&state, &user, &id).await?;
+    let (quantity, note) = participation_input(&project, &quantity, &note)?;
+    let before = super::repo::participants(&state.db, &project.id)
+        .await?
+        .into_iter()
+        .find(|p| p.org_key == user.organisation.key);
+    let changes = [crate::history::model::FieldChange {
+        field: "participant".into(),
+        before: before
+            .map(|b| format!("{} × {}", user.organisation.name_ja, b.quantity))
+            .unwrap_or_default(),
+        after: format!("{} × {quantity}", user.organisation.name_ja),
+    }];
+    let write = super::repo::change(
+        &state.db,
+        &project.id,
+        &user.organisation.key,
+        &user.id,
+        quantity,
+        note.as_deref(),
+        &changes,
+    )
+    .await?;
+    if write != ParticipationWrite::Done {
+        return Err(participation_refused(write, false));
+    }
+    leptos_axum::redirect(&format!("/projects/{}?changed=1", project.id));
+    Ok(())
+}
+
+/// Withdraws the caller's municipality (POST `/api/withdraw_project`) while the call is
+/// open; answers 303 back to the project.
+#[server(prefix = "/api", endpoint = "withdraw_project")]
+pub async fn withdraw_project(id: String) -> Result<(), AppError> {
+    use super::repo::ParticipationWrite;
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let project = joinable(&state, &user, &id).await?;
+    super::model::check_withdraw(project.status, project.window, chrono::Utc::now())
+        .map_err(|e| refused("quantity", |lang| e.message(lang)))?;
+    let changes = [crate::history::model::FieldChange {
+        field: "participant".into(),
+        before: user.organisation.name_ja.clone(),
+        after: String::new(),
+    }];
+    let write = super::repo::withdraw(
+        &state.db,
+        &project.id,
+        &user.organisation.key,
+        &user.id,
+        &changes,
+    )
+    .await?;
+    if write != ParticipationWrite::Done {
+        return Err(participation_refused(write, false));
+    }
+    tracing::info!(user = %user.id, project = %project.id, "withdrew from a project");
+    leptos_axum::redirect(&format!("/projects/{}?withdrawn=1", project.id));
+    Ok(())
+}
+
+/// Reads a `datetime-local` value (`2026-12-03T17:00`, Japan time) as a UTC instant.
+#[cfg(feature = "ssr")]
+fn jst_instant(field: &str, value: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
+    let value = value.trim();
+    chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+        .and_then(|t| t.and_local_timezone(super::model::jst()).single())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(|| {
+            refused(field, |lang| {
+                lang.pick(
+                    "日時を「2026-12-03 17:00」の形で入力してください（日本時間）。",
+                    "Enter a date and time such as 2026-12-03 17:00 (Japan time).",
+                )
+                .to_owned()
+            })
+        })
+}
+
+pub use forms::*;
+
+/// The server functions of the two long forms (their many arguments are the forms' fields).
+#[allow(clippy::too_many_arguments)]
+mod forms {
+    use super::*;
+
+    /// Creates a project as 下書き (POST `/api/create_project`, the "new project" form) and
+    /// answers 303 to its page. Refused with the field named: a kind or lead the caller may not
+    /// use (403), bad text lengths, tags or amounts ([`super::super::model::ProjectInput::check`]), an
+    /// unknown system or invited organisation, an invite list without organisations.
+    #[server(prefix = "/api", endpoint = "create_project")]
+    pub async fn create_project(
+        #[server(default)] kind: String,
+        #[server(default)] lead: String,
+        #[server(default)] title: String,
+        #[server(default)] summary: String,
+        #[server(default)] description: String,
+        #[server(default)] contact: String,
+        #[server(default)] tags: String,
+        #[server(default)] systems: Vec<String>,
+        #[server(default)] visibility: String,
+        #[server(default)] invited: Vec<String>,
+        #[server(default)] unit: String,
+        #[server(default)] base_cost_yen: String,
+        #[server(default)] split: String,
+        #[server(default)] unit_price_yen: String,
+        #[server(default)] reference_price_yen_per_unit: String,
+        #[server(default)] single_buyer_base_yen: String,
+    ) -> Result<(), AppError> {
+        use super::super::model::{ProjectInput, Visibility};
+        let crate::auth::request::SignedIn { state, user } =
+            crate::auth::request::signed_in().await?;
+        let input = ProjectInput {
+            kind: ProjectKind::from_code(kind.trim()),
+            title: crate::text::clean_line(&crate::text::nfc(&title))
+                .trim()
+                .to_owned(),
+            summary: crate::text::clean_multiline(&crate::text::nfc(&summary))
+                .trim()
+                .to_owned(),
+            description: crate::text::clean_multiline(&crate::text::nfc(&description))
+                .trim()
+                .to_owned(),
+            contact: crate::text::clean_line(&contact).trim().to_owned(),
+            tags: crate::text::clean_line(&crate::text::nfc(&tags)),
+            unit: crate::text::clean_line(&unit).trim().to_owned(),
+            base_cost_yen,
+            split,
+            unit_price_yen,
+            reference_price_yen_per_unit,
+            single_buyer_base_yen,
+        };
+        let checked = input
+            .check()
+            .map_err(|p| refused(p.field, |lang| p.message(lang).to_owned()))?;
+        let lead_org = state
+            .catalog
+            .organisation(lead.trim())
+            .ok_or_else(|| {
+                refused("lead", |lang| {
+                    lang.pick(
+                        "主担当の団体を選んでください。",
+                        "Choose the lead organisation.",
+                    )
+                    .to_owned()
+                })
+            })?
+            .clone();
+        if !policy::may_create_project(&user, checked.kind, &lead_org.key, lead_org.kind) {
+            return Err(AppError::Forbidden);
+        }
+        for code in &systems {
+            if !state.catalog.systems.iter().any(|s| s.code == *code) {
+                return Err(refused("systems", |lang| {
+                    lang.pick(
+                        "関連する標準化対象業務を選び直してください。",
+                        "Choose the related standard systems again.",
+                    )
+                    .to_owned()
+                }));
+            }
+        }
+        let visibility = Visibility::from_code(visibility.trim()).unwrap_or(Visibility::Council);
+        let invited: Vec<String> = match visibility {
+            Visibility::Council => Vec::new(),
+            Visibility::Invited => invited.iter().map(|k| k.trim().to_owned()).collect(),
+        };
+        if invited
+            .iter()
+            .any(|k| !state.catalog.municipalities().any(|o| o.key == *k))
+        {
+            return Err(refused("invited", |lang| {
+                lang.pick(
+                    "招待する団体を選び直してください。",
+                    "Choose the invited organisations again.",
+                )
+                .to_owned()
+            }));
+        }
+        if visibility == Visibility::Invited && invited.is_empty() {
+            return Err(refused("invited", |lang| {
+                lang.pick(
+                    "招待する団体を1つ以上選んでください。",
+                    "Choose at least one organisation to invite.",
+                )
+                .to_owned()
+            }));
+        }
+        let project = Project {
+            id: crate::ids::random_key().into(),
+            kind: checked.kind,
+            title: input.title,
+            summary: input.summary,
+            description: input.description,
+            lead: lead_org.key,
+            contact: input.contact,
+            tags: checked.tags,
+            systems,
+            visibility,
+            invited,
+            status: ProjectStatus::Draft,
+            window: None,
+            unit: input.unit,
+            cost: checked.cost,
+            supplier: None,
+            amount_yen: None,
+            cancel_reason: None,
+            created_at: crate::ids::Timestamp::now(),
+            version: String::new(),
+        };
+        super::super::repo::create(
+            &state.db,
+            super::super::repo::NewProject {
+                project: &project,
+                actor: &user.id,
+            },
+        )
+        .await?;
+        tracing::info!(user = %user.id, project = %project.id, kind = project.kind.code(), "project created");
+        leptos_axum::redirect(&format!("/projects/{}?created=1", project.id));
+        Ok(())
+    }
+
+    /// Moves a project to its next status or cancels it (POST `/api/move_project`): `to` is the
+    /// target status code, with `opens_at`/`closes_at` (JST) for 参加募集, `supplier` and
+    /// `amount_yen` for 契約, `reason` for 中止. Only the lead or the secretariat (403 otherwise);
+    /// refused with the field named by [`super::super::model::check_transition`], or when the project
+    /// changed since the page was opened (`version`), or (checked in the write) 参加確定 with fewer
+    /// than two participants. Participants and the lead organisation are notified.
+    #[server(prefix = "/api", endpoint = "move_project")]
+    pub async fn move_project(
+        id: String,
+        #[server(default)] version: String,
+        #[server(default)] to: String,
+        #[server(default)] opens_at: String,
+        #[server(default)] closes_at: String,
+        #[server(default)] supplier: String,
+        #[server(default)] amount_yen: String,
+        #[server(default)] reason: String,
+    ) -> Result<(), AppError> {
+        use super::super::model::{check_transition, parse_yen};
+        use super::super::repo::MoveWrite;
+        use crate::history::model::FieldChange;
+        let crate::auth::request::SignedIn { state, user } =
+            crate::auth::request::signed_in().await?;
+        let project = visible_project(&state, &user, &id).await?;
+        if !policy::may_manage_project(&user, &access(&state, &project)) {
+            return Err(AppError::Forbidden);
+        }
+        let now = chrono::Utc::now();
+        let transition = match ProjectStatus::from_code(to.trim()) {
+            Some(ProjectStatus::Open) => Transition::Open {
+                window: Window {
+                    opens_at: jst_instant("opens_at", &opens_at)?,
+                    closes_at: jst_instant("closes_at", &closes_at)?,
+                },
+            },
+            Some(ProjectStatus::Confirmed) => Transition::Confirmed,
+            Some(ProjectStatus::Tendering) => Transition::Tendering,
+            Some(ProjectStatus::Awarded) => Transition::Awarded {
+                supplier: crate::text::clean_line(&crate::text::nfc(&supplier))
+                    .trim()
+                    .to_owned(),
+                amount_yen: parse_yen(&amount_yen).ok().flatten().unwrap_or(0),
+            },
+            Some(ProjectStatus::Operating) => Transition::Operating,
+            Some(ProjectStatus::Closed) => Transition::Closed,
+            Some(ProjectStatus::Cancelled) => Transition::Cancelled {
+                reason: crate::text::clean_multiline(&crate::text::nfc(&reason))
+                    .trim()
+                    .to_owned(),
+            },
+            Some(ProjectStatus::Draft) | None => {
+                return Err(AppError::Invalid {
+                    field: "to".into(),
+                    reason: "not a status a project moves to".into(),
+                });
+            }
+        };
+        let participants = super::super::repo::participants(&state.db, &project.id).await?;
+        check_transition(project.status, &transition, participants.len(), now)
+            .map_err(|e| refused(e.field().unwrap_or("to"), |lang| e.message(lang)))?;
+        let mut after = project.clone();
+        after.status = transition.to();
+        match &transition {
+            Transition::Open { window } => after.window = Some(*window),
+            Transition::Confirmed => after.window = project.window.map(|w| w.ended_at(now)),
+            Transition::Awarded {
+                supplier,
+                amount_yen,
+            } => {
+                after.supplier = Some(supplier.clone());
+                after.amount_yen = Some(*amount_yen);
+            }
+            Transition::Cancelled { reason } => after.cancel_reason = Some(reason.clone()),
+            _ => {}
+        }
+        let instant = |w: Option<Window>, f: fn(Window) -> chrono::DateTime<chrono::Utc>| {
+            w.map(|w| crate::ids::Timestamp(f(w)).rfc3339())
+                .unwrap_or_default()
+        };
+        let changes: Vec<FieldChange> = [
+            (
+                "status",
+                project.status.code().to_owned(),
+                after.status.code().to_owned(),
+            ),
+            (
+                "opens_at",
+                instant(project.window, |w| w.opens_at),
+                instant(after.window, |w| w.opens_at),
+            ),
+            (
+                "closes_at",
+                instant(project.window, |w| w.closes_at),
+                instant(after.window, |w| w.closes_at),
+            ),
+            (
+                "supplier",
+                project.supplier.clone().unwrap_or_default(),
+                after.supplier.clone().unwrap_or_default(),
+            ),
+            (
+                "amount_yen",
+                project
+                    .amount_yen
+                    .map(|a| a.to_string())
+                    .unwrap_or_default(),
+                after.amount_yen.map(|a| a.to_string()).unwrap_or_default(),
+            ),
+            (
+                "cancel_reason",
+                project.cancel_reason.clone().unwrap_or_default(),
+                after.cancel_reason.clone().unwrap_or_default(),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, before, after)| before != after)
+        .map(|(field, before, after)| FieldChange {
+            field: field.into(),
+            before,
+            after,
+        })
+        .collect();
+        let mut orgs: Vec<String> = participants.iter().map(|p| p.org_key.clone()).collect();
+        orgs.push(project.lead.clone());
+        let mut recipients = super::super::repo::users_of(&state.db, &orgs).await?;
+        recipients.retain(|r| *r != user.id);
+        let notice = crate::notifications::model::Notice::new(
+            "project_status",
+            policy::project_subject(project.id.as_str()),
+            format!("/projects/{}", project.id),
+            (
+                format!(
+                    "協働事業「{}」が「{}」になりました",
+                    project.title,
+                    after.status.label(Lang::Ja)
+                ),
+                format!(
+                    "Joint project “{}” is now “{}”",
+                    project.title,
+                    after.status.label(Lang::En)
+                ),
+            ),
+            after.cancel_reason.as_deref().unwrap_or(""),
+        );
+        let write = super::super::repo::move_to(
+            &state.db,
+            super::super::repo::Move {
+                id: &project.id,
+                version: version.trim(),
+                after: &after,
+                changes: &changes,
+                actor: &user.id,
+                notice: &notice,
+                recipients: &recipients,
+            },
+        )
+        .await?;
+        match write {
+            MoveWrite::Done => {}
+            MoveWrite::Stale => {
+                return Err(refused("version", |lang| {
+                    lang.pick(
+                        "この事業は、画面を開いた後に他の利用者が更新しました。再読み込みして確認してください。",
+                        "Someone else changed this project after you opened it. Reload the page and check.",
+                    )
+                    .to_owned()
+                }));
+            }
+            MoveWrite::TooFewParticipants => {
+                let e = super::super::model::TransitionError::TooFewParticipants {
+                    count: participants.len().min(1),
+                };
+                return Err(refused("to", |lang| e.message(lang)));
+            }
+        }
+        tracing::info!(user = %user.id, project = %project.id, to = after.status.code(), "project moved");
+        leptos_axum::redirect(&format!("/projects/{}?moved=1", project.id));
+        Ok(())
+    }
+}

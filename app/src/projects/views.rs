@@ -1,0 +1,98 @@
+//! What the projects room's server functions send to its pages.
+
+use super::model::{
+    OneMoreJoins, Participation, Project, ProjectKind, ProjectStatus, Share, Window,
+};
+use crate::history::model::HistoryEntry;
+use crate::ids::{ProjectId, Timestamp};
+use crate::orgs::model::Organisation;
+use serde::{Deserialize, Serialize};
+
+/// A project as the list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectListItem {
+    /// Key.
+    pub id: ProjectId,
+    /// Kind.
+    pub kind: ProjectKind,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Lead organisation (Japanese name).
+    pub lead_name_ja: String,
+    /// Lead organisation (English name).
+    pub lead_name_en: String,
+    /// Status.
+    pub status: ProjectStatus,
+    /// The call's window, if opened.
+    pub window: Option<Window>,
+    /// Whole JST days left to join while the call is open; `None` otherwise.
+    pub days_left: Option<i64>,
+    /// Participating municipalities.
+    pub participants: u32,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Related standard systems (codes).
+    pub systems: Vec<String>,
+    /// Whether the caller's organisation takes part.
+    pub joined: bool,
+}
+
+/// The project list page: the projects the caller may see, open calls first (fewest days
+/// left first), then the rest newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectListView {
+    /// The projects after the filters.
+    pub items: Vec<ProjectListItem>,
+    /// Every tag of the visible projects (for the tag filter), sorted.
+    pub tags: Vec<String>,
+    /// Whether the caller may create a project.
+    pub may_create: bool,
+}
+
+/// A project's page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectPageView {
+    /// The project.
+    pub project: Project,
+    /// Its description rendered and sanitized.
+    pub description_html: String,
+    /// The lead organisation.
+    pub lead: Organisation,
+    /// Related standard systems: (code, Japanese name, English name).
+    pub systems: Vec<(String, String, String)>,
+    /// Participating municipalities, by code.
+    pub participants: Vec<Participation>,
+    /// Each participant's estimated share, in the order of `participants`.
+    pub shares: Vec<Share>,
+    /// What changes if one more municipality (with the participants' average quantity) joins.
+    pub one_more: Option<OneMoreJoins>,
+    /// Timeline: every change, newest first.
+    pub history: Vec<HistoryEntry>,
+    /// The caller's organisation's participation, if any.
+    pub own: Option<Participation>,
+    /// Whether the caller may move the project (lead or secretariat).
+    pub may_manage: bool,
+    /// Whether the caller may join, change or withdraw for their municipality.
+    pub may_join: bool,
+    /// Whether the call is open now (server time).
+    pub window_open: bool,
+    /// Whole JST days left while open.
+    pub days_left: Option<i64>,
+    /// Server time of the answer.
+    pub now: Timestamp,
+}
+
+/// The "new project" form's choices for the caller.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewProjectView {
+    /// Kinds the caller may create.
+    pub kinds: Vec<ProjectKind>,
+    /// Organisations the caller may name as lead.
+    pub leads: Vec<Organisation>,
+    /// The 62 municipalities (the invite list).
+    pub municipalities: Vec<Organisation>,
+    /// The standard systems: (code, Japanese name, English name).
+    pub systems: Vec<(String, String, String)>,
+}

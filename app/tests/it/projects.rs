@@ -1,0 +1,533 @@
+//! Joint projects: the lifecycle rules (window by server time, two municipalities for 参加確定,
+//! only the lead moves it, read-only once closed), joining once per municipality under
+//! concurrency, cost shares that add up, and private projects invisible to the uninvited.
+
+use crate::common::{TestApp, TestUser, form};
+use app::auth::model::Role;
+use app::projects::model::ProjectStatus;
+use app::projects::views::{ProjectListView, ProjectPageView};
+use http::StatusCode;
+use serde_json::Value;
+
+const TOSHIMA: &str = "131164";
+const HACHIOJI: &str = "132012";
+const CHIYODA: &str = "131016";
+
+/// A `datetime-local` value (Japan time) `hours` from now.
+fn jst_in(hours: i64) -> String {
+    let jst = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
+    (chrono::Utc::now() + chrono::Duration::hours(hours))
+        .with_timezone(&jst)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// Creates a project with `extra` fields over a valid joint procurement led by GovTech Tokyo;
+/// returns its key (found by its unique title).
+async fn create(app: &TestApp, who: &TestUser, extra: &[(&str, &str)]) -> String {
+    let title = format!("庁内PCの共同調達 {}", app::ids::random_key());
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("kind", "joint_procurement"),
+        ("lead", "govtech_tokyo"),
+        ("title", &title),
+        ("summary", "端末を共同で調達します"),
+        ("tags", "PC、端末"),
+        ("systems[0]", "resident_registry"),
+        ("visibility", "council"),
+        ("unit", "台"),
+        ("base_cost_yen", "1,000,001"),
+        ("split", "equal"),
+    ];
+    for (k, v) in extra {
+        fields.retain(|(f, _)| f != k);
+        fields.push((k, v));
+    }
+    let reply = app
+        .post("/api/create_project", &form(&fields), Some(&who.cookie))
+        .await;
+    assert!(
+        reply.status.is_success() || reply.status.is_redirection(),
+        "{} {}",
+        reply.status,
+        reply.body
+    );
+    let list: ProjectListView = app
+        .post(
+            "/api/list_projects",
+            &form(&[("q", title.as_str())]),
+            Some(&who.cookie),
+        )
+        .await
+        .decode();
+    assert_eq!(list.items.len(), 1, "{title}");
+    list.items[0].id.to_string()
+}
+
+async fn page(app: &TestApp, who: &TestUser, id: &str) -> (StatusCode, Option<ProjectPageView>) {
+    let reply = app
+        .post("/api/get_project", &form(&[("id", id)]), Some(&who.cookie))
+        .await;
+    let view = reply.status.is_success().then(|| reply.decode());
+    (reply.status, view)
+}
+
+async fn moved(
+    app: &TestApp,
+    who: &TestUser,
+    id: &str,
+    to: &str,
+    extra: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let version = page(app, who, id)
+        .await
+        .1
+        .map(|v| v.project.version)
+        .unwrap_or_default();
+    let mut fields: Vec<(&str, &str)> = vec![("id", id), ("version", &version), ("to", to)];
+    fields.extend_from_slice(extra);
+    let reply = app
+        .post("/api/move_project", &form(&fields), Some(&who.cookie))
+        .await;
+    let body = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+    (reply.status, body)
+}
+
+fn ok(status: StatusCode) -> bool {
+    status.is_success() || status.is_redirection()
+}
+
+async fn open(app: &TestApp, who: &TestUser, id: &str) {
+    let (opens, closes) = (jst_in(-1), jst_in(48));
+    let (status, body) = moved(
+        app,
+        who,
+        id,
+        "open",
+        &[("opens_at", &opens), ("closes_at", &closes)],
+    )
+    .await;
+    assert!(ok(status), "{status} {body}");
+}
+
+async fn join(app: &TestApp, who: &TestUser, id: &str, quantity: &str) -> (StatusCode, Value) {
+    let reply = app
+        .post(
+            "/api/join_project",
+            &form(&[("id", id), ("quantity", quantity), ("note", "")]),
+            Some(&who.cookie),
+        )
+        .await;
+    (
+        reply.status,
+        serde_json::from_str(&reply.body).unwrap_or(Value::Null),
+    )
+}
+
+async fn participants(app: &TestApp, id: &str) -> usize {
+    let mut r = app
+        .state
+        .db
+        .query(
+            "SELECT VALUE id FROM project_participant WHERE project = type::record('project', $id)",
+        )
+        .bind(("id", id.to_owned()))
+        .await
+        .unwrap();
+    let ids: Vec<Value> = r.take(0).unwrap();
+    ids.len()
+}
+
+#[tokio::test]
+async fn a_project_goes_from_draft_to_closed_with_every_rule_enforced() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let toshima = app.user(Role::Cio, TOSHIMA).await;
+    let hachioji = app.user(Role::Staff, HACHIOJI).await;
+    let id = create(&app, &advisor, &[]).await;
+
+    // A draft is the lead's: a municipality does not see it at all.
+    assert_eq!(page(&app, &toshima, &id).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        join(&app, &toshima, &id, "10").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // A window that closes before it opens, or in the past, is refused with its field.
+    let (status, body) = moved(
+        &app,
+        &advisor,
+        &id,
+        "open",
+        &[("opens_at", &jst_in(5)), ("closes_at", &jst_in(2))],
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("closes_at")),
+        "{body}"
+    );
+    let (status, body) = moved(
+        &app,
+        &advisor,
+        &id,
+        "open",
+        &[("opens_at", &jst_in(-5)), ("closes_at", &jst_in(-2))],
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("closes_at")),
+        "{body}"
+    );
+    open(&app, &advisor, &id).await;
+
+    // One municipality is not enough to confirm.
+    assert!(ok(join(&app, &toshima, &id, "40").await.0));
+    let (status, body) = moved(&app, &advisor, &id, "confirmed", &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // Joining twice is "already joined", not a second row.
+    let (status, body) = join(&app, &toshima, &id, "5").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["en"].as_str().unwrap().contains("already joined"),
+        "{body}"
+    );
+    assert!(ok(join(&app, &hachioji, &id, "20").await.0));
+    assert_eq!(participants(&app, &id).await, 2);
+
+    // Shares of ¥1,000,001 split equally: whole yen adding up to the total, the odd yen to the
+    // lowest code (largest remainder, ties by code).
+    let (_, view) = page(&app, &toshima, &id).await;
+    let view = view.unwrap();
+    let shares: Vec<i64> = view.shares.iter().map(|s| s.base_share_yen).collect();
+    assert_eq!(shares.iter().sum::<i64>(), 1_000_001);
+    assert_eq!(view.participants[0].org_key, TOSHIMA);
+    assert_eq!(shares, vec![500_001, 500_000]);
+    assert_eq!(view.own.as_ref().map(|o| o.quantity), Some(40));
+    assert!(view.may_join && !view.may_manage && view.window_open);
+
+    // Only the lead (or the secretariat) moves it.
+    assert_eq!(
+        moved(&app, &toshima, &id, "confirmed", &[]).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, body) = moved(&app, &advisor, &id, "confirmed", &[]).await;
+    assert!(ok(status), "{status} {body}");
+    // Confirming ends the call: no more joining or withdrawing.
+    let (status, body) = join(&app, &app.user(Role::Cio, CHIYODA).await, &id, "1").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let reply = app
+        .post(
+            "/api/withdraw_project",
+            &form(&[("id", id.as_str())]),
+            Some(&toshima.cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert_eq!(participants(&app, &id).await, 2);
+
+    // A stale version is refused.
+    let reply = app
+        .post(
+            "/api/move_project",
+            &form(&[
+                ("id", id.as_str()),
+                ("version", "2000-01-01T00:00:00Z"),
+                ("to", "tendering"),
+            ]),
+            Some(&advisor.cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert!(ok(moved(&app, &advisor, &id, "tendering", &[]).await.0));
+    let (status, body) = moved(
+        &app,
+        &advisor,
+        &id,
+        "awarded",
+        &[("supplier", " "), ("amount_yen", "12,000,000")],
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("supplier")),
+        "{body}"
+    );
+    let (status, body) = moved(
+        &app,
+        &advisor,
+        &id,
+        "awarded",
+        &[("supplier", "株式会社テスト"), ("amount_yen", "12,000,000")],
+    )
+    .await;
+    assert!(ok(status), "{status} {body}");
+    assert!(ok(moved(&app, &advisor, &id, "operating", &[]).await.0));
+    assert!(ok(moved(&app, &advisor, &id, "closed", &[]).await.0));
+
+    // Closed is read-only, even for the secretariat.
+    let officer = app.user(Role::TokyoOfficer, "130001").await;
+    let (status, body) = moved(&app, &officer, &id, "cancelled", &[("reason", "テスト")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    // The timeline keeps every transition with who and when; participants were told.
+    let view = page(&app, &toshima, &id).await.1.unwrap();
+    assert_eq!(view.project.status, ProjectStatus::Closed);
+    assert_eq!(view.project.amount_yen, Some(12_000_000));
+    let statuses: Vec<String> = view
+        .history
+        .iter()
+        .flat_map(|e| {
+            e.changes
+                .iter()
+                .filter(|c| c.field == "status")
+                .map(|c| c.after.clone())
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "closed",
+            "operating",
+            "awarded",
+            "tendering",
+            "confirmed",
+            "open"
+        ]
+    );
+    assert!(view.history.iter().all(|e| e.actor_name_ja.is_some()));
+    let notices: Value = app
+        .post("/api/list_notifications", "", Some(&hachioji.cookie))
+        .await
+        .json();
+    assert_eq!(
+        notices
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "project_status")
+            .count(),
+        5,
+        "{notices}"
+    );
+}
+
+#[tokio::test]
+async fn joining_is_refused_once_the_window_has_closed_by_server_time() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let toshima = app.user(Role::Cio, TOSHIMA).await;
+    let hachioji = app.user(Role::Cio, HACHIOJI).await;
+    let id = create(&app, &advisor, &[]).await;
+    open(&app, &advisor, &id).await;
+    assert!(ok(join(&app, &toshima, &id, "3").await.0));
+    // The window closes (as if time passed): the database's clock decides, not the page.
+    app.state
+        .db
+        .query("UPDATE type::record('project', $id) SET closes_at = time::now() - 1s")
+        .bind(("id", id.clone()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let (status, body) = join(&app, &hachioji, &id, "3").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["ja"].as_str().unwrap().contains("締め切"), "{body}");
+    let change = app
+        .post(
+            "/api/change_participation",
+            &form(&[("id", id.as_str()), ("quantity", "9")]),
+            Some(&toshima.cookie),
+        )
+        .await;
+    assert_eq!(change.status, StatusCode::BAD_REQUEST, "{}", change.body);
+    let withdraw = app
+        .post(
+            "/api/withdraw_project",
+            &form(&[("id", id.as_str())]),
+            Some(&toshima.cookie),
+        )
+        .await;
+    assert_eq!(
+        withdraw.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        withdraw.body
+    );
+    assert_eq!(participants(&app, &id).await, 1);
+    // Bad quantities are refused with the field named, before the window.
+    let (status, body) = join(&app, &hachioji, &id, "0").await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("quantity"))
+    );
+}
+
+#[tokio::test]
+async fn a_hundred_simultaneous_joins_from_fifty_municipalities_leave_fifty_participants() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let id = create(&app, &advisor, &[]).await;
+    open(&app, &advisor, &id).await;
+    let municipalities: Vec<String> = app
+        .state
+        .catalog
+        .municipalities()
+        .take(50)
+        .map(|o| o.key.clone())
+        .collect();
+    let mut users = Vec::new();
+    for org in &municipalities {
+        for role in [Role::Cio, Role::Staff] {
+            users.push(app.user(role, org).await);
+        }
+    }
+    let joins = users.iter().map(|u| join(&app, u, &id, "2"));
+    let outcomes = futures::future::join_all(joins).await;
+    let accepted = outcomes.iter().filter(|(s, _)| ok(*s)).count();
+    for (status, body) in outcomes.iter().filter(|(s, _)| !ok(*s)) {
+        assert_eq!(*status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(
+            body["en"].as_str().unwrap().contains("already joined"),
+            "{body}"
+        );
+    }
+    assert_eq!(accepted, 50);
+    assert_eq!(participants(&app, &id).await, 50);
+
+    let withdraw_form = form(&[("id", id.as_str())]);
+    let withdrawals = users
+        .iter()
+        .step_by(2)
+        .map(|u| app.post("/api/withdraw_project", &withdraw_form, Some(&u.cookie)));
+    let outcomes = futures::future::join_all(withdrawals).await;
+    assert!(
+        outcomes.iter().all(|r| ok(r.status)),
+        "{:?}",
+        outcomes.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+    assert_eq!(participants(&app, &id).await, 0);
+}
+
+#[tokio::test]
+async fn a_project_for_invited_organisations_is_invisible_to_the_others() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let toshima = app.user(Role::Staff, TOSHIMA).await;
+    let hachioji = app.user(Role::Cio, HACHIOJI).await;
+    let id = create(
+        &app,
+        &advisor,
+        &[("visibility", "invited"), ("invited[0]", TOSHIMA)],
+    )
+    .await;
+    open(&app, &advisor, &id).await;
+    assert!(ok(join(&app, &toshima, &id, "1").await.0));
+    assert!(ok(moved(
+        &app,
+        &advisor,
+        &id,
+        "cancelled",
+        &[("reason", "予算の都合")]
+    )
+    .await
+    .0));
+
+    // Invited: sees it in the list and on its page.
+    let list: ProjectListView = app
+        .post("/api/list_projects", "", Some(&toshima.cookie))
+        .await
+        .decode();
+    assert!(list.items.iter().any(|p| p.id.as_str() == id));
+    assert_eq!(page(&app, &toshima, &id).await.0, StatusCode::OK);
+    // Not invited: not in the list, its tags or counts, 404 by direct link, no joining.
+    let list: ProjectListView = app
+        .post("/api/list_projects", "", Some(&hachioji.cookie))
+        .await
+        .decode();
+    assert!(list.items.iter().all(|p| p.id.as_str() != id));
+    assert!(list.tags.is_empty(), "{:?}", list.tags);
+    assert_eq!(page(&app, &hachioji, &id).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        join(&app, &hachioji, &id, "1").await.0,
+        StatusCode::NOT_FOUND
+    );
+    let notices: Value = app
+        .post("/api/list_notifications", "", Some(&hachioji.cookie))
+        .await
+        .json();
+    assert!(notices.as_array().unwrap().is_empty(), "{notices}");
+    // The invited participant was told of the cancellation, with the reason.
+    let notices: Value = app
+        .post("/api/list_notifications", "", Some(&toshima.cookie))
+        .await
+        .json();
+    assert_eq!(notices[0]["excerpt"], "予算の都合", "{notices}");
+}
+
+#[tokio::test]
+async fn creating_a_project_checks_the_role_the_lead_and_each_field() {
+    let app = TestApp::new().await;
+    let cio = app.user(Role::Cio, TOSHIMA).await;
+    let staff = app.user(Role::Staff, TOSHIMA).await;
+    let post = |who: &TestUser, fields: Vec<(&'static str, &'static str)>| {
+        let cookie = who.cookie.clone();
+        let app = &app;
+        async move {
+            let mut all = vec![
+                ("kind", "municipal_proposal"),
+                ("lead", TOSHIMA),
+                ("title", "共同利用の提案"),
+            ];
+            for (k, v) in fields {
+                all.retain(|(f, _)| *f != k);
+                all.push((k, v));
+            }
+            let reply = app
+                .post("/api/create_project", &form(&all), Some(&cookie))
+                .await;
+            (
+                reply.status,
+                serde_json::from_str::<Value>(&reply.body).unwrap_or(Value::Null),
+            )
+        }
+    };
+    // A CIO proposes for their own municipality only, and only a 区市町村提案.
+    assert!(ok(post(&cio, vec![]).await.0));
+    assert_eq!(
+        post(&cio, vec![("lead", CHIYODA)]).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(&cio, vec![("kind", "joint_procurement")]).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(post(&staff, vec![]).await.0, StatusCode::FORBIDDEN);
+    // Each bad field is named.
+    for (fields, field) in [
+        (vec![("title", "  ")], "title"),
+        (vec![("kind", "lottery")], "kind"),
+        (vec![("base_cost_yen", "-1")], "base_cost_yen"),
+        (vec![("systems[0]", "not_a_system")], "systems"),
+        (vec![("visibility", "invited")], "invited"),
+        (vec![("lead", "nowhere")], "lead"),
+    ] {
+        let (status, body) = post(&cio, fields).await;
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(field)),
+            "{body}"
+        );
+    }
+    // Markdown is rendered sanitized.
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let id = create(
+        &app,
+        &advisor,
+        &[("description", "**太字** <script>alert(1)</script>")],
+    )
+    .await;
+    let view = page(&app, &advisor, &id).await.1.unwrap();
+    assert!(view.description_html.contains("<strong>太字</strong>"));
+    assert!(!view.description_html.contains("<script"));
+}
