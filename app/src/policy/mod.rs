@@ -114,6 +114,9 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /api/change_participation", Rule::JoinProject),
     ("POST /api/withdraw_project", Rule::JoinProject),
     ("POST /api/move_project", Rule::ManageProject),
+    ("POST /api/post_project_comment", Rule::ReadProject),
+    ("POST /api/get_partner_suggestions", Rule::ManageProject),
+    ("POST /api/get_home_projects", Rule::SignedIn),
 ];
 
 /// The signed-in user, or [`AppError::Unauthenticated`].

@@ -22,7 +22,7 @@ const MAX_QUERY_CHARS: usize = 100;
 
 /// What the rules need from a stored project.
 #[cfg(feature = "ssr")]
-fn access<'a>(state: &AppState, p: &'a Project) -> ProjectAccess<'a> {
+pub fn access<'a>(state: &AppState, p: &'a Project) -> ProjectAccess<'a> {
     ProjectAccess {
         lead: &p.lead,
         lead_kind: state
@@ -38,7 +38,7 @@ fn access<'a>(state: &AppState, p: &'a Project) -> ProjectAccess<'a> {
 /// The project `id` if the caller may see it; [`AppError::NotFound`] otherwise (a project the
 /// caller may not see is answered as if it did not exist).
 #[cfg(feature = "ssr")]
-async fn visible_project(
+pub async fn visible_project(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
@@ -51,6 +51,19 @@ async fn visible_project(
         return Err(AppError::NotFound);
     }
     Ok(project)
+}
+
+/// Every project the caller may see, newest first.
+#[cfg(feature = "ssr")]
+pub async fn visible_projects(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Vec<Project>, AppError> {
+    Ok(super::repo::all(&state.db)
+        .await?
+        .into_iter()
+        .filter(|p| policy::may_read_project(user, &access(state, p)))
+        .collect())
 }
 
 /// A refusal with the same sentence in both languages' forms.
@@ -85,11 +98,7 @@ pub async fn list_projects(
         .into_iter()
         .collect();
     let joined = super::repo::projects_of(&state.db, &user.organisation.key).await?;
-    let visible: Vec<Project> = super::repo::all(&state.db)
-        .await?
-        .into_iter()
-        .filter(|p| policy::may_read_project(&user, &access(&state, p)))
-        .collect();
+    let visible = visible_projects(&state, &user).await?;
     let mut tags: Vec<String> = visible.iter().flat_map(|p| p.tags.clone()).collect();
     tags.sort();
     tags.dedup();
@@ -187,6 +196,13 @@ pub async fn get_project(id: String) -> Result<ProjectPageView, AppError> {
             .then(|| project.window.map(|w| w.days_left(now)))
             .flatten(),
         history: crate::history::repo::entries(&state.db, &subject).await?,
+        posts: {
+            let mut posts = crate::threads::repo::posts(&state.db, &subject).await?;
+            for post in &mut posts {
+                post.body_html = crate::markdown::render(&post.body);
+            }
+            posts
+        },
         window_open,
         now: crate::ids::Timestamp(now),
         participants,
@@ -415,6 +431,101 @@ pub async fn withdraw_project(id: String) -> Result<(), AppError> {
     }
     tracing::info!(user = %user.id, project = %project.id, "withdrew from a project");
     leptos_axum::redirect(&format!("/projects/{}?withdrawn=1", project.id));
+    Ok(())
+}
+
+/// Posts a question or announcement on a project's thread (POST `/api/post_project_comment`):
+/// Markdown, 1–10,000 characters, optionally answering a post of the same thread; answers 303
+/// back to the project at the new post. Anyone who may see the project may post; the lead
+/// organisation's users, the participants' users and the thread's earlier authors are
+/// notified (never the author), in the same transaction.
+///
+/// Errors: [`AppError::NotFound`] for a project the caller may not see;
+/// [`AppError::Rejected`] for an empty or too long body; [`AppError::Invalid`] for a
+/// `reply_to` that is not a post of this thread.
+#[server(prefix = "/api", endpoint = "post_project_comment")]
+pub async fn post_project_comment(
+    id: String,
+    body: String,
+    #[server(default)] reply_to: String,
+) -> Result<(), AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let project = visible_project(&state, &user, &id).await?;
+    let subject = policy::project_subject(project.id.as_str());
+    let body = crate::threads::server::clean_body(&body)?;
+    let reply_to = match crate::ids::PostId::parse(&reply_to) {
+        None if reply_to.trim().is_empty() => None,
+        post => {
+            let owner = match &post {
+                Some(post) => crate::threads::repo::post_owner(&state.db, post).await?,
+                None => None,
+            };
+            if owner.is_none_or(|(s, _)| s != subject) {
+                return Err(AppError::Invalid {
+                    field: "reply_to".into(),
+                    reason: "not a post of this thread".into(),
+                });
+            }
+            post
+        }
+    };
+    let mut orgs: Vec<String> = super::repo::participants(&state.db, &project.id)
+        .await?
+        .into_iter()
+        .map(|p| p.org_key)
+        .collect();
+    orgs.push(project.lead.clone());
+    let mut recipients = super::repo::users_of(&state.db, &orgs).await?;
+    let mut authors: Vec<crate::ids::UserId> =
+        crate::threads::repo::participants(&state.db, &subject)
+            .await?
+            .into_iter()
+            .map(crate::ids::UserId::from)
+            .collect();
+    // Earlier authors are told only while their organisation may still see the project (a
+    // project for invited organisations or a draft is not the whole council's).
+    let council_wide = project.visibility == super::model::Visibility::Council
+        && project.status != ProjectStatus::Draft;
+    if !council_wide {
+        let mut readers = project.invited.clone();
+        readers.push(project.lead.clone());
+        let allowed = super::repo::users_of(&state.db, &readers).await?;
+        authors.retain(|a| allowed.contains(a));
+    }
+    recipients.extend(authors);
+    recipients.sort();
+    recipients.dedup();
+    recipients.retain(|r| *r != user.id);
+    let post_id = crate::ids::random_key();
+    let notice = crate::notifications::model::Notice::new(
+        "project_comment",
+        subject.clone(),
+        format!("/projects/{}#comment-{post_id}", project.id),
+        (
+            format!(
+                "{}さんが協働事業「{}」に投稿しました",
+                user.name_ja, project.title
+            ),
+            format!(
+                "{} posted on the joint project “{}”",
+                user.name_en, project.title
+            ),
+        ),
+        &body,
+    );
+    let post = crate::threads::repo::NewPost {
+        id: &post_id,
+        subject: &subject,
+        author_id: &user.id,
+        body: &body,
+        reply_to: reply_to.as_ref(),
+    };
+    crate::threads::repo::add_post(&state.db, post, &notice, &recipients).await?;
+    tracing::info!(user = %user.id, project = %project.id, "project comment posted");
+    leptos_axum::redirect(&format!(
+        "/projects/{}?posted=1#comment-{post_id}",
+        project.id
+    ));
     Ok(())
 }
 

@@ -70,6 +70,8 @@ pub struct ProjectPageView {
     pub one_more: Option<OneMoreJoins>,
     /// Timeline: every change, newest first.
     pub history: Vec<HistoryEntry>,
+    /// The Q&A and announcements thread, oldest first (bodies rendered and sanitized).
+    pub posts: Vec<crate::threads::model::Post>,
     /// The caller's organisation's participation, if any.
     pub own: Option<Participation>,
     /// Whether the caller may move the project (lead or secretariat).

@@ -31,6 +31,7 @@ pub fn HomePage() -> impl IntoView {
                     other => render(other, |home| view! {
                         <h1>{home.user.organisation.name(lang).to_owned()}</h1>
                         <HomeSection home/>
+                        <super::projects::HomeProjectsSection/>
                     }),
                 }
             })}

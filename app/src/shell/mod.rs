@@ -4,6 +4,7 @@
 
 mod home;
 mod org;
+pub mod projects;
 
 use crate::auth::pages::{AdminUsersPage, LoginPage};
 use crate::auth::server::get_current_user;
@@ -94,7 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/steps") view=StepTemplatePage ssr=SsrMode::Async/>
                     <Route path=path!("/projects") view=crate::projects::pages::ProjectsPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/new") view=crate::projects::pages::NewProjectPage ssr=SsrMode::Async/>
-                    <Route path=path!("/projects/:id") view=crate::projects::pages::ProjectPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:id") view=projects::ProjectWithPartners ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -531,3 +531,158 @@ async fn creating_a_project_checks_the_role_the_lead_and_each_field() {
     assert!(view.description_html.contains("<strong>太字</strong>"));
     assert!(!view.description_html.contains("<script"));
 }
+
+#[tokio::test]
+async fn questions_on_a_project_notify_its_lead_and_participants_only() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let toshima = app.user(Role::Cio, TOSHIMA).await;
+    let hachioji = app.user(Role::Cio, HACHIOJI).await;
+    let chiyoda = app.user(Role::Cio, CHIYODA).await;
+    let id = create(
+        &app,
+        &advisor,
+        &[
+            ("visibility", "invited"),
+            ("invited[0]", TOSHIMA),
+            ("invited[1]", HACHIOJI),
+        ],
+    )
+    .await;
+    open(&app, &advisor, &id).await;
+    assert!(ok(join(&app, &toshima, &id, "4").await.0));
+    let post = |who: &TestUser, body: &'static str, reply_to: String| {
+        let cookie = who.cookie.clone();
+        let (app, id) = (&app, id.clone());
+        async move {
+            app.post(
+                "/api/post_project_comment",
+                &form(&[
+                    ("id", id.as_str()),
+                    ("body", body),
+                    ("reply_to", reply_to.as_str()),
+                ]),
+                Some(&cookie),
+            )
+            .await
+        }
+    };
+    // Invited, not yet joined: may ask. Not invited: the project does not exist for them.
+    assert!(ok(post(
+        &hachioji,
+        "**単価**はいつ決まりますか？",
+        String::new()
+    )
+    .await
+    .status));
+    assert_eq!(
+        post(&chiyoda, "見えますか", String::new()).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let view = page(&app, &advisor, &id).await.1.unwrap();
+    assert_eq!(view.posts.len(), 1);
+    assert!(view.posts[0].body_html.contains("<strong>単価</strong>"));
+    let question = view.posts[0].id.to_string();
+    assert!(ok(post(&advisor, "12月中に決まります。", question.clone())
+        .await
+        .status));
+    // A reply to a post of another thread is refused.
+    let reply = post(&advisor, "x", "notapost".into()).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    let kinds = |v: Value| -> usize {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "project_comment")
+            .count()
+    };
+    // The lead was told of the question; the asker and the participant of the answer.
+    let advisor_inbox = app
+        .post("/api/list_notifications", "", Some(&advisor.cookie))
+        .await
+        .json();
+    assert_eq!(kinds(advisor_inbox), 1);
+    let asker_inbox = app
+        .post("/api/list_notifications", "", Some(&hachioji.cookie))
+        .await
+        .json();
+    assert_eq!(kinds(asker_inbox), 1);
+    let participant_inbox = app
+        .post("/api/list_notifications", "", Some(&toshima.cookie))
+        .await
+        .json();
+    assert_eq!(kinds(participant_inbox), 2);
+    let outsider_inbox = app
+        .post("/api/list_notifications", "", Some(&chiyoda.cookie))
+        .await
+        .json();
+    assert_eq!(kinds(outsider_inbox), 0);
+    let view = page(&app, &advisor, &id).await.1.unwrap();
+    assert_eq!(
+        view.posts[1].reply_to.as_ref().map(|p| p.to_string()),
+        Some(question)
+    );
+}
+
+#[tokio::test]
+async fn the_partner_finder_suggests_municipalities_from_the_tracker_to_the_lead_only() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let toshima = app.user(Role::Cio, TOSHIMA).await;
+    let hachioji = app.user(Role::Cio, HACHIOJI).await;
+    // 豊島区 and 八王子市 report the same vendor for 住民基本台帳; 千代田区 another one.
+    for (lg, vendor) in [
+        (TOSHIMA, "共同ベンダ"),
+        (HACHIOJI, "共同ベンダ"),
+        (CHIYODA, "別ベンダ"),
+    ] {
+        app.state
+            .db
+            .query(
+                "UPDATE type::record('migration_progress', $key) SET status = 'in_progress',
+                    vendor = $vendor, gov_cloud = NONE, planned_go_live = NONE",
+            )
+            .bind(("key", format!("{lg}_resident_registry")))
+            .bind(("vendor", vendor.to_owned()))
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
+    }
+    let id = create(&app, &advisor, &[]).await;
+    open(&app, &advisor, &id).await;
+    assert!(ok(join(&app, &toshima, &id, "4").await.0));
+    let reply = app
+        .post(
+            "/api/get_partner_suggestions",
+            &form(&[("id", id.as_str())]),
+            Some(&advisor.cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let found: Vec<app::shell::projects::SuggestedPartner> = reply.decode();
+    let keys: Vec<&str> = found.iter().map(|s| s.org_key.as_str()).collect();
+    assert_eq!(keys, [HACHIOJI], "{found:?}");
+    assert!(found[0].reasons_ja[0].contains("共同ベンダ"), "{found:?}");
+    // Not the lead: no access to the finder.
+    let reply = app
+        .post(
+            "/api/get_partner_suggestions",
+            &form(&[("id", id.as_str())]),
+            Some(&toshima.cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    // 八王子市's home page offers the project, with the reason; 豊島区's lists it as its own.
+    let home: app::shell::projects::HomeProjects = app
+        .post("/api/get_home_projects", "", Some(&hachioji.cookie))
+        .await
+        .decode();
+    assert_eq!(home.could_join.len(), 1);
+    assert_eq!(home.could_join[0].id, id);
+    let home: app::shell::projects::HomeProjects = app
+        .post("/api/get_home_projects", "", Some(&toshima.cookie))
+        .await
+        .decode();
+    assert_eq!((home.mine.len(), home.could_join.len()), (1, 0));
+}

@@ -15,10 +15,12 @@ mod cost;
 mod kind;
 mod lifecycle;
 mod participation;
+mod partners;
 mod project;
 
 pub use cost::*;
 pub use kind::*;
 pub use lifecycle::*;
 pub use participation::*;
+pub use partners::*;
 pub use project::*;
