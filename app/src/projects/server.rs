@@ -134,6 +134,12 @@ pub async fn list_projects(
     Ok(ProjectListView {
         items,
         tags,
+        systems: state
+            .catalog
+            .systems
+            .iter()
+            .map(|s| (s.code.clone(), s.name_ja.clone(), s.name_en.clone()))
+            .collect(),
         may_create: policy::may_create_any_project(&user),
     })
 }

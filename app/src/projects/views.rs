@@ -47,6 +47,8 @@ pub struct ProjectListView {
     pub items: Vec<ProjectListItem>,
     /// Every tag of the visible projects (for the tag filter), sorted.
     pub tags: Vec<String>,
+    /// The standard systems (for the system filter): (code, Japanese name, English name).
+    pub systems: Vec<(String, String, String)>,
     /// Whether the caller may create a project.
     pub may_create: bool,
 }

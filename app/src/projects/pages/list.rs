@@ -19,9 +19,10 @@ pub fn ProjectsPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &'static str| move || query.with(|q| q.get(name)).unwrap_or_default();
     let (kind, status, tag, text) = (param("kind"), param("status"), param("tag"), param("q"));
+    let system = param("system");
     let list = Resource::new(
-        move || (kind(), status(), tag(), text()),
-        |(k, s, t, q)| list_projects(k, s, t, String::new(), q),
+        move || (kind(), status(), tag(), system(), text()),
+        |(k, s, t, y, q)| list_projects(k, s, t, y, q),
     );
     view! {
         <Title text=lang.pick("協働事業", "Joint projects")/>
@@ -57,6 +58,15 @@ pub fn ProjectsPage() -> impl IntoView {
                                 <option value="" selected=tag().is_empty()>{lang.pick("すべて", "All")}</option>
                                 {v.tags.iter().map(|t| view! {
                                     <option value=t.clone() selected=tag() == *t>{t.clone()}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <label>
+                            {lang.pick("関連業務", "Standard system")}
+                            <select name="system">
+                                <option value="" selected=system().is_empty()>{lang.pick("すべて", "All")}</option>
+                                {v.systems.iter().map(|(code, ja, en)| view! {
+                                    <option value=code.clone() selected=system() == *code>{lang.pick(ja, en).to_owned()}</option>
                                 }).collect_view()}
                             </select>
                         </label>
