@@ -138,3 +138,23 @@ test('the project pages pass axe in Japanese and English', async ({ page }) => {
   }
   await switchLanguage(page, 'ja');
 });
+
+test.describe('on a phone (390 px)', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+  test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, 'layout: covered by the hydrated project');
+
+  test('the project pages fit the screen without sideways scrolling', async ({ page }) => {
+    await signIn(page, 'govtech_advisor');
+    await open(page, '/projects/new');
+    await page.locator('#kind').selectOption('talent_sharing');
+    await page.locator('#lead').selectOption('govtech_tokyo');
+    await page.locator('#title').fill(`${title()} ${'長い件名'.repeat(8)}`);
+    await submit(page, 'form.record-form', (url) => url.searchParams.get('created') === '1');
+    const projectUrl = new URL(page.url()).pathname;
+    for (const url of ['/projects', '/projects/new', projectUrl]) {
+      await open(page, url);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${url} scrolls sideways by ${overflow} px`).toBeLessThanOrEqual(0);
+    }
+  });
+});
