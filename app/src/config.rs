@@ -31,6 +31,10 @@ pub struct Config {
     pub oidc: Vec<OidcProvider>,
     /// Rate limits (`KYODO_RATE_*`, see `auth::rate_limit`).
     pub rate_limits: RateLimits,
+    /// The OCDS `ocid` prefix of the council's open data (`KYODO_OCDS_PREFIX`, default
+    /// [`DEFAULT_OCDS_PREFIX`]): `ocds-` and six letters or digits, as the Open Contracting
+    /// Partnership registers them; every project's `ocid` is `<prefix>-<project key>`.
+    pub ocds_prefix: String,
 }
 
 fn env_flag(name: &str) -> bool {
@@ -59,8 +63,31 @@ impl Config {
             demo: env_flag("KYODO_DEMO"),
             reference_dir: std::env::var("KYODO_REFERENCE_DIR").ok().map(PathBuf::from),
             secure_cookies: env_flag("KYODO_SECURE_COOKIES"),
+            ocds_prefix: ocds_prefix(std::env::var("KYODO_OCDS_PREFIX").ok().as_deref())?,
         })
     }
+}
+
+/// The `ocid` prefix used until the council registers its own (an unregistered placeholder).
+pub const DEFAULT_OCDS_PREFIX: &str = "ocds-kyodo0";
+
+/// A configured `ocid` prefix: `ocds-` and six lower-case letters or digits; the default when
+/// unset. Errors: any other value (start-up stops and says so).
+pub fn ocds_prefix(value: Option<&str>) -> anyhow::Result<String> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(DEFAULT_OCDS_PREFIX.to_owned());
+    };
+    let valid = value.strip_prefix("ocds-").is_some_and(|rest| {
+        rest.len() == 6
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
+    anyhow::ensure!(
+        valid,
+        "KYODO_OCDS_PREFIX must be `ocds-` and six lower-case letters or digits (got {value:?})"
+    );
+    Ok(value.to_owned())
 }
 
 /// One configured identity provider.
@@ -179,6 +206,27 @@ impl RateLimits {
         RateLimits {
             sign_in_per_minute: read("KYODO_RATE_SIGN_IN_PER_MINUTE", 20),
             posts_per_second: read("KYODO_RATE_POSTS_PER_SECOND", 20),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ocds_prefix_is_ocds_and_six_letters_or_digits() {
+        assert_eq!(ocds_prefix(None).unwrap(), DEFAULT_OCDS_PREFIX);
+        assert_eq!(ocds_prefix(Some(" ")).unwrap(), DEFAULT_OCDS_PREFIX);
+        assert_eq!(ocds_prefix(Some("ocds-a1b2c3")).unwrap(), "ocds-a1b2c3");
+        for bad in [
+            "ocds-abc",
+            "ocds-ABCDEF",
+            "abcd-a1b2c3",
+            "ocds-a1b2c3d",
+            "ocds-a1/2c3",
+        ] {
+            assert!(ocds_prefix(Some(bad)).is_err(), "{bad}");
         }
     }
 }

@@ -77,6 +77,7 @@ pub async fn init_state(
         demo: config.demo,
         oidc: Arc::new(config.oidc.clone()),
         public_url,
+        ocds_prefix: config.ocds_prefix.clone(),
         import_lock: Arc::new(tokio::sync::Mutex::new(())),
     })
 }

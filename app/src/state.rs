@@ -54,6 +54,9 @@ pub struct AppState {
     pub oidc: Arc<Vec<OidcProvider>>,
     /// Public base URL (no trailing slash), for redirect URIs.
     pub public_url: String,
+    /// The OCDS `ocid` prefix ([`crate::config::Config::ocds_prefix`]).
+    #[from_ref(skip)]
+    pub ocds_prefix: String,
     /// One progress import at a time in this process, from the check of the file through the
     /// write (bounds the memory that concurrent uploads take; correctness across servers comes
     /// from the version checks inside the write).

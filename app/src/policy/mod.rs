@@ -117,6 +117,9 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /api/post_project_comment", Rule::ReadProject),
     ("POST /api/get_partner_suggestions", Rule::ManageProject),
     ("POST /api/get_home_projects", Rule::SignedIn),
+    ("GET /projects/export.csv", Rule::SignedIn),
+    ("GET /projects/{id}/ocds.json", Rule::ReadProject),
+    ("GET /projects/{id}/ocds-record.json", Rule::ReadProject),
 ];
 
 /// The signed-in user, or [`AppError::Unauthenticated`].

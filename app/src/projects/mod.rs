@@ -5,21 +5,32 @@
 //!
 //! - `model`: kinds, the lifecycle and its rules, participation rules, cost sharing (pure).
 //! - `views`: what the server functions send to the pages.
+//! - `export` (ssr): the projects CSV; `ocds` (ssr): each project as OCDS 1.1 open data.
 //! - `repo` (ssr): database access; `server`: server functions; `pages`: UI.
 //!
 //! Owns the tables `project` and `project_participant`; history subjects, thread subjects and
 //! notices use `project:<key>`.
 
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod ocds;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod server;
 pub mod views;
 
-/// The room's plain routes besides its server functions (none yet: every page is a Leptos
-/// route and every form posts to a server function).
+/// The room's plain routes besides its server functions: the downloads (every page is a
+/// Leptos route and every form posts to a server function).
 #[cfg(feature = "ssr")]
 pub fn routes() -> crate::http::Routes {
     crate::http::Routes::new()
+        .get("/projects/export.csv", server::export_csv)
+        .get("/projects/{id}/ocds.json", server::ocds_release_package)
+        .get(
+            "/projects/{id}/ocds-record.json",
+            server::ocds_record_package,
+        )
 }

@@ -477,3 +477,21 @@ pub async fn projects_of(db: &Db, org_key: &str) -> Result<Vec<String>, DbError>
         .check()?;
     Ok(response.take(0)?)
 }
+
+/// Every participation as (project key, organisation key), by project then organisation.
+pub async fn all_participations(db: &Db) -> Result<Vec<(String, String)>, DbError> {
+    #[derive(Deserialize)]
+    struct Row {
+        project: String,
+        org: String,
+    }
+    let mut response = db
+        .query(
+            "SELECT record::id(project) AS project, record::id(organisation) AS org
+             FROM project_participant ORDER BY project, org",
+        )
+        .await?
+        .check()?;
+    let rows: Vec<Row> = rows(&mut response, 0)?;
+    Ok(rows.into_iter().map(|r| (r.project, r.org)).collect())
+}

@@ -66,6 +66,146 @@ pub async fn visible_projects(
         .collect())
 }
 
+/// GET `/projects/export.csv`: every project the caller may see, with its participants (UTF-8
+/// with BOM, formula-like cells neutralized). Signed-in users; a project the caller may not
+/// see is not in it.
+#[cfg(feature = "ssr")]
+pub async fn export_csv(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    let bytes = async {
+        let user = policy::require_user(crate::auth::request::user_of(&state, &session).await?)?;
+        let projects = visible_projects(&state, &user).await?;
+        let mut members: std::collections::HashMap<String, Vec<String>> =
+            std::collections::HashMap::new();
+        for (project, org) in super::repo::all_participations(&state.db).await? {
+            members.entry(project).or_default().push(org);
+        }
+        Ok(super::export::to_csv(&projects, &state.catalog, |key| {
+            members.get(key).cloned().unwrap_or_default()
+        }))
+    };
+    crate::http::attachment("kyodo_projects.csv", "text/csv; charset=utf-8", bytes.await)
+}
+
+/// The facts the OCDS mapping needs about a project the caller may see: its participants with
+/// their shares, and each status it reached with when (from its history).
+#[cfg(feature = "ssr")]
+async fn ocds_facts(
+    state: &AppState,
+    session: &tower_sessions::Session,
+    id: &str,
+) -> Result<super::ocds::ProjectFacts, AppError> {
+    use super::model::{Participant, allocate};
+    use super::ocds::{Party, ProjectFacts};
+    let user = policy::require_user(crate::auth::request::user_of(state, session).await?)?;
+    let project = visible_project(state, &user, id).await?;
+    let participants = super::repo::participants(&state.db, &project.id).await?;
+    let shares = allocate(
+        &project.cost,
+        &participants
+            .iter()
+            .map(|p| Participant {
+                lg_code: p.org_key.clone(),
+                quantity: p.quantity,
+                population: 0,
+            })
+            .collect::<Vec<_>>(),
+    );
+    let party = |key: &str| {
+        let org = state.catalog.organisation(key);
+        Party {
+            key: key.to_owned(),
+            name_ja: org.map(|o| o.name_ja.clone()).unwrap_or_default(),
+            name_en: org.map(|o| o.name_en.clone()).unwrap_or_default(),
+        }
+    };
+    let subject = policy::project_subject(project.id.as_str());
+    let mut transitions: Vec<(String, chrono::DateTime<chrono::Utc>)> =
+        vec![("draft".to_owned(), project.created_at.0)];
+    let mut history = crate::history::repo::entries(&state.db, &subject).await?;
+    history.reverse();
+    for entry in history {
+        for change in entry.changes.iter().filter(|c| c.field == "status") {
+            transitions.push((change.after.clone(), entry.at.0));
+        }
+    }
+    Ok(ProjectFacts {
+        id: project.id.to_string(),
+        kind_code: project.kind.code().to_owned(),
+        title: project.title.clone(),
+        description: project.description.clone(),
+        status_code: project.status.code().to_owned(),
+        lead: party(&project.lead),
+        window: project.window.map(|w| (w.opens_at, w.closes_at)),
+        base_cost_yen: project.cost.base_cost_yen,
+        supplier: project.supplier.clone(),
+        amount_yen: project.amount_yen,
+        cancel_reason: project.cancel_reason.clone(),
+        created_at: project.created_at.0,
+        updated_at: crate::ids::Timestamp::parse(&project.version)
+            .map_or(project.created_at.0, |t| t.0),
+        participants: participants
+            .iter()
+            .zip(&shares)
+            .map(|(p, s)| (party(&p.org_key), p.quantity, s.total_yen))
+            .collect(),
+        transitions,
+    })
+}
+
+/// GET `/projects/{id}/ocds.json`: the project as an OCDS 1.1 release package, one release
+/// per status it reached (planning, tender, award and contract, implementation, …), `ocid`
+/// `<KYODO_OCDS_PREFIX>-<key>`, amounts in JPY. Signed-in users who may see the project (404
+/// otherwise).
+#[cfg(feature = "ssr")]
+pub async fn ocds_release_package(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    let bytes = async {
+        let facts = ocds_facts(&state, &session, &id).await?;
+        let releases = super::ocds::releases_for_history(&facts, &state.ocds_prefix);
+        let uri = format!("{}/projects/{}/ocds.json", state.public_url, facts.id);
+        let package = super::ocds::release_package(
+            releases,
+            &uri,
+            chrono::Utc::now(),
+            "都・区市町村CIO協議会",
+        );
+        serde_json::to_vec_pretty(&package).map_err(AppError::internal)
+    };
+    crate::http::attachment("ocds_release_package.json", "application/json", bytes.await)
+}
+
+/// GET `/projects/{id}/ocds-record.json`: the project as an OCDS 1.1 record package (every
+/// release and the compiled release). Signed-in users who may see the project.
+#[cfg(feature = "ssr")]
+pub async fn ocds_record_package(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    let bytes = async {
+        let facts = ocds_facts(&state, &session, &id).await?;
+        let uri = format!(
+            "{}/projects/{}/ocds-record.json",
+            state.public_url, facts.id
+        );
+        let package = super::ocds::record_package(
+            &facts,
+            &state.ocds_prefix,
+            &uri,
+            chrono::Utc::now(),
+            "都・区市町村CIO協議会",
+        );
+        serde_json::to_vec_pretty(&package).map_err(AppError::internal)
+    };
+    crate::http::attachment("ocds_record_package.json", "application/json", bytes.await)
+}
+
 /// A refusal with the same sentence in both languages' forms.
 #[cfg(feature = "ssr")]
 fn refused(field: &str, message: impl Fn(Lang) -> String) -> AppError {

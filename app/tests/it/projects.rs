@@ -457,6 +457,25 @@ async fn a_project_for_invited_organisations_is_invisible_to_the_others() {
         .await
         .json();
     assert!(notices.as_array().unwrap().is_empty(), "{notices}");
+    // Nor in the CSV download, which the invited municipality gets with it (BOM, Japanese).
+    let csv = app
+        .get("/projects/export.csv", Some(&hachioji.cookie))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(!csv.body.contains(&id), "{}", csv.body);
+    let csv = app.get("/projects/export.csv", Some(&toshima.cookie)).await;
+    assert!(csv.bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let line = csv
+        .body
+        .lines()
+        .find(|l| l.contains(&id))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(line.contains("中止") && line.contains("豊島区"), "{line}");
+    assert_eq!(
+        app.get("/projects/export.csv", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     // The invited participant was told of the cancellation, with the reason.
     let notices: Value = app
         .post("/api/list_notifications", "", Some(&toshima.cookie))
@@ -685,4 +704,191 @@ async fn the_partner_finder_suggests_municipalities_from_the_tracker_to_the_lead
         .await
         .decode();
     assert_eq!((home.mine.len(), home.could_join.len()), (1, 0));
+}
+
+mod ocds {
+    //! The OCDS output of a project taken through every stage, validated against the official
+    //! OCDS 1.1.5 schemas (`fixtures/ocds/`, draft-04, with the Budget Breakdown extension that
+    //! carries the participants' shares).
+
+    use super::*;
+    use jsonschema::{Draft, Registry, Resource, Validator};
+
+    const SCHEMA_BASE: &str = "https://standard.open-contracting.org/schema/1__1__5/";
+
+    fn schema(name: &str) -> Value {
+        let path = format!(
+            "{}/tests/it/fixtures/ocds/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        serde_json::from_str(&std::fs::read_to_string(&path).expect(&path)).expect(&path)
+    }
+
+    /// RFC 7386 JSON Merge Patch, as OCDS tooling applies an extension to the core schema.
+    fn merge_patch(target: &mut Value, patch: &Value) {
+        let Value::Object(patch) = patch else {
+            *target = patch.clone();
+            return;
+        };
+        if !target.is_object() {
+            *target = serde_json::json!({});
+        }
+        let target = target.as_object_mut().unwrap();
+        for (k, v) in patch {
+            if v.is_null() {
+                target.remove(k);
+            } else {
+                merge_patch(target.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+    }
+
+    fn validator(schema: &Value, registry: Option<&Registry>) -> Validator {
+        let mut options = jsonschema::options()
+            .with_draft(Draft::Draft4)
+            .should_validate_formats(true);
+        if let Some(registry) = registry {
+            options = options.with_registry(registry);
+        }
+        options.build(schema).expect("schema compiles")
+    }
+
+    fn assert_valid(v: &Validator, instance: &Value, label: &str) {
+        let errors: Vec<String> = v
+            .iter_errors(instance)
+            .map(|e| format!("  {} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{label} is invalid:\n{}\n{instance:#}",
+            errors.join("\n")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_project_through_every_stage_is_valid_ocds() {
+        let app = TestApp::new().await;
+        let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+        let toshima = app.user(Role::Cio, TOSHIMA).await;
+        let hachioji = app.user(Role::Staff, HACHIOJI).await;
+        let id = create(&app, &advisor, &[]).await;
+        open(&app, &advisor, &id).await;
+        assert!(ok(join(&app, &toshima, &id, "40").await.0));
+        assert!(ok(join(&app, &hachioji, &id, "20").await.0));
+        for (to, extra) in [
+            ("confirmed", vec![]),
+            ("tendering", vec![]),
+            (
+                "awarded",
+                vec![("supplier", "株式会社テスト"), ("amount_yen", "12,000,000")],
+            ),
+            ("operating", vec![]),
+            ("closed", vec![]),
+        ] {
+            let (status, body) = moved(&app, &advisor, &id, to, &extra).await;
+            assert!(ok(status), "{to}: {status} {body}");
+        }
+        let reply = app
+            .get(&format!("/projects/{id}/ocds.json"), Some(&toshima.cookie))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let disposition = reply.headers["content-disposition"].to_str().unwrap();
+        assert!(disposition.starts_with("attachment; filename=\"ocds_release_package.json\""));
+        let package = reply.json();
+
+        let core = schema("release-schema.json");
+        let mut extended = core.clone();
+        merge_patch(
+            &mut extended,
+            &schema("budget-breakdown-extension-release-schema.json"),
+        );
+        let releases = package["releases"].as_array().unwrap();
+        let tags: Vec<Value> = releases.iter().map(|r| r["tag"].clone()).collect();
+        assert_eq!(
+            tags,
+            [
+                serde_json::json!(["planning"]),
+                serde_json::json!(["planningUpdate"]),
+                serde_json::json!(["planningUpdate"]),
+                serde_json::json!(["tender"]),
+                serde_json::json!(["award", "contract"]),
+                serde_json::json!(["implementation"]),
+                serde_json::json!(["contractTermination"]),
+            ]
+        );
+        for (schema, label) in [(&core, "core"), (&extended, "with budget breakdown")] {
+            let v = validator(schema, None);
+            for release in releases {
+                assert_valid(&v, release, &format!("release {} ({label})", release["id"]));
+            }
+        }
+        let last = releases.last().unwrap();
+        assert_eq!(
+            last["ocid"],
+            format!("{}-{id}", app::config::DEFAULT_OCDS_PREFIX)
+        );
+        assert_eq!(
+            last["awards"][0]["value"],
+            serde_json::json!({"amount": 12_000_000, "currency": "JPY"})
+        );
+        let buyers: Vec<&str> = last["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["roles"].as_array().unwrap().iter().any(|r| r == "buyer"))
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        for name in ["豊島区", "八王子市"] {
+            assert!(buyers.contains(&name), "{buyers:?}");
+        }
+
+        let resources: Vec<(String, Resource)> = [
+            "release-schema.json",
+            "versioned-release-validation-schema.json",
+        ]
+        .into_iter()
+        .map(|n| {
+            (
+                format!("{SCHEMA_BASE}{n}"),
+                Resource::from_contents(schema(n)),
+            )
+        })
+        .collect();
+        let registry = Registry::new()
+            .draft(Draft::Draft4)
+            .extend(resources)
+            .and_then(|b| b.prepare())
+            .expect("registry");
+        let v = validator(&schema("release-package-schema.json"), Some(&registry));
+        assert_valid(&v, &package, "release package");
+        let record = app
+            .get(
+                &format!("/projects/{id}/ocds-record.json"),
+                Some(&toshima.cookie),
+            )
+            .await
+            .json();
+        let v = validator(&schema("record-package-schema.json"), Some(&registry));
+        assert_valid(&v, &record, "record package");
+        assert_eq!(
+            record["records"][0]["compiledRelease"]["tag"],
+            serde_json::json!(["compiled"])
+        );
+
+        // Someone who may not see the project gets no open data of it.
+        let private = create(
+            &app,
+            &advisor,
+            &[("visibility", "invited"), ("invited[0]", TOSHIMA)],
+        )
+        .await;
+        let outsider = app.user(Role::Cio, CHIYODA).await;
+        let reply = app
+            .get(
+                &format!("/projects/{private}/ocds.json"),
+                Some(&outsider.cookie),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    }
 }

@@ -116,6 +116,11 @@ fn Project(view: ProjectPageView) -> impl IntoView {
         </dl>
         <p>{p.summary.clone()}</p>
         <div class="markdown" inner_html=description_html/>
+        <p class="downloads">
+            {lang.pick("オープンデータ（OCDS 1.1）: ", "Open data (OCDS 1.1): ")}
+            <a href=format!("/projects/{}/ocds.json", p.id) download rel="external">{lang.pick("リリースパッケージ", "release package")}</a>" · "
+            <a href=format!("/projects/{}/ocds-record.json", p.id) download rel="external">{lang.pick("レコードパッケージ", "record package")}</a>
+        </p>
 
         <h2>{lang.pick("参加団体と負担額（見込み）", "Participants and estimated shares")}</h2>
         <p class="muted">{match lang {

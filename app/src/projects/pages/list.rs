@@ -79,7 +79,7 @@ pub fn ProjectsPage() -> impl IntoView {
                     <p aria-live="polite">{match lang {
                         Lang::Ja => format!("{}件", v.items.len()),
                         Lang::En => format!("{} projects", v.items.len()),
-                    }}</p>
+                    }}" · "<a href="/projects/export.csv" download rel="external">{lang.pick("すべての協働事業をCSVでダウンロード", "Download every project as CSV")}</a></p>
                     {if v.items.is_empty() {
                         view! { <p class="muted">{lang.pick("該当する協働事業はありません。", "No joint projects match.")}</p> }.into_any()
                     } else {
