@@ -90,11 +90,6 @@ record_key!(
     /// A joint project's key in `project` (24 hex digits; its page at `/projects/<id>`).
     ProjectId
 );
-record_key!(
-    /// An import run's key in `import_run` (24 hex digits; its report at
-    /// `/standardization/import/<id>`).
-    ImportRunId
-);
 
 /// A fresh random record key: 96 random bits as 24 lowercase hex digits (import runs, posts,
 /// attachments, kept form errors). Unguessable, so a key in a URL reveals nothing about others.
