@@ -3,5 +3,6 @@
 //! ([`repo::create_entry`]) and reads back for its pages ([`repo::entries`]).
 
 pub mod model;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;

@@ -300,90 +300,78 @@ async fn participation_write(
     Err(DbError::Conflict)
 }
 
-/// Adds municipality `org_key` to the project with `quantity` units and a note, inside the
-/// window; [`ParticipationWrite::AlreadyDone`] when it is already in the list (whoever of its
-/// users clicked first, on whichever server).
-pub async fn join(
-    db: &Db,
-    id: &ProjectId,
-    org_key: &str,
-    actor: &UserId,
-    quantity: u32,
-    note: Option<&str>,
-    changes: &[FieldChange],
-) -> Result<ParticipationWrite, DbError> {
-    let history = crate::history::repo::create_entry("$subject", "$actor", "'join'", "$changes");
-    let query = format!(
-        "BEGIN TRANSACTION;
-         LET $p = type::record('project', $id);
-         LET $actor = type::record('app_user', $actor_id);
-         {CHECK_WINDOW}
-         CREATE type::record('project_participant', [$id, $org]) CONTENT {{
-            project: $p, organisation: type::record('organisation', $org), quantity: $quantity,
-            note: $note, joined_by: $actor
-         }};
-         {history}
-         COMMIT TRANSACTION;"
-    );
-    let mut args = ParticipationArgs::new(id, org_key, actor, changes);
-    args.quantity = Some(quantity);
-    args.note = note.map(str::to_owned);
-    participation_write(db, query, args, "already").await
+/// A municipality's participation change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParticipationChange {
+    /// Join with `quantity` units and a note; [`ParticipationWrite::AlreadyDone`] when it is
+    /// already in the list (whoever of its users clicked first, on whichever server).
+    Join {
+        /// Units, in the project's unit.
+        quantity: u32,
+        /// Note to the lead.
+        note: Option<String>,
+    },
+    /// Change the quantity and note; [`ParticipationWrite::AlreadyDone`] when it is not in the
+    /// list.
+    Change {
+        /// Units, in the project's unit.
+        quantity: u32,
+        /// Note to the lead.
+        note: Option<String>,
+    },
+    /// Withdraw; [`ParticipationWrite::AlreadyDone`] when it is not in the list.
+    Withdraw,
 }
 
-/// Changes municipality `org_key`'s quantity and note inside the window;
-/// [`ParticipationWrite::AlreadyDone`] when it is not in the list.
-pub async fn change(
+/// Writes a participation change of municipality `org_key` inside the window (by the
+/// database's clock), with its history entry, in one transaction.
+pub async fn participate(
     db: &Db,
     id: &ProjectId,
     org_key: &str,
     actor: &UserId,
-    quantity: u32,
-    note: Option<&str>,
+    change: &ParticipationChange,
     changes: &[FieldChange],
 ) -> Result<ParticipationWrite, DbError> {
-    let history = crate::history::repo::create_entry("$subject", "$actor", "'join'", "$changes");
+    let (source, statement, already) = match change {
+        ParticipationChange::Join { .. } => (
+            "'join'",
+            "CREATE $row CONTENT { project: $p, organisation: type::record('organisation', $org),
+                quantity: $quantity, note: $note, joined_by: $actor };",
+            "already",
+        ),
+        ParticipationChange::Change { .. } => (
+            "'join'",
+            "IF $row.project = NONE { THROW 'not_joined'; };
+             UPDATE $row SET quantity = $quantity, note = $note;",
+            "not_joined",
+        ),
+        ParticipationChange::Withdraw => (
+            "'withdraw'",
+            "IF $row.project = NONE { THROW 'not_joined'; };
+             DELETE $row;",
+            "not_joined",
+        ),
+    };
+    let history = crate::history::repo::create_entry("$subject", "$actor", source, "$changes");
     let query = format!(
         "BEGIN TRANSACTION;
          LET $p = type::record('project', $id);
          LET $actor = type::record('app_user', $actor_id);
          LET $row = type::record('project_participant', [$id, $org]);
          {CHECK_WINDOW}
-         IF $row.project = NONE {{ THROW 'not_joined'; }};
-         UPDATE $row SET quantity = $quantity, note = $note;
+         {statement}
          {history}
          COMMIT TRANSACTION;"
     );
     let mut args = ParticipationArgs::new(id, org_key, actor, changes);
-    args.quantity = Some(quantity);
-    args.note = note.map(str::to_owned);
-    participation_write(db, query, args, "not_joined").await
-}
-
-/// Withdraws municipality `org_key` inside the window; [`ParticipationWrite::AlreadyDone`]
-/// when it is not in the list.
-pub async fn withdraw(
-    db: &Db,
-    id: &ProjectId,
-    org_key: &str,
-    actor: &UserId,
-    changes: &[FieldChange],
-) -> Result<ParticipationWrite, DbError> {
-    let history =
-        crate::history::repo::create_entry("$subject", "$actor", "'withdraw'", "$changes");
-    let query = format!(
-        "BEGIN TRANSACTION;
-         LET $p = type::record('project', $id);
-         LET $actor = type::record('app_user', $actor_id);
-         LET $row = type::record('project_participant', [$id, $org]);
-         {CHECK_WINDOW}
-         IF $row.project = NONE {{ THROW 'not_joined'; }};
-         DELETE $row;
-         {history}
-         COMMIT TRANSACTION;"
-    );
-    let args = ParticipationArgs::new(id, org_key, actor, changes);
-    participation_write(db, query, args, "not_joined").await
+    if let ParticipationChange::Join { quantity, note }
+    | ParticipationChange::Change { quantity, note } = change
+    {
+        args.quantity = Some(*quantity);
+        args.note = note.clone();
+    }
+    participation_write(db, query, args, already).await
 }
 
 /// A status change to store (checked by [`super::model::check_transition`] first).

@@ -155,6 +155,40 @@ async fn ocds_facts(
     })
 }
 
+/// The publisher named in the OCDS packages.
+#[cfg(feature = "ssr")]
+const OCDS_PUBLISHER: &str = "都・区市町村CIO協議会";
+
+/// An OCDS download of project `id`: the release package (one release per stage reached), or
+/// with `record` the record package, as a JSON attachment named `file`.
+#[cfg(feature = "ssr")]
+async fn ocds_download(
+    state: AppState,
+    session: tower_sessions::Session,
+    id: String,
+    file: &str,
+    record: bool,
+) -> axum::response::Response {
+    let bytes = async {
+        let facts = ocds_facts(&state, &session, &id).await?;
+        let uri = format!("{}/projects/{}/{file}", state.public_url, facts.id);
+        let now = chrono::Utc::now();
+        let package = if record {
+            super::ocds::record_package(&facts, &state.ocds_prefix, &uri, now, OCDS_PUBLISHER)
+        } else {
+            let releases = super::ocds::releases_for_history(&facts, &state.ocds_prefix);
+            super::ocds::release_package(releases, &uri, now, OCDS_PUBLISHER)
+        };
+        serde_json::to_vec_pretty(&package).map_err(AppError::internal)
+    };
+    let name = if record {
+        "ocds_record_package.json"
+    } else {
+        "ocds_release_package.json"
+    };
+    crate::http::attachment(name, "application/json", bytes.await)
+}
+
 /// GET `/projects/{id}/ocds.json`: the project as an OCDS 1.1 release package, one release
 /// per status it reached (planning, tender, award and contract, implementation, …), `ocid`
 /// `<KYODO_OCDS_PREFIX>-<key>`, amounts in JPY. Signed-in users who may see the project (404
@@ -165,19 +199,7 @@ pub async fn ocds_release_package(
     axum::extract::Path(id): axum::extract::Path<String>,
     session: tower_sessions::Session,
 ) -> axum::response::Response {
-    let bytes = async {
-        let facts = ocds_facts(&state, &session, &id).await?;
-        let releases = super::ocds::releases_for_history(&facts, &state.ocds_prefix);
-        let uri = format!("{}/projects/{}/ocds.json", state.public_url, facts.id);
-        let package = super::ocds::release_package(
-            releases,
-            &uri,
-            chrono::Utc::now(),
-            "都・区市町村CIO協議会",
-        );
-        serde_json::to_vec_pretty(&package).map_err(AppError::internal)
-    };
-    crate::http::attachment("ocds_release_package.json", "application/json", bytes.await)
+    ocds_download(state, session, id, "ocds.json", false).await
 }
 
 /// GET `/projects/{id}/ocds-record.json`: the project as an OCDS 1.1 record package (every
@@ -188,22 +210,7 @@ pub async fn ocds_record_package(
     axum::extract::Path(id): axum::extract::Path<String>,
     session: tower_sessions::Session,
 ) -> axum::response::Response {
-    let bytes = async {
-        let facts = ocds_facts(&state, &session, &id).await?;
-        let uri = format!(
-            "{}/projects/{}/ocds-record.json",
-            state.public_url, facts.id
-        );
-        let package = super::ocds::record_package(
-            &facts,
-            &state.ocds_prefix,
-            &uri,
-            chrono::Utc::now(),
-            "都・区市町村CIO協議会",
-        );
-        serde_json::to_vec_pretty(&package).map_err(AppError::internal)
-    };
-    crate::http::attachment("ocds_record_package.json", "application/json", bytes.await)
+    ocds_download(state, session, id, "ocds-record.json", true).await
 }
 
 /// A refusal with the same sentence in both languages' forms.
@@ -473,6 +480,58 @@ fn participation_refused(write: super::repo::ParticipationWrite, joining: bool) 
     }
 }
 
+/// Joins (or, with `joining` false, changes) the caller's municipality's participation and
+/// answers 303 back to the project with `?joined=1` / `?changed=1`.
+#[cfg(feature = "ssr")]
+async fn write_participation(
+    id: &str,
+    quantity: &str,
+    note: &str,
+    joining: bool,
+) -> Result<(), AppError> {
+    use super::repo::{ParticipationChange, ParticipationWrite};
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let project = joinable(&state, &user, id).await?;
+    let (quantity, note) = participation_input(&project, quantity, note)?;
+    let org = &user.organisation;
+    let before = if joining {
+        None
+    } else {
+        super::repo::participants(&state.db, &project.id)
+            .await?
+            .into_iter()
+            .find(|p| p.org_key == org.key)
+    };
+    let changes = [crate::history::model::FieldChange {
+        field: "participant".into(),
+        before: before
+            .map(|b| format!("{} × {}", org.name_ja, b.quantity))
+            .unwrap_or_default(),
+        after: format!("{} × {quantity}", org.name_ja),
+    }];
+    let change = if joining {
+        ParticipationChange::Join { quantity, note }
+    } else {
+        ParticipationChange::Change { quantity, note }
+    };
+    let write = super::repo::participate(
+        &state.db,
+        &project.id,
+        &org.key,
+        &user.id,
+        &change,
+        &changes,
+    )
+    .await?;
+    if write != ParticipationWrite::Done {
+        return Err(participation_refused(write, joining));
+    }
+    tracing::info!(user = %user.id, project = %project.id, quantity, joining, "participation written");
+    let flag = if joining { "joined" } else { "changed" };
+    leptos_axum::redirect(&format!("/projects/{}?{flag}=1", project.id));
+    Ok(())
+}
+
 /// Joins a project for the caller's municipality (POST `/api/join_project`): quantity and
 /// note, while the call is open by server time; answers 303 back to the project. At most once
 /// per municipality, however many of its people click at once: the others get "already
@@ -483,31 +542,7 @@ pub async fn join_project(
     #[server(default)] quantity: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    use super::repo::ParticipationWrite;
-    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    let project = joinable(&state, &user, &id).await?;
-    let (quantity, note) = participation_input(&project, &quantity, &note)?;
-    let changes = [crate::history::model::FieldChange {
-        field: "participant".into(),
-        before: String::new(),
-        after: format!("{} × {quantity}", user.organisation.name_ja),
-    }];
-    let write = super::repo::join(
-        &state.db,
-        &project.id,
-        &user.organisation.key,
-        &user.id,
-        quantity,
-        note.as_deref(),
-        &changes,
-    )
-    .await?;
-    if write != ParticipationWrite::Done {
-        return Err(participation_refused(write, true));
-    }
-    tracing::info!(user = %user.id, project = %project.id, quantity, "joined a project");
-    leptos_axum::redirect(&format!("/projects/{}?joined=1", project.id));
-    Ok(())
+    write_participation(&id, &quantity, &note, true).await
 }
 
 /// Changes the caller's municipality's quantity and note (POST `/api/change_participation`)
@@ -518,36 +553,7 @@ pub async fn change_participation(
     #[server(default)] quantity: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    use super::repo::ParticipationWrite;
-    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    let project = joinable(&state, &user, &id).await?;
-    let (quantity, note) = participation_input(&project, &quantity, &note)?;
-    let before = super::repo::participants(&state.db, &project.id)
-        .await?
-        .into_iter()
-        .find(|p| p.org_key == user.organisation.key);
-    let changes = [crate::history::model::FieldChange {
-        field: "participant".into(),
-        before: before
-            .map(|b| format!("{} × {}", user.organisation.name_ja, b.quantity))
-            .unwrap_or_default(),
-        after: format!("{} × {quantity}", user.organisation.name_ja),
-    }];
-    let write = super::repo::change(
-        &state.db,
-        &project.id,
-        &user.organisation.key,
-        &user.id,
-        quantity,
-        note.as_deref(),
-        &changes,
-    )
-    .await?;
-    if write != ParticipationWrite::Done {
-        return Err(participation_refused(write, false));
-    }
-    leptos_axum::redirect(&format!("/projects/{}?changed=1", project.id));
-    Ok(())
+    write_participation(&id, &quantity, &note, false).await
 }
 
 /// Withdraws the caller's municipality (POST `/api/withdraw_project`) while the call is
@@ -564,11 +570,12 @@ pub async fn withdraw_project(id: String) -> Result<(), AppError> {
         before: user.organisation.name_ja.clone(),
         after: String::new(),
     }];
-    let write = super::repo::withdraw(
+    let write = super::repo::participate(
         &state.db,
         &project.id,
         &user.organisation.key,
         &user.id,
+        &super::repo::ParticipationChange::Withdraw,
         &changes,
     )
     .await?;

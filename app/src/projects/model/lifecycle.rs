@@ -460,20 +460,21 @@ pub fn check_transition(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use ProjectStatus as S;
     use chrono::TimeZone;
 
     /// A JST wall-clock instant.
-    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    pub(in super::super) fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         jst()
             .with_ymd_and_hms(y, m, d, h, min, 0)
             .unwrap()
             .with_timezone(&Utc)
     }
 
-    fn window() -> Window {
+    /// 2026-11-01 09:00 to 2026-12-03 17:00 JST.
+    pub(in super::super) fn window() -> Window {
         Window {
             opens_at: at(2026, 11, 1, 9, 0),
             closes_at: at(2026, 12, 3, 17, 0),

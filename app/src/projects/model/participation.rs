@@ -162,23 +162,8 @@ pub fn check_join(
 
 #[cfg(test)]
 mod tests {
-    use super::super::lifecycle::jst;
+    use super::super::lifecycle::tests::{at, window};
     use super::*;
-    use chrono::TimeZone;
-
-    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        jst()
-            .with_ymd_and_hms(y, m, d, h, min, 0)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
-
-    fn window() -> Window {
-        Window {
-            opens_at: at(2026, 11, 1, 9, 0),
-            closes_at: at(2026, 12, 3, 17, 0),
-        }
-    }
 
     const OPEN: ProjectStatus = ProjectStatus::Open;
 

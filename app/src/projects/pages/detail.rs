@@ -343,9 +343,6 @@ fn ManageForms(id: String, version: String, status: ProjectStatus) -> impl IntoV
 
 /// A history value as shown: status labels, instants in JST, yen.
 fn change_text(change: &FieldChange, value: &str, lang: Lang) -> String {
-    if value.is_empty() {
-        return "—".into();
-    }
     match change.field.as_str() {
         "status" => ProjectStatus::from_code(value)
             .map_or_else(|| value.to_owned(), |s| s.label(lang).to_owned()),
@@ -372,34 +369,26 @@ fn field_label(field: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// The project's timeline (its history), worded for projects.
 #[component]
 fn Timeline(entries: Vec<HistoryEntry>) -> impl IntoView {
+    use crate::history::pages::{HistoryList, HistoryWording};
+    use std::sync::Arc;
     let lang = use_lang();
-    if entries.is_empty() {
-        return view! { <p class="muted">{lang.pick("まだ経過はありません。", "Nothing yet.")}</p> }.into_any();
-    }
-    view! {
-        <ol class="history">
-            {entries.into_iter().map(|e| {
-                let who = lang.pick(e.actor_name_ja.as_deref().unwrap_or("システム"), e.actor_name_en.as_deref().unwrap_or("System")).to_owned();
-                let how = match e.source.as_str() {
-                    "create" => lang.pick("登録", "Created"),
-                    "join" => lang.pick("参加", "Joined"),
-                    "withdraw" => lang.pick("参加取り下げ", "Withdrew"),
-                    _ => lang.pick("状況の変更", "Status change"),
-                };
-                view! {
-                    <li>
-                        <p class="history-head"><time datetime=e.at.rfc3339()>{e.at.jst()}</time>" · "{who}" · "{how}</p>
-                        <ul>
-                            {e.changes.into_iter().map(|c| view! {
-                                <li>{field_label(&c.field, lang)}": "{change_text(&c, &c.before, lang)}" → "{change_text(&c, &c.after, lang)}</li>
-                            }).collect_view()}
-                        </ul>
-                    </li>
-                }
-            }).collect_view()}
-        </ol>
-    }
-    .into_any()
+    let wording = HistoryWording {
+        source: Arc::new(move |source: &str| {
+            match source {
+                "create" => lang.pick("登録", "Created"),
+                "join" => lang.pick("参加", "Joined"),
+                "withdraw" => lang.pick("参加取り下げ", "Withdrew"),
+                _ => lang.pick("状況の変更", "Status change"),
+            }
+            .to_owned()
+        }),
+        field: Arc::new(move |field: &str| field_label(field, lang).to_owned()),
+        value: Arc::new(move |(change, value): &(FieldChange, String)| {
+            change_text(change, value, lang)
+        }),
+    };
+    view! { <HistoryList entries wording empty=lang.pick("まだ経過はありません。", "Nothing yet.")/> }
 }

@@ -372,36 +372,26 @@ fn value_label(change: &FieldChange, value: &str, lang: Lang) -> String {
 
 #[component]
 fn History(entries: Vec<HistoryEntry>, steps: Vec<Step>) -> impl IntoView {
+    use crate::history::pages::{HistoryList, HistoryWording};
+    use std::sync::Arc;
     let lang = use_lang();
+    let wording = HistoryWording {
+        source: Arc::new(move |source: &str| {
+            match source {
+                "import" => lang.pick("CSV取込", "CSV import"),
+                "template" => lang.pick("手順テンプレート変更", "Template change"),
+                _ => lang.pick("画面で編集", "Edited"),
+            }
+            .to_owned()
+        }),
+        field: Arc::new(move |field: &str| field_label(field, &steps, lang)),
+        value: Arc::new(move |(change, value): &(FieldChange, String)| {
+            value_label(change, value, lang)
+        }),
+    };
     view! {
         <h2>{lang.pick("変更履歴", "History")}</h2>
-        {if entries.is_empty() {
-            view! { <p class="muted">{lang.pick("まだ変更はありません。", "No changes yet.")}</p> }.into_any()
-        } else {
-            view! {
-                <ol class="history">
-                    {entries.into_iter().map(|e| {
-                        let who = lang.pick(e.actor_name_ja.as_deref().unwrap_or("システム"), e.actor_name_en.as_deref().unwrap_or("System")).to_owned();
-                        let how = match e.source.as_str() {
-                            "import" => lang.pick("CSV取込", "CSV import"),
-                            "template" => lang.pick("手順テンプレート変更", "Template change"),
-                            _ => lang.pick("画面で編集", "Edited"),
-                        };
-                        let steps = steps.clone();
-                        view! {
-                            <li>
-                                <p class="history-head"><time datetime=e.at.rfc3339()>{e.at.jst()}</time>" · "{who}" · "{how}</p>
-                                <ul>
-                                    {e.changes.into_iter().map(|c| view! {
-                                        <li>{field_label(&c.field, &steps, lang)}": "{value_label(&c, &c.before, lang)}" → "{value_label(&c, &c.after, lang)}</li>
-                                    }).collect_view()}
-                                </ul>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ol>
-            }.into_any()
-        }}
+        <HistoryList entries wording empty=lang.pick("まだ変更はありません。", "No changes yet.")/>
     }
 }
 
