@@ -296,18 +296,35 @@ pub fn clean_multiline(s: &str) -> String {
         .collect()
 }
 
-/// Text of a one-line field (vendor, product): as [`clean_multiline`], with line breaks and
-/// tabs turned into spaces (an `<input>` cannot hold them and would drop them on the next save).
+/// Text of a one-line field (vendor, product, a title): as [`clean_multiline`], with line
+/// breaks and tabs turned into spaces (an `<input>` cannot hold them and would drop them on the
+/// next save), and without the bidirectional embedding, override and isolate controls
+/// (U+202A–U+202E, U+2066–U+2069), which would reverse the text around the field wherever it is
+/// shown (a title in a notice, a list, `<title>`).
 pub fn clean_line(s: &str) -> String {
     clean_multiline(s)
         .chars()
+        .filter(|c| !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
         .map(|c| if matches!(c, '\n' | '\t') { ' ' } else { c })
         .collect()
+}
+
+/// Whether a text prints nothing: only white space and characters that show nothing
+/// ([`is_invisible`]: zero-width spaces, fillers, direction marks, …).
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| c.is_whitespace() || is_invisible(c))
 }
 
 #[cfg(test)]
 mod clean_tests {
     use super::*;
+
+    #[test]
+    fn one_line_fields_lose_direction_overrides_and_blank_means_prints_nothing() {
+        assert_eq!(clean_line("abc\u{202e}FDP.exe\u{2066}x"), "abcFDP.exex");
+        assert!(is_blank(" \u{200b}\u{3164}\u{202e} "));
+        assert!(!is_blank(" a "));
+    }
 
     #[test]
     fn control_characters_and_line_ends_are_what_a_browser_posts_back() {

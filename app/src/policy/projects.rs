@@ -1,7 +1,8 @@
 //! Joint projects (協働事業): who may create, read, move and join a project.
 //!
-//! Source: issue #10. GovTech Tokyo's advisors, Tokyo officers and administrators create any
-//! kind; a municipality's CIO creates a 区市町村提案 with itself as lead. Only the lead
+//! Source: issue #10. GovTech Tokyo's advisors (led by GovTech Tokyo), Tokyo officers and
+//! administrators (any lead) create any kind; a municipality's CIO creates a 区市町村提案 with
+//! itself as lead. Only the lead
 //! organisation's managers (its CIO; GovTech advisors for a GovTech-led project; Tokyo
 //! officers for a Tokyo-led one) or a Tokyo officer / administrator move a project. A
 //! municipality's CIO or staff joins for its own organisation. A draft is seen by its lead
@@ -40,8 +41,12 @@ pub fn may_create_project(
     lead: &str,
     lead_kind: OrgKind,
 ) -> bool {
-    if secretariat(user) || user.has(Role::GovtechAdvisor) {
+    if secretariat(user) {
         return true;
+    }
+    // An advisor posts for GovTech Tokyo (and so keeps seeing and moving what they post).
+    if user.has(Role::GovtechAdvisor) {
+        return lead_kind == OrgKind::Govtech && user.organisation.key == lead;
     }
     user.has(Role::Cio)
         && kind == ProjectKind::MunicipalProposal

@@ -171,6 +171,19 @@ pub async fn users_of(db: &Db, org_keys: &[String]) -> Result<Vec<UserId>, DbErr
     Ok(ids.into_iter().map(UserId::from).collect())
 }
 
+/// The active Tokyo officers and administrators (the secretariat sees every project).
+pub async fn secretariat(db: &Db) -> Result<Vec<UserId>, DbError> {
+    let mut response = db
+        .query(
+            "SELECT VALUE record::id(id) FROM app_user WHERE status = 'active'
+                AND (roles CONTAINS 'tokyo_officer' OR roles CONTAINS 'admin')",
+        )
+        .await?
+        .check()?;
+    let ids: Vec<String> = response.take(0)?;
+    Ok(ids.into_iter().map(UserId::from).collect())
+}
+
 /// A new project to store (checked by the caller).
 pub struct NewProject<'a> {
     /// The project, as it will read back (its `version` and `created_at` are ignored).
@@ -405,7 +418,9 @@ pub enum MoveWrite {
 
 /// Moves a project to `after.status` with its window, contract or reason, checking the
 /// version and (for 参加確定) the participant count inside the transaction, with its history
-/// entry and notices.
+/// entry and notices. 参加確定 also marks every participation it counted, so that a
+/// withdrawal at the same moment conflicts with it: the two cannot both commit and leave a
+/// confirmed project with fewer than two participants.
 pub async fn move_to(db: &Db, m: Move<'_>) -> Result<MoveWrite, DbError> {
     use crate::notifications::repo::{CREATE_NOTICES, notice_bindings};
     let history =
@@ -419,6 +434,11 @@ pub async fn move_to(db: &Db, m: Move<'_>) -> Result<MoveWrite, DbError> {
          IF $p.status = NONE OR <string> $p.updated_at != $version {{ THROW 'stale_version'; }};
          IF $status = 'confirmed' AND count(SELECT VALUE id FROM project_participant
                 WHERE project = $p) < {min} {{ THROW 'too_few_participants'; }};
+         -- Confirming writes every participation it counted, so that a withdrawal committed
+         -- at the same moment conflicts with it (one of the two is refused), never both.
+         IF $status = 'confirmed' {{
+            UPDATE project_participant SET confirmed = true WHERE project = $p;
+         }};
          UPDATE $p SET status = $status,
             opens_at = IF $opens_at = NONE {{ NONE }} ELSE {{ <datetime> $opens_at }},
             closes_at = IF $closes_at = NONE {{ NONE }} ELSE {{ <datetime> $closes_at }},

@@ -414,10 +414,19 @@ fn participation_input(
     quantity: &str,
     note: &str,
 ) -> Result<(u32, Option<String>), AppError> {
-    let quantity: u32 = crate::csv_input::normalize(quantity)
-        .replace(',', "")
-        .parse()
-        .map_err(|_| {
+    // Digits, optionally grouped by thousands (`1,200`); full-width digits are read as such.
+    let normalized = crate::csv_input::normalize(quantity);
+    let grouped = normalized.split(',').enumerate().all(|(i, group)| {
+        !group.is_empty()
+            && group.bytes().all(|b| b.is_ascii_digit())
+            && (i == 0 && group.len() <= 3 || i > 0 && group.len() == 3)
+    });
+    let plain = !normalized.is_empty() && normalized.bytes().all(|b| b.is_ascii_digit());
+    let quantity: u32 = (grouped || plain)
+        .then(|| normalized.replace(',', ""))
+        .and_then(|digits| digits.parse().ok())
+        .ok_or(())
+        .map_err(|()| {
             refused("quantity", |lang| {
                 lang.pick(
                     "数量は1以上の整数で入力してください。",
@@ -642,7 +651,8 @@ pub async fn post_project_comment(
     if !council_wide {
         let mut readers = project.invited.clone();
         readers.push(project.lead.clone());
-        let allowed = super::repo::users_of(&state.db, &readers).await?;
+        let mut allowed = super::repo::users_of(&state.db, &readers).await?;
+        allowed.extend(super::repo::secretariat(&state.db).await?);
         authors.retain(|a| allowed.contains(a));
     }
     recipients.extend(authors);
@@ -785,11 +795,29 @@ mod forms {
                 }));
             }
         }
-        let visibility = Visibility::from_code(visibility.trim()).unwrap_or(Visibility::Council);
-        let invited: Vec<String> = match visibility {
+        // Fails closed: a value that is not one of the two is refused, never read as "council".
+        let visibility = match visibility.trim() {
+            "" => Visibility::Council,
+            code => Visibility::from_code(code).ok_or_else(|| {
+                refused("visibility", |lang| {
+                    lang.pick(
+                        "公開範囲を選び直してください。",
+                        "Choose who may see the project again.",
+                    )
+                    .to_owned()
+                })
+            })?,
+        };
+        let mut invited: Vec<String> = match visibility {
             Visibility::Council => Vec::new(),
             Visibility::Invited => invited.iter().map(|k| k.trim().to_owned()).collect(),
         };
+        invited.sort();
+        invited.dedup();
+        let mut systems = systems;
+        systems.dedup();
+        systems.sort_by_key(|code| state.catalog.systems.iter().position(|s| s.code == *code));
+        systems.dedup();
         if invited
             .iter()
             .any(|k| !state.catalog.municipalities().any(|o| o.key == *k))
@@ -886,7 +914,18 @@ mod forms {
                 supplier: crate::text::clean_line(&crate::text::nfc(&supplier))
                     .trim()
                     .to_owned(),
-                amount_yen: parse_yen(&amount_yen).ok().flatten().unwrap_or(0),
+                amount_yen: parse_yen(&amount_yen)
+                    .ok()
+                    .flatten()
+                    .ok_or_else(|| {
+                        refused("amount_yen", |lang| {
+                            lang.pick(
+                                "契約金額は1円以上の整数（円）で入力してください（例: 12,000,000）。",
+                                "The contract amount must be a whole number of yen, 1 or more (e.g. 12,000,000).",
+                            )
+                            .to_owned()
+                        })
+                    })?,
             },
             Some(ProjectStatus::Operating) => Transition::Operating,
             Some(ProjectStatus::Closed) => Transition::Closed,
@@ -1014,9 +1053,11 @@ mod forms {
                 }));
             }
             MoveWrite::TooFewParticipants => {
-                let e = super::super::model::TransitionError::TooFewParticipants {
-                    count: participants.len().min(1),
-                };
+                // Someone withdrew meanwhile: say how many take part now.
+                let count = super::super::repo::participants(&state.db, &project.id)
+                    .await?
+                    .len();
+                let e = super::super::model::TransitionError::TooFewParticipants { count };
                 return Err(refused("to", |lang| e.message(lang)));
             }
         }

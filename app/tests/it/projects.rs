@@ -892,3 +892,142 @@ mod ocds {
         assert_eq!(reply.status, StatusCode::NOT_FOUND);
     }
 }
+
+#[tokio::test]
+async fn a_confirmation_racing_a_withdrawal_never_leaves_fewer_than_two_participants() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let toshima = app.user(Role::Cio, TOSHIMA).await;
+    let hachioji = app.user(Role::Cio, HACHIOJI).await;
+    for round in 0..12 {
+        let id = create(&app, &advisor, &[]).await;
+        open(&app, &advisor, &id).await;
+        assert!(ok(join(&app, &toshima, &id, "1").await.0));
+        assert!(ok(join(&app, &hachioji, &id, "1").await.0));
+        let withdraw_form = form(&[("id", id.as_str())]);
+        let (confirm, withdraw) = tokio::join!(
+            moved(&app, &advisor, &id, "confirmed", &[]),
+            app.post(
+                "/api/withdraw_project",
+                &withdraw_form,
+                Some(&hachioji.cookie)
+            ),
+        );
+        assert!(
+            !(ok(confirm.0) && ok(withdraw.status)),
+            "round {round}: both succeeded"
+        );
+        for status in [confirm.0, withdraw.status] {
+            assert!(!status.is_server_error(), "round {round}: {status}");
+        }
+        let view = page(&app, &advisor, &id).await.1.unwrap();
+        if view.project.status == ProjectStatus::Confirmed {
+            assert_eq!(view.participants.len(), 2, "round {round}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn crafted_values_are_refused_not_guessed() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let officer = app.user(Role::TokyoOfficer, "130001").await;
+    let toshima = app.user(Role::Cio, TOSHIMA).await;
+    // An advisor posts for GovTech Tokyo only; the secretariat for anyone.
+    let reply = app
+        .post(
+            "/api/create_project",
+            &form(&[
+                ("kind", "joint_procurement"),
+                ("lead", TOSHIMA),
+                ("title", "x"),
+            ]),
+            Some(&advisor.cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    create(&app, &officer, &[("lead", TOSHIMA)]).await;
+    // A visibility that is neither of the two fails closed.
+    let reply = app
+        .post(
+            "/api/create_project",
+            &form(&[
+                ("kind", "joint_procurement"),
+                ("lead", "govtech_tokyo"),
+                ("title", "x"),
+                ("visibility", "Invited"),
+            ]),
+            Some(&advisor.cookie),
+        )
+        .await;
+    let body: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+    assert_eq!(
+        (reply.status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("visibility"))
+    );
+    // Repeated systems are stored once.
+    let id = create(
+        &app,
+        &advisor,
+        &[
+            ("systems[1]", "resident_registry"),
+            ("systems[2]", "resident_registry"),
+        ],
+    )
+    .await;
+    let view = page(&app, &advisor, &id).await.1.unwrap();
+    assert_eq!(view.project.systems, ["resident_registry"]);
+    open(&app, &advisor, &id).await;
+    // Quantities: grouped digits, full-width digits; nothing else.
+    for bad in ["1,0", ",,,3", "+5", "1.5", "0"] {
+        let (status, body) = join(&app, &toshima, &id, bad).await;
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("quantity")),
+            "{bad} {body}"
+        );
+    }
+    assert!(ok(join(&app, &toshima, &id, "１,２００").await.0));
+    assert_eq!(
+        page(&app, &toshima, &id)
+            .await
+            .1
+            .unwrap()
+            .own
+            .unwrap()
+            .quantity,
+        1_200
+    );
+    // A contract amount that is not a number of yen is named as such.
+    let hachioji = app.user(Role::Cio, HACHIOJI).await;
+    assert!(ok(join(&app, &hachioji, &id, "1").await.0));
+    assert!(ok(moved(&app, &advisor, &id, "confirmed", &[]).await.0));
+    assert!(ok(moved(&app, &advisor, &id, "tendering", &[]).await.0));
+    let (status, body) = moved(
+        &app,
+        &advisor,
+        &id,
+        "awarded",
+        &[("supplier", "株式会社テスト"), ("amount_yen", "-5")],
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("amount_yen")),
+        "{body}"
+    );
+    // A reason that prints nothing is no reason.
+    let (status, body) = moved(
+        &app,
+        &advisor,
+        &id,
+        "cancelled",
+        &[("reason", "\u{200b}\u{202e}")],
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("reason")),
+        "{body}"
+    );
+}

@@ -433,7 +433,7 @@ pub fn check_transition(
             amount_yen,
         } => {
             let length = supplier.trim().chars().count();
-            if length == 0 {
+            if crate::text::is_blank(supplier) {
                 return Err(TransitionError::SupplierBlank);
             }
             if length > MAX_SUPPLIER_CHARS {
@@ -447,7 +447,7 @@ pub fn check_transition(
         }
         Transition::Cancelled { reason } => {
             let length = reason.trim().chars().count();
-            if length == 0 {
+            if crate::text::is_blank(reason) {
                 return Err(TransitionError::ReasonBlank);
             }
             if length > MAX_REASON_CHARS {

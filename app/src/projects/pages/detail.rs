@@ -90,7 +90,10 @@ fn Project(view: ProjectPageView) -> impl IntoView {
     } else {
         p.unit.clone()
     };
-    let total_yen: i64 = shares.iter().map(|s| s.total_yen).sum();
+    // Saturating: an absurd plan (the largest unit price × the largest quantity) must not panic.
+    let total_yen = shares
+        .iter()
+        .fold(0i64, |sum, s| sum.saturating_add(s.total_yen));
     let table_unit = unit.clone();
     view! {
         <Title text=p.title.clone()/>
