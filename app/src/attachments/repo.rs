@@ -85,13 +85,13 @@ struct Meta {
 }
 
 /// The file with key `id`; `None` when there is none.
-pub async fn file(db: &Db, id: &str) -> Result<Option<StoredFile>, DbError> {
+pub async fn file(db: &Db, id: &crate::ids::AttachmentId) -> Result<Option<StoredFile>, DbError> {
     let mut response = db
         .query(
             "SELECT subject, name, content_type FROM ONLY type::record('attachment', $id);
              SELECT VALUE content FROM ONLY type::record('attachment', $id);",
         )
-        .bind(("id", id.to_owned()))
+        .bind(("id", id.to_string()))
         .await?
         .check()?;
     let meta: Option<serde_json::Value> = response.take(0)?;

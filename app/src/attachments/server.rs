@@ -112,9 +112,7 @@ pub async fn download(
         let user = crate::auth::request::user_of(&state, &session)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(AppError::NotFound);
-        }
+        let id = crate::ids::AttachmentId::parse(&id).ok_or(AppError::NotFound)?;
         let file = super::repo::file(&state.db, &id)
             .await?
             .ok_or(AppError::NotFound)?;
