@@ -486,8 +486,11 @@ pub async fn projects_of(db: &Db, org_key: &str) -> Result<Vec<String>, DbError>
     Ok(response.take(0)?)
 }
 
-/// Every participation as (project key, organisation key), by project then organisation.
-pub async fn all_participations(db: &Db) -> Result<Vec<(String, String)>, DbError> {
+/// Every participation: the participating organisations' keys by project key, each list in
+/// key order.
+pub async fn all_participations(
+    db: &Db,
+) -> Result<std::collections::HashMap<String, Vec<String>>, DbError> {
     #[derive(Deserialize)]
     struct Row {
         project: String,
@@ -501,5 +504,10 @@ pub async fn all_participations(db: &Db) -> Result<Vec<(String, String)>, DbErro
         .await?
         .check()?;
     let rows: Vec<Row> = rows(&mut response, 0)?;
-    Ok(rows.into_iter().map(|r| (r.project, r.org)).collect())
+    let mut members: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for r in rows {
+        members.entry(r.project).or_default().push(r.org);
+    }
+    Ok(members)
 }

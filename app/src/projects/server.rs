@@ -77,11 +77,7 @@ pub async fn export_csv(
     let bytes = async {
         let user = policy::require_user(crate::auth::request::user_of(&state, &session).await?)?;
         let projects = visible_projects(&state, &user).await?;
-        let mut members: std::collections::HashMap<String, Vec<String>> =
-            std::collections::HashMap::new();
-        for (project, org) in super::repo::all_participations(&state.db).await? {
-            members.entry(project).or_default().push(org);
-        }
+        let members = super::repo::all_participations(&state.db).await?;
         Ok(super::export::to_csv(&projects, &state.catalog, |key| {
             members.get(key).cloned().unwrap_or_default()
         }))
@@ -97,7 +93,7 @@ async fn ocds_facts(
     session: &tower_sessions::Session,
     id: &str,
 ) -> Result<super::ocds::ProjectFacts, AppError> {
-    use super::model::{Participant, allocate};
+    use super::model::allocate;
     use super::ocds::{Party, ProjectFacts};
     let user = policy::require_user(crate::auth::request::user_of(state, session).await?)?;
     let project = visible_project(state, &user, id).await?;
@@ -106,11 +102,7 @@ async fn ocds_facts(
         &project.cost,
         &participants
             .iter()
-            .map(|p| Participant {
-                lg_code: p.org_key.clone(),
-                quantity: p.quantity,
-                population: 0,
-            })
+            .map(super::model::Participation::cost_participant)
             .collect::<Vec<_>>(),
     );
     let party = |key: &str| {
@@ -303,11 +295,7 @@ pub async fn get_project(id: String) -> Result<ProjectPageView, AppError> {
     let participants = super::repo::participants(&state.db, &project.id).await?;
     let cost_participants: Vec<Participant> = participants
         .iter()
-        .map(|p| Participant {
-            lg_code: p.org_key.clone(),
-            quantity: p.quantity,
-            population: 0,
-        })
+        .map(super::model::Participation::cost_participant)
         .collect();
     let shares = allocate(&project.cost, &cost_participants);
     let one_more = (!participants.is_empty())

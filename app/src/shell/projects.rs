@@ -173,12 +173,10 @@ pub async fn get_home_projects() -> Result<HomeProjects, AppError> {
         .collect();
     if user.is_municipal() && !open.is_empty() {
         let records = crate::standardization::repo::all_progress(&state.db).await?;
+        // Every participation in one read, not one query per open project.
+        let mut members = crate::projects::repo::all_participations(&state.db).await?;
         for p in open {
-            let taking_part: Vec<String> = crate::projects::repo::participants(&state.db, &p.id)
-                .await?
-                .into_iter()
-                .map(|x| x.org_key)
-                .collect();
+            let taking_part = members.remove(p.id.as_str()).unwrap_or_default();
             let reference = reference_of(&state, p, &taking_part);
             if let Some(s) = suggest_partners(&p.systems, &reference, &taking_part, &records)
                 .into_iter()

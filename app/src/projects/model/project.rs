@@ -85,6 +85,17 @@ pub struct Participation {
     pub at: Timestamp,
 }
 
+impl Participation {
+    /// This participation as cost sharing sees it (no population: Kyodo ships none yet).
+    pub fn cost_participant(&self) -> super::cost::Participant {
+        super::cost::Participant {
+            lg_code: self.org_key.clone(),
+            quantity: self.quantity,
+            population: 0,
+        }
+    }
+}
+
 /// A problem with a form field: which field and what to say, in both languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldProblem {

@@ -354,11 +354,9 @@ fn field_label(field: &str, steps: &[Step], lang: Lang) -> String {
     ProgressField::from_code(field).map_or_else(|| field.to_owned(), |f| f.label(lang).to_owned())
 }
 
-/// The display text of a history value (codes become labels).
+/// The display text of a non-blank history value (codes become labels; the history list
+/// shows a blank value as "—" itself).
 fn value_label(change: &FieldChange, value: &str, lang: Lang) -> String {
-    if value.is_empty() {
-        return "—".into();
-    }
     let f = change.field.as_str();
     let label = if step_field(f).is_some() {
         StepStatus::parse(value).map(|s| s.label(lang))
