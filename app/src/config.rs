@@ -35,6 +35,29 @@ pub struct Config {
     /// [`DEFAULT_OCDS_PREFIX`]): `ocds-` and six letters or digits, as the Open Contracting
     /// Partnership registers them; every project's `ocid` is `<prefix>-<project key>`.
     pub ocds_prefix: String,
+    /// How many demo projects demo mode stores in an empty project table
+    /// (`KYODO_DEMO_PROJECTS`, default [`DEFAULT_DEMO_PROJECTS`]; e.g. 10000 for the benchmark).
+    pub demo_projects: usize,
+}
+
+/// Demo projects stored by default in demo mode.
+pub const DEFAULT_DEMO_PROJECTS: usize = 12;
+
+/// A configured demo project count: a whole number up to 1,000,000; the default when unset.
+/// Errors: anything else.
+pub fn demo_projects(value: Option<&str>) -> anyhow::Result<usize> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(DEFAULT_DEMO_PROJECTS);
+    };
+    value
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n <= 1_000_000)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "KYODO_DEMO_PROJECTS must be a whole number up to 1000000 (got {value:?})"
+            )
+        })
 }
 
 fn env_flag(name: &str) -> bool {
@@ -64,6 +87,7 @@ impl Config {
             reference_dir: std::env::var("KYODO_REFERENCE_DIR").ok().map(PathBuf::from),
             secure_cookies: env_flag("KYODO_SECURE_COOKIES"),
             ocds_prefix: ocds_prefix(std::env::var("KYODO_OCDS_PREFIX").ok().as_deref())?,
+            demo_projects: demo_projects(std::env::var("KYODO_DEMO_PROJECTS").ok().as_deref())?,
         })
     }
 }

@@ -61,6 +61,21 @@ pub async fn init_state(
         standardization::repo::insert_missing(&db, &cells)
             .await
             .map_err(|e| anyhow::anyhow!("writing demo data: {e}"))?;
+        let municipalities: Vec<_> = catalog.municipalities().cloned().collect();
+        let systems: Vec<String> = catalog.systems.iter().map(|s| s.code.clone()).collect();
+        let projects = crate::projects::demo::generate(
+            config.demo_projects,
+            &municipalities,
+            &systems,
+            chrono::Utc::now(),
+        );
+        let advisor = crate::ids::UserId::from("demo_govtech_advisor");
+        let stored = crate::projects::repo::insert_demo(&db, &projects, &advisor)
+            .await
+            .map_err(|e| anyhow::anyhow!("writing demo projects: {e}"))?;
+        if stored > 0 {
+            tracing::info!(projects = stored, "demo projects stored");
+        }
     }
     SurrealSessionStore::new(db.clone())
         .delete_expired()
@@ -79,6 +94,7 @@ pub async fn init_state(
         public_url,
         ocds_prefix: config.ocds_prefix.clone(),
         import_lock: Arc::new(tokio::sync::Mutex::new(())),
+        caches: crate::db::counter::Caches::default(),
     })
 }
 

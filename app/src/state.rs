@@ -61,4 +61,7 @@ pub struct AppState {
     /// write (bounds the memory that concurrent uploads take; correctness across servers comes
     /// from the version checks inside the write).
     pub import_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Read caches kept current by change counters in the database ([`crate::db::counter`]).
+    #[from_ref(skip)]
+    pub caches: crate::db::counter::Caches,
 }

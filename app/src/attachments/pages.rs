@@ -7,11 +7,17 @@ use crate::i18n::{Lang, use_lang};
 use leptos::prelude::*;
 
 /// The section `#attachments`: `subject` is the room's subject, `back` the page's own path
-/// (the upload returns there), `attached` confirms an upload just made.
+/// (the upload returns there), `attached` confirms an upload just made. Files are sent to
+/// `upload_to` and downloaded from `<download_base>/<id>`: `/attachments/upload` and
+/// `/attachments` by default, or a room's own routes when the room decides who may attach
+/// and read (a project's documents).
 #[component]
 pub fn AttachmentsSection(
     subject: String,
     back: String,
+    #[prop(default = "/attachments/upload".to_owned())] upload_to: String,
+    #[prop(default = "/attachments".to_owned())] download_base: String,
+    #[prop(default = None)] heading: Option<(&'static str, &'static str)>,
     items: Vec<AttachmentInfo>,
     may_attach: bool,
     attached: bool,
@@ -29,7 +35,7 @@ pub fn AttachmentsSection(
     };
     view! {
         <section id="attachments" aria-labelledby="attachments-heading">
-            <h2 id="attachments-heading">{lang.pick("添付ファイル", "Attachments")}</h2>
+            <h2 id="attachments-heading">{heading.map_or_else(|| lang.pick("添付ファイル", "Attachments"), |(ja, en)| lang.pick(ja, en))}</h2>
             {attached.then(|| view! {
                 <div class="notice success" role="status"><p>{lang.pick("ファイルを添付しました。", "The file was attached.")}</p></div>
             })}
@@ -40,7 +46,7 @@ pub fn AttachmentsSection(
                     <ul class="attachments">
                         {items.into_iter().map(|a| view! {
                             <li>
-                                <a href=format!("/attachments/{}", a.id) download=a.name.clone()>{a.name.clone()}</a>
+                                <a href=format!("{download_base}/{}", a.id) download=a.name.clone()>{a.name.clone()}</a>
                                 <span class="muted">
                                     " · "{size_text(a.size_bytes)}
                                     " · "{lang.pick(&a.uploader_name_ja, &a.uploader_name_en).to_owned()}
@@ -52,7 +58,7 @@ pub fn AttachmentsSection(
                 }.into_any()
             }}
             {may_attach.then(|| view! {
-                <form method="post" action="/attachments/upload" enctype="multipart/form-data" class="attach-form">
+                <form method="post" action=upload_to.clone() enctype="multipart/form-data" class="attach-form">
                     <input type="hidden" name="subject" value=subject.clone()/>
                     <input type="hidden" name="back" value=back.clone()/>
                     <label for="attachment-file">{lang.pick("ファイルを添付", "Attach a file")}</label>

@@ -28,21 +28,13 @@ pub async fn upload(
         Ok(upload) => upload,
         Err(e) => return e.into_response(),
     };
-    let back = upload.field("back").to_owned();
-    if !crate::http::is_local_path(&back) {
-        return AppError::Invalid {
-            field: "back".into(),
-            reason: "not a local path".into(),
-        }
-        .into_response();
-    }
-    let refuse = |error: AppError| async {
-        let to = crate::auth::flash::redirect_with_error(&session, &back, error).await;
-        Redirect::to(&to).into_response()
+    let back = match back_of(&upload) {
+        Ok(back) => back,
+        Err(e) => return e.into_response(),
     };
     let subject = upload.field("subject").to_owned();
     if !crate::policy::may_attach(&user, &subject) {
-        return refuse(AppError::Forbidden).await;
+        return refuse(&session, &back, AppError::Forbidden).await;
     }
     // The record must exist in the catalog: a municipality and one of the 20 systems.
     let known = crate::policy::record_of_subject(&subject).is_some_and(|(lg, system)| {
@@ -53,20 +45,54 @@ pub async fn upload(
             && state.catalog.systems.iter().any(|s| s.code == system)
     });
     if !known {
-        return refuse(AppError::NotFound).await;
+        return refuse(&session, &back, AppError::NotFound).await;
     }
+    store(&state, &session, &user, &subject, upload, &back).await
+}
+
+/// Sends the browser back to `back` with `error` shown there.
+async fn refuse(session: &Session, back: &str, error: AppError) -> Response {
+    let to = crate::auth::flash::redirect_with_error(session, back, error).await;
+    Redirect::to(&to).into_response()
+}
+
+/// The upload's `back` field when it is a local path (the page to return to);
+/// [`AppError::Invalid`] (400) otherwise.
+pub fn back_of(upload: &crate::http::Upload) -> Result<String, AppError> {
+    let back = upload.field("back").to_owned();
+    if crate::http::is_local_path(&back) {
+        Ok(back)
+    } else {
+        Err(AppError::Invalid {
+            field: "back".into(),
+            reason: "not a local path".into(),
+        })
+    }
+}
+
+/// Stores the uploaded file on `subject` for `user` (whom the subject's owner has already
+/// let attach) when it passes [`classify`] and the subject has room, then sends the browser
+/// back to `back?attached=1#attachments`; a refused file goes back to `back` with its error.
+pub async fn store(
+    state: &AppState,
+    session: &Session,
+    user: &crate::auth::model::CurrentUser,
+    subject: &str,
+    upload: crate::http::Upload,
+    back: &str,
+) -> Response {
     let (raw_name, bytes) = upload.file.unwrap_or_default();
     let name = clean_name(&raw_name);
     let sniffed = infer::get(&bytes).map(|t| t.mime_type());
     let kind = match classify(&name, &bytes, sniffed) {
         Ok(kind) => kind,
-        Err(problem) => return refuse(rejected_file(&problem)).await,
+        Err(problem) => return refuse(session, back, rejected_file(&problem)).await,
     };
     let id = crate::ids::random_key();
     let size = bytes.len();
     let file = super::repo::NewAttachment {
         id: &id,
-        subject: &subject,
+        subject,
         name: &name,
         content_type: kind.content_type(),
         content: bytes,
@@ -75,16 +101,16 @@ pub async fn upload(
     match super::repo::create(&state.db, file).await {
         Ok(true) => {}
         Ok(false) => {
-            return refuse(rejected_file(&super::model::FileProblem::TooMany {
+            let full = FileProblem::TooMany {
                 max: super::model::MAX_PER_SUBJECT,
-            }))
-            .await;
+            };
+            return refuse(session, back, rejected_file(&full)).await;
         }
-        Err(e) => return refuse(e.into()).await,
+        Err(e) => return refuse(session, back, e.into()).await,
     }
     tracing::info!(user = %user.id, %subject, attachment = %id, size, "file attached");
     Redirect::to(&crate::http::back_with_flag(
-        &back,
+        back,
         "attached",
         "attachments",
     ))
@@ -122,7 +148,13 @@ pub async fn download(
         Ok(file)
     }
     .await;
-    match result {
+    serve(result)
+}
+
+/// A stored file as a download (`Content-Disposition: attachment`, `nosniff`, a sandboxing
+/// CSP), or the error.
+pub fn serve(file: Result<super::repo::StoredFile, AppError>) -> Response {
+    match file {
         Ok(file) => crate::http::attachment(&file.name, &file.content_type, Ok(file.content)),
         Err(e) => e.into_response(),
     }

@@ -6,6 +6,7 @@
 //! `DEFINE … OVERWRITE`); `schema_meta:current.version` records the version so that later
 //! versions can run data upgrades on an existing data folder.
 
+pub mod counter;
 pub mod reference;
 
 use anyhow::{Context, bail};
@@ -86,6 +87,10 @@ const SCHEMA: &[(&str, &str)] = &[
     (
         "16_project.surql",
         include_str!("../../schema/16_project.surql"),
+    ),
+    (
+        "17_change_counter.surql",
+        include_str!("../../schema/17_change_counter.surql"),
     ),
 ];
 

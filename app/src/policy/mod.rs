@@ -17,7 +17,7 @@ pub use accounts::{may_manage_user, may_manage_users, require_demo};
 pub use attachments::{may_attach, may_read_attachment, record_of_subject};
 pub use projects::{
     ProjectAccess, may_create_any_project, may_create_project, may_join_project,
-    may_manage_project, may_read_project, project_of_subject, project_subject,
+    may_manage_project, may_mark_answered, may_read_project, project_of_subject, project_subject,
 };
 pub use standardization::{
     may_comment, may_import, may_manage_reference, may_view_import_run, may_write_progress,
@@ -61,6 +61,9 @@ pub enum Rule {
     JoinProject,
     /// Moving a joint project: its lead organisation's managers or the secretariat.
     ManageProject,
+    /// Marking a question of a joint project's thread answered: the lead's managers or the
+    /// question's author ([`may_mark_answered`]).
+    MarkAnswered,
     /// Managing accounts: an administrator (any account, any role) or a CIO (own
     /// organisation's accounts, roles staff and CIO only).
     ManageUsers,
@@ -115,11 +118,14 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /api/withdraw_project", Rule::JoinProject),
     ("POST /api/move_project", Rule::ManageProject),
     ("POST /api/post_project_comment", Rule::ReadProject),
+    ("POST /api/mark_project_question", Rule::MarkAnswered),
     ("POST /api/get_partner_suggestions", Rule::ManageProject),
     ("POST /api/get_home_projects", Rule::SignedIn),
     ("GET /projects/export.csv", Rule::SignedIn),
     ("GET /projects/{id}/ocds.json", Rule::ReadProject),
     ("GET /projects/{id}/ocds-record.json", Rule::ReadProject),
+    ("POST /projects/{id}/documents", Rule::ManageProject),
+    ("GET /projects/{id}/documents/{file}", Rule::ReadProject),
 ];
 
 /// The signed-in user, or [`AppError::Unauthenticated`].
@@ -291,7 +297,8 @@ mod tests {
                     Rule::ReadProject
                     | Rule::CreateProject
                     | Rule::JoinProject
-                    | Rule::ManageProject => project_rules(*rule, &u, name),
+                    | Rule::ManageProject
+                    | Rule::MarkAnswered => project_rules(*rule, &u, name),
                     Rule::OwnImportRun => {
                         assert!(may_view_import_run(&u, &u.id));
                         assert_eq!(
@@ -424,6 +431,29 @@ mod tests {
                     may_manage_project(u, &own_draft),
                     central || role == Role::Cio,
                     "{name} {role:?} own municipality's project"
+                );
+            }
+            Rule::MarkAnswered => {
+                let own_question = u.id.clone();
+                let someone_else = crate::ids::UserId::from("someone_else");
+                assert!(
+                    may_mark_answered(u, &other_open, &own_question),
+                    "{name} own"
+                );
+                assert_eq!(
+                    may_mark_answered(u, &other_open, &someone_else),
+                    central,
+                    "{name} {role:?} another's question"
+                );
+                assert_eq!(
+                    may_mark_answered(u, &govtech, &someone_else),
+                    central || advisor,
+                    "{name} {role:?} GovTech's project"
+                );
+                assert_eq!(
+                    may_mark_answered(u, &other_private, &own_question),
+                    central,
+                    "{name} {role:?} a project they may not see"
                 );
             }
             _ => unreachable!("not a project rule"),

@@ -98,6 +98,17 @@ pub fn may_join_project(user: &CurrentUser, p: &ProjectAccess) -> bool {
         && may_read_project(user, p)
 }
 
+/// Whether `user` may mark a question in the project's thread answered (or open again): the
+/// lead's managers, who answer, and the question's author (`author`), while they may see
+/// the project.
+pub fn may_mark_answered(
+    user: &CurrentUser,
+    p: &ProjectAccess,
+    author: &crate::ids::UserId,
+) -> bool {
+    may_read_project(user, p) && (may_manage_project(user, p) || user.id == *author)
+}
+
 /// The thread subject of a project: `project:<key>`.
 pub fn project_subject(key: &str) -> String {
     format!("project:{key}")

@@ -4,7 +4,9 @@
 //! by the database's clock, one participation per municipality (record key and unique index),
 //! the version of a project a lead moves, and the two participants 参加確定 needs.
 
-use super::model::{CostPlan, Participation, PriceTier, Project, ProjectStatus, SplitKey, Window};
+use super::model::{
+    CostPlan, Participation, PriceTier, Project, ProjectStatus, ProjectSummary, SplitKey, Window,
+};
 use crate::db::{Db, DbError, first, rows, to_value, transaction_outcome};
 use crate::history::model::FieldChange;
 use crate::ids::{ProjectId, UserId};
@@ -139,22 +141,175 @@ pub async fn participants(db: &Db, id: &ProjectId) -> Result<Vec<Participation>,
     Ok(rows(&mut response, 0)?)
 }
 
-/// (project key, participant count) of every project with participants.
-pub async fn participant_counts(db: &Db) -> Result<Vec<(String, u32)>, DbError> {
-    #[derive(Deserialize)]
-    struct Count {
-        project: String,
-        n: u32,
-    }
+/// The participant count of each of `ids` (in that order).
+pub async fn participant_counts(db: &Db, ids: &[ProjectId]) -> Result<Vec<u32>, DbError> {
     let mut response = db
         .query(
-            "SELECT record::id(project) AS project, count() AS n FROM project_participant
-             GROUP BY project",
+            "RETURN $ids.map(|$p| array::len(SELECT VALUE id FROM project_participant
+                WHERE project = type::record('project', $p)))",
         )
+        .bind(("ids", keys(ids)))
         .await?
         .check()?;
-    let counts: Vec<Count> = rows(&mut response, 0)?;
-    Ok(counts.into_iter().map(|c| (c.project, c.n)).collect())
+    Ok(response.take(0)?)
+}
+
+/// Which of `ids` organisation `org_key` takes part in (read by record key, one per project).
+pub async fn joined_among(
+    db: &Db,
+    org_key: &str,
+    ids: &[ProjectId],
+) -> Result<Vec<ProjectId>, DbError> {
+    let mut response = db
+        .query(
+            "SELECT VALUE record::id(project) FROM
+                $ids.map(|$p| type::record('project_participant', [$p, $org]))
+             WHERE project != NONE",
+        )
+        .bind(("ids", keys(ids)))
+        .bind(("org", org_key.to_owned()))
+        .await?
+        .check()?;
+    let joined: Vec<String> = response.take(0)?;
+    Ok(joined.into_iter().map(ProjectId::from).collect())
+}
+
+fn keys(ids: &[ProjectId]) -> Vec<String> {
+    ids.iter().map(ToString::to_string).collect()
+}
+
+/// The change counter the project list is kept current by ([`crate::db::counter`]): every
+/// write of a `project` row bumps it and stamps the row's `rev`.
+pub const LISTING_COUNTER: &str = "project";
+
+/// The cards of the projects written after counter value `since` (all when `None`), with the
+/// counter's value, read in one transaction.
+pub async fn summaries_since(
+    db: &Db,
+    since: Option<i64>,
+) -> Result<(i64, Vec<ProjectSummary>), DbError> {
+    #[derive(Deserialize)]
+    struct Card {
+        id: ProjectId,
+        kind: super::model::ProjectKind,
+        title: String,
+        summary: String,
+        lead: String,
+        tags: Vec<String>,
+        systems: Vec<String>,
+        visibility: super::model::Visibility,
+        invited: Vec<String>,
+        status: ProjectStatus,
+        opens_at: Option<chrono::DateTime<chrono::Utc>>,
+        closes_at: Option<chrono::DateTime<chrono::Utc>>,
+        created_at: crate::ids::Timestamp,
+    }
+    let filter = if since.is_some() {
+        "WHERE rev > $since"
+    } else {
+        ""
+    };
+    let mut response = db
+        .query(format!(
+            "BEGIN TRANSACTION;
+             SELECT VALUE value FROM type::record('change_counter', $counter);
+             SELECT record::id(id) AS id, kind, title, summary, record::id(lead) AS lead, tags,
+                systems, visibility, invited, status,
+                IF opens_at = NONE {{ NONE }} ELSE {{ <string> opens_at }} AS opens_at,
+                IF closes_at = NONE {{ NONE }} ELSE {{ <string> closes_at }} AS closes_at,
+                <string> created_at AS created_at
+             FROM project {filter};
+             COMMIT TRANSACTION;"
+        ))
+        .bind(("since", since.unwrap_or(0)))
+        .bind(("counter", LISTING_COUNTER))
+        .await?
+        .check()?;
+    // Statement 0 is BEGIN (and a RETURN would end the transaction early).
+    let rev: Vec<i64> = response.take(1)?;
+    let cards: Vec<Card> = rows(&mut response, 2)?;
+    Ok((
+        rev.first().copied().unwrap_or(0),
+        cards
+            .into_iter()
+            .map(|c| ProjectSummary {
+                id: c.id,
+                kind: c.kind,
+                title: c.title,
+                summary: c.summary,
+                lead: c.lead,
+                tags: c.tags,
+                systems: c.systems,
+                visibility: c.visibility,
+                invited: c.invited,
+                status: c.status,
+                window: c
+                    .opens_at
+                    .zip(c.closes_at)
+                    .map(|(opens_at, closes_at)| Window {
+                        opens_at,
+                        closes_at,
+                    }),
+                created_at: c.created_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Stores demo projects with their participants (demo mode, an empty `project` table only;
+/// `actor` is recorded as their creator), a thousand per transaction. Returns how many were
+/// stored (0 when projects exist).
+pub async fn insert_demo(
+    db: &Db,
+    projects: &[super::demo::DemoProject],
+    actor: &UserId,
+) -> Result<usize, DbError> {
+    let existing: Option<i64> = first(
+        db.query("RETURN count(SELECT VALUE id FROM project LIMIT 1)")
+            .await?
+            .check()?,
+    )?;
+    if existing.unwrap_or(0) > 0 {
+        return Ok(0);
+    }
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $actor = type::record('app_user', $actor_id);
+         {bump}
+         FOR $p IN $projects {{
+            CREATE type::record('project', $p.id) CONTENT {{
+                kind: $p.kind, title: $p.title, summary: $p.summary,
+                description: $p.description, lead: type::record('organisation', $p.lead),
+                contact: $p.contact, tags: $p.tags, systems: $p.systems,
+                visibility: $p.visibility, invited: $p.invited, status: $p.status,
+                opens_at: IF $p.opens_at = NONE {{ NONE }} ELSE {{ <datetime> $p.opens_at }},
+                closes_at: IF $p.closes_at = NONE {{ NONE }} ELSE {{ <datetime> $p.closes_at }},
+                unit: $p.unit, base_cost_yen: $p.base_cost_yen, split: 'equal',
+                unit_price_yen: $p.unit_price_yen,
+                single_buyer_base_yen: $p.single_buyer_base_yen, supplier: $p.supplier,
+                amount_yen: $p.amount_yen, created_by: $actor,
+                created_at: <datetime> $p.created_at, rev: $rev
+            }};
+            FOR $m IN $p.members {{
+                CREATE type::record('project_participant', [$p.id, $m.org]) CONTENT {{
+                    project: type::record('project', $p.id),
+                    organisation: type::record('organisation', $m.org),
+                    quantity: $m.quantity, joined_by: $actor, confirmed: $p.confirmed
+                }};
+            }};
+         }};
+         COMMIT TRANSACTION;",
+        bump = crate::db::counter::bump(LISTING_COUNTER)
+    );
+    for chunk in projects.chunks(1000) {
+        let response = db
+            .query(query.clone())
+            .bind(("actor_id", actor.to_string()))
+            .bind(("projects", to_value(&chunk)))
+            .await?;
+        transaction_outcome(response)?;
+    }
+    Ok(projects.len())
 }
 
 /// The active users of the given organisations (those told about a project's changes).
@@ -195,11 +350,13 @@ pub struct NewProject<'a> {
 /// Stores a new project (status 下書き) and its first history entry in one transaction.
 pub async fn create(db: &Db, new: NewProject<'_>) -> Result<(), DbError> {
     let p = new.project;
+    let bump = crate::db::counter::bump(LISTING_COUNTER);
     let history = crate::history::repo::create_entry("$subject", "$actor", "'create'", "[]");
     let response = db
         .query(format!(
             "BEGIN TRANSACTION;
              LET $actor = type::record('app_user', $actor_id);
+             {bump}
              CREATE type::record('project', $id) CONTENT {{
                 kind: $kind, title: $title, summary: $summary, description: $description,
                 lead: type::record('organisation', $lead), contact: $contact, tags: $tags,
@@ -207,7 +364,7 @@ pub async fn create(db: &Db, new: NewProject<'_>) -> Result<(), DbError> {
                 status: $status, unit: $unit, base_cost_yen: $base_cost_yen, split: $split,
                 unit_price_yen: $unit_price_yen,
                 reference_price_yen_per_unit: $reference_price_yen_per_unit,
-                single_buyer_base_yen: $single_buyer_base_yen, created_by: $actor
+                single_buyer_base_yen: $single_buyer_base_yen, created_by: $actor, rev: $rev
              }};
              {history}
              COMMIT TRANSACTION;"
@@ -439,14 +596,16 @@ pub async fn move_to(db: &Db, m: Move<'_>) -> Result<MoveWrite, DbError> {
          IF $status = 'confirmed' {{
             UPDATE project_participant SET confirmed = true WHERE project = $p;
          }};
-         UPDATE $p SET status = $status,
+         {bump}
+         UPDATE $p SET status = $status, rev = $rev,
             opens_at = IF $opens_at = NONE {{ NONE }} ELSE {{ <datetime> $opens_at }},
             closes_at = IF $closes_at = NONE {{ NONE }} ELSE {{ <datetime> $closes_at }},
             supplier = $supplier, amount_yen = $amount_yen, cancel_reason = $cancel_reason;
          {history}
          {CREATE_NOTICES}
          COMMIT TRANSACTION;",
-        min = super::model::MIN_PARTICIPANTS
+        min = super::model::MIN_PARTICIPANTS,
+        bump = crate::db::counter::bump(LISTING_COUNTER),
     );
     let rfc = |t: chrono::DateTime<chrono::Utc>| crate::ids::Timestamp(t).rfc3339();
     let response = db
@@ -486,21 +645,28 @@ pub async fn projects_of(db: &Db, org_key: &str) -> Result<Vec<String>, DbError>
     Ok(response.take(0)?)
 }
 
-/// Every participation: the participating organisations' keys by project key, each list in
-/// key order.
-pub async fn all_participations(
+/// The participating organisations' keys by project key, each list in key order: of the
+/// projects `ids` (each read through the participation index), or of every project (`None`).
+pub async fn participations(
     db: &Db,
+    ids: Option<&[ProjectId]>,
 ) -> Result<std::collections::HashMap<String, Vec<String>>, DbError> {
     #[derive(Deserialize)]
     struct Row {
         project: String,
         org: String,
     }
+    const FIELDS: &str = "record::id(project) AS project, record::id(organisation) AS org";
+    let query = match ids {
+        Some(_) => format!(
+            "RETURN array::flatten($ids.map(|$p| SELECT {FIELDS} FROM project_participant
+                WHERE project = type::record('project', $p) ORDER BY org))"
+        ),
+        None => format!("SELECT {FIELDS} FROM project_participant ORDER BY project, org"),
+    };
     let mut response = db
-        .query(
-            "SELECT record::id(project) AS project, record::id(organisation) AS org
-             FROM project_participant ORDER BY project, org",
-        )
+        .query(query)
+        .bind(("ids", ids.map(keys).unwrap_or_default()))
         .await?
         .check()?;
     let rows: Vec<Row> = rows(&mut response, 0)?;

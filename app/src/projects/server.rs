@@ -8,7 +8,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
-    super::model::{Project, ProjectKind, ProjectStatus, Transition, Window},
+    super::model::{
+        Project, ProjectKind, ProjectListing, ProjectStatus, ProjectSummary, Transition, Window,
+    },
     crate::auth::model::CurrentUser,
     crate::i18n::Lang,
     crate::ids::ProjectId,
@@ -20,19 +22,61 @@ use {
 #[cfg(feature = "ssr")]
 const MAX_QUERY_CHARS: usize = 100;
 
+/// The last list page asked for (a later one is read as this one).
+#[cfg(feature = "ssr")]
+const MAX_PAGE: u32 = 100_000;
+
 /// What the rules need from a stored project.
 #[cfg(feature = "ssr")]
 pub fn access<'a>(state: &AppState, p: &'a Project) -> ProjectAccess<'a> {
     ProjectAccess {
         lead: &p.lead,
-        lead_kind: state
-            .catalog
-            .organisation(&p.lead)
-            .map_or(crate::orgs::model::OrgKind::Govtech, |o| o.kind),
+        lead_kind: lead_kind(state, &p.lead),
         visibility: p.visibility,
         invited: &p.invited,
         status: p.status,
     }
+}
+
+/// What the rules need from a project's card in the list.
+#[cfg(feature = "ssr")]
+pub fn summary_access<'a>(state: &AppState, p: &'a ProjectSummary) -> ProjectAccess<'a> {
+    ProjectAccess {
+        lead: &p.lead,
+        lead_kind: lead_kind(state, &p.lead),
+        visibility: p.visibility,
+        invited: &p.invited,
+        status: p.status,
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn lead_kind(state: &AppState, lead: &str) -> crate::orgs::model::OrgKind {
+    state
+        .catalog
+        .organisation(lead)
+        .map_or(crate::orgs::model::OrgKind::Govtech, |o| o.kind)
+}
+
+/// Every project's card, current as of the last write on any server: the cached listing
+/// when the change counter has not moved since it was read, else the listing with the rows
+/// written since reloaded ([`crate::db::counter`]).
+#[cfg(feature = "ssr")]
+pub async fn listing(state: &AppState) -> Result<std::sync::Arc<ProjectListing>, AppError> {
+    use super::repo::{LISTING_COUNTER, summaries_since};
+    let slot = state.caches.slot::<ProjectListing>(LISTING_COUNTER);
+    let listing = slot
+        .get(&state.db, LISTING_COUNTER, |previous| async move {
+            let since = previous.as_ref().map(|(rev, _)| *rev);
+            let (rev, changed) = summaries_since(&state.db, since).await?;
+            let listing = match previous {
+                Some((_, old)) => old.updated(changed),
+                None => ProjectListing::new(changed),
+            };
+            Ok((rev, listing))
+        })
+        .await?;
+    Ok(listing)
 }
 
 /// The project `id` if the caller may see it; [`AppError::NotFound`] otherwise (a project the
@@ -77,7 +121,7 @@ pub async fn export_csv(
     let bytes = async {
         let user = policy::require_user(crate::auth::request::user_of(&state, &session).await?)?;
         let projects = visible_projects(&state, &user).await?;
-        let members = super::repo::all_participations(&state.db).await?;
+        let members = super::repo::participations(&state.db, None).await?;
         Ok(super::export::to_csv(&projects, &state.catalog, |key| {
             members.get(key).cloned().unwrap_or_default()
         }))
@@ -145,6 +189,88 @@ async fn ocds_facts(
             .collect(),
         transitions,
     })
+}
+
+/// The error for a change to a closed or cancelled project (read-only).
+#[cfg(feature = "ssr")]
+fn read_only() -> AppError {
+    refused("status", |lang| {
+        lang.pick(
+            "終了または中止した協働事業は変更できません。",
+            "A closed or cancelled project cannot be changed.",
+        )
+        .to_owned()
+    })
+}
+
+/// POST `/projects/{id}/documents` (multipart: `back`, `file`): adds a document to project
+/// `id` for its lead's managers ([`policy::may_manage_project`]) while it is not closed or
+/// cancelled; the file rules are the attachments room's (size, type, count). Back to the
+/// project's page with `?attached=1#attachments`, or with the error. Signed out: to `/login`;
+/// a project the caller may not see: 404.
+#[cfg(feature = "ssr")]
+pub async fn upload_document(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    session: tower_sessions::Session,
+    multipart: axum::extract::Multipart,
+) -> axum::response::Response {
+    use crate::attachments::server::{back_of, store};
+    use axum::response::{IntoResponse, Redirect};
+    let user = match crate::auth::request::user_of(&state, &session).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(e) => return e.into_response(),
+    };
+    let project = match visible_project(&state, &user, &id).await {
+        Ok(project) => project,
+        Err(e) => return e.into_response(),
+    };
+    let upload = match crate::http::read_upload(multipart).await {
+        Ok(upload) => upload,
+        Err(e) => return e.into_response(),
+    };
+    let back = match back_of(&upload) {
+        Ok(back) => back,
+        Err(e) => return e.into_response(),
+    };
+    let refusal = if !policy::may_manage_project(&user, &access(&state, &project)) {
+        Some(AppError::Forbidden)
+    } else if project.status.is_read_only() {
+        Some(read_only())
+    } else {
+        None
+    };
+    if let Some(error) = refusal {
+        let to = crate::auth::flash::redirect_with_error(&session, &back, error).await;
+        return Redirect::to(&to).into_response();
+    }
+    let subject = policy::project_subject(project.id.as_str());
+    store(&state, &session, &user, &subject, upload, &back).await
+}
+
+/// GET `/projects/{id}/documents/{file}`: one of the project's documents, as a download, for
+/// those who may see the project. Signed out: 401; a project the caller may not see, or a
+/// file that is not this project's: 404.
+#[cfg(feature = "ssr")]
+pub async fn download_document(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path((id, file)): axum::extract::Path<(String, String)>,
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    let result = async {
+        let user = policy::require_user(crate::auth::request::user_of(&state, &session).await?)?;
+        let project = visible_project(&state, &user, &id).await?;
+        let file = crate::ids::AttachmentId::parse(&file).ok_or(AppError::NotFound)?;
+        let stored = crate::attachments::repo::file(&state.db, &file)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if stored.subject != policy::project_subject(project.id.as_str()) {
+            return Err(AppError::NotFound);
+        }
+        Ok(stored)
+    };
+    crate::attachments::server::serve(result.await)
 }
 
 /// The publisher named in the OCDS packages.
@@ -215,9 +341,11 @@ fn refused(field: &str, message: impl Fn(Lang) -> String) -> AppError {
     }
 }
 
-/// The projects the caller may see (POST `/api/list_projects`), filtered by kind, status,
-/// tag and related standard system codes and by a search of titles (each optional, blank =
-/// all): open calls first with the fewest days left, then the rest newest first.
+/// One page of the projects the caller may see (POST `/api/list_projects`), filtered by
+/// kind, status, tag and related standard system codes and by a search of titles (each
+/// optional, blank = all): open calls first, the soonest to close first, then the rest newest
+/// first ([`super::model::ProjectListing::page`]). `page` counts from 0 (blank = 0); a page
+/// holds [`super::model::PAGE_SIZE`] cards.
 #[server(prefix = "/api", endpoint = "list_projects")]
 pub async fn list_projects(
     #[server(default)] kind: String,
@@ -225,38 +353,42 @@ pub async fn list_projects(
     #[server(default)] tag: String,
     #[server(default)] system: String,
     #[server(default)] q: String,
+    #[server(default)] page: String,
 ) -> Result<ProjectListView, AppError> {
+    use super::model::ListFilter;
     use super::views::ProjectListItem;
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    let kind = ProjectKind::from_code(kind.trim());
-    let status = ProjectStatus::from_code(status.trim());
-    let q: String = crate::text::search_key(&q.chars().take(MAX_QUERY_CHARS).collect::<String>());
+    let page: u32 = page.trim().parse::<u32>().unwrap_or(0).min(MAX_PAGE);
+    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    let filter = ListFilter {
+        kind: ProjectKind::from_code(kind.trim()),
+        status: ProjectStatus::from_code(status.trim()),
+        tag: some(&tag),
+        system: some(&system),
+        query: crate::text::search_key(&q.chars().take(MAX_QUERY_CHARS).collect::<String>()),
+    };
     let now = chrono::Utc::now();
-    let counts: std::collections::HashMap<String, u32> = super::repo::participant_counts(&state.db)
-        .await?
+    let listing = listing(&state).await?;
+    let visible = |p: &ProjectSummary| policy::may_read_project(&user, &summary_access(&state, p));
+    let found = listing.page(&filter, now, visible, page as usize);
+    let ids: Vec<ProjectId> = found.items.iter().map(|p| p.id.clone()).collect();
+    let counts = super::repo::participant_counts(&state.db, &ids).await?;
+    let joined = super::repo::joined_among(&state.db, &user.organisation.key, &ids).await?;
+    let items = found
+        .items
         .into_iter()
-        .collect();
-    let joined = super::repo::projects_of(&state.db, &user.organisation.key).await?;
-    let visible = visible_projects(&state, &user).await?;
-    let mut tags: Vec<String> = visible.iter().flat_map(|p| p.tags.clone()).collect();
-    tags.sort();
-    tags.dedup();
-    let mut items: Vec<ProjectListItem> = visible
-        .into_iter()
-        .filter(|p| kind.is_none_or(|k| p.kind == k))
-        .filter(|p| status.is_none_or(|s| p.status == s))
-        .filter(|p| tag.trim().is_empty() || p.tags.iter().any(|t| t == tag.trim()))
-        .filter(|p| system.trim().is_empty() || p.systems.iter().any(|s| s == system.trim()))
-        .filter(|p| q.is_empty() || crate::text::search_key(&p.title).contains(&q))
-        .map(|p| {
+        .enumerate()
+        .map(|(n, p)| {
             let lead = state.catalog.organisation(&p.lead);
-            let open = p.status == ProjectStatus::Open && p.window.is_some_and(|w| w.is_open(now));
             ProjectListItem {
-                participants: counts.get(p.id.as_str()).copied().unwrap_or(0),
-                joined: joined.iter().any(|j| j == p.id.as_str()),
+                participants: counts.get(n).copied().unwrap_or(0),
+                joined: joined.contains(&p.id),
                 lead_name_ja: lead.map(|o| o.name_ja.clone()).unwrap_or_default(),
                 lead_name_en: lead.map(|o| o.name_en.clone()).unwrap_or_default(),
-                days_left: open.then(|| p.window.map(|w| w.days_left(now))).flatten(),
+                days_left: p
+                    .open_at(now)
+                    .then(|| p.window.map(|w| w.days_left(now)))
+                    .flatten(),
                 id: p.id,
                 kind: p.kind,
                 title: p.title,
@@ -268,11 +400,11 @@ pub async fn list_projects(
             }
         })
         .collect();
-    // Open calls first, the soonest to close first; the rest keep newest first.
-    items.sort_by_key(|i| i.days_left.map_or((1, 0), |d| (0, d)));
     Ok(ProjectListView {
         items,
-        tags,
+        page,
+        more: found.more,
+        tags: listing.tags(visible),
         systems: state
             .catalog
             .systems
@@ -319,6 +451,10 @@ pub async fn get_project(id: String) -> Result<ProjectPageView, AppError> {
         .organisation(&project.lead)
         .cloned()
         .ok_or_else(|| AppError::internal("a project's lead is not in the catalog"))?;
+    let mut posts = crate::threads::repo::posts(&state.db, &subject).await?;
+    for post in &mut posts {
+        post.body_html = crate::markdown::render(&post.body);
+    }
     Ok(ProjectPageView {
         description_html: crate::markdown::render(&project.description),
         systems: project
@@ -337,13 +473,15 @@ pub async fn get_project(id: String) -> Result<ProjectPageView, AppError> {
             .then(|| project.window.map(|w| w.days_left(now)))
             .flatten(),
         history: crate::history::repo::entries(&state.db, &subject).await?,
-        posts: {
-            let mut posts = crate::threads::repo::posts(&state.db, &subject).await?;
-            for post in &mut posts {
-                post.body_html = crate::markdown::render(&post.body);
-            }
-            posts
-        },
+        markable: posts
+            .iter()
+            .filter(|post| post.reply_to.is_none() && !project.status.is_read_only())
+            .filter(|post| policy::may_mark_answered(&user, &rules, &post.author_id))
+            .map(|post| post.id.clone())
+            .collect(),
+        posts,
+        documents: crate::attachments::repo::list(&state.db, &subject).await?,
+        may_attach: policy::may_manage_project(&user, &rules) && !project.status.is_read_only(),
         window_open,
         now: crate::ids::Timestamp(now),
         participants,
@@ -352,6 +490,48 @@ pub async fn get_project(id: String) -> Result<ProjectPageView, AppError> {
         lead,
         project,
     })
+}
+
+/// Marks question `post` of project `id`'s thread answered (`answered` = `1`) or open again
+/// (anything else) (POST `/api/mark_project_question`), then back to the project at the
+/// question. For the lead's managers and the question's author
+/// ([`policy::may_mark_answered`]).
+///
+/// Errors: [`AppError::NotFound`] for a project the caller may not see;
+/// [`AppError::Invalid`] (field `post`) for a post that is not a question of this thread;
+/// [`AppError::Forbidden`] for anyone else; [`AppError::Rejected`] (field `status`) once the
+/// project is closed or cancelled.
+#[server(prefix = "/api", endpoint = "mark_project_question")]
+pub async fn mark_project_question(
+    id: String,
+    post: String,
+    #[server(default)] answered: String,
+) -> Result<(), AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let project = visible_project(&state, &user, &id).await?;
+    let subject = policy::project_subject(project.id.as_str());
+    let not_a_question = || AppError::Invalid {
+        field: "post".into(),
+        reason: "not a question of this thread".into(),
+    };
+    let post = crate::ids::PostId::parse(&post).ok_or_else(not_a_question)?;
+    let (_, author) = crate::threads::repo::post_owner(&state.db, &post)
+        .await?
+        .filter(|(s, _)| *s == subject)
+        .ok_or_else(not_a_question)?;
+    if !policy::may_mark_answered(&user, &access(&state, &project), &author) {
+        return Err(AppError::Forbidden);
+    }
+    if project.status.is_read_only() {
+        return Err(read_only());
+    }
+    let answered = answered.trim() == "1";
+    if !crate::threads::repo::mark_answered(&state.db, &subject, &post, answered, &user.id).await? {
+        return Err(not_a_question());
+    }
+    let flag = if answered { "answered" } else { "reopened" };
+    leptos_axum::redirect(&format!("/projects/{}?{flag}=1#comment-{post}", project.id));
+    Ok(())
 }
 
 /// The choices of the "new project" form for the caller (POST `/api/new_project_form`);

@@ -43,8 +43,12 @@ pub struct ProjectListItem {
 /// left first), then the rest newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProjectListView {
-    /// The projects after the filters.
+    /// One page of the projects after the filters.
     pub items: Vec<ProjectListItem>,
+    /// Which page this is (from 0).
+    pub page: u32,
+    /// Whether a next page has projects.
+    pub more: bool,
     /// Every tag of the visible projects (for the tag filter), sorted.
     pub tags: Vec<String>,
     /// The standard systems (for the system filter): (code, Japanese name, English name).
@@ -74,6 +78,12 @@ pub struct ProjectPageView {
     pub history: Vec<HistoryEntry>,
     /// The Q&A and announcements thread, oldest first (bodies rendered and sanitized).
     pub posts: Vec<crate::threads::model::Post>,
+    /// The questions (posts answering none) the caller may mark answered or open again.
+    pub markable: Vec<crate::ids::PostId>,
+    /// The project's documents.
+    pub documents: Vec<crate::attachments::model::AttachmentInfo>,
+    /// Whether the caller may add documents (the lead's managers, until closed or cancelled).
+    pub may_attach: bool,
     /// The caller's organisation's participation, if any.
     pub own: Option<Participation>,
     /// Whether the caller may move the project (lead or secretariat).

@@ -56,16 +56,16 @@ pub struct HomeProjects {
 #[cfg(feature = "ssr")]
 fn reference_of(
     state: &crate::state::AppState,
-    project: &crate::projects::model::Project,
+    lead: &str,
     participants: &[String],
 ) -> Vec<String> {
     let mut reference = participants.to_vec();
     if state
         .catalog
-        .organisation(&project.lead)
+        .organisation(lead)
         .is_some_and(|o| o.kind.is_municipal())
     {
-        reference.push(project.lead.clone());
+        reference.push(lead.to_owned());
     }
     reference
 }
@@ -116,7 +116,7 @@ pub async fn get_partner_suggestions(id: String) -> Result<Vec<SuggestedPartner>
         .into_iter()
         .map(|p| p.org_key)
         .collect();
-    let reference = reference_of(&state, &project, &taking_part);
+    let reference = reference_of(&state, &project.lead, &taking_part);
     let records = crate::standardization::repo::all_progress(&state.db).await?;
     let invited_only = project.visibility == crate::projects::model::Visibility::Invited;
     Ok(
@@ -139,45 +139,59 @@ pub async fn get_partner_suggestions(id: String) -> Result<Vec<SuggestedPartner>
     )
 }
 
+/// How many open calls the home page's partner finder looks at (the soonest to close).
+#[cfg(feature = "ssr")]
+const HOME_OPEN_CALLS: usize = 50;
+
 /// The home page's projects (POST `/api/get_home_projects`): those the caller's organisation
-/// leads or takes part in, and the open ones its municipality could join (the partner finder
-/// with this municipality as the candidate). Only projects the caller may see.
+/// leads or takes part in, and, among the [`HOME_OPEN_CALLS`] open calls closing soonest, the
+/// ones its municipality could join (the partner finder with this municipality as the
+/// candidate). Only projects the caller may see.
 #[server(prefix = "/api", endpoint = "get_home_projects")]
 pub async fn get_home_projects() -> Result<HomeProjects, AppError> {
-    use crate::projects::model::{ProjectStatus, suggest_partners};
+    use crate::ids::ProjectId;
+    use crate::projects::model::{ProjectSummary, suggest_partners};
+    use crate::projects::server::{listing, summary_access};
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let org = user.organisation.key.clone();
-    let visible = crate::projects::server::visible_projects(&state, &user).await?;
-    let joined = crate::projects::repo::projects_of(&state.db, &org).await?;
-    let item =
-        |p: &crate::projects::model::Project, reasons: (Vec<String>, Vec<String>)| HomeProject {
-            id: p.id.to_string(),
-            title: p.title.clone(),
-            status_ja: p.status.label(Lang::Ja).to_owned(),
-            status_en: p.status.label(Lang::En).to_owned(),
-            reasons_ja: reasons.0,
-            reasons_en: reasons.1,
-        };
-    let mine = visible
-        .iter()
-        .filter(|p| !p.status.is_read_only())
-        .filter(|p| p.lead == org || joined.iter().any(|j| j == p.id.as_str()))
-        .map(|p| item(p, (Vec::new(), Vec::new())))
+    let listing = listing(&state).await?;
+    let visible =
+        |p: &ProjectSummary| crate::policy::may_read_project(&user, &summary_access(&state, p));
+    let joined: Vec<ProjectId> = crate::projects::repo::projects_of(&state.db, &org)
+        .await?
+        .into_iter()
+        .map(ProjectId::from)
         .collect();
+    let item = |p: &ProjectSummary, reasons: (Vec<String>, Vec<String>)| HomeProject {
+        id: p.id.to_string(),
+        title: p.title.clone(),
+        status_ja: p.status.label(Lang::Ja).to_owned(),
+        status_en: p.status.label(Lang::En).to_owned(),
+        reasons_ja: reasons.0,
+        reasons_en: reasons.1,
+    };
+    let mut mine: Vec<&ProjectSummary> = listing
+        .led_by(&org)
+        .chain(joined.iter().filter_map(|id| listing.get(id)))
+        .filter(|p| !p.status.is_read_only() && visible(p))
+        .collect();
+    mine.sort_by(|a, b| (b.created_at.0, &a.id).cmp(&(a.created_at.0, &b.id)));
+    mine.dedup_by(|a, b| a.id == b.id);
     let mut could_join = Vec::new();
     let now = chrono::Utc::now();
-    let open: Vec<_> = visible
-        .iter()
-        .filter(|p| p.status == ProjectStatus::Open && p.window.is_some_and(|w| w.is_open(now)))
-        .filter(|p| p.lead != org && !joined.iter().any(|j| j == p.id.as_str()))
+    let open: Vec<&ProjectSummary> = listing
+        .open_at(now)
+        .filter(|p| visible(p) && p.lead != org && !joined.contains(&p.id))
+        .take(HOME_OPEN_CALLS)
         .collect();
     if user.is_municipal() && !open.is_empty() {
         let records = crate::standardization::repo::all_progress(&state.db).await?;
-        // Every participation in one read, not one query per open project.
-        let mut members = crate::projects::repo::all_participations(&state.db).await?;
+        let ids: Vec<ProjectId> = open.iter().map(|p| p.id.clone()).collect();
+        // The participations of these calls in one read, not one query per call.
+        let mut members = crate::projects::repo::participations(&state.db, Some(&ids)).await?;
         for p in open {
             let taking_part = members.remove(p.id.as_str()).unwrap_or_default();
-            let reference = reference_of(&state, p, &taking_part);
+            let reference = reference_of(&state, &p.lead, &taking_part);
             if let Some(s) = suggest_partners(&p.systems, &reference, &taking_part, &records)
                 .into_iter()
                 .find(|s| s.org_key == org)
@@ -186,7 +200,13 @@ pub async fn get_home_projects() -> Result<HomeProjects, AppError> {
             }
         }
     }
-    Ok(HomeProjects { mine, could_join })
+    Ok(HomeProjects {
+        mine: mine
+            .into_iter()
+            .map(|p| item(p, (Vec::new(), Vec::new())))
+            .collect(),
+        could_join,
+    })
 }
 
 /// The partner finder's section on a project's page; nothing for those who may not use it.

@@ -36,6 +36,9 @@ pub struct Post {
     /// Earlier versions, oldest first.
     #[serde(default)]
     pub revisions: Vec<Revision>,
+    /// When a question (a post answering none) was marked answered (UTC); `None` while open.
+    #[serde(default)]
+    pub answered_at: Option<crate::ids::Timestamp>,
 }
 
 /// An earlier version of an edited post.

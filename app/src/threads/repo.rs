@@ -28,6 +28,7 @@ pub async fn posts(db: &Db, subject: &str) -> Result<Vec<Post>, DbError> {
                 author.organisation.name_en AS author_org_en, <string> at AS at, body,
                 IF reply_to = NONE { NONE } ELSE { record::id(reply_to) } AS reply_to,
                 IF edited_at = NONE { NONE } ELSE { <string> edited_at } AS edited_at,
+                IF answered_at = NONE { NONE } ELSE { <string> answered_at } AS answered_at,
                 (SELECT body, <string> at AS at, at AS sort_at FROM post_revision
                     WHERE post = $parent.id ORDER BY sort_at) AS revisions,
                 at AS sort_at
@@ -92,6 +93,33 @@ pub async fn post_owner(
         .check()?,
     )?;
     Ok(owner.map(|o| (o.subject, o.author_id)))
+}
+
+/// Marks question `id` of thread `subject` answered (`answered`) or open again, recording who
+/// and when. Returns `false` (nothing written) when `id` is not a post of `subject` or is a
+/// reply (only questions are marked).
+pub async fn mark_answered(
+    db: &Db,
+    subject: &str,
+    id: &crate::ids::PostId,
+    answered: bool,
+    actor: &crate::ids::UserId,
+) -> Result<bool, DbError> {
+    let mut response = db
+        .query(
+            "UPDATE type::record('post', $id) SET
+                answered_at = IF $answered { time::now() } ELSE { NONE },
+                answered_by = IF $answered { type::record('app_user', $actor) } ELSE { NONE }
+             WHERE subject = $subject AND reply_to = NONE RETURN VALUE record::id(id)",
+        )
+        .bind(("id", id.to_string()))
+        .bind(("subject", subject.to_owned()))
+        .bind(("answered", answered))
+        .bind(("actor", actor.to_string()))
+        .await?
+        .check()?;
+    let updated: Vec<String> = response.take(0)?;
+    Ok(!updated.is_empty())
 }
 
 /// Adds a post and its notice to each recipient in one transaction

@@ -1031,3 +1031,330 @@ async fn crafted_values_are_refused_not_guessed() {
         "{body}"
     );
 }
+
+/// The list of `who`, page `n` (from 0) with `fields` as filters.
+async fn list(app: &TestApp, who: &TestUser, n: u32, fields: &[(&str, &str)]) -> ProjectListView {
+    let page = n.to_string();
+    let mut fields = fields.to_vec();
+    fields.push(("page", page.as_str()));
+    app.post("/api/list_projects", &form(&fields), Some(&who.cookie))
+        .await
+        .decode()
+}
+
+#[tokio::test]
+async fn the_list_is_paged_and_current_on_every_server() {
+    use app::projects::model::PAGE_SIZE;
+    let app = TestApp::new().await;
+    let other = app.second_server();
+    let officer = app.user(Role::TokyoOfficer, "130001").await;
+    let hachioji = app.user(Role::Cio, HACHIOJI).await;
+    // 65 projects as demo mode stores them: every kind and status, some for invited
+    // municipalities only, with participants.
+    let municipalities: Vec<_> = app.state.catalog.municipalities().cloned().collect();
+    let systems: Vec<String> = app
+        .state
+        .catalog
+        .systems
+        .iter()
+        .map(|s| s.code.clone())
+        .collect();
+    let demo = app::projects::demo::generate(65, &municipalities, &systems, chrono::Utc::now());
+    let actor = app::ids::UserId::from(officer.id.as_str());
+    assert_eq!(
+        app::projects::repo::insert_demo(&app.state.db, &demo, &actor)
+            .await
+            .unwrap(),
+        65
+    );
+    assert_eq!(
+        app::projects::repo::insert_demo(&app.state.db, &demo, &actor)
+            .await
+            .unwrap(),
+        0,
+        "demo projects are stored into an empty table only"
+    );
+
+    // The secretariat sees all 65 over three pages, each once, open calls first.
+    let pages = [
+        list(&app, &officer, 0, &[]).await,
+        list(&app, &officer, 1, &[]).await,
+        list(&app, &officer, 2, &[]).await,
+    ];
+    let sizes: Vec<(usize, bool)> = pages.iter().map(|p| (p.items.len(), p.more)).collect();
+    assert_eq!(sizes, [(PAGE_SIZE, true), (PAGE_SIZE, true), (5, false)]);
+    let mut keys: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.items.iter().map(|i| i.id.to_string()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 65);
+    let first = &pages[0].items;
+    let open_calls = first.iter().take_while(|i| i.days_left.is_some()).count();
+    assert!(
+        open_calls > 0
+            && first[..open_calls]
+                .windows(2)
+                .all(|w| w[0].days_left <= w[1].days_left)
+    );
+    assert!(
+        pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .skip(open_calls)
+            .all(|i| i.days_left.is_none())
+    );
+    // Counts come from the participations.
+    let counted = demo.iter().find(|d| d.id == first[0].id.as_str()).unwrap();
+    assert_eq!(first[0].participants as usize, counted.members.len());
+
+    // A municipality not invited to a project never sees it, on any page or in the tags.
+    let mut seen = Vec::new();
+    for n in 0..3 {
+        seen.extend(list(&app, &hachioji, n, &[]).await.items);
+    }
+    let hidden: Vec<&app::projects::demo::DemoProject> = demo
+        .iter()
+        .filter(|d| {
+            d.status == "draft"
+                || (d.visibility == "invited" && !d.invited.contains(&HACHIOJI.to_owned()))
+        })
+        .collect();
+    assert!(!hidden.is_empty());
+    assert!(
+        seen.iter()
+            .all(|i| !hidden.iter().any(|h| h.id == i.id.as_str()))
+    );
+    assert_eq!(seen.len(), 65 - hidden.len());
+    assert!(seen.iter().filter(|i| i.joined).all(|i| {
+        demo.iter()
+            .any(|d| d.id == i.id.as_str() && d.members.iter().any(|m| m.org == HACHIOJI))
+    }));
+
+    // A project created through one server is on the other's list at once, and so is its
+    // move to 参加募集 (each server's list follows the change counter in the database).
+    assert_eq!(list(&other, &officer, 0, &[]).await.items.len(), PAGE_SIZE);
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let id = create(&other, &advisor, &[]).await;
+    let drafts = list(&app, &officer, 0, &[("status", "draft")]).await;
+    assert!(
+        drafts.items.iter().any(|i| i.id.as_str() == id),
+        "a new draft is listed on the other server"
+    );
+    open(&app, &advisor, &id).await;
+    let open_now = list(&other, &officer, 0, &[("status", "open")]).await;
+    let item = open_now
+        .items
+        .iter()
+        .find(|i| i.id.as_str() == id)
+        .expect("moved on the other server");
+    assert_eq!(item.status, ProjectStatus::Open);
+}
+
+/// A tiny valid-looking PDF (its magic number is what counts).
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+#[tokio::test]
+async fn documents_are_added_by_the_lead_and_served_only_to_those_who_may_see_the_project() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let toshima = app.user(Role::Staff, TOSHIMA).await;
+    let toshima_cio = app.user(Role::Cio, TOSHIMA).await;
+    let hachioji = app.user(Role::Cio, HACHIOJI).await;
+    let id = create(
+        &app,
+        &advisor,
+        &[("visibility", "invited"), ("invited[0]", TOSHIMA)],
+    )
+    .await;
+    open(&app, &advisor, &id).await;
+    let upload_path = format!("/projects/{id}/documents");
+    let back = format!("/projects/{id}");
+    let upload = |who: &TestUser, name: &'static str, bytes: &'static [u8]| {
+        let (app, path, back, cookie) =
+            (&app, upload_path.clone(), back.clone(), who.cookie.clone());
+        async move {
+            app.upload_form(&path, &cookie, &[("back", back.as_str())], name, bytes)
+                .await
+        }
+    };
+
+    // The lead adds the specification; it goes back to the page with the notice.
+    let reply = upload(&advisor, "仕様書（案）.pdf", PDF).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(
+        reply.location.as_deref(),
+        Some(format!("{back}?attached=1#attachments").as_str())
+    );
+    let view = page(&app, &toshima, &id).await.1.unwrap();
+    assert_eq!(view.documents.len(), 1);
+    assert!(
+        !view.may_attach,
+        "a participant does not add the lead's documents"
+    );
+    assert!(page(&app, &advisor, &id).await.1.unwrap().may_attach);
+    let file = view.documents[0].id.to_string();
+
+    // The invited municipality downloads it as a file; others get nothing, whatever the path.
+    let download = app
+        .get(
+            &format!("/projects/{id}/documents/{file}"),
+            Some(&toshima.cookie),
+        )
+        .await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.bytes, PDF);
+    let disposition = download.headers[http::header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert_eq!(download.headers["x-content-type-options"], "nosniff");
+    for (path, who) in [
+        (format!("/projects/{id}/documents/{file}"), &hachioji),
+        (format!("/attachments/{file}"), &toshima),
+        (format!("/attachments/{file}"), &advisor),
+    ] {
+        assert_eq!(
+            app.get(&path, Some(&who.cookie)).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        app.get(&format!("/projects/{id}/documents/{file}"), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // Another project's path does not serve this project's file.
+    let other = create(&app, &advisor, &[]).await;
+    let crossed = app
+        .get(
+            &format!("/projects/{other}/documents/{file}"),
+            Some(&advisor.cookie),
+        )
+        .await;
+    assert_eq!(crossed.status, StatusCode::NOT_FOUND);
+
+    // Refused: a participant's upload, a file that is not what its name says, anything once
+    // the project is cancelled; an uninvited caller does not learn that the project exists.
+    let refused = upload(&toshima_cio, "参加表明.pdf", PDF).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    assert!(refused.location.unwrap().contains("form_error"));
+    let fake = upload(&advisor, "見積.pdf", b"MZ\x90\x00 not a pdf").await;
+    assert!(fake.location.unwrap().contains("form_error"));
+    assert_eq!(
+        upload(&hachioji, "x.pdf", PDF).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(ok(moved(
+        &app,
+        &advisor,
+        &id,
+        "cancelled",
+        &[("reason", "予算の都合")]
+    )
+    .await
+    .0));
+    let late = upload(&advisor, "追加資料.pdf", PDF).await;
+    assert!(late.location.unwrap().contains("form_error"));
+    let view = page(&app, &advisor, &id).await.1.unwrap();
+    assert_eq!(view.documents.len(), 1, "nothing refused was stored");
+    assert!(!view.may_attach);
+}
+
+#[tokio::test]
+async fn a_question_is_marked_answered_by_the_lead_or_its_author_only() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let toshima = app.user(Role::Staff, TOSHIMA).await;
+    let hachioji = app.user(Role::Cio, HACHIOJI).await;
+    let id = create(&app, &advisor, &[]).await;
+    open(&app, &advisor, &id).await;
+    let post = |who: &TestUser, body: &'static str, reply_to: String| {
+        let (app, id, cookie) = (&app, id.clone(), who.cookie.clone());
+        async move {
+            let fields = [
+                ("id", id.as_str()),
+                ("body", body),
+                ("reply_to", reply_to.as_str()),
+            ];
+            app.post("/api/post_project_comment", &form(&fields), Some(&cookie))
+                .await
+        }
+    };
+    assert!(ok(post(&toshima, "納期はいつですか？", String::new())
+        .await
+        .status));
+    let question = page(&app, &toshima, &id).await.1.unwrap().posts[0]
+        .id
+        .to_string();
+    assert!(ok(post(&advisor, "3月末の予定です。", question.clone())
+        .await
+        .status));
+    let reply = page(&app, &toshima, &id).await.1.unwrap().posts[1]
+        .id
+        .to_string();
+    let mark = |who: &TestUser, post: String, answered: &'static str| {
+        let (app, id, cookie) = (&app, id.clone(), who.cookie.clone());
+        async move {
+            let fields = [
+                ("id", id.as_str()),
+                ("post", post.as_str()),
+                ("answered", answered),
+            ];
+            app.post("/api/mark_project_question", &form(&fields), Some(&cookie))
+                .await
+                .status
+        }
+    };
+    let answered = |who: &TestUser| {
+        let (app, id, who) = (
+            &app,
+            id.clone(),
+            TestUser {
+                id: who.id.clone(),
+                cookie: who.cookie.clone(),
+            },
+        );
+        async move {
+            let view = page(app, &who, &id).await.1.unwrap();
+            (view.posts[0].answered_at.is_some(), view.markable.len())
+        }
+    };
+    // Another municipality may read but not mark; the page offers it nothing to mark.
+    assert_eq!(
+        mark(&hachioji, question.clone(), "1").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(answered(&hachioji).await, (false, 0));
+    // The lead marks it answered; a reply is not a question; a crafted key is refused.
+    assert!(ok(mark(&advisor, question.clone(), "1").await));
+    assert_eq!(
+        answered(&toshima).await,
+        (true, 1),
+        "the author may reopen it"
+    );
+    assert_eq!(mark(&advisor, reply, "1").await, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        mark(&advisor, "nope nope".into(), "1").await,
+        StatusCode::BAD_REQUEST
+    );
+    // Its author opens it again.
+    assert!(ok(mark(&toshima, question.clone(), "0").await));
+    assert_eq!(answered(&advisor).await, (false, 1));
+    // A closed or cancelled project is read-only.
+    assert!(ok(moved(
+        &app,
+        &advisor,
+        &id,
+        "cancelled",
+        &[("reason", "中止")]
+    )
+    .await
+    .0));
+    assert_eq!(mark(&advisor, question, "1").await, StatusCode::BAD_REQUEST);
+    assert_eq!(answered(&advisor).await, (false, 0));
+}
+

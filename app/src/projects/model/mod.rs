@@ -14,6 +14,7 @@
 mod cost;
 mod kind;
 mod lifecycle;
+mod listing;
 mod participation;
 mod partners;
 mod project;
@@ -21,6 +22,7 @@ mod project;
 pub use cost::*;
 pub use kind::*;
 pub use lifecycle::*;
+pub use listing::*;
 pub use participation::*;
 pub use partners::*;
 pub use project::*;

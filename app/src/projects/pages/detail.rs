@@ -5,6 +5,7 @@ use super::super::model::{ProjectStatus, fmt_jst, fmt_yen};
 use super::super::server::get_project;
 use super::super::views::ProjectPageView;
 use super::{status_badge, window_text};
+use crate::attachments::pages::AttachmentsSection;
 use crate::history::model::{FieldChange, HistoryEntry};
 use crate::i18n::{Lang, use_lang};
 use crate::ui::{ScrollRegion, TextArea, loading, render};
@@ -21,6 +22,11 @@ fn done_message(flag: &str, lang: Lang) -> &'static str {
         "changed" => lang.pick("参加内容を変更しました。", "Participation changed."),
         "withdrawn" => lang.pick("参加を取り下げました。", "Participation withdrawn."),
         "posted" => lang.pick("投稿しました。", "Posted."),
+        "answered" => lang.pick(
+            "質問を回答済みにしました。",
+            "The question is marked answered.",
+        ),
+        "reopened" => lang.pick("質問を未回答に戻しました。", "The question is open again."),
         _ => lang.pick("状況を更新しました。", "Status updated."),
     }
 }
@@ -45,6 +51,8 @@ pub fn ProjectPage() -> impl IntoView {
                 "withdrawn",
                 "moved",
                 "posted",
+                "answered",
+                "reopened",
             ]
             .into_iter()
             .find(|f| q.get(f).is_some())
@@ -77,6 +85,9 @@ fn Project(view: ProjectPageView) -> impl IntoView {
         one_more,
         history,
         posts,
+        markable,
+        documents,
+        may_attach,
         own,
         may_manage,
         may_join,
@@ -85,6 +96,8 @@ fn Project(view: ProjectPageView) -> impl IntoView {
         now: _,
     } = view;
     let (badge, class) = status_badge(p.status, lang);
+    let query = use_query_map();
+    let attached = move || query.with_untracked(|q| q.get("attached").is_some());
     let unit = if p.unit.is_empty() {
         lang.pick("件", "units").to_owned()
     } else {
@@ -124,6 +137,15 @@ fn Project(view: ProjectPageView) -> impl IntoView {
             <a href=format!("/projects/{}/ocds.json", p.id) download rel="external">{lang.pick("リリースパッケージ", "release package")}</a>" · "
             <a href=format!("/projects/{}/ocds-record.json", p.id) download rel="external">{lang.pick("レコードパッケージ", "record package")}</a>
         </p>
+        <AttachmentsSection
+            subject=crate::policy::project_subject(p.id.as_str())
+            back=super::project_href(p.id.as_str())
+            upload_to=format!("/projects/{}/documents", p.id)
+            download_base=format!("/projects/{}/documents", p.id)
+            heading=Some(("資料", "Documents"))
+            items=documents
+            may_attach
+            attached=attached()/>
 
         <h2>{lang.pick("参加団体と負担額（見込み）", "Participants and estimated shares")}</h2>
         <p class="muted">{match lang {
@@ -183,7 +205,7 @@ fn Project(view: ProjectPageView) -> impl IntoView {
         {(may_manage && !p.status.is_read_only()).then(|| view! { <ManageForms id=p.id.to_string() version=p.version.clone() status=p.status/> })}
 
         <h2>{lang.pick("質問・お知らせ", "Questions and announcements")}</h2>
-        <Thread id=p.id.to_string() posts=posts/>
+        <Thread id=p.id.to_string() posts=posts markable=markable/>
 
         <h2>{lang.pick("経過", "Timeline")}</h2>
         <Timeline entries=history/>
@@ -193,7 +215,11 @@ fn Project(view: ProjectPageView) -> impl IntoView {
 /// The project's thread and the form to post (a plain POST to `/api/post_project_comment`);
 /// `?reply_to=<post>` answers a post.
 #[component]
-fn Thread(id: String, posts: Vec<crate::threads::model::Post>) -> impl IntoView {
+fn Thread(
+    id: String,
+    posts: Vec<crate::threads::model::Post>,
+    markable: Vec<crate::ids::PostId>,
+) -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let reply_to = query
@@ -220,8 +246,26 @@ fn Thread(id: String, posts: Vec<crate::threads::model::Post>) -> impl IntoView 
                     {answered.map(|(post, name)| view! {
                         <p class="reply-to muted">{lang.pick("返信先: ", "In reply to ")}<a href=format!("#comment-{post}")>{name}</a></p>
                     })}
+                    {(c.reply_to.is_none() && c.answered_at.is_some()).then(|| view! {
+                        <p><span class="badge answered">{lang.pick("回答済み", "Answered")}</span></p>
+                    })}
                     <div class="markdown" inner_html=c.body_html.clone()/>
                     <p class="comment-actions"><a href=format!("?reply_to={}#comment-form", c.id)>{lang.pick("返信する", "Reply")}</a></p>
+                    {markable.contains(&c.id).then(|| {
+                        let answered = c.answered_at.is_some();
+                        view! {
+                            <form method="post" action="/api/mark_project_question" class="inline-form">
+                                <input type="hidden" name="id" value=id.clone()/>
+                                <input type="hidden" name="post" value=c.id.to_string()/>
+                                <input type="hidden" name="answered" value=if answered { "0" } else { "1" }/>
+                                <button type="submit" class="secondary">{if answered {
+                                    lang.pick("未回答に戻す", "Mark as open")
+                                } else {
+                                    lang.pick("回答済みにする", "Mark as answered")
+                                }}</button>
+                            </form>
+                        }
+                    })}
                 </li>
             }
         })

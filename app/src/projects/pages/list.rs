@@ -19,11 +19,39 @@ pub fn ProjectsPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &'static str| move || query.with(|q| q.get(name)).unwrap_or_default();
     let (kind, status, tag, text) = (param("kind"), param("status"), param("tag"), param("q"));
-    let system = param("system");
+    let (system, page) = (param("system"), param("page"));
     let list = Resource::new(
-        move || (kind(), status(), tag(), system(), text()),
-        |(k, s, t, y, q)| list_projects(k, s, t, y, q),
+        move || (kind(), status(), tag(), system(), text(), page()),
+        |(k, s, t, y, q, n)| list_projects(k, s, t, y, q, n),
     );
+    // The same filters on another page (a link, so paging works without JavaScript).
+    let page_href = move |n: u32| {
+        let pairs = [
+            ("kind", kind()),
+            ("status", status()),
+            ("tag", tag()),
+            ("system", system()),
+            ("q", text()),
+        ];
+        let mut query: Vec<String> = pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
+                )
+            })
+            .collect();
+        if n > 0 {
+            query.push(format!("page={n}"));
+        }
+        if query.is_empty() {
+            "/projects".to_owned()
+        } else {
+            format!("/projects?{}", query.join("&"))
+        }
+    };
     view! {
         <Title text=lang.pick("協働事業", "Joint projects")/>
         <h1>{lang.pick("協働事業", "Joint projects")}</h1>
@@ -76,10 +104,7 @@ pub fn ProjectsPage() -> impl IntoView {
                         </label>
                         <button type="submit">{lang.pick("絞り込む", "Filter")}</button>
                     </form>
-                    <p aria-live="polite">{match lang {
-                        Lang::Ja => format!("{}件", v.items.len()),
-                        Lang::En => format!("{} projects", v.items.len()),
-                    }}" · "<a href="/projects/export.csv" download rel="external">{lang.pick("すべての協働事業をCSVでダウンロード", "Download every project as CSV")}</a></p>
+                    <p aria-live="polite">{count_text(v.page, v.items.len(), v.more, lang)}" · "<a href="/projects/export.csv" download rel="external">{lang.pick("すべての協働事業をCSVでダウンロード", "Download every project as CSV")}</a></p>
                     {if v.items.is_empty() {
                         view! { <p class="muted">{lang.pick("該当する協働事業はありません。", "No joint projects match.")}</p> }.into_any()
                     } else {
@@ -109,8 +134,35 @@ pub fn ProjectsPage() -> impl IntoView {
                             </ul>
                         }.into_any()
                     }}
+                    {(v.page > 0 || v.more).then(|| view! {
+                        <nav class="pager" aria-label=lang.pick("ページ", "Pages")>
+                            {(v.page > 0).then(|| view! {
+                                <A href=page_href(v.page - 1) attr:rel="prev">{lang.pick("← 前のページ", "← Previous page")}</A>
+                            })}
+                            " "
+                            {v.more.then(|| view! {
+                                <A href=page_href(v.page + 1) attr:rel="next">{lang.pick("次のページ →", "Next page →")}</A>
+                            })}
+                        </nav>
+                    })}
                 })
             })}
         </Suspense>
+    }
+}
+
+/// "N件" for a single page; "21–40件目" once the list has several pages.
+fn count_text(page: u32, shown: usize, more: bool, lang: Lang) -> String {
+    if page == 0 && !more {
+        return match lang {
+            Lang::Ja => format!("{shown}件"),
+            Lang::En => format!("{shown} projects"),
+        };
+    }
+    let first = page as usize * super::super::model::PAGE_SIZE + 1;
+    let last = first + shown.saturating_sub(1);
+    match lang {
+        Lang::Ja => format!("{first}–{last}件目"),
+        Lang::En => format!("Projects {first}–{last}"),
     }
 }

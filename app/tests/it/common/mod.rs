@@ -62,6 +62,7 @@ pub fn config(url: &str, demo: bool) -> Config {
         posts_per_second: 1000,
     };
     c.reference_dir = None;
+    c.demo_projects = 0;
     c
 }
 
@@ -95,6 +96,17 @@ impl TestApp {
         let state = init_state(&config, options).await.expect("start-up");
         TestApp {
             router: router(state.clone(), &config),
+            state,
+        }
+    }
+
+    /// Another Kyodo server over the same database: the same state with caches of its own, as
+    /// a second process behind a load balancer has.
+    pub fn second_server(&self) -> TestApp {
+        let mut state = self.state.clone();
+        state.caches = app::db::counter::Caches::default();
+        TestApp {
+            router: router(state.clone(), &config("mem://", true)),
             state,
         }
     }
