@@ -11,35 +11,9 @@
 # off, time to the last byte) and prints min / median / p95 / max in milliseconds.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-KYODO_TOOLS_ENV_ONLY=1 source "$ROOT/scripts/tools.sh"
-BIN="${KYODO_BIN:-$CARGO_TARGET_DIR/release/kyodo}"
-SITE="${KYODO_SITE_ROOT:-$(kyodo_release_site_root)}"
-N="${N:-100}"
-ADDR=127.0.0.1:3400
-BASE="http://$ADDR"
-DATA="$(mktemp -d)"
-JAR="$DATA/cookies"
-[[ -x $BIN ]] || { echo "bench: $BIN not found (run: make release)" >&2; exit 1; }
-LEPTOS_SITE_ROOT="$SITE" LEPTOS_SITE_ADDR="$ADDR" LEPTOS_OUTPUT_NAME=kyodo KYODO_DATA_DIR="$DATA" \
-  KYODO_DEMO=1 KYODO_RATE_SIGN_IN_PER_MINUTE=1000 KYODO_RATE_POSTS_PER_SECOND=100000 \
-  "$BIN" >"$DATA/server.log" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 120); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.5; done
-curl -sf -c "$JAR" -o /dev/null -X POST -H "Origin: $BASE" -d persona=tokyo_officer "$BASE/api/demo_sign_in"
-
-measure() { # label, then curl arguments
-  local label=$1; shift
-  for _ in $(seq 5); do curl -sf -b "$JAR" -o /dev/null "$@"; done
-  for _ in $(seq "$N"); do
-    curl -sf -b "$JAR" -o /dev/null -w '%{time_total}\n' "$@"
-  done | sort -n | awk -v label="$label" '
-    { t[NR] = $1 * 1000 }
-    END {
-      p50 = t[int((NR + 1) / 2)]; p95 = t[int(NR * 0.95 + 0.5)]
-      printf "%-42s n=%d  min %6.1f  median %6.1f  p95 %6.1f  max %6.1f ms\n", label, NR, t[1], p50, p95, t[NR]
-    }'
-}
+source "$ROOT/scripts/bench_lib.sh"
+bench_start 127.0.0.1:3400 KYODO_DEMO_PROJECTS=0
+bench_sign_in tokyo_officer "$JAR"
 
 echo "kyodo page timings ($(nproc) cores, $(uname -m), $BIN)"
 measure "GET /standardization (heatmap, 62×20)" "$BASE/standardization"

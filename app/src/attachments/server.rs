@@ -19,10 +19,9 @@ pub async fn upload(
     session: Session,
     multipart: Multipart,
 ) -> Response {
-    let user = match crate::auth::request::user_of(&state, &session).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(e) => return e.into_response(),
+    let user = match uploader(&state, &session).await {
+        Ok(user) => user,
+        Err(answer) => return *answer,
     };
     let upload = match crate::http::read_upload(multipart).await {
         Ok(upload) => upload,
@@ -48,6 +47,19 @@ pub async fn upload(
         return refuse(&session, &back, AppError::NotFound).await;
     }
     store(&state, &session, &user, &subject, upload, &back).await
+}
+
+/// The signed-in caller of an upload route; otherwise the answer: signed out, to `/login`
+/// (an upload is a plain form), or the error.
+pub async fn uploader(
+    state: &AppState,
+    session: &Session,
+) -> Result<crate::auth::model::CurrentUser, Box<Response>> {
+    match crate::auth::request::user_of(state, session).await {
+        Ok(Some(user)) => Ok(user),
+        Ok(None) => Err(Box::new(Redirect::to("/login").into_response())),
+        Err(e) => Err(Box::new(e.into_response())),
+    }
 }
 
 /// Sends the browser back to `back` with `error` shown there.

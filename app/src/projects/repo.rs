@@ -17,24 +17,19 @@ use serde::Deserialize;
 /// [`DbError::Conflict`] is returned.
 const ATTEMPTS: usize = 5;
 
-/// The columns of a project, datetimes as RFC 3339 strings.
-const PROJECT_FIELDS: &str = "record::id(id) AS id, kind, title, summary, description,
-    record::id(lead) AS lead, contact, tags, systems, visibility, invited, status,
-    IF opens_at = NONE { NONE } ELSE { <string> opens_at } AS opens_at,
-    IF closes_at = NONE { NONE } ELSE { <string> closes_at } AS closes_at,
+/// The columns of a project besides its card's ([`CARD_FIELDS`]).
+const PROJECT_FIELDS: &str = "description, contact,
     unit, base_cost_yen, split, unit_price_yen, reference_price_yen_per_unit,
-    single_buyer_base_yen, supplier, amount_yen, cancel_reason,
-    <string> created_at AS created_at, <string> updated_at AS version";
+    single_buyer_base_yen, supplier, amount_yen, cancel_reason, <string> updated_at AS version";
 
+/// A project's card as read (see [`ProjectSummary`]).
 #[derive(Deserialize)]
-struct Row {
+struct Card {
     id: ProjectId,
     kind: super::model::ProjectKind,
     title: String,
     summary: String,
-    description: String,
     lead: String,
-    contact: String,
     tags: Vec<String>,
     systems: Vec<String>,
     visibility: super::model::Visibility,
@@ -42,6 +37,48 @@ struct Row {
     status: ProjectStatus,
     opens_at: Option<chrono::DateTime<chrono::Utc>>,
     closes_at: Option<chrono::DateTime<chrono::Utc>>,
+    created_at: crate::ids::Timestamp,
+}
+
+/// The columns of a card, datetimes as RFC 3339 strings.
+const CARD_FIELDS: &str = "record::id(id) AS id, kind, title, summary, record::id(lead) AS lead,
+    tags, systems, visibility, invited, status,
+    IF opens_at = NONE { NONE } ELSE { <string> opens_at } AS opens_at,
+    IF closes_at = NONE { NONE } ELSE { <string> closes_at } AS closes_at,
+    <string> created_at AS created_at";
+
+impl From<Card> for ProjectSummary {
+    fn from(c: Card) -> ProjectSummary {
+        ProjectSummary {
+            id: c.id,
+            kind: c.kind,
+            title: c.title,
+            summary: c.summary,
+            lead: c.lead,
+            tags: c.tags,
+            systems: c.systems,
+            visibility: c.visibility,
+            invited: c.invited,
+            status: c.status,
+            window: c
+                .opens_at
+                .zip(c.closes_at)
+                .map(|(opens_at, closes_at)| Window {
+                    opens_at,
+                    closes_at,
+                }),
+            created_at: c.created_at,
+        }
+    }
+}
+
+/// A whole project as read: its card and the rest.
+#[derive(Deserialize)]
+struct Row {
+    #[serde(flatten)]
+    card: Card,
+    description: String,
+    contact: String,
     unit: String,
     base_cost_yen: i64,
     split: SplitKey,
@@ -51,32 +88,26 @@ struct Row {
     supplier: Option<String>,
     amount_yen: Option<i64>,
     cancel_reason: Option<String>,
-    created_at: crate::ids::Timestamp,
     version: String,
 }
 
 impl From<Row> for Project {
     fn from(r: Row) -> Project {
+        let card = ProjectSummary::from(r.card);
         Project {
-            id: r.id,
-            kind: r.kind,
-            title: r.title,
-            summary: r.summary,
+            id: card.id,
+            kind: card.kind,
+            title: card.title,
+            summary: card.summary,
             description: r.description,
-            lead: r.lead,
+            lead: card.lead,
             contact: r.contact,
-            tags: r.tags,
-            systems: r.systems,
-            visibility: r.visibility,
-            invited: r.invited,
-            status: r.status,
-            window: r
-                .opens_at
-                .zip(r.closes_at)
-                .map(|(opens_at, closes_at)| Window {
-                    opens_at,
-                    closes_at,
-                }),
+            tags: card.tags,
+            systems: card.systems,
+            visibility: card.visibility,
+            invited: card.invited,
+            status: card.status,
+            window: card.window,
             unit: r.unit,
             cost: CostPlan {
                 base_cost_yen: r.base_cost_yen,
@@ -95,7 +126,7 @@ impl From<Row> for Project {
             supplier: r.supplier,
             amount_yen: r.amount_yen,
             cancel_reason: r.cancel_reason,
-            created_at: r.created_at,
+            created_at: card.created_at,
             version: r.version,
         }
     }
@@ -105,7 +136,8 @@ impl From<Row> for Project {
 pub async fn all(db: &Db) -> Result<Vec<Project>, DbError> {
     let mut response = db
         .query(format!(
-            "SELECT {PROJECT_FIELDS}, created_at AS sort_at FROM project ORDER BY sort_at DESC"
+            "SELECT {CARD_FIELDS}, {PROJECT_FIELDS}, created_at AS sort_at FROM project
+             ORDER BY sort_at DESC"
         ))
         .await?
         .check()?;
@@ -117,7 +149,7 @@ pub async fn all(db: &Db) -> Result<Vec<Project>, DbError> {
 pub async fn get(db: &Db, id: &ProjectId) -> Result<Option<Project>, DbError> {
     let row: Option<Row> = first(
         db.query(format!(
-            "SELECT {PROJECT_FIELDS} FROM ONLY type::record('project', $id)"
+            "SELECT {CARD_FIELDS}, {PROJECT_FIELDS} FROM ONLY type::record('project', $id)"
         ))
         .bind(("id", id.to_string()))
         .await?
@@ -188,22 +220,6 @@ pub async fn summaries_since(
     db: &Db,
     since: Option<i64>,
 ) -> Result<(i64, Vec<ProjectSummary>), DbError> {
-    #[derive(Deserialize)]
-    struct Card {
-        id: ProjectId,
-        kind: super::model::ProjectKind,
-        title: String,
-        summary: String,
-        lead: String,
-        tags: Vec<String>,
-        systems: Vec<String>,
-        visibility: super::model::Visibility,
-        invited: Vec<String>,
-        status: ProjectStatus,
-        opens_at: Option<chrono::DateTime<chrono::Utc>>,
-        closes_at: Option<chrono::DateTime<chrono::Utc>>,
-        created_at: crate::ids::Timestamp,
-    }
     let filter = if since.is_some() {
         "WHERE rev > $since"
     } else {
@@ -213,12 +229,7 @@ pub async fn summaries_since(
         .query(format!(
             "BEGIN TRANSACTION;
              SELECT VALUE value FROM type::record('change_counter', $counter);
-             SELECT record::id(id) AS id, kind, title, summary, record::id(lead) AS lead, tags,
-                systems, visibility, invited, status,
-                IF opens_at = NONE {{ NONE }} ELSE {{ <string> opens_at }} AS opens_at,
-                IF closes_at = NONE {{ NONE }} ELSE {{ <string> closes_at }} AS closes_at,
-                <string> created_at AS created_at
-             FROM project {filter};
+             SELECT {CARD_FIELDS} FROM project {filter};
              COMMIT TRANSACTION;"
         ))
         .bind(("since", since.unwrap_or(0)))
@@ -230,29 +241,7 @@ pub async fn summaries_since(
     let cards: Vec<Card> = rows(&mut response, 2)?;
     Ok((
         rev.first().copied().unwrap_or(0),
-        cards
-            .into_iter()
-            .map(|c| ProjectSummary {
-                id: c.id,
-                kind: c.kind,
-                title: c.title,
-                summary: c.summary,
-                lead: c.lead,
-                tags: c.tags,
-                systems: c.systems,
-                visibility: c.visibility,
-                invited: c.invited,
-                status: c.status,
-                window: c
-                    .opens_at
-                    .zip(c.closes_at)
-                    .map(|(opens_at, closes_at)| Window {
-                        opens_at,
-                        closes_at,
-                    }),
-                created_at: c.created_at,
-            })
-            .collect(),
+        cards.into_iter().map(ProjectSummary::from).collect(),
     ))
 }
 

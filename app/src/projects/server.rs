@@ -29,33 +29,33 @@ const MAX_PAGE: u32 = 100_000;
 /// What the rules need from a stored project.
 #[cfg(feature = "ssr")]
 pub fn access<'a>(state: &AppState, p: &'a Project) -> ProjectAccess<'a> {
-    ProjectAccess {
-        lead: &p.lead,
-        lead_kind: lead_kind(state, &p.lead),
-        visibility: p.visibility,
-        invited: &p.invited,
-        status: p.status,
-    }
+    access_of(state, &p.lead, p.visibility, &p.invited, p.status)
 }
 
 /// What the rules need from a project's card in the list.
 #[cfg(feature = "ssr")]
 pub fn summary_access<'a>(state: &AppState, p: &'a ProjectSummary) -> ProjectAccess<'a> {
-    ProjectAccess {
-        lead: &p.lead,
-        lead_kind: lead_kind(state, &p.lead),
-        visibility: p.visibility,
-        invited: &p.invited,
-        status: p.status,
-    }
+    access_of(state, &p.lead, p.visibility, &p.invited, p.status)
 }
 
 #[cfg(feature = "ssr")]
-fn lead_kind(state: &AppState, lead: &str) -> crate::orgs::model::OrgKind {
-    state
-        .catalog
-        .organisation(lead)
-        .map_or(crate::orgs::model::OrgKind::Govtech, |o| o.kind)
+fn access_of<'a>(
+    state: &AppState,
+    lead: &'a str,
+    visibility: super::model::Visibility,
+    invited: &'a [String],
+    status: ProjectStatus,
+) -> ProjectAccess<'a> {
+    ProjectAccess {
+        lead,
+        lead_kind: state
+            .catalog
+            .organisation(lead)
+            .map_or(crate::orgs::model::OrgKind::Govtech, |o| o.kind),
+        visibility,
+        invited,
+        status,
+    }
 }
 
 /// Every project's card, current as of the last write on any server: the cached listing
@@ -215,12 +215,11 @@ pub async fn upload_document(
     session: tower_sessions::Session,
     multipart: axum::extract::Multipart,
 ) -> axum::response::Response {
-    use crate::attachments::server::{back_of, store};
+    use crate::attachments::server::{back_of, store, uploader};
     use axum::response::{IntoResponse, Redirect};
-    let user = match crate::auth::request::user_of(&state, &session).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(e) => return e.into_response(),
+    let user = match uploader(&state, &session).await {
+        Ok(user) => user,
+        Err(answer) => return *answer,
     };
     let project = match visible_project(&state, &user, &id).await {
         Ok(project) => project,
@@ -389,14 +388,7 @@ pub async fn list_projects(
                     .open_at(now)
                     .then(|| p.window.map(|w| w.days_left(now)))
                     .flatten(),
-                id: p.id,
-                kind: p.kind,
-                title: p.title,
-                summary: p.summary,
-                status: p.status,
-                window: p.window,
-                tags: p.tags,
-                systems: p.systems,
+                card: p,
             }
         })
         .collect();

@@ -1,40 +1,24 @@
 //! What the projects room's server functions send to its pages.
 
-use super::model::{
-    OneMoreJoins, Participation, Project, ProjectKind, ProjectStatus, Share, Window,
-};
+use super::model::{OneMoreJoins, Participation, Project, ProjectKind, Share};
 use crate::history::model::HistoryEntry;
-use crate::ids::{ProjectId, Timestamp};
+use crate::ids::Timestamp;
 use crate::orgs::model::Organisation;
 use serde::{Deserialize, Serialize};
 
 /// A project as the list shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProjectListItem {
-    /// Key.
-    pub id: ProjectId,
-    /// Kind.
-    pub kind: ProjectKind,
-    /// Title.
-    pub title: String,
-    /// Summary.
-    pub summary: String,
+    /// The project's card.
+    pub card: super::model::ProjectSummary,
     /// Lead organisation (Japanese name).
     pub lead_name_ja: String,
     /// Lead organisation (English name).
     pub lead_name_en: String,
-    /// Status.
-    pub status: ProjectStatus,
-    /// The call's window, if opened.
-    pub window: Option<Window>,
     /// Whole JST days left to join while the call is open; `None` otherwise.
     pub days_left: Option<i64>,
     /// Participating municipalities.
     pub participants: u32,
-    /// Tags.
-    pub tags: Vec<String>,
-    /// Related standard systems (codes).
-    pub systems: Vec<String>,
     /// Whether the caller's organisation takes part.
     pub joined: bool,
 }

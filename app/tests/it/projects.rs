@@ -60,7 +60,7 @@ async fn create(app: &TestApp, who: &TestUser, extra: &[(&str, &str)]) -> String
         .await
         .decode();
     assert_eq!(list.items.len(), 1, "{title}");
-    list.items[0].id.to_string()
+    list.items[0].card.id.to_string()
 }
 
 async fn page(app: &TestApp, who: &TestUser, id: &str) -> (StatusCode, Option<ProjectPageView>) {
@@ -438,14 +438,14 @@ async fn a_project_for_invited_organisations_is_invisible_to_the_others() {
         .post("/api/list_projects", "", Some(&toshima.cookie))
         .await
         .decode();
-    assert!(list.items.iter().any(|p| p.id.as_str() == id));
+    assert!(list.items.iter().any(|p| p.card.id.as_str() == id));
     assert_eq!(page(&app, &toshima, &id).await.0, StatusCode::OK);
     // Not invited: not in the list, its tags or counts, 404 by direct link, no joining.
     let list: ProjectListView = app
         .post("/api/list_projects", "", Some(&hachioji.cookie))
         .await
         .decode();
-    assert!(list.items.iter().all(|p| p.id.as_str() != id));
+    assert!(list.items.iter().all(|p| p.card.id.as_str() != id));
     assert!(list.tags.is_empty(), "{:?}", list.tags);
     assert_eq!(page(&app, &hachioji, &id).await.0, StatusCode::NOT_FOUND);
     assert_eq!(
@@ -1085,7 +1085,7 @@ async fn the_list_is_paged_and_current_on_every_server() {
     assert_eq!(sizes, [(PAGE_SIZE, true), (PAGE_SIZE, true), (5, false)]);
     let mut keys: Vec<String> = pages
         .iter()
-        .flat_map(|p| p.items.iter().map(|i| i.id.to_string()))
+        .flat_map(|p| p.items.iter().map(|i| i.card.id.to_string()))
         .collect();
     keys.sort();
     keys.dedup();
@@ -1106,7 +1106,10 @@ async fn the_list_is_paged_and_current_on_every_server() {
             .all(|i| i.days_left.is_none())
     );
     // Counts come from the participations.
-    let counted = demo.iter().find(|d| d.id == first[0].id.as_str()).unwrap();
+    let counted = demo
+        .iter()
+        .find(|d| d.id == first[0].card.id.as_str())
+        .unwrap();
     assert_eq!(first[0].participants as usize, counted.members.len());
 
     // A municipality not invited to a project never sees it, on any page or in the tags.
@@ -1124,12 +1127,12 @@ async fn the_list_is_paged_and_current_on_every_server() {
     assert!(!hidden.is_empty());
     assert!(
         seen.iter()
-            .all(|i| !hidden.iter().any(|h| h.id == i.id.as_str()))
+            .all(|i| !hidden.iter().any(|h| h.id == i.card.id.as_str()))
     );
     assert_eq!(seen.len(), 65 - hidden.len());
     assert!(seen.iter().filter(|i| i.joined).all(|i| {
         demo.iter()
-            .any(|d| d.id == i.id.as_str() && d.members.iter().any(|m| m.org == HACHIOJI))
+            .any(|d| d.id == i.card.id.as_str() && d.members.iter().any(|m| m.org == HACHIOJI))
     }));
 
     // A project created through one server is on the other's list at once, and so is its
@@ -1139,7 +1142,7 @@ async fn the_list_is_paged_and_current_on_every_server() {
     let id = create(&other, &advisor, &[]).await;
     let drafts = list(&app, &officer, 0, &[("status", "draft")]).await;
     assert!(
-        drafts.items.iter().any(|i| i.id.as_str() == id),
+        drafts.items.iter().any(|i| i.card.id.as_str() == id),
         "a new draft is listed on the other server"
     );
     open(&app, &advisor, &id).await;
@@ -1147,9 +1150,9 @@ async fn the_list_is_paged_and_current_on_every_server() {
     let item = open_now
         .items
         .iter()
-        .find(|i| i.id.as_str() == id)
+        .find(|i| i.card.id.as_str() == id)
         .expect("moved on the other server");
-    assert_eq!(item.status, ProjectStatus::Open);
+    assert_eq!(item.card.status, ProjectStatus::Open);
 }
 
 /// A tiny valid-looking PDF (its magic number is what counts).
@@ -1357,4 +1360,3 @@ async fn a_question_is_marked_answered_by_the_lead_or_its_author_only() {
     assert_eq!(mark(&advisor, question, "1").await, StatusCode::BAD_REQUEST);
     assert_eq!(answered(&advisor).await, (false, 0));
 }
-

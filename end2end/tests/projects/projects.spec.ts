@@ -112,6 +112,56 @@ test('a refused join says why, and the lead is the only one who moves a project'
   expect(response?.status()).toBe(404);
 });
 
+test('the lead adds a document that a participant downloads, and marks a question answered', async ({ page }) => {
+  const name = title();
+  await signIn(page, 'govtech_advisor');
+  await open(page, '/projects/new');
+  await page.locator('#kind').selectOption('joint_procurement');
+  await page.locator('#lead').selectOption('govtech_tokyo');
+  await page.locator('#title').fill(name);
+  await submit(page, 'form.record-form', (url) => url.searchParams.get('created') === '1');
+  const projectUrl = new URL(page.url()).pathname;
+  await page.locator('#opens_at').fill(jst(-1));
+  await page.locator('#closes_at').fill(jst(24));
+  await submit(page, 'form[action="/api/move_project"]', (url) => url.searchParams.get('moved') === '1');
+
+  // The lead attaches the draft specification.
+  const file = `仕様書（案） ${jsEnabled() ? 'hydrated' : 'no-js'}.pdf`;
+  await page.locator('#attachment-file').setInputFiles({
+    name: file,
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'),
+  });
+  await submit(page, 'form.attach-form', (url) => url.searchParams.get('attached') === '1');
+  const documents = page.locator('#attachments');
+  await expect(documents.getByRole('heading', { level: 2 })).toHaveText('資料');
+  await expect(documents.locator('[role="status"]')).toHaveText('ファイルを添付しました。');
+
+  // A municipality downloads it as a file and asks a question; it may not add documents.
+  await switchTo(page, 'ward_cio');
+  await open(page, projectUrl);
+  await expect(page.locator('#attachment-file')).toHaveCount(0);
+  const href = await page.locator('#attachments').getByRole('link', { name: file }).getAttribute('href');
+  expect(href).toMatch(new RegExp(`^${projectUrl}/documents/`));
+  const download = await page.request.get(href!);
+  expect(download.status()).toBe(200);
+  expect(download.headers()['content-disposition']).toMatch(/^attachment; /);
+  expect(download.headers()['x-content-type-options']).toBe('nosniff');
+  await page.locator('#body').fill('納品はいつ頃の予定ですか？');
+  await submit(page, 'form[action="/api/post_project_comment"]', (url) => url.pathname === projectUrl);
+  await expect(page.locator('ol.comments > li')).toHaveCount(1);
+
+  // The lead marks it answered; the badge says so.
+  await switchTo(page, 'govtech_advisor');
+  await open(page, projectUrl);
+  await page.getByRole('button', { name: '回答済みにする' }).click();
+  await page.waitForURL((url) => url.searchParams.get('answered') === '1');
+  await waitReady(page);
+  await expect(page.locator('ol.comments > li .badge.answered')).toHaveText('回答済み');
+  await expect(page.getByRole('button', { name: '未回答に戻す' })).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
 test('the project pages pass axe in Japanese and English', async ({ page }) => {
   const name = title();
   await signIn(page, 'govtech_advisor');

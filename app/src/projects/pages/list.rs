@@ -111,23 +111,23 @@ pub fn ProjectsPage() -> impl IntoView {
                         view! {
                             <ul class="project-list">
                                 {v.items.into_iter().map(|p| {
-                                    let (badge, class) = status_badge(p.status, lang);
+                                    let (badge, class) = status_badge(p.card.status, lang);
                                     view! {
                                         <li class="project-card">
-                                            <h2><A href=project_href(p.id.as_str())>{p.title.clone()}</A></h2>
+                                            <h2><A href=project_href(p.card.id.as_str())>{p.card.title.clone()}</A></h2>
                                             <p class="project-meta">
                                                 <span class=class>{badge}</span>" "
-                                                {p.kind.label(lang)}" · "{lang.pick(&p.lead_name_ja, &p.lead_name_en).to_owned()}
+                                                {p.card.kind.label(lang)}" · "{lang.pick(&p.lead_name_ja, &p.lead_name_en).to_owned()}
                                                 {p.joined.then(|| view! { " · "<strong>{lang.pick("参加中", "Joined")}</strong> })}
                                             </p>
-                                            {p.window.filter(|_| p.days_left.is_some()).map(|w| view! {
+                                            {p.card.window.filter(|_| p.days_left.is_some()).map(|w| view! {
                                                 <p class="deadline">{window_text(w, p.days_left, lang)}</p>
                                             })}
-                                            <p>{p.summary.clone()}</p>
+                                            <p>{p.card.summary.clone()}</p>
                                             <p class="muted">{match lang {
                                                 Lang::Ja => format!("参加団体 {}", p.participants),
                                                 Lang::En => format!("{} participating", p.participants),
-                                            }}{(!p.tags.is_empty()).then(|| format!(" · {}", p.tags.join(", ")))}</p>
+                                            }}{(!p.card.tags.is_empty()).then(|| format!(" · {}", p.card.tags.join(", ")))}</p>
                                         </li>
                                     }
                                 }).collect_view()}
