@@ -117,7 +117,7 @@ pub async fn get_partner_suggestions(id: String) -> Result<Vec<SuggestedPartner>
         .map(|p| p.org_key)
         .collect();
     let reference = reference_of(&state, &project.lead, &taking_part);
-    let records = crate::standardization::repo::all_progress(&state.db).await?;
+    let records = crate::standardization::server::all_progress(&state).await?;
     let invited_only = project.visibility == crate::projects::model::Visibility::Invited;
     Ok(
         suggest_partners(&project.systems, &reference, &taking_part, &records)
@@ -185,7 +185,7 @@ pub async fn get_home_projects() -> Result<HomeProjects, AppError> {
         .take(HOME_OPEN_CALLS)
         .collect();
     if user.is_municipal() && !open.is_empty() {
-        let records = crate::standardization::repo::all_progress(&state.db).await?;
+        let records = crate::standardization::server::all_progress(&state).await?;
         let ids: Vec<ProjectId> = open.iter().map(|p| p.id.clone()).collect();
         // The participations of these calls in one read, not one query per call.
         let mut members = crate::projects::repo::participations(&state.db, Some(&ids)).await?;

@@ -35,6 +35,10 @@ const SELECT_FULL: &str =
         product, notes, is_demo, <string> updated_at AS updated_at
      FROM migration_progress";
 
+/// The change counter every write of `migration_progress` bumps in its own transaction
+/// ([`crate::db::counter`]): each server's copy of all records follows it.
+pub const PROGRESS_COUNTER: &str = "progress";
+
 /// Every stored progress cell, without the step list and free texts (matrix, dashboard).
 pub async fn all_progress(db: &Db) -> Result<Vec<Progress>, DbError> {
     let mut response = db.query(SELECT_PROGRESS).await?.check()?;
@@ -77,8 +81,10 @@ pub async fn save_record(
         return Ok(());
     }
     let form_history = history_entry("'form'", "$changes");
+    let bump = crate::db::counter::bump(PROGRESS_COUNTER);
     let query = format!(
         "BEGIN TRANSACTION;
+         {bump}
          LET $actor = type::record('app_user', $actor_id);
          {CHECK_TEMPLATE}
          LET $id = type::record('migration_progress', $p.key);
@@ -175,8 +181,10 @@ fn with_key(p: &Progress) -> serde_json::Value {
 pub async fn insert_missing(db: &Db, cells: &[Progress]) -> Result<usize, DbError> {
     let before = count_progress(db).await?;
     let values: Vec<serde_json::Value> = cells.iter().map(with_key).collect();
+    let bump = crate::db::counter::bump(PROGRESS_COUNTER);
     let query = format!(
         "BEGIN TRANSACTION;
+         {bump}
          LET $actor = NONE;
          FOR $p IN $cells {{
             LET $id = type::record('migration_progress', $p.key);
@@ -225,8 +233,10 @@ pub async fn apply_import(
         })
         .collect();
     let import_history = history_entry("'import'", "$p.changes");
+    let bump = crate::db::counter::bump(PROGRESS_COUNTER);
     let query = format!(
         "BEGIN TRANSACTION;
+         {bump}
          LET $actor = type::record('app_user', $actor_id);
          {CHECK_TEMPLATE}
          FOR $p IN $cells {{
@@ -362,8 +372,10 @@ async fn try_replace_template(
         })
         .collect();
     let template_history = history_entry("'template'", "$p.changes");
+    let bump = crate::db::counter::bump(PROGRESS_COUNTER);
     let query = format!(
         "BEGIN TRANSACTION;
+         {bump}
          LET $actor = IF $actor_id = NONE {{ NONE }} ELSE {{ type::record('app_user', $actor_id) }};
          {CHECK_TEMPLATE}
          DELETE migration_step;

@@ -73,6 +73,27 @@ fn parse_cloud(cloud: Option<&str>) -> Result<Option<super::model::GovCloud>, Ap
     }
 }
 
+/// Every stored progress cell (as [`super::repo::all_progress`] reads them), current as of
+/// the last write on any server: read again only when the progress counter moved
+/// ([`crate::db::counter`]).
+#[cfg(feature = "ssr")]
+pub async fn all_progress(
+    state: &crate::state::AppState,
+) -> Result<std::sync::Arc<Vec<super::model::Progress>>, AppError> {
+    use super::repo::PROGRESS_COUNTER;
+    let slot = state
+        .caches
+        .slot::<Vec<super::model::Progress>>(PROGRESS_COUNTER);
+    let progress = slot
+        .get(&state.db, PROGRESS_COUNTER, |_| async {
+            // The counter first: a write committed in between makes the next read load again.
+            let rev = crate::db::counter::current(&state.db, PROGRESS_COUNTER).await?;
+            Ok((rev, super::repo::all_progress(&state.db).await?))
+        })
+        .await?;
+    Ok(progress)
+}
+
 /// The matrix of the municipalities of `kind` (all when `None`), for a caller already
 /// checked (ssr only).
 #[cfg(feature = "ssr")]
@@ -81,10 +102,12 @@ async fn matrix(
     kind: Option<crate::orgs::model::OrgKind>,
     cloud: Option<super::model::GovCloud>,
 ) -> Result<Matrix, AppError> {
-    let mut progress = super::repo::all_progress(&state.db).await?;
-    if cloud.is_some() {
-        progress.retain(|p| p.gov_cloud == cloud);
-    }
+    let all = all_progress(state).await?;
+    let progress: Vec<super::model::Progress> = all
+        .iter()
+        .filter(|p| cloud.is_none() || p.gov_cloud == cloud)
+        .cloned()
+        .collect();
     let municipalities = state.catalog.municipalities_of(kind);
     Ok(Matrix::build(
         state.catalog.systems.clone(),
@@ -344,7 +367,7 @@ async fn summary(
     session: &tower_sessions::Session,
 ) -> Result<Dashboard, AppError> {
     let steps = download_steps(state, session).await?;
-    let progress = super::repo::all_progress(&state.db).await?;
+    let progress = all_progress(state).await?;
     Ok(Dashboard::build(
         state.catalog.systems.clone(),
         state.catalog.municipalities_of(None),
@@ -874,7 +897,7 @@ pub async fn get_dashboard(
     let kind = parse_municipal_kind(kind.as_deref())?;
     let cloud = parse_cloud(cloud.as_deref())?;
     let template_len = super::repo::steps(&state.db).await?.len();
-    let progress = super::repo::all_progress(&state.db).await?;
+    let progress = all_progress(&state).await?;
     let municipalities = state.catalog.municipalities_of(kind);
     Ok(Dashboard::build(
         state.catalog.systems.clone(),

@@ -658,8 +658,11 @@ async fn the_partner_finder_suggests_municipalities_from_the_tracker_to_the_lead
         app.state
             .db
             .query(
-                "UPDATE type::record('migration_progress', $key) SET status = 'in_progress',
-                    vendor = $vendor, gov_cloud = NONE, planned_go_live = NONE",
+                "BEGIN TRANSACTION;
+                 UPSERT change_counter:progress SET value = (value ?? 0) + 1;
+                 UPDATE type::record('migration_progress', $key) SET status = 'in_progress',
+                    vendor = $vendor, gov_cloud = NONE, planned_go_live = NONE;
+                 COMMIT TRANSACTION;",
             )
             .bind(("key", format!("{lg}_resident_registry")))
             .bind(("vendor", vendor.to_owned()))
