@@ -52,6 +52,11 @@ pub enum AppError {
     /// 403: demo sign-in is switched off on this server (it is refused off loopback).
     #[error("demo sign-in disabled")]
     DemoDisabled,
+    /// 503: the write lost to concurrent writes again and again (the database serializes the
+    /// writes that share a change counter); nothing was written, the same request may be sent
+    /// again.
+    #[error("busy: lost write races")]
+    Busy,
     /// 500: something failed on the server. `detail` is the cause, for the server log and
     /// start-up errors; it is never sent to the browser.
     #[error("internal error: {detail}")]
@@ -88,6 +93,7 @@ impl AppError {
             AppError::Invalid { .. } | AppError::Rejected { .. } => 400,
             AppError::Request { .. } => 400,
             AppError::TooLarge { .. } => 413,
+            AppError::Busy => 503,
             AppError::Internal { .. } => 500,
         }
     }
@@ -141,6 +147,12 @@ impl AppError {
                     "The request could not be processed. Please check the form and try again.",
                 )
                 .into(),
+            AppError::Busy => lang
+                .pick(
+                    "同時に多くの更新があり、保存できませんでした。もう一度お試しください（何も保存されていません）。",
+                    "Too many changes were being saved at the same moment; nothing was saved. Please try again.",
+                )
+                .into(),
             AppError::Internal { .. } => lang
                 .pick(
                     "サーバーで問題が起きました。時間をおいて再度お試しください。",
@@ -163,6 +175,7 @@ impl AppError {
                 lang.pick("入力に誤りがあります", "Invalid request")
             }
             AppError::TooLarge { .. } => lang.pick("送信内容が大きすぎます", "Too large"),
+            AppError::Busy => lang.pick("混み合っています", "Busy"),
             AppError::Internal { .. } => lang.pick("サーバーエラー", "Server error"),
         }
     }
@@ -309,6 +322,7 @@ mod tests {
                 reason: String::new(),
             },
             AppError::DemoDisabled,
+            AppError::Busy,
             AppError::TooLarge {
                 limit_bytes: 5 * 1024 * 1024,
             },

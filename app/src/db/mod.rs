@@ -19,7 +19,7 @@ use surrealdb::engine::any::Any;
 pub type Db = Surreal<Any>;
 
 /// The schema version this build writes. Raise it with each data upgrade (`UPGRADES`).
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// The schema files in application order.
 const SCHEMA: &[(&str, &str)] = &[
@@ -102,7 +102,10 @@ const SCHEMA: &[(&str, &str)] = &[
 /// Version 4 moves each `progress_history` entry into the generic `history` (subject
 /// `migration_progress:<key>`), with its actor, source, changes and instant. Version 5 moves
 /// each `step_comment` into the generic thread `post` under the same key (links to
-/// `#comment-<key>` keep working), subject `migration_progress:<key>:<step>`.
+/// `#comment-<key>` keep working), subject `migration_progress:<key>:<step>`. Version 6
+/// brings the change counters (`change_counter`): it changes no data, but an older Kyodo, whose
+/// writes do not bump them, must no longer open the folder (every server's caches would miss
+/// its writes).
 const UPGRADES: [(i64, &str); 4] = [
     (
         2,
@@ -229,6 +232,14 @@ pub async fn migrate(db: &Db) -> anyhow::Result<i64> {
             .with_context(|| format!("upgrading schema to version {version}"))?;
     }
     if stored < SCHEMA_VERSION {
+        // Upgrades write without the counters: every cache reloads.
+        db.query(
+            "UPSERT change_counter:progress SET value = (value ?? 0) + 1;
+             UPSERT change_counter:project SET value = (value ?? 0) + 1;",
+        )
+        .await?
+        .check()
+        .context("bumping the change counters after an upgrade")?;
         db.query("UPSERT schema_meta:current SET version = $v")
             .bind(("v", SCHEMA_VERSION))
             .await?
@@ -247,10 +258,15 @@ pub enum DbError {
     /// The record asked for does not exist.
     #[error("not found")]
     NotFound,
-    /// A version check failed, or a concurrent transaction wrote the same record first (a
-    /// write conflict): the caller's reading is out of date, nothing was written.
+    /// A version check failed (`THROW 'stale_version'` or a rule's own check): the caller's
+    /// reading is out of date, nothing was written.
     #[error("write conflict")]
     Conflict,
+    /// A concurrent transaction committed a write to a key this one also wrote (a record, or a
+    /// change counter every write of a table bumps): nothing was written, and the same
+    /// transaction may simply run again ([`with_retries`]), where its checks decide afresh.
+    #[error("lost a write race")]
+    LostRace,
     /// Anything else: the database's message, or a `THROW` in a transaction (see
     /// [`DbError::is_thrown`]).
     #[error("{0}")]
@@ -291,6 +307,7 @@ impl From<DbError> for crate::error::AppError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::NotFound => crate::error::AppError::NotFound,
+            DbError::LostRace => crate::error::AppError::Busy,
             other => crate::error::AppError::internal(other),
         }
     }
@@ -298,8 +315,8 @@ impl From<DbError> for crate::error::AppError {
 
 /// The outcome of a `BEGIN … COMMIT` query: a failed transaction reports "not executed" on its
 /// other statements, so every statement's error is looked at: a version check's
-/// `THROW 'stale_version'` or a lost write conflict is [`DbError::Conflict`]; any other `THROW`
-/// comes back as [`DbError::Other`] with its message.
+/// `THROW 'stale_version'` is [`DbError::Conflict`], a lost write conflict
+/// [`DbError::LostRace`]; any other `THROW` comes back as [`DbError::Other`] with its message.
 pub fn transaction_outcome(mut response: surrealdb::IndexedResults) -> Result<(), DbError> {
     let mut errors: Vec<(usize, String)> = response
         .take_errors()
@@ -316,15 +333,40 @@ pub fn transaction_outcome(mut response: surrealdb::IndexedResults) -> Result<()
         .iter()
         .map(|(_, e)| e)
         .find(|e| !e.contains("not executed") && !e.contains("Cannot COMMIT"));
-    let concurrent = |e: &str| {
+    let stale = |e: &str| e.contains("stale_version");
+    let lost_race = |e: &str| {
         let e = e.to_lowercase();
-        e.contains("stale_version") || e.contains("conflict") || e.contains("can be retried")
+        e.contains("conflict") || e.contains("can be retried")
     };
     match cause {
-        None => Err(DbError::Conflict),
-        Some(e) if concurrent(e) => Err(DbError::Conflict),
+        None => Err(DbError::LostRace),
+        Some(e) if stale(e) => Err(DbError::Conflict),
+        Some(e) if lost_race(e) => Err(DbError::LostRace),
         Some(e) => Err(DbError::Other(e.clone())),
     }
+}
+
+/// How often [`with_retries`] runs a transaction that keeps losing write races.
+pub const RACE_ATTEMPTS: u32 = 12;
+
+/// Runs `attempt` (one whole transaction) again while it loses a write race
+/// ([`DbError::LostRace`]), up to [`RACE_ATTEMPTS`] times with a short random pause that grows
+/// each time; then [`DbError::LostRace`]. Any other outcome is returned as it is.
+pub async fn with_retries<T, F, Fut>(mut attempt: F) -> Result<T, DbError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, DbError>>,
+{
+    for n in 1..=RACE_ATTEMPTS {
+        match attempt().await {
+            Err(DbError::LostRace) if n < RACE_ATTEMPTS => {
+                let pause = rand::random_range(1..=5 * u64::from(n));
+                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            }
+            outcome => return outcome,
+        }
+    }
+    Err(DbError::LostRace)
 }
 
 /// A serde value as a database value, with `null` fields removed (SurrealDB's `option<T>`

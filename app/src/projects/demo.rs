@@ -150,7 +150,8 @@ const STATUSES: [&str; 10] = [
 
 /// `count` demo projects at `now`: themes and statuses in turn, led by GovTech Tokyo (a
 /// 区市町村提案 by a municipality), every seventh for three invited municipalities, open calls
-/// closing 1–30 days ahead, two to four participants once past 下書き. `municipalities` are
+/// closing 1–30 days ahead, two to four participants (never the lead; for an invited project,
+/// invited municipalities) once past 下書き. `municipalities` are
 /// the 62 in code order (nothing is made without them).
 pub fn generate(
     count: usize,
@@ -178,12 +179,24 @@ pub fn generate(
                 };
                 (rfc(opens), rfc(closes))
             });
+            let lead = if kind == "municipal_proposal" { org(i) } else { "govtech_tokyo".to_owned() };
+            let invited: Vec<String> = if i % 7 == 6 { (0..4).map(|k| org(i + 1 + k * 5)).collect() } else { Vec::new() };
+            // Participants are never the lead, and only invited municipalities join a project
+            // for invited organisations.
+            let candidates: Vec<String> = if invited.is_empty() {
+                (0..4).map(|k| org(i * 7 + 1 + k * 13)).filter(|o| *o != lead).collect()
+            } else {
+                invited.clone()
+            };
             let members: Vec<DemoMember> = if status == "draft" {
                 Vec::new()
             } else {
-                (0..2 + i % 3)
-                    .map(|k| DemoMember {
-                        org: org(i * 7 + k * 13),
+                candidates
+                    .iter()
+                    .take(2 + i % 3)
+                    .enumerate()
+                    .map(|(k, org)| DemoMember {
+                        org: org.clone(),
                         quantity: 1 + ((i + k) % 50) as u32,
                     })
                     .collect()
@@ -195,12 +208,12 @@ pub fn generate(
                 title,
                 summary: format!("{theme}について、参加団体を募ります。"),
                 description: format!("## 概要\n\n{theme}を都内の区市町村で共同して進めます。\n\n- 費用は参加団体で按分します\n- 質問はこのページのスレッドへ"),
-                lead: if kind == "municipal_proposal" { org(i) } else { "govtech_tokyo".to_owned() },
+                lead,
                 contact: "協働推進担当 kyodo@example.jp".to_owned(),
                 tags: tags.iter().map(|t| (*t).to_owned()).collect(),
                 systems: system.and_then(|n| systems.get(n)).cloned().into_iter().collect(),
-                visibility: if i % 7 == 6 { "invited" } else { "council" },
-                invited: if i % 7 == 6 { (0..3).map(|k| org(i + k * 5)).collect() } else { Vec::new() },
+                visibility: if invited.is_empty() { "council" } else { "invited" },
+                invited,
                 status,
                 opens_at: window.as_ref().map(|w| w.0.clone()),
                 closes_at: window.map(|w| w.1),
@@ -255,6 +268,16 @@ mod tests {
             assert_eq!(members.len(), p.members.len(), "a municipality joins once");
             if p.confirmed {
                 assert!(p.members.len() >= 2, "参加確定 needs two participants");
+            }
+            assert!(
+                p.members.iter().all(|m| m.org != p.lead),
+                "the lead does not join"
+            );
+            if p.visibility == "invited" {
+                assert!(
+                    p.members.iter().all(|m| p.invited.contains(&m.org)),
+                    "only the invited join"
+                );
             }
             assert_eq!(p.status == "draft", p.opens_at.is_none());
         }

@@ -13,10 +13,6 @@ use crate::ids::{ProjectId, UserId};
 use crate::notifications::model::Notice;
 use serde::Deserialize;
 
-/// How often a write that lost a write conflict to another transaction is tried again before
-/// [`DbError::Conflict`] is returned.
-const ATTEMPTS: usize = 5;
-
 /// The columns of a project besides its card's ([`CARD_FIELDS`]).
 const PROJECT_FIELDS: &str = "description, contact,
     unit, base_cost_yen, split, unit_price_yen, reference_price_yen_per_unit,
@@ -291,12 +287,16 @@ pub async fn insert_demo(
         bump = crate::db::counter::bump(LISTING_COUNTER)
     );
     for chunk in projects.chunks(1000) {
-        let response = db
-            .query(query.clone())
-            .bind(("actor_id", actor.to_string()))
-            .bind(("projects", to_value(&chunk)))
-            .await?;
-        transaction_outcome(response)?;
+        let rows = to_value(&chunk);
+        crate::db::with_retries(|| async {
+            let response = db
+                .query(query.clone())
+                .bind(("actor_id", actor.to_string()))
+                .bind(("projects", rows.clone()))
+                .await?;
+            transaction_outcome(response)
+        })
+        .await?;
     }
     Ok(projects.len())
 }
@@ -341,9 +341,8 @@ pub async fn create(db: &Db, new: NewProject<'_>) -> Result<(), DbError> {
     let p = new.project;
     let bump = crate::db::counter::bump(LISTING_COUNTER);
     let history = crate::history::repo::create_entry("$subject", "$actor", "'create'", "[]");
-    let response = db
-        .query(format!(
-            "BEGIN TRANSACTION;
+    let query = format!(
+        "BEGIN TRANSACTION;
              LET $actor = type::record('app_user', $actor_id);
              {bump}
              CREATE type::record('project', $id) CONTENT {{
@@ -357,35 +356,40 @@ pub async fn create(db: &Db, new: NewProject<'_>) -> Result<(), DbError> {
              }};
              {history}
              COMMIT TRANSACTION;"
-        ))
-        .bind(("id", p.id.to_string()))
-        .bind(("kind", p.kind.code().to_owned()))
-        .bind(("title", p.title.clone()))
-        .bind(("summary", p.summary.clone()))
-        .bind(("description", p.description.clone()))
-        .bind(("lead", p.lead.clone()))
-        .bind(("contact", p.contact.clone()))
-        .bind(("tags", p.tags.clone()))
-        .bind(("systems", p.systems.clone()))
-        .bind(("visibility", p.visibility.code().to_owned()))
-        .bind(("invited", p.invited.clone()))
-        .bind(("status", p.status.code().to_owned()))
-        .bind(("unit", p.unit.clone()))
-        .bind(("base_cost_yen", p.cost.base_cost_yen))
-        .bind(("split", p.cost.split.code().to_owned()))
-        .bind((
-            "unit_price_yen",
-            p.cost.unit_prices.first().map(|t| t.unit_price_yen),
-        ))
-        .bind((
-            "reference_price_yen_per_unit",
-            p.cost.reference_price_yen_per_unit,
-        ))
-        .bind(("single_buyer_base_yen", p.cost.single_buyer_base_yen))
-        .bind(("actor_id", new.actor.to_string()))
-        .bind(("subject", crate::policy::project_subject(p.id.as_str())))
-        .await?;
-    transaction_outcome(response)
+    );
+    crate::db::with_retries(|| async {
+        let response = db
+            .query(query.clone())
+            .bind(("id", p.id.to_string()))
+            .bind(("kind", p.kind.code().to_owned()))
+            .bind(("title", p.title.clone()))
+            .bind(("summary", p.summary.clone()))
+            .bind(("description", p.description.clone()))
+            .bind(("lead", p.lead.clone()))
+            .bind(("contact", p.contact.clone()))
+            .bind(("tags", p.tags.clone()))
+            .bind(("systems", p.systems.clone()))
+            .bind(("visibility", p.visibility.code().to_owned()))
+            .bind(("invited", p.invited.clone()))
+            .bind(("status", p.status.code().to_owned()))
+            .bind(("unit", p.unit.clone()))
+            .bind(("base_cost_yen", p.cost.base_cost_yen))
+            .bind(("split", p.cost.split.code().to_owned()))
+            .bind((
+                "unit_price_yen",
+                p.cost.unit_prices.first().map(|t| t.unit_price_yen),
+            ))
+            .bind((
+                "reference_price_yen_per_unit",
+                p.cost.reference_price_yen_per_unit,
+            ))
+            .bind(("single_buyer_base_yen", p.cost.single_buyer_base_yen))
+            .bind(("actor_id", new.actor.to_string()))
+            .bind(("subject", crate::policy::project_subject(p.id.as_str())))
+            .await?;
+        transaction_outcome(response)
+    })
+    .await
 }
 
 /// Refuses the transaction unless `$p` is open for participation by the database's clock.
@@ -437,7 +441,7 @@ async fn participation_write(
     args: ParticipationArgs,
     already: &str,
 ) -> Result<ParticipationWrite, DbError> {
-    for _ in 0..ATTEMPTS {
+    let outcome = crate::db::with_retries(|| async {
         let response = db
             .query(query.clone())
             .bind(("id", args.id.clone()))
@@ -448,15 +452,15 @@ async fn participation_write(
             .bind(("quantity", args.quantity.map(i64::from)))
             .bind(("note", args.note.clone()))
             .await?;
-        return match transaction_outcome(response) {
-            Ok(()) => Ok(ParticipationWrite::Done),
-            Err(DbError::Conflict) => continue,
-            Err(e) if e.is_thrown("window_closed") => Ok(ParticipationWrite::WindowClosed),
-            Err(e) if e.is_thrown(already) => Ok(ParticipationWrite::AlreadyDone),
-            Err(e) => Err(e),
-        };
+        transaction_outcome(response)
+    })
+    .await;
+    match outcome {
+        Ok(()) => Ok(ParticipationWrite::Done),
+        Err(e) if e.is_thrown("window_closed") => Ok(ParticipationWrite::WindowClosed),
+        Err(e) if e.is_thrown(already) => Ok(ParticipationWrite::AlreadyDone),
+        Err(e) => Err(e),
     }
-    Err(DbError::Conflict)
 }
 
 /// A municipality's participation change.
@@ -597,23 +601,27 @@ pub async fn move_to(db: &Db, m: Move<'_>) -> Result<MoveWrite, DbError> {
         bump = crate::db::counter::bump(LISTING_COUNTER),
     );
     let rfc = |t: chrono::DateTime<chrono::Utc>| crate::ids::Timestamp(t).rfc3339();
-    let response = db
-        .query(query)
-        .bind(("id", m.id.to_string()))
-        .bind(("version", m.version.to_owned()))
-        .bind(("actor_id", m.actor.to_string()))
-        .bind(("status", a.status.code().to_owned()))
-        .bind(("opens_at", a.window.map(|w| rfc(w.opens_at))))
-        .bind(("closes_at", a.window.map(|w| rfc(w.closes_at))))
-        .bind(("supplier", a.supplier.clone()))
-        .bind(("amount_yen", a.amount_yen))
-        .bind(("cancel_reason", a.cancel_reason.clone()))
-        .bind(("subject", crate::policy::project_subject(m.id.as_str())))
-        .bind(("changes", to_value(&m.changes)))
-        .bind(notice)
-        .bind(recipients)
-        .await?;
-    match transaction_outcome(response) {
+    let outcome = crate::db::with_retries(|| async {
+        let response = db
+            .query(query.clone())
+            .bind(("id", m.id.to_string()))
+            .bind(("version", m.version.to_owned()))
+            .bind(("actor_id", m.actor.to_string()))
+            .bind(("status", a.status.code().to_owned()))
+            .bind(("opens_at", a.window.map(|w| rfc(w.opens_at))))
+            .bind(("closes_at", a.window.map(|w| rfc(w.closes_at))))
+            .bind(("supplier", a.supplier.clone()))
+            .bind(("amount_yen", a.amount_yen))
+            .bind(("cancel_reason", a.cancel_reason.clone()))
+            .bind(("subject", crate::policy::project_subject(m.id.as_str())))
+            .bind(("changes", to_value(&m.changes)))
+            .bind(notice.clone())
+            .bind(recipients.clone())
+            .await?;
+        transaction_outcome(response)
+    })
+    .await;
+    match outcome {
         Ok(()) => Ok(MoveWrite::Done),
         Err(DbError::Conflict) => Ok(MoveWrite::Stale),
         Err(e) if e.is_thrown("too_few_participants") => Ok(MoveWrite::TooFewParticipants),

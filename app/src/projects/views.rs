@@ -23,8 +23,8 @@ pub struct ProjectListItem {
     pub joined: bool,
 }
 
-/// The project list page: the projects the caller may see, open calls first (fewest days
-/// left first), then the rest newest first.
+/// One page of the project list: the projects the caller may see, open calls first (the
+/// soonest to close first), then the rest newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProjectListView {
     /// One page of the projects after the filters.

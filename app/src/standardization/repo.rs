@@ -97,14 +97,17 @@ pub async fn save_record(
     if let Some(v) = version {
         p["version"] = serde_json::Value::String(v.to_owned());
     }
-    let response = db
-        .query(query)
-        .bind(("actor_id", actor_id.to_string()))
-        .bind(("p", p))
-        .bind(("changes", to_value(&changes)))
-        .bind(("template_len", template_len))
-        .await?;
-    transaction_outcome(response)
+    crate::db::with_retries(|| async {
+        let response = db
+            .query(query.clone())
+            .bind(("actor_id", actor_id.to_string()))
+            .bind(("p", p.clone()))
+            .bind(("changes", to_value(&changes)))
+            .bind(("template_len", template_len))
+            .await?;
+        transaction_outcome(response)
+    })
+    .await
 }
 
 /// Refuses the transaction (`THROW 'stale_version'`) unless the step template still has
@@ -192,7 +195,14 @@ pub async fn insert_missing(db: &Db, cells: &[Progress]) -> Result<usize, DbErro
          }};
          COMMIT TRANSACTION;"
     );
-    db.query(query).bind(("cells", values)).await?.check()?;
+    crate::db::with_retries(|| async {
+        transaction_outcome(
+            db.query(query.clone())
+                .bind(("cells", values.clone()))
+                .await?,
+        )
+    })
+    .await?;
     Ok(count_progress(db).await? - before)
 }
 
@@ -248,18 +258,20 @@ pub async fn apply_import(
          CREATE type::record('import_run', $run_id) CONTENT {{ actor: $actor, applied: true, report: $report }};
          COMMIT TRANSACTION;"
     );
-    let response = db
-        .query(query)
-        .bind(("actor_id", actor_id.to_string()))
-        .bind(("cells", cells))
-        .bind(("template_len", template_len))
-        .bind(("run_id", report.id.clone()))
-        .bind((
-            "report",
-            serde_json::to_string(&report.for_storage()).map_err(DbError::other)?,
-        ))
-        .await?;
-    match transaction_outcome(response) {
+    let stored_report = serde_json::to_string(&report.for_storage()).map_err(DbError::other)?;
+    let outcome = crate::db::with_retries(|| async {
+        let response = db
+            .query(query.clone())
+            .bind(("actor_id", actor_id.to_string()))
+            .bind(("cells", cells.clone()))
+            .bind(("template_len", template_len))
+            .bind(("run_id", report.id.clone()))
+            .bind(("report", stored_report.clone()))
+            .await?;
+        transaction_outcome(response)
+    })
+    .await;
+    match outcome {
         Ok(()) => Ok(ImportWrite::Applied),
         Err(DbError::Conflict) => Ok(ImportWrite::ChangedMeanwhile),
         Err(e) => Err(e),
@@ -401,7 +413,7 @@ async fn try_replace_template(
         .await?;
     match transaction_outcome(response) {
         Ok(()) => Ok(Some(plan.change)),
-        Err(DbError::Conflict) => Ok(None),
+        Err(DbError::Conflict | DbError::LostRace) => Ok(None),
         Err(e) => Err(e),
     }
 }

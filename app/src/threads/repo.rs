@@ -170,7 +170,7 @@ pub async fn edit_post(db: &Db, id: &crate::ids::PostId, body: &str) -> Result<b
         .await?;
     match crate::db::transaction_outcome(response) {
         Ok(()) => Ok(true),
-        Err(DbError::Conflict) => Ok(false),
+        Err(DbError::Conflict | DbError::LostRace) => Ok(false),
         Err(e) => Err(e),
     }
 }

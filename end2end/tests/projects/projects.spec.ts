@@ -148,7 +148,7 @@ test('the lead adds a document that a participant downloads, and marks a questio
   expect(download.headers()['content-disposition']).toMatch(/^attachment; /);
   expect(download.headers()['x-content-type-options']).toBe('nosniff');
   await page.locator('#body').fill('納品はいつ頃の予定ですか？');
-  await submit(page, 'form[action="/api/post_project_comment"]', (url) => url.pathname === projectUrl);
+  await submit(page, 'form[action="/api/post_project_comment"]', (url) => url.searchParams.get('posted') === '1');
   await expect(page.locator('ol.comments > li')).toHaveCount(1);
 
   // The lead marks it answered; the badge says so.

@@ -151,9 +151,9 @@ pub fn ProjectsPage() -> impl IntoView {
     }
 }
 
-/// "N件" for a single page; "21–40件目" once the list has several pages.
+/// "N件" for a single page; "31–60件目" once the list has several pages.
 fn count_text(page: u32, shown: usize, more: bool, lang: Lang) -> String {
-    if page == 0 && !more {
+    if (page == 0 && !more) || shown == 0 {
         return match lang {
             Lang::Ja => format!("{shown}件"),
             Lang::En => format!("{shown} projects"),
