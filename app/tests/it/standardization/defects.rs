@@ -949,3 +949,57 @@ async fn date_fields_quote_a_short_prefix_and_reports_keep_short_texts() {
     assert_eq!(after["steps"], serde_json::json!([]));
     assert_eq!(stored(&app).await.notes.as_deref(), Some(notes.as_str()));
 }
+
+/// Every progress write bumps one change counter, so simultaneous saves of different records
+/// race for it: each must still land (run again inside the server), none may be told that
+/// someone else changed its record, and the heatmap every server reads must show them all.
+#[tokio::test]
+async fn simultaneous_saves_of_different_records_all_land_and_show_at_once() {
+    let app = TestApp::new().await;
+    let officer = app.sign_in("tokyo_officer").await;
+    // Warm this server's copy of all records first.
+    let before = app::standardization::server::all_progress(&app.state)
+        .await
+        .unwrap();
+    assert!(
+        before
+            .iter()
+            .all(|p| p.vendor.as_deref() != Some("同時保存ベンダ"))
+    );
+    let codes: Vec<String> = app
+        .state
+        .catalog
+        .municipalities()
+        .take(20)
+        .map(|o| o.key.clone())
+        .collect();
+    let saves = codes.iter().map(|lg| {
+        let (app, officer) = (&app, officer.clone());
+        async move {
+            let form = RecordForm::new(lg, SYSTEM).set("vendor", "同時保存ベンダ");
+            save(app, &officer, &form).await.status
+        }
+    });
+    let statuses = futures::future::join_all(saves).await;
+    assert!(
+        statuses
+            .iter()
+            .all(|s| s.is_success() || s.is_redirection()),
+        "{statuses:?}"
+    );
+    for lg in &codes {
+        assert_eq!(
+            record(&app, &officer, lg, SYSTEM).await["progress"]["vendor"],
+            "同時保存ベンダ",
+            "{lg}"
+        );
+    }
+    let after = app::standardization::server::all_progress(&app.state)
+        .await
+        .unwrap();
+    let saved = after
+        .iter()
+        .filter(|p| p.system == SYSTEM && p.vendor.as_deref() == Some("同時保存ベンダ"))
+        .count();
+    assert_eq!(saved, codes.len(), "the cached records followed the saves");
+}
