@@ -144,7 +144,7 @@ pub async fn get_partner_suggestions(id: String) -> Result<Vec<SuggestedPartner>
 const HOME_OPEN_CALLS: usize = 50;
 
 /// The home page's projects (POST `/api/get_home_projects`): those the caller's organisation
-/// leads or takes part in, and, among the [`HOME_OPEN_CALLS`] open calls closing soonest, the
+/// leads or takes part in, and, among the 50 open calls closing soonest (`HOME_OPEN_CALLS`), the
 /// ones its municipality could join (the partner finder with this municipality as the
 /// candidate). Only projects the caller may see.
 #[server(prefix = "/api", endpoint = "get_home_projects")]
