@@ -23,12 +23,8 @@ pub async fn upload(
         Ok(user) => user,
         Err(answer) => return *answer,
     };
-    let upload = match crate::http::read_upload(multipart).await {
-        Ok(upload) => upload,
-        Err(e) => return e.into_response(),
-    };
-    let back = match back_of(&upload) {
-        Ok(back) => back,
+    let (upload, back) = match read_form(multipart).await {
+        Ok(form) => form,
         Err(e) => return e.into_response(),
     };
     let subject = upload.field("subject").to_owned();
@@ -68,9 +64,17 @@ async fn refuse(session: &Session, back: &str, error: AppError) -> Response {
     Redirect::to(&to).into_response()
 }
 
-/// The upload's `back` field when it is a local path (the page to return to);
-/// [`AppError::Invalid`] (400) otherwise.
-pub fn back_of(upload: &crate::http::Upload) -> Result<String, AppError> {
+/// An upload form and its `back` field (the page to return to), which must be a local path
+/// ([`AppError::Invalid`], 400, otherwise); a form that cannot be read is refused as
+/// [`crate::http::read_upload`] says.
+pub async fn read_form(multipart: Multipart) -> Result<(crate::http::Upload, String), AppError> {
+    let upload = crate::http::read_upload(multipart).await?;
+    let back = back_of(&upload)?;
+    Ok((upload, back))
+}
+
+/// The upload's `back` field when it is a local path; [`AppError::Invalid`] (400) otherwise.
+fn back_of(upload: &crate::http::Upload) -> Result<String, AppError> {
     let back = upload.field("back").to_owned();
     if crate::http::is_local_path(&back) {
         Ok(back)

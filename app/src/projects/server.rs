@@ -215,7 +215,7 @@ pub async fn upload_document(
     session: tower_sessions::Session,
     multipart: axum::extract::Multipart,
 ) -> axum::response::Response {
-    use crate::attachments::server::{back_of, store, uploader};
+    use crate::attachments::server::{read_form, store, uploader};
     use axum::response::{IntoResponse, Redirect};
     let user = match uploader(&state, &session).await {
         Ok(user) => user,
@@ -225,12 +225,8 @@ pub async fn upload_document(
         Ok(project) => project,
         Err(e) => return e.into_response(),
     };
-    let upload = match crate::http::read_upload(multipart).await {
-        Ok(upload) => upload,
-        Err(e) => return e.into_response(),
-    };
-    let back = match back_of(&upload) {
-        Ok(back) => back,
+    let (upload, back) = match read_form(multipart).await {
+        Ok(form) => form,
         Err(e) => return e.into_response(),
     };
     let refusal = if !policy::may_manage_project(&user, &access(&state, &project)) {
