@@ -58,8 +58,8 @@ pub async fn uploader(
     }
 }
 
-/// Sends the browser back to `back` with `error` shown there.
-async fn refuse(session: &Session, back: &str, error: AppError) -> Response {
+/// Sends the browser back to `back` (an upload form's page) with `error` shown there.
+pub async fn refuse(session: &Session, back: &str, error: AppError) -> Response {
     let to = crate::auth::flash::redirect_with_error(session, back, error).await;
     Redirect::to(&to).into_response()
 }

@@ -81,12 +81,13 @@ impl<T> Slot<T> {
     }
 
     /// The value, current as of counter `name` now: the cached one when no write has bumped
-    /// the counter since it was loaded, else `load(previous)`, which gets the previous value
-    /// and its counter value (to reload only what changed since) and returns the new value
-    /// with the counter value it read in the same transaction.
+    /// the counter since it was loaded, else `load(previous, now)`, which gets the previous
+    /// value and its counter value (to reload only what changed since) and the counter value
+    /// just read, and returns the new value with a counter value no newer than its data (`now`
+    /// itself when the data is read after it, or one read in the same transaction).
     pub async fn get<F, Fut>(&self, db: &Db, name: &'static str, load: F) -> Result<Arc<T>, DbError>
     where
-        F: FnOnce(Option<(i64, Arc<T>)>) -> Fut,
+        F: FnOnce(Option<(i64, Arc<T>)>, i64) -> Fut,
         Fut: Future<Output = Result<(i64, T), DbError>>,
     {
         let now = current(db, name).await?;
@@ -102,7 +103,7 @@ impl<T> Slot<T> {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
-        let (rev, value) = load(previous).await?;
+        let (rev, value) = load(previous, now).await?;
         let value = Arc::new(value);
         *self.value.lock().unwrap_or_else(PoisonError::into_inner) =
             Some((rev, Arc::clone(&value)));

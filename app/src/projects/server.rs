@@ -66,7 +66,7 @@ pub async fn listing(state: &AppState) -> Result<std::sync::Arc<ProjectListing>,
     use super::repo::{LISTING_COUNTER, summaries_since};
     let slot = state.caches.slot::<ProjectListing>(LISTING_COUNTER);
     let listing = slot
-        .get(&state.db, LISTING_COUNTER, |previous| async move {
+        .get(&state.db, LISTING_COUNTER, |previous, _| async move {
             let since = previous.as_ref().map(|(rev, _)| *rev);
             let (rev, changed) = summaries_since(&state.db, since).await?;
             let listing = match previous {
@@ -191,16 +191,12 @@ async fn ocds_facts(
     })
 }
 
-/// The error for a change to a closed or cancelled project (read-only).
+/// The error for a change to a closed or cancelled project (the lifecycle's read-only rule,
+/// [`super::model::TransitionError::ReadOnly`]).
 #[cfg(feature = "ssr")]
-fn read_only() -> AppError {
-    refused("status", |lang| {
-        lang.pick(
-            "終了または中止した協働事業は変更できません。",
-            "A closed or cancelled project cannot be changed.",
-        )
-        .to_owned()
-    })
+fn read_only(status: ProjectStatus) -> AppError {
+    let e = super::model::TransitionError::ReadOnly { status };
+    refused("status", |lang| e.message(lang))
 }
 
 /// POST `/projects/{id}/documents` (multipart: `back`, `file`): adds a document to project
@@ -215,8 +211,8 @@ pub async fn upload_document(
     session: tower_sessions::Session,
     multipart: axum::extract::Multipart,
 ) -> axum::response::Response {
-    use crate::attachments::server::{read_form, store, uploader};
-    use axum::response::{IntoResponse, Redirect};
+    use crate::attachments::server::{read_form, refuse, store, uploader};
+    use axum::response::IntoResponse;
     let user = match uploader(&state, &session).await {
         Ok(user) => user,
         Err(answer) => return *answer,
@@ -232,13 +228,12 @@ pub async fn upload_document(
     let refusal = if !policy::may_manage_project(&user, &access(&state, &project)) {
         Some(AppError::Forbidden)
     } else if project.status.is_read_only() {
-        Some(read_only())
+        Some(read_only(project.status))
     } else {
         None
     };
     if let Some(error) = refusal {
-        let to = crate::auth::flash::redirect_with_error(&session, &back, error).await;
-        return Redirect::to(&to).into_response();
+        return refuse(&session, &back, error).await;
     }
     let subject = policy::project_subject(project.id.as_str());
     store(&state, &session, &user, &subject, upload, &back).await
@@ -511,7 +506,7 @@ pub async fn mark_project_question(
         return Err(AppError::Forbidden);
     }
     if project.status.is_read_only() {
-        return Err(read_only());
+        return Err(read_only(project.status));
     }
     let answered = answered.trim() == "1";
     if !crate::threads::repo::mark_answered(&state.db, &subject, &post, answered, &user.id).await? {

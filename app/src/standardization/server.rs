@@ -85,10 +85,10 @@ pub async fn all_progress(
         .caches
         .slot::<Vec<super::model::Progress>>(PROGRESS_COUNTER);
     let progress = slot
-        .get(&state.db, PROGRESS_COUNTER, |_| async {
-            // The counter first: a write committed in between makes the next read load again.
-            let rev = crate::db::counter::current(&state.db, PROGRESS_COUNTER).await?;
-            Ok((rev, super::repo::all_progress(&state.db).await?))
+        .get(&state.db, PROGRESS_COUNTER, |_, now| async move {
+            // Read after the counter: a write committed in between makes the next read load
+            // again.
+            Ok((now, super::repo::all_progress(&state.db).await?))
         })
         .await?;
     Ok(progress)

@@ -169,15 +169,20 @@ impl ProjectListing {
         self.by_id.get(id).map(|e| &e.summary)
     }
 
-    /// The calls open at `now`, the soonest to close first.
-    pub fn open_at(&self, now: DateTime<Utc>) -> impl Iterator<Item = &ProjectSummary> {
+    /// The entries of the calls open at `now`, the soonest to close first (those closed by
+    /// `now` are skipped by a binary search).
+    fn open_entries(&self, now: DateTime<Utc>) -> impl Iterator<Item = &Arc<Entry>> {
         let start = self
             .open
             .partition_point(|e| e.summary.window.is_some_and(|w| w.closes_at <= now));
         self.open[start..]
             .iter()
-            .map(|e| &e.summary)
-            .filter(move |p| p.open_at(now))
+            .filter(move |e| e.summary.open_at(now))
+    }
+
+    /// The calls open at `now`, the soonest to close first.
+    pub fn open_at(&self, now: DateTime<Utc>) -> impl Iterator<Item = &ProjectSummary> {
+        self.open_entries(now).map(|e| &e.summary)
     }
 
     /// The projects led by organisation `lead`, newest first.
@@ -198,10 +203,7 @@ impl ProjectListing {
         visible: impl Fn(&ProjectSummary) -> bool,
         page: usize,
     ) -> ListPage {
-        let start = self
-            .open
-            .partition_point(|e| e.summary.window.is_some_and(|w| w.closes_at <= now));
-        let open_now = self.open[start..].iter().filter(|e| e.summary.open_at(now));
+        let open_now = self.open_entries(now);
         let others = self.newest.iter().filter(|e| !e.summary.open_at(now));
         let mut items: Vec<ProjectSummary> = open_now
             .chain(others)
