@@ -24,10 +24,11 @@ check:
 	cargo fmt --all --check
 	cargo clippy -p app -p kyodo --features app/ssr --all-targets -- -D warnings
 	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
-	cargo test -p app --features ssr --lib
+	cargo nextest run -p app --features ssr --lib
 
 ## test: formatting, clippy (ssr, hydrate/wasm, server), docs (warnings denied), unit and
-## integration tests (one binary, app/tests/it), debug build, browser tests
+## integration tests (one binary, app/tests/it; cargo-nextest, a process per test, a hung test
+## ended after 4 min and retried once: .config/nextest.toml), debug build, browser tests
 test:
 	source scripts/tools.sh
 	kyodo_ensure_e2e_tools
@@ -37,7 +38,7 @@ test:
 	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 	# the same package and feature selection as clippy, so the dependencies' metadata is reused
 	RUSTDOCFLAGS="-D warnings" cargo doc -p app -p kyodo --features app/ssr --no-deps
-	cargo test -p app --features ssr
+	cargo nextest run -p app --features ssr --profile ci
 	cargo leptos build
 	bash scripts/e2e.sh
 

@@ -16,6 +16,8 @@
 #                        --locked (its lock file pins a crate version the registry here lacks).
 #   wasm-opt 132         npm binaryen@132.0.0 in $KYODO_TOOLS_DIR. Debian's binaryen 108 silently breaks
 #                        hydration, and cargo-leptos takes the first wasm-opt on PATH: ours must come first.
+#   cargo-nextest        runs the Rust tests, each in its own process, ending a hung test by name
+#                        (.config/nextest.toml). On this machine kind already; else from crates.io.
 #   chromium             Debian's /usr/bin/chromium; `npx playwright install` cannot download browsers here.
 
 KYODO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -148,8 +150,17 @@ kyodo_release_site_root() {
   echo "$(kyodo_site_root)-release"
 }
 
+# cargo-nextest: any version; the machine image has it, a bare machine builds it (~6 min).
+kyodo_ensure_nextest() {
+  if ! cargo nextest --version >/dev/null 2>&1; then
+    kyodo_log "installing cargo-nextest (not found)"
+    cargo install cargo-nextest --locked
+  fi
+}
+
 kyodo_ensure_build_tools() {
   kyodo_require rustup cargo npm
+  kyodo_ensure_nextest
   kyodo_ensure_wasm_target
   kyodo_ensure_wasm_opt
   kyodo_ensure_wasm_bindgen

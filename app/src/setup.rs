@@ -76,6 +76,11 @@ pub async fn init_state(
         if stored > 0 {
             tracing::info!(projects = stored, "demo projects stored");
         }
+        for advisor in crate::consultations::demo::advisors() {
+            crate::consultations::repo::insert_advisor(&db, &advisor)
+                .await
+                .map_err(|e| anyhow::anyhow!("writing demo advisors: {e}"))?;
+        }
     }
     SurrealSessionStore::new(db.clone())
         .delete_expired()
@@ -112,6 +117,7 @@ pub fn room_routes() -> crate::http::Routes {
         .merge(crate::attachments::routes())
         .merge(standardization::routes())
         .merge(crate::projects::routes())
+        .merge(crate::consultations::routes())
 }
 
 /// Every endpoint the router serves besides pages and static files, as "METHOD path": the

@@ -92,6 +92,10 @@ const SCHEMA: &[(&str, &str)] = &[
         "17_change_counter.surql",
         include_str!("../../schema/17_change_counter.surql"),
     ),
+    (
+        "18_consultation.surql",
+        include_str!("../../schema/18_consultation.surql"),
+    ),
 ];
 
 /// Data upgrades: (target version, SurrealQL) run once, in order, when the stored version is

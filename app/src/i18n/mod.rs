@@ -159,6 +159,19 @@ pub fn wareki_year(date: &chrono::NaiveDate) -> Option<String> {
     })
 }
 
+/// The JST offset (+09:00). Japan has no daylight saving time, so a fixed offset is exact.
+pub fn jst() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
+}
+
+/// Formats an instant in JST to the minute: `2026年12月3日 17:00` (ja) or
+/// `3 Dec 2026 17:00 JST` (en).
+pub fn fmt_jst(instant: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
+    let local = instant.with_timezone(&jst());
+    let format = lang.pick("%Y年%-m月%-d日 %H:%M", "%-d %b %Y %H:%M JST");
+    local.format(format).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,12 +9,17 @@
 
 mod accounts;
 mod attachments;
+mod consultations;
 mod projects;
 mod standardization;
 mod threads;
 
 pub use accounts::{may_manage_user, may_manage_users, require_demo};
 pub use attachments::{may_attach, may_read_attachment, record_of_subject};
+pub use consultations::{
+    BookingAccess, may_book_consultation, may_cancel_booking, may_edit_advisor, may_give_booking,
+    may_read_booking,
+};
 pub use projects::{
     ProjectAccess, may_create_any_project, may_create_project, may_join_project,
     may_manage_project, may_mark_answered, may_read_project, project_of_subject, project_subject,
@@ -64,6 +69,16 @@ pub enum Rule {
     /// Marking a question of a joint project's thread answered: the lead's managers or the
     /// question's author ([`may_mark_answered`]).
     MarkAnswered,
+    /// Booking a consultation: a municipality's CIO or staff ([`may_book_consultation`]).
+    BookConsultation,
+    /// Reading a booking: its requester, their municipality's CIO, its advisor, the
+    /// secretariat ([`may_read_booking`]).
+    ReadBooking,
+    /// Cancelling a booking: either side or the secretariat ([`may_cancel_booking`]).
+    CancelBooking,
+    /// Confirming a booking and recording its outcome: its advisor or the secretariat
+    /// ([`may_give_booking`]).
+    GiveBooking,
     /// Managing accounts: an administrator (any account, any role) or a CIO (own
     /// organisation's accounts, roles staff and CIO only).
     ManageUsers,
@@ -126,6 +141,12 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("GET /projects/{id}/ocds-record.json", Rule::ReadProject),
     ("POST /projects/{id}/documents", Rule::ManageProject),
     ("GET /projects/{id}/documents/{file}", Rule::ReadProject),
+    ("POST /api/get_consultations", Rule::SignedIn),
+    ("POST /api/book_consultation", Rule::BookConsultation),
+    ("POST /api/list_bookings", Rule::SignedIn),
+    ("POST /api/get_booking", Rule::ReadBooking),
+    ("POST /api/cancel_booking", Rule::CancelBooking),
+    ("POST /api/give_booking", Rule::GiveBooking),
 ];
 
 /// The signed-in user, or [`AppError::Unauthenticated`].
@@ -299,6 +320,10 @@ mod tests {
                     | Rule::JoinProject
                     | Rule::ManageProject
                     | Rule::MarkAnswered => project_rules(*rule, &u, name),
+                    Rule::BookConsultation
+                    | Rule::ReadBooking
+                    | Rule::CancelBooking
+                    | Rule::GiveBooking => booking_rules(*rule, &u, name),
                     Rule::OwnImportRun => {
                         assert!(may_view_import_run(&u, &u.id));
                         assert_eq!(
@@ -309,6 +334,78 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// The booking rules for one user: a booking of the user's own (requester and advisor are
+    /// the user), one of the user's municipality by a colleague, and one of another
+    /// municipality given by another advisor.
+    fn booking_rules(rule: Rule, u: &CurrentUser, name: &str) {
+        let role = u.roles[0];
+        let municipal_member = matches!(role, Role::Staff | Role::Cio);
+        let central = matches!(role, Role::TokyoOfficer | Role::Admin);
+        let me = u.id.as_str();
+        let own = BookingAccess {
+            requester: me,
+            organisation: &u.organisation.key,
+            advisor: me,
+        };
+        let colleague = BookingAccess {
+            requester: "colleague",
+            organisation: &u.organisation.key,
+            advisor: "advisor",
+        };
+        let other = BookingAccess {
+            requester: "x",
+            organisation: "131016",
+            advisor: "advisor",
+        };
+        match rule {
+            Rule::BookConsultation => {
+                assert_eq!(
+                    may_book_consultation(u),
+                    municipal_member,
+                    "{name} {role:?}"
+                )
+            }
+            Rule::ReadBooking => {
+                assert!(may_read_booking(u, &own), "{name} {role:?}");
+                assert_eq!(
+                    may_read_booking(u, &colleague),
+                    central || role == Role::Cio,
+                    "{name} {role:?} colleague"
+                );
+                assert_eq!(
+                    may_read_booking(u, &other),
+                    central,
+                    "{name} {role:?} other"
+                );
+            }
+            Rule::CancelBooking => {
+                assert!(may_cancel_booking(u, &own), "{name} {role:?}");
+                assert_eq!(
+                    may_cancel_booking(u, &colleague),
+                    central,
+                    "{name} {role:?}"
+                );
+                assert_eq!(may_cancel_booking(u, &other), central, "{name} {role:?}");
+            }
+            Rule::GiveBooking => {
+                let advisor = role == Role::GovtechAdvisor;
+                assert_eq!(
+                    may_give_booking(u, &own),
+                    central || advisor,
+                    "{name} {role:?}"
+                );
+                assert_eq!(may_give_booking(u, &other), central, "{name} {role:?}");
+                assert_eq!(
+                    may_edit_advisor(u, me),
+                    central || advisor,
+                    "{name} {role:?}"
+                );
+                assert_eq!(may_edit_advisor(u, "advisor"), central, "{name} {role:?}");
+            }
+            _ => unreachable!("{name}"),
         }
     }
 

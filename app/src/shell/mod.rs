@@ -96,6 +96,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects") view=crate::projects::pages::ProjectsPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/new") view=crate::projects::pages::NewProjectPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/:id") view=projects::ProjectWithPartners ssr=SsrMode::Async/>
+                    <Route path=path!("/consultations") view=crate::consultations::pages::ConsultationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/consultations/bookings") view=crate::consultations::pages::BookingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/consultations/bookings/:id") view=crate::consultations::pages::BookingPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">
@@ -140,6 +143,7 @@ fn Header() -> impl IntoView {
                     <li><A href="/standardization" exact=true>{lang.pick("標準化", "Standardization")}</A></li>
                     <li><A href="/standardization/dashboard">{lang.pick("ダッシュボード", "Dashboard")}</A></li>
                     <li><A href="/projects">{lang.pick("協働事業", "Joint projects")}</A></li>
+                    <li><A href="/consultations">{lang.pick("相談", "Consultations")}</A></li>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let may_import = matches!(user.await, Ok(Some(u)) if crate::policy::may_import(&u));

@@ -7,7 +7,7 @@
 
 use super::cost::{MAX_YEN, fmt_yen};
 use crate::i18n::Lang;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Participating municipalities needed before participation can be confirmed (参加確定):
@@ -113,18 +113,7 @@ impl ProjectStatus {
     }
 }
 
-/// The JST offset (+09:00). Japan has no daylight saving time, so a fixed offset is exact.
-pub fn jst() -> FixedOffset {
-    FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
-}
-
-/// Formats an instant in JST to the minute: `2026年12月3日 17:00` (ja) or
-/// `3 Dec 2026 17:00 JST` (en).
-pub fn fmt_jst(instant: DateTime<Utc>, lang: Lang) -> String {
-    let local = instant.with_timezone(&jst());
-    let format = lang.pick("%Y年%-m月%-d日 %H:%M", "%-d %b %Y %H:%M JST");
-    local.format(format).to_string()
-}
+pub use crate::i18n::{fmt_jst, jst};
 
 /// The call-for-participation window (募集期間): half-open `[opens_at, closes_at)`, judged by
 /// server time.

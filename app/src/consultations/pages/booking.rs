@@ -1,0 +1,165 @@
+//! `/consultations/bookings` (the caller's bookings) and `/consultations/bookings/:id` (one
+//! booking with its cancel and advisor forms).
+
+use super::super::model::BookingStatus;
+use super::super::server::{get_booking, list_bookings};
+use super::super::views::BookingView;
+use super::{booking_href, session_text, status_badge};
+use crate::i18n::use_lang;
+use crate::ui::{TextArea, loading, render};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// `/consultations/bookings`: the caller's bookings, newest session first.
+#[component]
+pub fn BookingsPage() -> impl IntoView {
+    let lang = use_lang();
+    let list = Resource::new(|| (), |_| list_bookings());
+    view! {
+        <Title text=lang.pick("相談一覧", "Consultations")/>
+        <h1>{lang.pick("相談一覧", "Consultations")}</h1>
+        <p><A href="/consultations">{lang.pick("相談を申し込む", "Book a consultation")}</A></p>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                render(list.await, move |v| {
+                    if v.bookings.is_empty() {
+                        return view! { <p>{lang.pick("相談はまだありません。", "No consultations yet.")}</p> }.into_any();
+                    }
+                    view! {
+                        <div class="table-scroll">
+                        <table>
+                            <thead><tr>
+                                <th scope="col">{lang.pick("日時（JST）", "Time (JST)")}</th>
+                                <th scope="col">{lang.pick("件名", "Subject")}</th>
+                                <th scope="col">{lang.pick("アドバイザー", "Advisor")}</th>
+                                <th scope="col">{lang.pick("申込者", "Requested by")}</th>
+                                <th scope="col">{lang.pick("状況", "Status")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {v.bookings.into_iter().map(|b| {
+                                    let (badge, class) = status_badge(b.status, lang);
+                                    view! {
+                                        <tr>
+                                            <td>{session_text(b.start, b.end, lang)}</td>
+                                            <td><A href=booking_href(&b.key)>{b.subject.clone()}</A></td>
+                                            <td>{lang.pick(&b.advisor_name.0, &b.advisor_name.1).to_owned()}</td>
+                                            <td>{lang.pick(&b.requester_name.0, &b.requester_name.1).to_owned()}</td>
+                                            <td><span class=class>{badge}</span></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+                    }.into_any()
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// `/consultations/bookings/:id`.
+#[component]
+pub fn BookingPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let booking = Resource::new(id, get_booking);
+    let done = move || {
+        query.with(|q| {
+            if q.get("form_error").is_some() {
+                return None;
+            }
+            if q.get("booked").is_some() {
+                Some(lang.pick("相談を申し込みました。", "Your consultation is booked."))
+            } else if q.get("changed").is_some() {
+                Some(lang.pick("相談を更新しました。", "The consultation is updated."))
+            } else {
+                None
+            }
+        })
+    };
+    view! {
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                render(booking.await, move |v| view! {
+                    {done().map(|m| view! { <div class="notice success" role="status"><p>{m}</p></div> })}
+                    <Booking view=v/>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Booking(view: BookingView) -> impl IntoView {
+    let lang = use_lang();
+    let b = view;
+    let (badge, class) = status_badge(b.status, lang);
+    let live = b.status.holds_time();
+    let key = b.key.clone();
+    let version = b.version.clone();
+    let give = b.may_give.then(|| {
+        let changes: Vec<(&'static str, &'static str)> = match b.status {
+            BookingStatus::Requested => vec![("confirm", lang.pick("確定する", "Confirm"))],
+            BookingStatus::Confirmed => vec![
+                ("complete", lang.pick("実施済みにする", "Mark as held")),
+                ("no_show", lang.pick("欠席として記録", "Record a no-show")),
+            ],
+            _ => Vec::new(),
+        };
+        changes
+            .into_iter()
+            .map(|(code, label)| {
+                view! {
+                    <form method="post" action="/api/give_booking" class="inline-form">
+                        <input type="hidden" name="id" value=key.clone()/>
+                        <input type="hidden" name="version" value=version.clone()/>
+                        <input type="hidden" name="change" value=code/>
+                        <button type="submit">{label}</button>
+                    </form>
+                }
+            })
+            .collect_view()
+    });
+    let cancel = (b.may_cancel && live).then(|| view! {
+        <h2>{lang.pick("取消", "Cancel")}</h2>
+        <p>{match lang {
+            crate::i18n::Lang::Ja => format!("開始{}時間前まで取り消せます。", b.notice_hours),
+            crate::i18n::Lang::En => format!("It can be cancelled until {} hours before it starts.", b.notice_hours),
+        }}</p>
+        <form method="post" action="/api/cancel_booking" class="record-form">
+            <input type="hidden" name="id" value=b.key.clone()/>
+            <input type="hidden" name="version" value=b.version.clone()/>
+            <label for="reason">{lang.pick("取消の理由", "Reason for cancelling")}</label>
+            <TextArea id="reason" name="reason" maxlength=10000 value=String::new()/>
+            <p><button type="submit" class="secondary">{lang.pick("相談を取り消す", "Cancel the consultation")}</button></p>
+        </form>
+    });
+    view! {
+        <Title text=b.subject.clone()/>
+        <h1>{b.subject.clone()}</h1>
+        <p><span class=class>{badge}</span>" "{b.kind.label(lang)}</p>
+        <dl class="facts">
+            <dt>{lang.pick("日時（JST）", "Time (JST)")}</dt><dd>{session_text(b.start, b.end, lang)}</dd>
+            <dt>{lang.pick("相談分野", "Topic")}</dt><dd>{lang.pick(&b.topic.0, &b.topic.1).to_owned()}</dd>
+            <dt>{lang.pick("アドバイザー", "Advisor")}</dt><dd>{lang.pick(&b.advisor_name.0, &b.advisor_name.1).to_owned()}</dd>
+            <dt>{lang.pick("申込者", "Requested by")}</dt><dd>{lang.pick(&b.requester_name.0, &b.requester_name.1).to_owned()}</dd>
+            {b.record.clone().map(|(record, step)| view! {
+                <dt>{lang.pick("関連する移行記録", "Linked migration record")}</dt>
+                <dd>{record}{step.map(|s| format!(" · {}{s}", lang.pick("手順", "step ")))}</dd>
+            })}
+            {b.cancel_reason.clone().map(|r| view! {
+                <dt>{lang.pick("取消理由", "Reason for cancelling")}</dt><dd>{r}</dd>
+            })}
+        </dl>
+        <h2>{lang.pick("相談内容", "Description")}</h2>
+        <div class="markdown" inner_html=b.description_html.clone()></div>
+        {give}
+        {cancel}
+        <p><A href="/consultations/bookings">{lang.pick("相談一覧へ", "All consultations")}</A></p>
+    }
+}

@@ -1,0 +1,503 @@
+//! Consultations in the database (ssr only): SurrealQL only, no user-facing text.
+//!
+//! Instants go in as RFC 3339 strings cast with `<datetime>` and come out cast with
+//! `<string>`, so that chrono reads them.
+
+use super::model::{Availability, BookingStatus, ConsultationKind, Span};
+use crate::db::{Db, DbError, rows, transaction_outcome, with_retries};
+use crate::history::model::FieldChange;
+use crate::ids::UserId;
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+
+/// Bookings hold an advisor's time in blocks of this many minutes (the unique index on
+/// `booking_hold` works on them); slot lengths and buffers are whole multiples of it.
+pub const BLOCK_MINUTES: i64 = 5;
+
+/// An advisor's profile as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdvisorProfile {
+    /// The advisor's user key (also the `advisor` record key).
+    pub key: String,
+    /// Name (Japanese).
+    pub name_ja: String,
+    /// Name (English).
+    pub name_en: String,
+    /// Topic codes.
+    pub topics: Vec<String>,
+    /// Languages the advisor consults in (`ja`, `en`, …).
+    pub languages: Vec<String>,
+    /// Markdown bio (rendered sanitized).
+    pub bio: String,
+    /// Takes no new bookings.
+    pub paused: bool,
+    /// Requests are confirmed at once.
+    pub auto_confirm: bool,
+    /// Cancel and reschedule close this many hours before a session.
+    pub notice_hours: u32,
+    /// Hours and slot rules.
+    pub availability: Availability,
+    /// When the advisor was last booked (UTC).
+    pub last_booked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize)]
+struct AdvisorRow {
+    key: String,
+    name_ja: String,
+    name_en: String,
+    topics: Vec<String>,
+    languages: Vec<String>,
+    bio: String,
+    paused: bool,
+    auto_confirm: bool,
+    notice_hours: u32,
+    availability: String,
+    last_booked_at: Option<DateTime<Utc>>,
+}
+
+const ADVISOR_FIELDS: &str = "meta::id(id) AS key, name_ja, name_en, topics, languages, bio,
+    paused, auto_confirm, notice_hours, availability,
+    IF last_booked_at = NONE { NONE } ELSE { <string> last_booked_at } AS last_booked_at";
+
+fn profile(row: AdvisorRow) -> Result<AdvisorProfile, DbError> {
+    Ok(AdvisorProfile {
+        availability: serde_json::from_str(&row.availability)?,
+        key: row.key,
+        name_ja: row.name_ja,
+        name_en: row.name_en,
+        topics: row.topics,
+        languages: row.languages,
+        bio: row.bio,
+        paused: row.paused,
+        auto_confirm: row.auto_confirm,
+        notice_hours: row.notice_hours,
+        last_booked_at: row.last_booked_at,
+    })
+}
+
+/// Every advisor profile, by key.
+pub async fn advisors(db: &Db) -> Result<Vec<AdvisorProfile>, DbError> {
+    let mut response = db
+        .query(format!("SELECT {ADVISOR_FIELDS} FROM advisor ORDER BY key"))
+        .await?
+        .check()?;
+    rows::<AdvisorRow>(&mut response, 0)?
+        .into_iter()
+        .map(profile)
+        .collect()
+}
+
+/// Stores `p` as advisor `p.key` unless a profile with that key exists (demo data); whether
+/// it was stored.
+pub async fn insert_advisor(db: &Db, p: &AdvisorProfile) -> Result<bool, DbError> {
+    let availability = serde_json::to_string(&p.availability)?;
+    let mut response = db
+        .query(
+            "IF record::exists(type::record('advisor', $key)) { RETURN false; };
+             CREATE type::record('advisor', $key) CONTENT {
+                 name_ja: $name_ja, name_en: $name_en, topics: $topics, languages: $languages,
+                 bio: $bio, paused: $paused, auto_confirm: $auto_confirm,
+                 notice_hours: $notice_hours, availability: $availability };
+             RETURN true;",
+        )
+        .bind(("key", p.key.clone()))
+        .bind(("name_ja", p.name_ja.clone()))
+        .bind(("name_en", p.name_en.clone()))
+        .bind(("topics", p.topics.clone()))
+        .bind(("languages", p.languages.clone()))
+        .bind(("bio", p.bio.clone()))
+        .bind(("paused", p.paused))
+        .bind(("auto_confirm", p.auto_confirm))
+        .bind(("notice_hours", i64::from(p.notice_hours)))
+        .bind(("availability", availability))
+        .await?
+        .check()?;
+    let stored: Option<bool> = response.take(2)?;
+    Ok(stored.unwrap_or(false))
+}
+
+#[derive(Deserialize)]
+struct HeldRow {
+    advisor: String,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+}
+
+/// What the slot offer needs about the live bookings (requested or confirmed) of `advisors`
+/// that end after `from`: per advisor, the spans they hold; and per advisor, the bookings
+/// made since `month_start` (UTC instant of the first of this month, JST).
+pub async fn held(
+    db: &Db,
+    advisors: &[String],
+    from: DateTime<Utc>,
+    month_start: DateTime<Utc>,
+) -> Result<Vec<(String, Span, DateTime<Utc>)>, DbError> {
+    let mut response = db
+        .query(
+            "SELECT meta::id(advisor) AS advisor, <string> start AS start, <string> end AS end,
+                 <string> created_at AS created_at
+             FROM booking
+             WHERE advisor IN $advisors.map(|$a| type::record('advisor', $a))
+                 AND (status IN ['requested', 'confirmed'] AND end > <datetime> $from
+                      OR created_at >= <datetime> $month)",
+        )
+        .bind(("advisors", advisors.to_vec()))
+        .bind(("from", from.to_rfc3339()))
+        .bind(("month", month_start.to_rfc3339()))
+        .await?
+        .check()?;
+    Ok(rows::<HeldRow>(&mut response, 0)?
+        .into_iter()
+        .map(|r| {
+            (
+                r.advisor,
+                Span {
+                    start: r.start,
+                    end: r.end,
+                },
+                r.created_at,
+            )
+        })
+        .collect())
+}
+
+/// A booking to store.
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    /// Its key (random, chosen by the caller so that the redirect can point at it).
+    pub key: String,
+    /// The advisor's key.
+    pub advisor: String,
+    /// Who asks.
+    pub requester: UserId,
+    /// Their organisation's key.
+    pub organisation: String,
+    /// Spot consultation or accompanying support.
+    pub kind: ConsultationKind,
+    /// Topic code.
+    pub topic: String,
+    /// Subject line.
+    pub subject: String,
+    /// Markdown description.
+    pub description: String,
+    /// A linked standardization record key and step, if any.
+    pub record: Option<(String, Option<u32>)>,
+    /// The session.
+    pub span: Span,
+    /// The advisor's buffers (minutes before, after): the held blocks cover them too.
+    pub buffers: (u32, u32),
+    /// The advisor's daily cap (bookings per JST day).
+    pub daily_cap: Option<u32>,
+    /// The JST day of the session, as a UTC span (for the daily cap).
+    pub day: Span,
+    /// Requested or confirmed (the advisor's setting).
+    pub status: BookingStatus,
+}
+
+/// Why a booking was not stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookRefusal {
+    /// Another booking holds part of this time (the unique index refused a block).
+    SlotTaken,
+    /// The advisor reached the daily cap on that day.
+    DayFull,
+    /// The advisor paused bookings.
+    Paused,
+}
+
+/// The 5-minute blocks (minutes since the Unix epoch ÷ 5) that a booking of `span` holds with
+/// `buffers` (before, after) minutes around it.
+pub fn blocks(span: Span, buffers: (u32, u32)) -> Vec<i64> {
+    let held = span.widened(buffers.0, buffers.1);
+    let first = held.start.timestamp().div_euclid(60 * BLOCK_MINUTES);
+    let end = held.end.timestamp();
+    let last = (end + 60 * BLOCK_MINUTES - 1).div_euclid(60 * BLOCK_MINUTES);
+    (first..last).collect()
+}
+
+/// Stores a booking and the time it holds in one transaction. The transaction also writes
+/// the advisor's row (last booked, a revision), so two bookings of one advisor serialize: the
+/// daily cap is counted with every earlier booking committed. Overlapping time is refused by
+/// the unique index of `booking_hold`, whatever server the other booking came through.
+pub async fn book(db: &Db, b: &NewBooking) -> Result<Result<(), BookRefusal>, DbError> {
+    let changes = vec![FieldChange {
+        field: "booking".into(),
+        before: String::new(),
+        after: format!(
+            "{} – {}",
+            b.span.start.to_rfc3339(),
+            b.span.end.to_rfc3339()
+        ),
+    }];
+    let history = crate::history::repo::create_entry(
+        "string::concat('booking:', $key)",
+        "type::record('app_user', $requester)",
+        "'book'",
+        "$changes",
+    );
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $a = type::record('advisor', $advisor);
+         LET $b = type::record('booking', $key);
+         IF (SELECT VALUE paused FROM ONLY $a) != false {{ THROW 'advisor_paused'; }};
+         IF $cap != NONE AND count(SELECT VALUE id FROM booking WHERE advisor = $a
+                AND status IN ['requested', 'confirmed']
+                AND start >= <datetime> $day_start AND start < <datetime> $day_end) >= $cap
+             {{ THROW 'day_full'; }};
+         UPDATE $a SET last_booked_at = time::now(), booked_rev += 1;
+         CREATE $b CONTENT {{
+             advisor: $a, requester: type::record('app_user', $requester),
+             organisation: type::record('organisation', $organisation), kind: $kind,
+             topic: $topic, subject: $subject, description: $description,
+             record: $record, step: $step, start: <datetime> $start, end: <datetime> $end,
+             status: $status }};
+         FOR $block IN $blocks {{
+             CREATE booking_hold CONTENT {{ advisor: $a, block: $block, booking: $b }};
+         }};
+         {history}
+         COMMIT TRANSACTION;"
+    );
+    let blocks = blocks(b.span, b.buffers);
+    let (record, step) = match &b.record {
+        Some((r, s)) => (Some(r.clone()), s.map(i64::from)),
+        None => (None, None),
+    };
+    let outcome = with_retries(|| async {
+        let response = db
+            .query(query.clone())
+            .bind(("advisor", b.advisor.clone()))
+            .bind(("key", b.key.clone()))
+            .bind(("cap", b.daily_cap.map(i64::from)))
+            .bind(("day_start", b.day.start.to_rfc3339()))
+            .bind(("day_end", b.day.end.to_rfc3339()))
+            .bind(("requester", b.requester.as_str().to_owned()))
+            .bind(("organisation", b.organisation.clone()))
+            .bind(("kind", b.kind.code()))
+            .bind(("topic", b.topic.clone()))
+            .bind(("subject", b.subject.clone()))
+            .bind(("description", b.description.clone()))
+            .bind(("record", record.clone()))
+            .bind(("step", step))
+            .bind(("start", b.span.start.to_rfc3339()))
+            .bind(("end", b.span.end.to_rfc3339()))
+            .bind(("status", b.status.code()))
+            .bind(("blocks", blocks.clone()))
+            .bind(("changes", crate::db::to_value(&changes)))
+            .await?;
+        transaction_outcome(response)
+    })
+    .await;
+    match outcome {
+        Ok(()) => Ok(Ok(())),
+        Err(e) if e.is_thrown("booking_hold_once") => Ok(Err(BookRefusal::SlotTaken)),
+        Err(e) if e.is_thrown("day_full") => Ok(Err(BookRefusal::DayFull)),
+        Err(e) if e.is_thrown("advisor_paused") => Ok(Err(BookRefusal::Paused)),
+        Err(e) => Err(e),
+    }
+}
+
+/// A stored booking.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct BookingRow {
+    /// Its key.
+    pub key: String,
+    /// The advisor's key.
+    pub advisor: String,
+    /// The advisor's name (Japanese).
+    pub advisor_name_ja: String,
+    /// The advisor's name (English).
+    pub advisor_name_en: String,
+    /// The requester's key.
+    pub requester: String,
+    /// The requester's name (Japanese).
+    pub requester_name_ja: String,
+    /// The requester's name (English).
+    pub requester_name_en: String,
+    /// The requester's organisation key.
+    pub organisation: String,
+    /// `spot_consultation` or `accompanying_support`.
+    pub kind: String,
+    /// Topic code.
+    pub topic: String,
+    /// Subject.
+    pub subject: String,
+    /// Markdown description.
+    pub description: String,
+    /// Linked standardization record key.
+    pub record: Option<String>,
+    /// Linked step (1-based).
+    pub step: Option<u32>,
+    /// Start (UTC).
+    pub start: DateTime<Utc>,
+    /// End (UTC).
+    pub end: DateTime<Utc>,
+    /// Status code.
+    pub status: String,
+    /// Why it was cancelled.
+    pub cancel_reason: Option<String>,
+    /// The version a change is checked against (`updated_at`).
+    pub version: String,
+}
+
+const BOOKING_FIELDS: &str = "meta::id(id) AS key, meta::id(advisor) AS advisor,
+    advisor.name_ja AS advisor_name_ja, advisor.name_en AS advisor_name_en,
+    meta::id(requester) AS requester, requester.name_ja AS requester_name_ja,
+    requester.name_en AS requester_name_en, meta::id(organisation) AS organisation, kind, topic,
+    subject, description, record, step, <string> start AS start, <string> end AS end, status,
+    cancel_reason, <string> updated_at AS version";
+
+/// One booking.
+pub async fn booking(db: &Db, key: &str) -> Result<Option<BookingRow>, DbError> {
+    let mut response = db
+        .query(format!(
+            "SELECT {BOOKING_FIELDS} FROM ONLY type::record('booking', $key)"
+        ))
+        .bind(("key", key.to_owned()))
+        .await?
+        .check()?;
+    let value: Option<serde_json::Value> = response.take(0)?;
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(v) => Ok(Some(serde_json::from_value(v)?)),
+    }
+}
+
+/// The bookings a user takes part in, newest session first (at most 200): those they asked
+/// for, those they give as an advisor, and (with `organisation`) all of that organisation's.
+pub async fn bookings_of(
+    db: &Db,
+    user: &UserId,
+    organisation: Option<&str>,
+) -> Result<Vec<BookingRow>, DbError> {
+    let mut response = db
+        .query(format!(
+            "SELECT {BOOKING_FIELDS}, start AS sort_start FROM booking
+             WHERE requester = type::record('app_user', $user)
+                OR advisor = type::record('advisor', $user)
+                OR ($org != NONE AND organisation = type::record('organisation', $org))
+             ORDER BY sort_start DESC LIMIT 200"
+        ))
+        .bind(("user", user.as_str().to_owned()))
+        .bind(("org", organisation.map(str::to_owned)))
+        .await?
+        .check()?;
+    Ok(rows(&mut response, 0)?)
+}
+
+/// Every booking, newest session first (at most 200; the secretariat's list).
+pub async fn all_bookings(db: &Db) -> Result<Vec<BookingRow>, DbError> {
+    let mut response = db
+        .query(format!(
+            "SELECT {BOOKING_FIELDS}, start AS sort_start FROM booking ORDER BY sort_start DESC LIMIT 200"
+        ))
+        .await?
+        .check()?;
+    Ok(rows(&mut response, 0)?)
+}
+
+/// Moves booking `key` from the status the caller saw (`version`) to `status`; a cancel
+/// (`reason` given) frees the held time in the same transaction. `Ok(false)`: the booking
+/// changed since (someone else acted first, or the same link was used again).
+pub async fn change_status(
+    db: &Db,
+    key: &str,
+    version: &str,
+    status: BookingStatus,
+    reason: Option<&str>,
+    actor: &UserId,
+    changes: &[FieldChange],
+) -> Result<bool, DbError> {
+    let history = crate::history::repo::create_entry(
+        "string::concat('booking:', $key)",
+        "type::record('app_user', $actor)",
+        "'status'",
+        "$changes",
+    );
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $b = type::record('booking', $key);
+         IF <string> (SELECT VALUE updated_at FROM ONLY $b) != $version {{ THROW 'stale_version'; }};
+         UPDATE $b SET status = $status, cancel_reason = $reason;
+         IF $free {{ DELETE booking_hold WHERE booking = $b; }};
+         {history}
+         COMMIT TRANSACTION;"
+    );
+    let outcome = with_retries(|| async {
+        let response = db
+            .query(query.clone())
+            .bind(("key", key.to_owned()))
+            .bind(("version", version.to_owned()))
+            .bind(("status", status.code()))
+            .bind(("reason", reason.map(str::to_owned)))
+            .bind(("free", !status.holds_time()))
+            .bind(("actor", actor.as_str().to_owned()))
+            .bind(("changes", crate::db::to_value(&changes)))
+            .await?;
+        transaction_outcome(response)
+    })
+    .await;
+    match outcome {
+        Ok(()) => Ok(true),
+        Err(DbError::Conflict) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The UTC span of the JST day that contains `at`.
+pub fn jst_day(at: DateTime<Utc>) -> Span {
+    let day = at.with_timezone(&super::model::JST).date_naive();
+    let start = super::model::JST
+        .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(at);
+    Span {
+        start,
+        end: start + Duration::days(1),
+    }
+}
+
+use chrono::TimeZone;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_hour_holds_twelve_blocks_and_buffers_add_theirs() {
+        let start = Utc.with_ymd_and_hms(2026, 12, 7, 1, 0, 0).unwrap();
+        let span = Span {
+            start,
+            end: start + Duration::minutes(60),
+        };
+        assert_eq!(blocks(span, (0, 0)).len(), 12);
+        assert_eq!(blocks(span, (10, 15)).len(), 12 + 2 + 3);
+        let next = Span {
+            start: span.end,
+            end: span.end + Duration::minutes(60),
+        };
+        let (a, b) = (blocks(span, (0, 0)), blocks(next, (0, 0)));
+        assert!(
+            a.iter().all(|x| !b.contains(x)),
+            "back-to-back hours share no block"
+        );
+        let (a, b) = (blocks(span, (0, 15)), blocks(next, (0, 0)));
+        assert!(
+            a.iter().any(|x| b.contains(x)),
+            "a buffer after reaches the next hour"
+        );
+    }
+
+    #[test]
+    fn a_jst_day_starts_at_fifteen_utc() {
+        let at = Utc.with_ymd_and_hms(2026, 12, 7, 16, 30, 0).unwrap();
+        let day = jst_day(at);
+        assert_eq!(
+            day.start,
+            Utc.with_ymd_and_hms(2026, 12, 7, 15, 0, 0).unwrap()
+        );
+        assert_eq!(day.end - day.start, Duration::days(1));
+    }
+}

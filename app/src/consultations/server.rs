@@ -1,0 +1,574 @@
+//! Server functions of the consultations room. Each is a public POST endpoint that checks the
+//! caller through [`crate::policy`] itself; the forms post to them directly, so every action
+//! works without JavaScript (a refused form comes back with its error, see
+//! [`crate::auth::flash`]).
+
+use super::views::{BookingView, BookingsView, ConsultationsView};
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::model::{
+        BookingChange, BookingStatus, Candidate, ConsultationKind, JST, Span, check_change,
+        round_robin, topics,
+    },
+    super::repo::{AdvisorProfile, BookRefusal, BookingRow},
+    super::views::{AdvisorCard, MAX_SLOTS, SlotOffer},
+    crate::auth::model::CurrentUser,
+    crate::i18n::Lang,
+    crate::policy::{self, BookingAccess},
+    crate::state::AppState,
+    chrono::{DateTime, Datelike, TimeZone, Utc},
+    std::collections::BTreeMap,
+};
+
+/// Longest subject, in characters.
+#[cfg(feature = "ssr")]
+const MAX_SUBJECT_CHARS: usize = 200;
+/// Longest description and cancel reason, in characters.
+#[cfg(feature = "ssr")]
+const MAX_TEXT_CHARS: usize = 10_000;
+
+#[cfg(feature = "ssr")]
+fn refused(field: &str, message: impl Fn(Lang) -> &'static str) -> AppError {
+    AppError::Rejected {
+        field: field.into(),
+        ja: message(Lang::Ja).to_owned(),
+        en: message(Lang::En).to_owned(),
+    }
+}
+
+/// The UTC instant that starts this month in JST (the round robin's "this month").
+#[cfg(feature = "ssr")]
+fn month_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = now.with_timezone(&JST);
+    JST.with_ymd_and_hms(local.year(), local.month(), 1, 0, 0, 0)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(now)
+}
+
+/// Free slots of each advisor in `advisors` at `now`, with what the round robin knows of
+/// them: (advisor, free slots, candidate facts).
+#[cfg(feature = "ssr")]
+async fn offers(
+    state: &AppState,
+    advisors: &[AdvisorProfile],
+    now: DateTime<Utc>,
+) -> Result<Vec<(AdvisorProfile, Vec<Span>, Candidate)>, AppError> {
+    let keys: Vec<String> = advisors.iter().map(|a| a.key.clone()).collect();
+    let month = month_start(now);
+    let held = super::repo::held(&state.db, &keys, now - chrono::Duration::days(1), month).await?;
+    Ok(advisors
+        .iter()
+        .map(|a| {
+            let mine = held.iter().filter(|(k, _, _)| *k == a.key);
+            let spans: Vec<Span> = mine.clone().map(|(_, s, _)| *s).collect();
+            let this_month = mine.filter(|(_, _, created)| *created >= month).count();
+            let free = a.availability.free_slots(&spans, now);
+            let candidate = Candidate {
+                advisor: a.key.clone(),
+                last_booked_at: a.last_booked_at,
+                bookings_this_month: u32::try_from(this_month).unwrap_or(u32::MAX),
+            };
+            (a.clone(), free, candidate)
+        })
+        .collect())
+}
+
+/// The advisors who take bookings on `topic` (all of them for a blank topic), or only
+/// `advisor` when one is named.
+#[cfg(feature = "ssr")]
+async fn advisors_for(
+    state: &AppState,
+    topic: &str,
+    advisor: &str,
+) -> Result<Vec<AdvisorProfile>, AppError> {
+    Ok(super::repo::advisors(&state.db)
+        .await?
+        .into_iter()
+        .filter(|a| topic.is_empty() || a.topics.iter().any(|t| t == topic))
+        .filter(|a| advisor.is_empty() || a.key == advisor)
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+fn card(a: &AdvisorProfile) -> AdvisorCard {
+    let all = topics();
+    AdvisorCard {
+        key: a.key.clone(),
+        name_ja: a.name_ja.clone(),
+        name_en: a.name_en.clone(),
+        topics: a
+            .topics
+            .iter()
+            .filter_map(|code| all.iter().find(|t| t.code == *code))
+            .map(|t| (t.name_ja.clone(), t.name_en.clone()))
+            .collect(),
+        languages: a.languages.clone(),
+        bio_html: crate::markdown::render(&a.bio),
+        paused: a.paused,
+    }
+}
+
+/// The booking page (POST `/api/get_consultations`): every topic; for `topic` (a code, blank
+/// for none) the advisors with it, and their free slots merged in time order (at most
+/// [`MAX_SLOTS`]), each with how many advisors are free then; only `advisor`'s when one is
+/// named. Any signed-in user sees it; `may_book` says whether they may book.
+#[server(prefix = "/api", endpoint = "get_consultations")]
+pub async fn get_consultations(
+    #[server(default)] topic: String,
+    #[server(default)] advisor: String,
+) -> Result<ConsultationsView, AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let all = topics();
+    let topic = if all.iter().any(|t| t.code == topic) {
+        topic
+    } else {
+        String::new()
+    };
+    let profiles = advisors_for(&state, &topic, &advisor).await?;
+    let advisor = if profiles.iter().any(|a| a.key == advisor) {
+        advisor
+    } else {
+        String::new()
+    };
+    let mut merged: BTreeMap<(DateTime<Utc>, DateTime<Utc>), u32> = BTreeMap::new();
+    if !topic.is_empty() {
+        let live: Vec<AdvisorProfile> = profiles.iter().filter(|a| !a.paused).cloned().collect();
+        for (_, free, _) in offers(&state, &live, Utc::now()).await? {
+            for s in free {
+                *merged.entry((s.start, s.end)).or_default() += 1;
+            }
+        }
+    }
+    Ok(ConsultationsView {
+        topics: all,
+        topic,
+        advisor,
+        advisors: profiles.iter().map(card).collect(),
+        slots: merged
+            .into_iter()
+            .take(MAX_SLOTS)
+            .map(|((start, end), advisors)| SlotOffer {
+                start,
+                end,
+                advisors,
+            })
+            .collect(),
+        may_book: policy::may_book_consultation(&user),
+    })
+}
+
+/// The booking form's fields, checked.
+#[cfg(feature = "ssr")]
+struct BookingInput {
+    kind: ConsultationKind,
+    start: DateTime<Utc>,
+    subject: String,
+    description: String,
+    record: Option<(String, Option<u32>)>,
+}
+
+#[cfg(feature = "ssr")]
+fn booking_input(
+    topic: &str,
+    kind: &str,
+    start: &str,
+    subject: &str,
+    description: &str,
+    record: &str,
+    step: &str,
+) -> Result<BookingInput, AppError> {
+    if !topics().iter().any(|t| t.code == topic) {
+        return Err(refused("topic", |l| {
+            l.pick("相談分野を選んでください。", "Choose a topic.")
+        }));
+    }
+    let kind = ConsultationKind::from_code(kind).unwrap_or(ConsultationKind::SpotConsultation);
+    let start = DateTime::parse_from_rfc3339(start.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            refused("start", |l| {
+                l.pick(
+                    "相談の日時（空き枠）を選んでください。",
+                    "Choose a time (a free slot).",
+                )
+            })
+        })?;
+    let subject = crate::text::clean_line(subject);
+    if crate::text::is_blank(&subject) || subject.chars().count() > MAX_SUBJECT_CHARS {
+        return Err(refused("subject", |l| {
+            l.pick(
+                "件名を200文字以内で入力してください。",
+                "Enter a subject of at most 200 characters.",
+            )
+        }));
+    }
+    let description = crate::text::clean_multiline(description);
+    if description.chars().count() > MAX_TEXT_CHARS {
+        return Err(refused("description", |l| {
+            l.pick(
+                "相談内容は10,000文字以内で入力してください。",
+                "The description may hold at most 10,000 characters.",
+            )
+        }));
+    }
+    let record = record.trim();
+    let record = if record.is_empty() {
+        None
+    } else {
+        if !record
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            || record.len() > 80
+        {
+            return Err(refused("record", |l| {
+                l.pick(
+                    "関連する移行記録が正しくありません。",
+                    "The linked migration record is not valid.",
+                )
+            }));
+        }
+        let step = match step.trim() {
+            "" => None,
+            n => Some(
+                n.parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=200).contains(n))
+                    .ok_or_else(|| {
+                        refused("step", |l| {
+                            l.pick(
+                                "手順の番号が正しくありません。",
+                                "The step number is not valid.",
+                            )
+                        })
+                    })?,
+            ),
+        };
+        Some((record.to_owned(), step))
+    };
+    Ok(BookingInput {
+        kind,
+        start,
+        subject,
+        description,
+        record,
+    })
+}
+
+/// "This slot was just taken": the answer when every advisor free for the chosen time was
+/// booked by someone else first (the page shows the fresh slots with it).
+#[cfg(feature = "ssr")]
+fn slot_taken() -> AppError {
+    refused("start", |l| {
+        l.pick(
+            "この枠は直前に埋まりました。下の最新の空き枠から選び直してください。",
+            "This slot was just taken. Please choose another one from the current free slots below.",
+        )
+    })
+}
+
+/// Books a consultation (POST `/api/book_consultation`) for the caller's municipality: the
+/// chosen free slot (`start`, RFC 3339) with `advisor`, or (blank) the advisor the round robin
+/// picks among those with `topic` free then: least recently booked first, then fewest
+/// bookings this month (JST). `kind` is `spot_consultation` (default) or
+/// `accompanying_support`; `record`/`step` link a standardization record and step. Answers 303
+/// to the new booking. Two requests for overlapping time of one advisor never both succeed
+/// (the database refuses the second); the loser gets "this slot was just taken", never a 5xx.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "book_consultation")]
+pub async fn book_consultation(
+    #[server(default)] topic: String,
+    #[server(default)] advisor: String,
+    #[server(default)] kind: String,
+    #[server(default)] start: String,
+    #[server(default)] subject: String,
+    #[server(default)] description: String,
+    #[server(default)] record: String,
+    #[server(default)] step: String,
+) -> Result<(), AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    if !policy::may_book_consultation(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let input = booking_input(
+        &topic,
+        &kind,
+        &start,
+        &subject,
+        &description,
+        &record,
+        &step,
+    )?;
+    let now = Utc::now();
+    let profiles: Vec<AdvisorProfile> = advisors_for(&state, &topic, advisor.trim())
+        .await?
+        .into_iter()
+        .filter(|a| !a.paused)
+        .collect();
+    let mut free_then: Vec<(AdvisorProfile, Span, Candidate)> = offers(&state, &profiles, now)
+        .await?
+        .into_iter()
+        .filter_map(|(a, free, c)| {
+            let slot = free.into_iter().find(|s| s.start == input.start)?;
+            Some((a, slot, c))
+        })
+        .collect();
+    if free_then.is_empty() {
+        return Err(slot_taken());
+    }
+    let order = round_robin(free_then.iter().map(|(_, _, c)| c.clone()).collect());
+    for candidate in order {
+        let Some(i) = free_then
+            .iter()
+            .position(|(a, _, _)| a.key == candidate.advisor)
+        else {
+            continue;
+        };
+        let (a, slot, _) = free_then.swap_remove(i);
+        let key = crate::ids::random_key();
+        let booking = super::repo::NewBooking {
+            key: key.clone(),
+            advisor: a.key.clone(),
+            requester: user.id.clone(),
+            organisation: user.organisation.key.clone(),
+            kind: input.kind,
+            topic: topic.clone(),
+            subject: input.subject.clone(),
+            description: input.description.clone(),
+            record: input.record.clone(),
+            span: slot,
+            buffers: (
+                a.availability.buffer_before_minutes,
+                a.availability.buffer_after_minutes,
+            ),
+            daily_cap: a.availability.daily_cap,
+            day: super::repo::jst_day(slot.start),
+            status: if a.auto_confirm {
+                BookingStatus::Confirmed
+            } else {
+                BookingStatus::Requested
+            },
+        };
+        match super::repo::book(&state.db, &booking).await? {
+            Ok(()) => {
+                tracing::info!(user = %user.id, advisor = %a.key, booking = %key, "consultation booked");
+                leptos_axum::redirect(&format!("/consultations/bookings/{key}?booked=1"));
+                return Ok(());
+            }
+            Err(BookRefusal::SlotTaken | BookRefusal::DayFull | BookRefusal::Paused) => continue,
+        }
+    }
+    Err(slot_taken())
+}
+
+#[cfg(feature = "ssr")]
+fn booking_access(b: &BookingRow) -> BookingAccess<'_> {
+    BookingAccess {
+        requester: &b.requester,
+        organisation: &b.organisation,
+        advisor: &b.advisor,
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn booking_view(b: BookingRow, user: &CurrentUser, notice_hours: u32) -> BookingView {
+    let all = topics();
+    let topic = all
+        .iter()
+        .find(|t| t.code == b.topic)
+        .map(|t| (t.name_ja.clone(), t.name_en.clone()))
+        .unwrap_or_else(|| (b.topic.clone(), b.topic.clone()));
+    let access = booking_access(&b);
+    BookingView {
+        may_cancel: policy::may_cancel_booking(user, &access),
+        may_give: policy::may_give_booking(user, &access),
+        key: b.key.clone(),
+        advisor_name: (b.advisor_name_ja.clone(), b.advisor_name_en.clone()),
+        requester_name: (b.requester_name_ja.clone(), b.requester_name_en.clone()),
+        organisation: b.organisation.clone(),
+        kind: ConsultationKind::from_code(&b.kind).unwrap_or(ConsultationKind::SpotConsultation),
+        topic,
+        subject: b.subject.clone(),
+        description_html: crate::markdown::render(&b.description),
+        record: b.record.clone().map(|r| (r, b.step)),
+        start: b.start,
+        end: b.end,
+        status: BookingStatus::from_code(&b.status).unwrap_or(BookingStatus::Cancelled),
+        cancel_reason: b.cancel_reason.clone(),
+        version: b.version.clone(),
+        notice_hours,
+    }
+}
+
+/// A booking the caller may see, with its advisor's notice window (hours).
+#[cfg(feature = "ssr")]
+async fn visible_booking(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<(BookingRow, u32), AppError> {
+    let id = id.trim();
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::NotFound);
+    }
+    let b = super::repo::booking(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !policy::may_read_booking(user, &booking_access(&b)) {
+        return Err(AppError::NotFound);
+    }
+    let notice = super::repo::advisors(&state.db)
+        .await?
+        .into_iter()
+        .find(|a| a.key == b.advisor)
+        .map_or(24, |a| a.notice_hours);
+    Ok((b, notice))
+}
+
+/// The caller's bookings (POST `/api/list_bookings`): as requester and as advisor; a CIO
+/// also sees their municipality's; the secretariat sees every booking. Newest session first,
+/// at most 200.
+#[server(prefix = "/api", endpoint = "list_bookings")]
+pub async fn list_bookings() -> Result<BookingsView, AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let secretariat = user.has(crate::auth::model::Role::TokyoOfficer)
+        || user.has(crate::auth::model::Role::Admin);
+    let rows = if secretariat {
+        super::repo::all_bookings(&state.db).await?
+    } else {
+        let org = user
+            .has(crate::auth::model::Role::Cio)
+            .then_some(user.organisation.key.as_str());
+        super::repo::bookings_of(&state.db, &user.id, org).await?
+    };
+    let notice: BTreeMap<String, u32> = super::repo::advisors(&state.db)
+        .await?
+        .into_iter()
+        .map(|a| (a.key, a.notice_hours))
+        .collect();
+    Ok(BookingsView {
+        bookings: rows
+            .into_iter()
+            .filter(|b| policy::may_read_booking(&user, &booking_access(b)))
+            .map(|b| {
+                let hours = notice.get(&b.advisor).copied().unwrap_or(24);
+                booking_view(b, &user, hours)
+            })
+            .collect(),
+    })
+}
+
+/// One booking (POST `/api/get_booking`): for its requester, their municipality's CIO, its
+/// advisor and the secretariat; anyone else gets 404.
+#[server(prefix = "/api", endpoint = "get_booking")]
+pub async fn get_booking(id: String) -> Result<BookingView, AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let (b, notice) = visible_booking(&state, &user, &id).await?;
+    Ok(booking_view(b, &user, notice))
+}
+
+/// Writes a checked change; a booking changed since the caller saw it (`version`) is refused
+/// with "already changed" (a second click or a replayed link does nothing).
+#[cfg(feature = "ssr")]
+async fn apply(
+    state: &AppState,
+    user: &CurrentUser,
+    b: &BookingRow,
+    version: &str,
+    after: BookingStatus,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let changes = [crate::history::model::FieldChange {
+        field: "status".into(),
+        before: b.status.clone(),
+        after: after.code().to_owned(),
+    }];
+    let done = super::repo::change_status(
+        &state.db, &b.key, version, after, reason, &user.id, &changes,
+    )
+    .await?;
+    if !done {
+        return Err(refused("version", |l| {
+            l.pick(
+                "この相談はすでに変更されています。ページを再読み込みしてください。",
+                "This consultation has already been changed. Reload the page.",
+            )
+        }));
+    }
+    tracing::info!(user = %user.id, booking = %b.key, status = after.code(), "booking changed");
+    leptos_axum::redirect(&format!("/consultations/bookings/{}?changed=1", b.key));
+    Ok(())
+}
+
+/// Cancels a booking (POST `/api/cancel_booking`) with a reason, by either side, until the
+/// advisor's notice window before the session (e.g. 24 hours; the refusal says so). The
+/// booking's time is free again at once. Answers 303 back to the booking.
+#[server(prefix = "/api", endpoint = "cancel_booking")]
+pub async fn cancel_booking(
+    id: String,
+    #[server(default)] version: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let (b, notice) = visible_booking(&state, &user, &id).await?;
+    if !policy::may_cancel_booking(&user, &booking_access(&b)) {
+        return Err(AppError::Forbidden);
+    }
+    let reason = crate::text::clean_multiline(&reason);
+    if crate::text::is_blank(&reason) || reason.chars().count() > MAX_TEXT_CHARS {
+        return Err(refused("reason", |l| {
+            l.pick(
+                "取消の理由を入力してください。",
+                "Give a reason for cancelling.",
+            )
+        }));
+    }
+    let status = BookingStatus::from_code(&b.status).unwrap_or(BookingStatus::Cancelled);
+    let after =
+        check_change(status, BookingChange::Cancel, b.start, Utc::now(), notice).map_err(|e| {
+            AppError::Rejected {
+                field: "reason".into(),
+                ja: e.message(Lang::Ja),
+                en: e.message(Lang::En),
+            }
+        })?;
+    apply(&state, &user, &b, &version, after, Some(&reason)).await
+}
+
+/// The advisor's side of a booking (POST `/api/give_booking`): `change` is `confirm` (a
+/// request), `complete` or `no_show` (once the session has started). Answers 303 back to the
+/// booking.
+#[server(prefix = "/api", endpoint = "give_booking")]
+pub async fn give_booking(
+    id: String,
+    #[server(default)] version: String,
+    #[server(default)] change: String,
+) -> Result<(), AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let (b, notice) = visible_booking(&state, &user, &id).await?;
+    if !policy::may_give_booking(&user, &booking_access(&b)) {
+        return Err(AppError::Forbidden);
+    }
+    let change = match change.as_str() {
+        "confirm" => BookingChange::Confirm,
+        "complete" => BookingChange::Complete,
+        "no_show" => BookingChange::NoShow,
+        _ => {
+            return Err(AppError::Invalid {
+                field: "change".into(),
+                reason: "unknown change".into(),
+            });
+        }
+    };
+    let status = BookingStatus::from_code(&b.status).unwrap_or(BookingStatus::Cancelled);
+    let after = check_change(status, change, b.start, Utc::now(), notice).map_err(|e| {
+        AppError::Rejected {
+            field: "change".into(),
+            ja: e.message(Lang::Ja),
+            en: e.message(Lang::En),
+        }
+    })?;
+    apply(&state, &user, &b, &version, after, None).await
+}

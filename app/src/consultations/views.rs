@@ -1,0 +1,104 @@
+//! What the consultations' server functions send to the pages. Instants are UTC (shown in
+//! JST by the pages).
+
+use super::model::{BookingStatus, ConsultationKind, Topic};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// An advisor as the booking page shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdvisorCard {
+    /// The advisor's key.
+    pub key: String,
+    /// Name (Japanese).
+    pub name_ja: String,
+    /// Name (English).
+    pub name_en: String,
+    /// Topic labels (Japanese, English).
+    pub topics: Vec<(String, String)>,
+    /// Languages (`ja`, `en`, …).
+    pub languages: Vec<String>,
+    /// The bio, rendered and sanitized.
+    pub bio_html: String,
+    /// Takes no new bookings.
+    pub paused: bool,
+}
+
+/// A free slot: the session's start and end (UTC) and how many advisors with the topic are
+/// free then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotOffer {
+    /// Start (UTC).
+    pub start: DateTime<Utc>,
+    /// End (UTC).
+    pub end: DateTime<Utc>,
+    /// Advisors free for it.
+    pub advisors: u32,
+}
+
+/// `/consultations`: the topics, the advisors of the chosen topic and their merged free slots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsultationsView {
+    /// Every topic.
+    pub topics: Vec<Topic>,
+    /// The chosen topic's code (blank: none chosen yet).
+    pub topic: String,
+    /// The chosen advisor's key (blank: round robin).
+    pub advisor: String,
+    /// Advisors with the topic (every advisor when none is chosen).
+    pub advisors: Vec<AdvisorCard>,
+    /// Free slots in time order (at most [`MAX_SLOTS`]).
+    pub slots: Vec<SlotOffer>,
+    /// Whether the caller may book.
+    pub may_book: bool,
+}
+
+/// At most this many slots are offered on the page at once.
+pub const MAX_SLOTS: usize = 80;
+
+/// A booking as its page and lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingView {
+    /// Its key.
+    pub key: String,
+    /// The advisor's name (Japanese, English).
+    pub advisor_name: (String, String),
+    /// The requester's name (Japanese, English).
+    pub requester_name: (String, String),
+    /// The requester's organisation key.
+    pub organisation: String,
+    /// Spot consultation or accompanying support.
+    pub kind: ConsultationKind,
+    /// The topic's label (Japanese, English).
+    pub topic: (String, String),
+    /// Subject.
+    pub subject: String,
+    /// The description, rendered and sanitized.
+    pub description_html: String,
+    /// A linked standardization record (its page's path) and step.
+    pub record: Option<(String, Option<u32>)>,
+    /// Start (UTC).
+    pub start: DateTime<Utc>,
+    /// End (UTC).
+    pub end: DateTime<Utc>,
+    /// Where it stands.
+    pub status: BookingStatus,
+    /// Why it was cancelled.
+    pub cancel_reason: Option<String>,
+    /// The version a change is checked against.
+    pub version: String,
+    /// Cancel and reschedule close this many hours before the session.
+    pub notice_hours: u32,
+    /// Whether the caller may cancel it.
+    pub may_cancel: bool,
+    /// Whether the caller may confirm it and record its outcome.
+    pub may_give: bool,
+}
+
+/// `/consultations/bookings`: the caller's bookings (as requester, as advisor, their
+/// municipality's for a CIO, all for the secretariat).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingsView {
+    /// Newest session first.
+    pub bookings: Vec<BookingView>,
+}

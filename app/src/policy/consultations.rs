@@ -1,0 +1,52 @@
+//! Talent-sharing consultations (人材シェアリング): who may book, see and change a booking.
+//!
+//! Source: issue #11. A municipality's CIO or staff books a consultation for their own
+//! municipality. A booking is seen by its requester, the requester's municipality's CIO, the
+//! advisor who gives it, and the secretariat (Tokyo officers and administrators). Either side
+//! cancels or moves it (the requester, the advisor, the secretariat); only the advisor (or the
+//! secretariat) confirms it and records its outcome. An advisor edits their own profile.
+
+use crate::auth::model::{CurrentUser, Role};
+
+/// What the rules need to know about a booking (from the stored booking; no user input).
+#[derive(Debug, Clone, Copy)]
+pub struct BookingAccess<'a> {
+    /// The requester's user key.
+    pub requester: &'a str,
+    /// The requester's organisation key.
+    pub organisation: &'a str,
+    /// The advisor's user key.
+    pub advisor: &'a str,
+}
+
+fn secretariat(user: &CurrentUser) -> bool {
+    user.has(Role::TokyoOfficer) || user.has(Role::Admin)
+}
+
+/// Whether `user` may book a consultation (for their own municipality).
+pub fn may_book_consultation(user: &CurrentUser) -> bool {
+    user.is_municipal() && (user.has(Role::Cio) || user.has(Role::Staff))
+}
+
+/// Whether `user` may see the booking.
+pub fn may_read_booking(user: &CurrentUser, b: &BookingAccess) -> bool {
+    secretariat(user)
+        || user.id.as_str() == b.requester
+        || user.id.as_str() == b.advisor
+        || (user.has(Role::Cio) && user.organisation.key == b.organisation)
+}
+
+/// Whether `user` may cancel or move the booking (either side).
+pub fn may_cancel_booking(user: &CurrentUser, b: &BookingAccess) -> bool {
+    secretariat(user) || user.id.as_str() == b.requester || user.id.as_str() == b.advisor
+}
+
+/// Whether `user` may confirm the booking and record its outcome (the advisor's side).
+pub fn may_give_booking(user: &CurrentUser, b: &BookingAccess) -> bool {
+    secretariat(user) || (user.has(Role::GovtechAdvisor) && user.id.as_str() == b.advisor)
+}
+
+/// Whether `user` may edit the advisor profile `advisor` (their own, or the secretariat).
+pub fn may_edit_advisor(user: &CurrentUser, advisor: &str) -> bool {
+    secretariat(user) || (user.has(Role::GovtechAdvisor) && user.id.as_str() == advisor)
+}
