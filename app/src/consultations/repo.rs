@@ -120,23 +120,25 @@ pub async fn insert_advisor(db: &Db, p: &AdvisorProfile) -> Result<bool, DbError
 #[derive(Deserialize)]
 struct HeldRow {
     advisor: String,
+    live: bool,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     created_at: DateTime<Utc>,
 }
 
-/// What the slot offer needs about the live bookings (requested or confirmed) of `advisors`
-/// that end after `from`: per advisor, the spans they hold; and per advisor, the bookings
-/// made since `month_start` (UTC instant of the first of this month, JST).
+/// What the slot offer needs about the bookings of `advisors`: the live ones (requested or
+/// confirmed) that end after `from`, and every one made since `month_start` (UTC instant of
+/// the first of this month, JST): (advisor, span, created at, whether it holds its time).
 pub async fn held(
     db: &Db,
     advisors: &[String],
     from: DateTime<Utc>,
     month_start: DateTime<Utc>,
-) -> Result<Vec<(String, Span, DateTime<Utc>)>, DbError> {
+) -> Result<Vec<(String, Span, DateTime<Utc>, bool)>, DbError> {
     let mut response = db
         .query(
-            "SELECT meta::id(advisor) AS advisor, <string> start AS start, <string> end AS end,
+            "SELECT meta::id(advisor) AS advisor, status IN ['requested', 'confirmed'] AS live,
+                 <string> start AS start, <string> end AS end,
                  <string> created_at AS created_at
              FROM booking
              WHERE advisor IN $advisors.map(|$a| type::record('advisor', $a))
@@ -158,6 +160,7 @@ pub async fn held(
                     end: r.end,
                 },
                 r.created_at,
+                r.live,
             )
         })
         .collect())

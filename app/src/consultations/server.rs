@@ -62,9 +62,13 @@ async fn offers(
     Ok(advisors
         .iter()
         .map(|a| {
-            let mine = held.iter().filter(|(k, _, _)| *k == a.key);
-            let spans: Vec<Span> = mine.clone().map(|(_, s, _)| *s).collect();
-            let this_month = mine.filter(|(_, _, created)| *created >= month).count();
+            let mine = held.iter().filter(|(k, ..)| *k == a.key);
+            let spans: Vec<Span> = mine
+                .clone()
+                .filter(|(.., live)| *live)
+                .map(|(_, s, ..)| *s)
+                .collect();
+            let this_month = mine.filter(|(_, _, created, _)| *created >= month).count();
             let free = a.availability.free_slots(&spans, now);
             let candidate = Candidate {
                 advisor: a.key.clone(),

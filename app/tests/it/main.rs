@@ -7,6 +7,7 @@ mod api;
 mod architecture;
 mod attachments;
 mod common;
+mod consultations;
 mod history;
 mod notifications;
 mod projects;

@@ -1,0 +1,382 @@
+//! Talent-sharing consultations through the HTTP surface: the slot offer, race-free booking
+//! (one server and two over one database), the round robin, who may book and see what, and
+//! the lifecycle with its notice window and single-use changes.
+
+use crate::common::{TestApp, TestUser, form};
+use app::auth::model::Role;
+use app::consultations::model::{Availability, BookingStatus, JST, WeeklyHours};
+use app::consultations::repo::AdvisorProfile;
+use app::consultations::views::{BookingView, ConsultationsView, SlotOffer};
+use chrono::{NaiveTime, Weekday};
+use http::StatusCode;
+
+fn ok(status: StatusCode) -> bool {
+    status.is_success() || status.is_redirection()
+}
+
+async fn offer(app: &TestApp, who: &TestUser, topic: &str) -> ConsultationsView {
+    let reply = app
+        .post(
+            "/api/get_consultations",
+            &form(&[("topic", topic), ("advisor", "")]),
+            Some(&who.cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.decode()
+}
+
+/// Books `slot` on `topic`; the status, the booking key (from the redirect) and the body.
+async fn book(
+    app: &TestApp,
+    who: &TestUser,
+    topic: &str,
+    slot: &SlotOffer,
+) -> (StatusCode, Option<String>, String) {
+    let start = slot.start.to_rfc3339();
+    let reply = app
+        .post(
+            "/api/book_consultation",
+            &form(&[
+                ("topic", topic),
+                ("advisor", ""),
+                ("kind", "spot_consultation"),
+                ("start", start.as_str()),
+                ("subject", "標準化の移行計画について"),
+                ("description", "**ベンダとの調整**について相談したいです。"),
+                ("record", ""),
+                ("step", ""),
+            ]),
+            Some(&who.cookie),
+        )
+        .await;
+    let key = reply.location.as_deref().and_then(|l| {
+        l.strip_prefix("/consultations/bookings/")
+            .map(|k| k.split('?').next().unwrap_or_default().to_owned())
+    });
+    (reply.status, key, reply.body)
+}
+
+async fn booking(app: &TestApp, who: &TestUser, key: &str) -> (StatusCode, Option<BookingView>) {
+    let reply = app
+        .post("/api/get_booking", &form(&[("id", key)]), Some(&who.cookie))
+        .await;
+    let view = (reply.status == StatusCode::OK).then(|| reply.decode());
+    (reply.status, view)
+}
+
+async fn municipal_staff(app: &TestApp, n: usize) -> Vec<TestUser> {
+    let orgs: Vec<String> = app
+        .state
+        .catalog
+        .municipalities()
+        .take(n)
+        .map(|o| o.key.clone())
+        .collect();
+    let mut users = Vec::new();
+    for org in &orgs {
+        users.push(app.user(Role::Staff, org).await);
+    }
+    users
+}
+
+#[tokio::test]
+async fn of_many_simultaneous_bookings_of_one_slot_on_two_servers_exactly_one_wins() {
+    let app = TestApp::new().await;
+    let other_server = app.second_server();
+    let users = municipal_staff(&app, 20).await;
+    // "security" is given by one demo advisor only.
+    let before = offer(&app, &users[0], "security").await;
+    assert!(before.may_book);
+    let slot = *before.slots.first().expect("the demo advisor offers slots");
+    assert_eq!(slot.advisors, 1);
+    assert!(
+        slot.start > chrono::Utc::now() + chrono::Duration::hours(24),
+        "minimum notice"
+    );
+    let attempts = users.iter().enumerate().map(|(i, u)| {
+        let server = if i % 2 == 0 { &app } else { &other_server };
+        book(server, u, "security", &slot)
+    });
+    let outcomes = futures::future::join_all(attempts).await;
+    let won: Vec<_> = outcomes.iter().filter(|(s, _, _)| ok(*s)).collect();
+    assert_eq!(won.len(), 1, "{outcomes:?}");
+    for (status, _, body) in outcomes.iter().filter(|(s, _, _)| !ok(*s)) {
+        assert_eq!(*status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body.contains("just taken"), "{body}");
+    }
+    let stored: i64 = app
+        .state
+        .db
+        .query("RETURN count(SELECT id FROM booking)")
+        .await
+        .unwrap()
+        .take::<Option<i64>>(0)
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored, 1);
+    let after = offer(&other_server, &users[1], "security").await;
+    assert!(
+        !after.slots.iter().any(|s| s.start == slot.start),
+        "the slot is gone everywhere"
+    );
+    // The winner's booking is confirmed at once (this advisor confirms by hand: requested).
+    let key = won[0].1.clone().unwrap();
+    let winner = &users[outcomes.iter().position(|(s, _, _)| ok(*s)).unwrap()];
+    let (status, view) = booking(&app, winner, &key).await;
+    assert_eq!(status, StatusCode::OK);
+    let view = view.unwrap();
+    assert_eq!(view.status, BookingStatus::Requested);
+    assert_eq!(view.start, slot.start);
+    assert!(
+        view.description_html.contains("<strong>"),
+        "{}",
+        view.description_html
+    );
+}
+
+#[tokio::test]
+async fn the_round_robin_gives_a_shared_slot_to_each_advisor_in_turn_then_refuses() {
+    let app = TestApp::new().await;
+    let users = municipal_staff(&app, 3).await;
+    let offered = offer(&app, &users[0], "standardization").await;
+    let slot = *offered
+        .slots
+        .iter()
+        .find(|s| s.advisors == 2)
+        .expect("both demo advisors share some hours");
+    let (s1, k1, b1) = book(&app, &users[0], "standardization", &slot).await;
+    let (s2, k2, b2) = book(&app, &users[1], "standardization", &slot).await;
+    assert!(ok(s1) && ok(s2), "{b1} {b2}");
+    let (_, v1) = booking(&app, &users[0], &k1.unwrap()).await;
+    let (_, v2) = booking(&app, &users[1], &k2.unwrap()).await;
+    let (v1, v2) = (v1.unwrap(), v2.unwrap());
+    assert_ne!(v1.advisor_name, v2.advisor_name, "each advisor took one");
+    let (s3, _, b3) = book(&app, &users[2], "standardization", &slot).await;
+    assert_eq!(s3, StatusCode::BAD_REQUEST, "{b3}");
+    assert!(b3.contains("just taken"), "{b3}");
+}
+
+#[tokio::test]
+async fn only_municipal_staff_book_and_a_booking_is_seen_by_its_parties_only() {
+    let app = TestApp::new().await;
+    let staff = app.user(Role::Staff, "131164").await;
+    let cio = app.user(Role::Cio, "131164").await;
+    let other = app.user(Role::Staff, "131016").await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let officer = app.user(Role::TokyoOfficer, "130001").await;
+    let slot = *offer(&app, &staff, "security").await.slots.first().unwrap();
+
+    let (status, _, _) = book(&app, &advisor, "security", &slot).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let signed_out = app
+        .post(
+            "/api/book_consultation",
+            &form(&[("topic", "security")]),
+            None,
+        )
+        .await;
+    assert_eq!(signed_out.status, StatusCode::UNAUTHORIZED);
+    assert!(!offer(&app, &advisor, "security").await.may_book);
+
+    let (status, key, body) = book(&app, &staff, "security", &slot).await;
+    assert!(ok(status), "{body}");
+    let key = key.unwrap();
+    for (who, seen) in [
+        (&staff, true),
+        (&cio, true),
+        (&officer, true),
+        (&other, false),
+        (&advisor, false),
+    ] {
+        let (status, _) = booking(&app, who, &key).await;
+        assert_eq!(status == StatusCode::OK, seen, "{status}");
+        if !seen {
+            assert_eq!(status, StatusCode::NOT_FOUND);
+        }
+    }
+    let cancel = form(&[("id", key.as_str()), ("version", ""), ("reason", "x")]);
+    let reply = app
+        .post("/api/cancel_booking", &cancel, Some(&cio.cookie))
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::FORBIDDEN,
+        "a colleague sees it but does not cancel it"
+    );
+
+    // Bad input says which field.
+    let bad = app
+        .post(
+            "/api/book_consultation",
+            &form(&[
+                ("topic", "security"),
+                ("start", "tomorrow"),
+                ("subject", "x"),
+            ]),
+            Some(&staff.cookie),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("\"start\""), "{}", bad.body);
+    let blank = app
+        .post(
+            "/api/book_consultation",
+            &form(&[
+                ("topic", "security"),
+                ("start", &slot.start.to_rfc3339()),
+                ("subject", " "),
+            ]),
+            Some(&staff.cookie),
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::BAD_REQUEST);
+    assert!(blank.body.contains("\"subject\""), "{}", blank.body);
+}
+
+#[tokio::test]
+async fn a_cancel_frees_the_slot_once_and_a_replayed_cancel_does_nothing() {
+    let app = TestApp::new().await;
+    let staff = app.user(Role::Staff, "131164").await;
+    let slot = *offer(&app, &staff, "security").await.slots.first().unwrap();
+    let (_, key, _) = book(&app, &staff, "security", &slot).await;
+    let key = key.unwrap();
+    let (_, view) = booking(&app, &staff, &key).await;
+    let version = view.unwrap().version;
+
+    let blank = form(&[
+        ("id", key.as_str()),
+        ("version", version.as_str()),
+        ("reason", " "),
+    ]);
+    let reply = app
+        .post("/api/cancel_booking", &blank, Some(&staff.cookie))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("\"reason\""), "{}", reply.body);
+
+    let cancel = form(&[
+        ("id", key.as_str()),
+        ("version", version.as_str()),
+        ("reason", "日程が合わなくなりました"),
+    ]);
+    let reply = app
+        .post("/api/cancel_booking", &cancel, Some(&staff.cookie))
+        .await;
+    assert!(ok(reply.status), "{}", reply.body);
+    let (_, view) = booking(&app, &staff, &key).await;
+    let view = view.unwrap();
+    assert_eq!(view.status, BookingStatus::Cancelled);
+    assert_eq!(
+        view.cancel_reason.as_deref(),
+        Some("日程が合わなくなりました")
+    );
+    assert!(
+        offer(&app, &staff, "security")
+            .await
+            .slots
+            .iter()
+            .any(|s| s.start == slot.start)
+    );
+
+    let replay = app
+        .post("/api/cancel_booking", &cancel, Some(&staff.cookie))
+        .await;
+    assert_eq!(replay.status, StatusCode::BAD_REQUEST, "{}", replay.body);
+    let (_, again) = booking(&app, &staff, &key).await;
+    assert_eq!(again.unwrap().version, view.version, "nothing was written");
+}
+
+#[tokio::test]
+async fn inside_the_notice_window_a_cancel_is_refused_with_the_window_and_the_advisor_confirms() {
+    let app = TestApp::new().await;
+    let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let every_day = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let profile = AdvisorProfile {
+        key: advisor.id.clone(),
+        name_ja: "テスト アドバイザー".into(),
+        name_en: "Test advisor".into(),
+        topics: vec!["children_dx".into()],
+        languages: vec!["ja".into()],
+        bio: String::new(),
+        paused: false,
+        auto_confirm: false,
+        notice_hours: 720,
+        availability: Availability {
+            time_zone: JST,
+            weekly: every_day
+                .into_iter()
+                .map(|weekday| WeeklyHours {
+                    weekday,
+                    start: at(0),
+                    end: at(0),
+                })
+                .collect(),
+            overrides: Vec::new(),
+            slot_minutes: 60,
+            buffer_before_minutes: 0,
+            buffer_after_minutes: 0,
+            minimum_notice_minutes: 0,
+            horizon_days: 7,
+            daily_cap: None,
+        },
+        last_booked_at: None,
+    };
+    assert!(
+        app::consultations::repo::insert_advisor(&app.state.db, &profile)
+            .await
+            .unwrap()
+    );
+    let staff = app.user(Role::Staff, "131164").await;
+    let slot = *offer(&app, &staff, "children_dx")
+        .await
+        .slots
+        .first()
+        .unwrap();
+    let (status, key, body) = book(&app, &staff, "children_dx", &slot).await;
+    assert!(ok(status), "{body}");
+    let key = key.unwrap();
+    let (_, view) = booking(&app, &staff, &key).await;
+    let view = view.unwrap();
+    assert_eq!(view.status, BookingStatus::Requested);
+    let cancel = form(&[
+        ("id", key.as_str()),
+        ("version", view.version.as_str()),
+        ("reason", "急用"),
+    ]);
+    let reply = app
+        .post("/api/cancel_booking", &cancel, Some(&staff.cookie))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("720"), "{}", reply.body);
+
+    // The requester cannot confirm; the advisor can, once.
+    let confirm = form(&[
+        ("id", key.as_str()),
+        ("version", view.version.as_str()),
+        ("change", "confirm"),
+    ]);
+    let reply = app
+        .post("/api/give_booking", &confirm, Some(&staff.cookie))
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    let reply = app
+        .post("/api/give_booking", &confirm, Some(&advisor.cookie))
+        .await;
+    assert!(ok(reply.status), "{}", reply.body);
+    let (_, after) = booking(&app, &advisor, &key).await;
+    assert_eq!(after.unwrap().status, BookingStatus::Confirmed);
+    let replay = app
+        .post("/api/give_booking", &confirm, Some(&advisor.cookie))
+        .await;
+    assert_eq!(replay.status, StatusCode::BAD_REQUEST, "{}", replay.body);
+}
