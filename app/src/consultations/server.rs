@@ -273,98 +273,108 @@ fn slot_taken() -> AppError {
     })
 }
 
-/// Books a consultation (POST `/api/book_consultation`) for the caller's municipality: the
-/// chosen free slot (`start`, RFC 3339) with `advisor`, or (blank) the advisor the round robin
-/// picks among those with `topic` free then: least recently booked first, then fewest
-/// bookings this month (JST). `kind` is `spot_consultation` (default) or
-/// `accompanying_support`; `record`/`step` link a standardization record and step. Answers 303
-/// to the new booking. Two requests for overlapping time of one advisor never both succeed
-/// (the database refuses the second); the loser gets "this slot was just taken", never a 5xx.
+pub use book::*;
+
+/// The booking form's server function (its many arguments are the form's fields).
 #[allow(clippy::too_many_arguments)]
-#[server(prefix = "/api", endpoint = "book_consultation")]
-pub async fn book_consultation(
-    #[server(default)] topic: String,
-    #[server(default)] advisor: String,
-    #[server(default)] kind: String,
-    #[server(default)] start: String,
-    #[server(default)] subject: String,
-    #[server(default)] description: String,
-    #[server(default)] record: String,
-    #[server(default)] step: String,
-) -> Result<(), AppError> {
-    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    if !policy::may_book_consultation(&user) {
-        return Err(AppError::Forbidden);
-    }
-    let input = booking_input(
-        &topic,
-        &kind,
-        &start,
-        &subject,
-        &description,
-        &record,
-        &step,
-    )?;
-    let now = Utc::now();
-    let profiles: Vec<AdvisorProfile> = advisors_for(&state, &topic, advisor.trim())
-        .await?
-        .into_iter()
-        .filter(|a| !a.paused)
-        .collect();
-    let mut free_then: Vec<(AdvisorProfile, Span, Candidate)> = offers(&state, &profiles, now)
-        .await?
-        .into_iter()
-        .filter_map(|(a, free, c)| {
-            let slot = free.into_iter().find(|s| s.start == input.start)?;
-            Some((a, slot, c))
-        })
-        .collect();
-    if free_then.is_empty() {
-        return Err(slot_taken());
-    }
-    let order = round_robin(free_then.iter().map(|(_, _, c)| c.clone()).collect());
-    for candidate in order {
-        let Some(i) = free_then
-            .iter()
-            .position(|(a, _, _)| a.key == candidate.advisor)
-        else {
-            continue;
-        };
-        let (a, slot, _) = free_then.swap_remove(i);
-        let key = crate::ids::random_key();
-        let booking = super::repo::NewBooking {
-            key: key.clone(),
-            advisor: a.key.clone(),
-            requester: user.id.clone(),
-            organisation: user.organisation.key.clone(),
-            kind: input.kind,
-            topic: topic.clone(),
-            subject: input.subject.clone(),
-            description: input.description.clone(),
-            record: input.record.clone(),
-            span: slot,
-            buffers: (
-                a.availability.buffer_before_minutes,
-                a.availability.buffer_after_minutes,
-            ),
-            daily_cap: a.availability.daily_cap,
-            day: super::repo::jst_day(slot.start),
-            status: if a.auto_confirm {
-                BookingStatus::Confirmed
-            } else {
-                BookingStatus::Requested
-            },
-        };
-        match super::repo::book(&state.db, &booking).await? {
-            Ok(()) => {
-                tracing::info!(user = %user.id, advisor = %a.key, booking = %key, "consultation booked");
-                leptos_axum::redirect(&format!("/consultations/bookings/{key}?booked=1"));
-                return Ok(());
-            }
-            Err(BookRefusal::SlotTaken | BookRefusal::DayFull | BookRefusal::Paused) => continue,
+mod book {
+    use super::*;
+
+    /// Books a consultation (POST `/api/book_consultation`) for the caller's municipality: the
+    /// chosen free slot (`start`, RFC 3339) with `advisor`, or (blank) the advisor the round robin
+    /// picks among those with `topic` free then: least recently booked first, then fewest
+    /// bookings this month (JST). `kind` is `spot_consultation` (default) or
+    /// `accompanying_support`; `record`/`step` link a standardization record and step. Answers 303
+    /// to the new booking. Two requests for overlapping time of one advisor never both succeed
+    /// (the database refuses the second); the loser gets "this slot was just taken", never a 5xx.
+    #[server(prefix = "/api", endpoint = "book_consultation")]
+    pub async fn book_consultation(
+        #[server(default)] topic: String,
+        #[server(default)] advisor: String,
+        #[server(default)] kind: String,
+        #[server(default)] start: String,
+        #[server(default)] subject: String,
+        #[server(default)] description: String,
+        #[server(default)] record: String,
+        #[server(default)] step: String,
+    ) -> Result<(), AppError> {
+        let crate::auth::request::SignedIn { state, user } =
+            crate::auth::request::signed_in().await?;
+        if !policy::may_book_consultation(&user) {
+            return Err(AppError::Forbidden);
         }
+        let input = booking_input(
+            &topic,
+            &kind,
+            &start,
+            &subject,
+            &description,
+            &record,
+            &step,
+        )?;
+        let now = Utc::now();
+        let profiles: Vec<AdvisorProfile> = advisors_for(&state, &topic, advisor.trim())
+            .await?
+            .into_iter()
+            .filter(|a| !a.paused)
+            .collect();
+        let mut free_then: Vec<(AdvisorProfile, Span, Candidate)> = offers(&state, &profiles, now)
+            .await?
+            .into_iter()
+            .filter_map(|(a, free, c)| {
+                let slot = free.into_iter().find(|s| s.start == input.start)?;
+                Some((a, slot, c))
+            })
+            .collect();
+        if free_then.is_empty() {
+            return Err(slot_taken());
+        }
+        let order = round_robin(free_then.iter().map(|(_, _, c)| c.clone()).collect());
+        for candidate in order {
+            let Some(i) = free_then
+                .iter()
+                .position(|(a, _, _)| a.key == candidate.advisor)
+            else {
+                continue;
+            };
+            let (a, slot, _) = free_then.swap_remove(i);
+            let key = crate::ids::random_key();
+            let booking = crate::consultations::repo::NewBooking {
+                key: key.clone(),
+                advisor: a.key.clone(),
+                requester: user.id.clone(),
+                organisation: user.organisation.key.clone(),
+                kind: input.kind,
+                topic: topic.clone(),
+                subject: input.subject.clone(),
+                description: input.description.clone(),
+                record: input.record.clone(),
+                span: slot,
+                buffers: (
+                    a.availability.buffer_before_minutes,
+                    a.availability.buffer_after_minutes,
+                ),
+                daily_cap: a.availability.daily_cap,
+                day: crate::consultations::repo::jst_day(slot.start),
+                status: if a.auto_confirm {
+                    BookingStatus::Confirmed
+                } else {
+                    BookingStatus::Requested
+                },
+            };
+            match crate::consultations::repo::book(&state.db, &booking).await? {
+                Ok(()) => {
+                    tracing::info!(user = %user.id, advisor = %a.key, booking = %key, "consultation booked");
+                    leptos_axum::redirect(&format!("/consultations/bookings/{key}?booked=1"));
+                    return Ok(());
+                }
+                Err(BookRefusal::SlotTaken | BookRefusal::DayFull | BookRefusal::Paused) => {
+                    continue;
+                }
+            }
+        }
+        Err(slot_taken())
     }
-    Err(slot_taken())
 }
 
 #[cfg(feature = "ssr")]

@@ -150,7 +150,7 @@ fn Booking(view: BookingView) -> impl IntoView {
             <dt>{lang.pick("申込者", "Requested by")}</dt><dd>{lang.pick(&b.requester_name.0, &b.requester_name.1).to_owned()}</dd>
             {b.record.clone().map(|(record, step)| view! {
                 <dt>{lang.pick("関連する移行記録", "Linked migration record")}</dt>
-                <dd>{record}{step.map(|s| format!(" · {}{s}", lang.pick("手順", "step ")))}</dd>
+                <dd>{record_link(&record, step, lang)}</dd>
             })}
             {b.cancel_reason.clone().map(|r| view! {
                 <dt>{lang.pick("取消理由", "Reason for cancelling")}</dt><dd>{r}</dd>
@@ -162,4 +162,18 @@ fn Booking(view: BookingView) -> impl IntoView {
         {cancel}
         <p><A href="/consultations/bookings">{lang.pick("相談一覧へ", "All consultations")}</A></p>
     }
+}
+
+/// A linked record (`<lg code>_<system>`) as a link to its page (and step thread).
+fn record_link(record: &str, step: Option<u32>, lang: crate::i18n::Lang) -> impl IntoView + use<> {
+    let (lg, system) = record.split_once('_').unwrap_or((record, ""));
+    let href = match step {
+        Some(n) => format!("/standardization/records/{lg}/{system}/steps/{n}"),
+        None => format!("/standardization/records/{lg}/{system}"),
+    };
+    let text = match step {
+        Some(n) => format!("{record} · {}{n}", lang.pick("手順", "step ")),
+        None => record.to_owned(),
+    };
+    view! { <A href=href>{text}</A> }
 }

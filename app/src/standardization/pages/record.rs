@@ -569,6 +569,11 @@ fn Thread(thread: ThreadView, state: ThreadState) -> impl IntoView {
         </p>
         <h1>{title}</h1>
         <p>{lang.pick("フェーズ: ", "Phase: ")}{step.phase.label(lang)}" · "{lang.pick("状況: ", "Status: ")}{status.label(lang)}</p>
+        <p>
+            <A href=format!("/consultations?topic=standardization&record={lg}_{}&step={}", system.code, step.no)>
+                {lang.pick("この手順についてアドバイザーに相談する", "Ask an advisor about this step")}
+            </A>
+        </p>
         {if comments.is_empty() {
             view! { <p class="muted">{lang.pick("まだコメントはありません。", "No comments yet.")}</p> }.into_any()
         } else {
