@@ -5,7 +5,7 @@
 //!   holidays, buffers, notice, horizon, daily cap), the round robin that assigns an advisor,
 //!   a booking's lifecycle rules, the topics (pure).
 //! - `views`: what the server functions send to the pages.
-//! - `demo` (ssr): two demo advisors. `repo` (ssr): database access; `server`: server
+//! - `ics` (ssr): a booking as a calendar invite. `demo` (ssr): two demo advisors. `repo` (ssr): database access; `server`: server
 //!   functions; `pages`: UI.
 //!
 //! Owns the tables `advisor`, `booking` and `booking_hold` (the time a live booking holds, in
@@ -14,6 +14,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod ics;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -21,9 +23,12 @@ pub mod repo;
 pub mod server;
 pub mod views;
 
-/// The room's plain routes besides its server functions: none yet (every page is a Leptos
-/// route and every form posts to a server function).
+/// The room's plain routes besides its server functions: a booking's calendar invite; every
+/// page is a Leptos route and every form posts to a server function.
 #[cfg(feature = "ssr")]
 pub fn routes() -> crate::http::Routes {
-    crate::http::Routes::new()
+    crate::http::Routes::new().get(
+        "/consultations/bookings/{id}/invite.ics",
+        server::invite_ics,
+    )
 }

@@ -7,6 +7,7 @@ use super::model::{Availability, BookingStatus, ConsultationKind, Span};
 use crate::db::{Db, DbError, rows, transaction_outcome, with_retries};
 use crate::history::model::FieldChange;
 use crate::ids::UserId;
+use crate::notifications::repo::{CREATE_NOTICES, notice_bindings};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
@@ -94,12 +95,13 @@ pub async fn insert_advisor(db: &Db, p: &AdvisorProfile) -> Result<bool, DbError
     let availability = serde_json::to_string(&p.availability)?;
     let mut response = db
         .query(
-            "IF record::exists(type::record('advisor', $key)) { RETURN false; };
-             CREATE type::record('advisor', $key) CONTENT {
-                 name_ja: $name_ja, name_en: $name_en, topics: $topics, languages: $languages,
-                 bio: $bio, paused: $paused, auto_confirm: $auto_confirm,
-                 notice_hours: $notice_hours, availability: $availability };
-             RETURN true;",
+            "IF record::exists(type::record('advisor', $key)) { false } ELSE {
+                 CREATE type::record('advisor', $key) CONTENT {
+                     name_ja: $name_ja, name_en: $name_en, topics: $topics, languages: $languages,
+                     bio: $bio, paused: $paused, auto_confirm: $auto_confirm,
+                     notice_hours: $notice_hours, availability: $availability };
+                 true
+             };",
         )
         .bind(("key", p.key.clone()))
         .bind(("name_ja", p.name_ja.clone()))
@@ -113,7 +115,7 @@ pub async fn insert_advisor(db: &Db, p: &AdvisorProfile) -> Result<bool, DbError
         .bind(("availability", availability))
         .await?
         .check()?;
-    let stored: Option<bool> = response.take(2)?;
+    let stored: Option<bool> = response.take(0)?;
     Ok(stored.unwrap_or(false))
 }
 
@@ -197,6 +199,8 @@ pub struct NewBooking {
     pub day: Span,
     /// Requested or confirmed (the advisor's setting).
     pub status: BookingStatus,
+    /// The notice to the advisor, written in the same transaction.
+    pub notice: crate::notifications::model::Notice,
 }
 
 /// Why a booking was not stored.
@@ -260,9 +264,11 @@ pub async fn book(db: &Db, b: &NewBooking) -> Result<Result<(), BookRefusal>, Db
              CREATE booking_hold CONTENT {{ advisor: $a, block: $block, booking: $b }};
          }};
          {history}
+         {CREATE_NOTICES}
          COMMIT TRANSACTION;"
     );
     let blocks = blocks(b.span, b.buffers);
+    let (notice, recipients) = notice_bindings(&b.notice, &[UserId::from(b.advisor.as_str())]);
     let (record, step) = match &b.record {
         Some((r, s)) => (Some(r.clone()), s.map(i64::from)),
         None => (None, None),
@@ -288,6 +294,8 @@ pub async fn book(db: &Db, b: &NewBooking) -> Result<Result<(), BookRefusal>, Db
             .bind(("status", b.status.code()))
             .bind(("blocks", blocks.clone()))
             .bind(("changes", crate::db::to_value(&changes)))
+            .bind(notice.clone())
+            .bind(recipients.clone())
             .await?;
         transaction_outcome(response)
     })
@@ -342,6 +350,8 @@ pub struct BookingRow {
     pub cancel_reason: Option<String>,
     /// The version a change is checked against (`updated_at`).
     pub version: String,
+    /// The calendar invite's SEQUENCE: one more with each change.
+    pub sequence: u32,
 }
 
 const BOOKING_FIELDS: &str = "meta::id(id) AS key, meta::id(advisor) AS advisor,
@@ -349,7 +359,7 @@ const BOOKING_FIELDS: &str = "meta::id(id) AS key, meta::id(advisor) AS advisor,
     meta::id(requester) AS requester, requester.name_ja AS requester_name_ja,
     requester.name_en AS requester_name_en, meta::id(organisation) AS organisation, kind, topic,
     subject, description, record, step, <string> start AS start, <string> end AS end, status,
-    cancel_reason, <string> updated_at AS version";
+    cancel_reason, <string> updated_at AS version, sequence";
 
 /// One booking.
 pub async fn booking(db: &Db, key: &str) -> Result<Option<BookingRow>, DbError> {
@@ -400,18 +410,42 @@ pub async fn all_bookings(db: &Db) -> Result<Vec<BookingRow>, DbError> {
     Ok(rows(&mut response, 0)?)
 }
 
+/// A booking's status change: booking `key` as the caller saw it (`version`) moves to `status`
+/// (with a cancel `reason`) by `actor`, with its history lines.
+pub struct StatusChange<'a> {
+    /// The booking.
+    pub key: &'a str,
+    /// The version the caller saw.
+    pub version: &'a str,
+    /// The status after the change.
+    pub status: BookingStatus,
+    /// Why it was cancelled.
+    pub reason: Option<&'a str>,
+    /// Who changes it.
+    pub actor: &'a UserId,
+    /// The history lines.
+    pub changes: &'a [FieldChange],
+}
+
 /// Moves booking `key` from the status the caller saw (`version`) to `status`; a cancel
 /// (`reason` given) frees the held time in the same transaction. `Ok(false)`: the booking
-/// changed since (someone else acted first, or the same link was used again).
+/// changed since (someone else acted first, or the same link was used again). `notice` goes to
+/// `recipients` in the same transaction.
 pub async fn change_status(
     db: &Db,
-    key: &str,
-    version: &str,
-    status: BookingStatus,
-    reason: Option<&str>,
-    actor: &UserId,
-    changes: &[FieldChange],
+    change: StatusChange<'_>,
+    notice: &crate::notifications::model::Notice,
+    recipients: &[UserId],
 ) -> Result<bool, DbError> {
+    let StatusChange {
+        key,
+        version,
+        status,
+        reason,
+        actor,
+        changes,
+    } = change;
+    let (notice, recipients) = notice_bindings(notice, recipients);
     let history = crate::history::repo::create_entry(
         "string::concat('booking:', $key)",
         "type::record('app_user', $actor)",
@@ -422,9 +456,10 @@ pub async fn change_status(
         "BEGIN TRANSACTION;
          LET $b = type::record('booking', $key);
          IF <string> (SELECT VALUE updated_at FROM ONLY $b) != $version {{ THROW 'stale_version'; }};
-         UPDATE $b SET status = $status, cancel_reason = $reason;
+         UPDATE $b SET status = $status, cancel_reason = $reason, sequence += 1;
          IF $free {{ DELETE booking_hold WHERE booking = $b; }};
          {history}
+         {CREATE_NOTICES}
          COMMIT TRANSACTION;"
     );
     let outcome = with_retries(|| async {
@@ -437,6 +472,8 @@ pub async fn change_status(
             .bind(("free", !status.holds_time()))
             .bind(("actor", actor.as_str().to_owned()))
             .bind(("changes", crate::db::to_value(&changes)))
+            .bind(notice.clone())
+            .bind(recipients.clone())
             .await?;
         transaction_outcome(response)
     })

@@ -356,6 +356,22 @@ mod book {
                 ),
                 daily_cap: a.availability.daily_cap,
                 day: crate::consultations::repo::jst_day(slot.start),
+                notice: crate::notifications::model::Notice::new(
+                    "booking_requested",
+                    format!("booking:{key}"),
+                    format!("/consultations/bookings/{key}"),
+                    (
+                        format!(
+                            "{}さん（{}）から相談の申込がありました：{}",
+                            user.name_ja, user.organisation.name_ja, input.subject
+                        ),
+                        format!(
+                            "{} ({}) booked a consultation: {}",
+                            user.name_en, user.organisation.name_en, input.subject
+                        ),
+                    ),
+                    &input.description,
+                ),
                 status: if a.auto_confirm {
                     BookingStatus::Confirmed
                 } else {
@@ -441,6 +457,27 @@ async fn visible_booking(
     Ok((b, notice))
 }
 
+/// GET `/consultations/bookings/{id}/invite.ics`: the booking as a calendar invite
+/// ([`super::ics::invite`]) for those who may see it (404 for anyone else).
+#[cfg(feature = "ssr")]
+pub async fn invite_ics(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> axum::response::Response {
+    let bytes = async {
+        let user = policy::require_user(crate::auth::request::user_of(&state, &session).await?)?;
+        let (b, _) = visible_booking(&state, &user, &id).await?;
+        let page = format!("{}/consultations/bookings/{}", state.public_url, b.key);
+        Ok(super::ics::invite(&b, &page).into_bytes())
+    };
+    crate::http::attachment(
+        "kyodo_consultation.ics",
+        "text/calendar; charset=utf-8",
+        bytes.await,
+    )
+}
+
 /// The caller's bookings (POST `/api/list_bookings`): as requester and as advisor; a CIO
 /// also sees their municipality's; the secretariat sees every booking. Newest session first,
 /// at most 200.
@@ -499,10 +536,40 @@ async fn apply(
         before: b.status.clone(),
         after: after.code().to_owned(),
     }];
-    let done = super::repo::change_status(
-        &state.db, &b.key, version, after, reason, &user.id, &changes,
-    )
-    .await?;
+    let (ja, en) = (after.label(Lang::Ja), after.label(Lang::En));
+    let notice = crate::notifications::model::Notice::new(
+        "booking_changed",
+        format!("booking:{}", b.key),
+        format!("/consultations/bookings/{}", b.key),
+        (
+            format!(
+                "{}さんが相談「{}」を「{ja}」にしました",
+                user.name_ja, b.subject
+            ),
+            format!(
+                "{} marked the consultation “{}” {}",
+                user.name_en,
+                b.subject,
+                en.to_lowercase()
+            ),
+        ),
+        reason.unwrap_or_default(),
+    );
+    // The other side hears of it: the requester and the advisor, not the one who acted.
+    let recipients: Vec<crate::ids::UserId> = [b.requester.as_str(), b.advisor.as_str()]
+        .into_iter()
+        .filter(|k| *k != user.id.as_str())
+        .map(crate::ids::UserId::from)
+        .collect();
+    let change = super::repo::StatusChange {
+        key: &b.key,
+        version,
+        status: after,
+        reason,
+        actor: &user.id,
+        changes: &changes,
+    };
+    let done = super::repo::change_status(&state.db, change, &notice, &recipients).await?;
     if !done {
         return Err(refused("version", |l| {
             l.pick(

@@ -147,6 +147,10 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /api/get_booking", Rule::ReadBooking),
     ("POST /api/cancel_booking", Rule::CancelBooking),
     ("POST /api/give_booking", Rule::GiveBooking),
+    (
+        "GET /consultations/bookings/{id}/invite.ics",
+        Rule::ReadBooking,
+    ),
 ];
 
 /// The signed-in user, or [`AppError::Unauthenticated`].

@@ -156,6 +156,11 @@ fn Booking(view: BookingView) -> impl IntoView {
                 <dt>{lang.pick("取消理由", "Reason for cancelling")}</dt><dd>{r}</dd>
             })}
         </dl>
+        <p>
+            <a href=format!("{}/invite.ics", booking_href(&b.key)) download rel="external">
+                {lang.pick("カレンダーに追加（.ics）", "Add to calendar (.ics)")}
+            </a>
+        </p>
         <h2>{lang.pick("相談内容", "Description")}</h2>
         <div class="markdown" inner_html=b.description_html.clone()></div>
         {give}
