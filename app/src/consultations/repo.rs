@@ -89,20 +89,21 @@ pub async fn advisors(db: &Db) -> Result<Vec<AdvisorProfile>, DbError> {
         .collect()
 }
 
-/// Stores `p` as advisor `p.key` unless a profile with that key exists (demo data); whether
-/// it was stored.
-pub async fn insert_advisor(db: &Db, p: &AdvisorProfile) -> Result<bool, DbError> {
+/// The fields of an advisor profile, as bound by [`insert_advisor`] and [`save_advisor`].
+const ADVISOR_CONTENT: &str = "{
+    name_ja: $name_ja, name_en: $name_en, topics: $topics, languages: $languages, bio: $bio,
+    paused: $paused, auto_confirm: $auto_confirm, notice_hours: $notice_hours,
+    availability: $availability }";
+
+/// Runs `query` (which names [`ADVISOR_CONTENT`]'s parameters and `$key`) for profile `p`.
+async fn advisor_query(
+    db: &Db,
+    query: String,
+    p: &AdvisorProfile,
+) -> Result<surrealdb::IndexedResults, DbError> {
     let availability = serde_json::to_string(&p.availability)?;
-    let mut response = db
-        .query(
-            "IF record::exists(type::record('advisor', $key)) { false } ELSE {
-                 CREATE type::record('advisor', $key) CONTENT {
-                     name_ja: $name_ja, name_en: $name_en, topics: $topics, languages: $languages,
-                     bio: $bio, paused: $paused, auto_confirm: $auto_confirm,
-                     notice_hours: $notice_hours, availability: $availability };
-                 true
-             };",
-        )
+    Ok(db
+        .query(query)
         .bind(("key", p.key.clone()))
         .bind(("name_ja", p.name_ja.clone()))
         .bind(("name_en", p.name_en.clone()))
@@ -114,9 +115,28 @@ pub async fn insert_advisor(db: &Db, p: &AdvisorProfile) -> Result<bool, DbError
         .bind(("notice_hours", i64::from(p.notice_hours)))
         .bind(("availability", availability))
         .await?
-        .check()?;
+        .check()?)
+}
+
+/// Stores `p` as advisor `p.key` unless a profile with that key exists (demo data); whether
+/// it was stored.
+pub async fn insert_advisor(db: &Db, p: &AdvisorProfile) -> Result<bool, DbError> {
+    let query = format!(
+        "IF record::exists(type::record('advisor', $key)) {{ false }} ELSE {{
+             CREATE type::record('advisor', $key) CONTENT {ADVISOR_CONTENT};
+             true
+         }};"
+    );
+    let mut response = advisor_query(db, query, p).await?;
     let stored: Option<bool> = response.take(0)?;
     Ok(stored.unwrap_or(false))
+}
+
+/// Creates or replaces advisor `p.key`'s profile (its booking record — last booked — stays).
+pub async fn save_advisor(db: &Db, p: &AdvisorProfile) -> Result<(), DbError> {
+    let query = format!("UPSERT type::record('advisor', $key) MERGE {ADVISOR_CONTENT};");
+    advisor_query(db, query, p).await?;
+    Ok(())
 }
 
 #[derive(Deserialize)]

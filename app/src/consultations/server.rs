@@ -3,7 +3,7 @@
 //! works without JavaScript (a refused form comes back with its error, see
 //! [`crate::auth::flash`]).
 
-use super::views::{BookingView, BookingsView, ConsultationsView};
+use super::views::{AdvisorProfileView, BookingView, BookingsView, ConsultationsView};
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -161,6 +161,7 @@ pub async fn get_consultations(
             })
             .collect(),
         may_book: policy::may_book_consultation(&user),
+        is_advisor: user.has(crate::auth::model::Role::GovtechAdvisor),
     })
 }
 
@@ -652,4 +653,252 @@ pub async fn give_booking(
         }
     })?;
     apply(&state, &user, &b, &version, after, None).await
+}
+
+/// The caller's advisor profile, or a new one (no hours yet: no slots are offered until
+/// hours are set).
+#[cfg(feature = "ssr")]
+async fn own_profile(state: &AppState, user: &CurrentUser) -> Result<AdvisorProfile, AppError> {
+    let found = super::repo::advisors(&state.db)
+        .await?
+        .into_iter()
+        .find(|a| a.key == user.id.as_str());
+    Ok(found.unwrap_or_else(|| AdvisorProfile {
+        key: user.id.to_string(),
+        name_ja: user.name_ja.clone(),
+        name_en: user.name_en.clone(),
+        topics: Vec::new(),
+        languages: vec!["ja".into()],
+        bio: String::new(),
+        paused: false,
+        auto_confirm: true,
+        notice_hours: 24,
+        availability: super::model::Availability {
+            time_zone: JST,
+            weekly: Vec::new(),
+            overrides: Vec::new(),
+            slot_minutes: 60,
+            buffer_before_minutes: 0,
+            buffer_after_minutes: 10,
+            minimum_notice_minutes: 24 * 60,
+            horizon_days: 30,
+            daily_cap: Some(4),
+        },
+        last_booked_at: None,
+    }))
+}
+
+/// The caller's advisor profile as the form shows it (POST `/api/get_advisor_profile`):
+/// GovTech Tokyo advisors only (their own profile).
+#[server(prefix = "/api", endpoint = "get_advisor_profile")]
+pub async fn get_advisor_profile() -> Result<AdvisorProfileView, AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    if !policy::may_edit_advisor(&user, user.id.as_str()) {
+        return Err(AppError::Forbidden);
+    }
+    let p = own_profile(&state, &user).await?;
+    let a = &p.availability;
+    Ok(AdvisorProfileView {
+        topics: topics(),
+        chosen: p.topics.clone(),
+        languages: p.languages.join(", "),
+        bio: p.bio.clone(),
+        paused: p.paused,
+        auto_confirm: p.auto_confirm,
+        notice_hours: p.notice_hours,
+        time_zone: a.time_zone.name().to_owned(),
+        weekly: super::model::weekly_text(&a.weekly),
+        overrides: super::model::overrides_text(&a.overrides),
+        slot_minutes: a.slot_minutes,
+        buffer_before_minutes: a.buffer_before_minutes,
+        buffer_after_minutes: a.buffer_after_minutes,
+        minimum_notice_hours: a.minimum_notice_minutes / 60,
+        horizon_days: a.horizon_days,
+        daily_cap: a.daily_cap,
+    })
+}
+
+/// A whole number in `range` that is a multiple of `step`, or the field's error.
+#[cfg(feature = "ssr")]
+fn number_in(
+    field: &str,
+    value: &str,
+    range: std::ops::RangeInclusive<u32>,
+    step: u32,
+) -> Result<u32, AppError> {
+    value
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| range.contains(n) && n % step == 0)
+        .ok_or_else(|| AppError::Rejected {
+            field: field.into(),
+            ja: format!(
+                "{}〜{}の整数{}で入力してください。",
+                range.start(),
+                range.end(),
+                if step > 1 {
+                    format!("（{step}の倍数）")
+                } else {
+                    String::new()
+                }
+            ),
+            en: format!(
+                "Enter a whole number from {} to {}{}.",
+                range.start(),
+                range.end(),
+                if step > 1 {
+                    format!(" (a multiple of {step})")
+                } else {
+                    String::new()
+                }
+            ),
+        })
+}
+
+pub use profile::*;
+
+/// The profile form's server function (its many arguments are the form's fields).
+#[allow(clippy::too_many_arguments)]
+mod profile {
+    use super::*;
+
+    /// Saves the caller's advisor profile (POST `/api/save_advisor_profile`): topics (codes of
+    /// the topic list, at least one while taking bookings), languages (comma-separated), a
+    /// Markdown bio, pause, automatic confirmation, the notice window (hours), the time zone of
+    /// the hours (IANA name), weekly hours and date overrides as text (a line each; errors name
+    /// the line), slot length and buffers (minutes, multiples of 5), minimum notice (hours),
+    /// horizon (days) and daily cap (blank: none). GovTech Tokyo advisors only. Answers 303 back
+    /// to the form with `?saved=1`. Bookings already made keep their time.
+    #[server(prefix = "/api", endpoint = "save_advisor_profile")]
+    pub async fn save_advisor_profile(
+        #[server(default)] topics: Vec<String>,
+        #[server(default)] languages: String,
+        #[server(default)] bio: String,
+        #[server(default)] paused: String,
+        #[server(default)] auto_confirm: String,
+        #[server(default)] notice_hours: String,
+        #[server(default)] time_zone: String,
+        #[server(default)] weekly: String,
+        #[server(default)] overrides: String,
+        #[server(default)] slot_minutes: String,
+        #[server(default)] buffer_before_minutes: String,
+        #[server(default)] buffer_after_minutes: String,
+        #[server(default)] minimum_notice_hours: String,
+        #[server(default)] horizon_days: String,
+        #[server(default)] daily_cap: String,
+    ) -> Result<(), AppError> {
+        let crate::auth::request::SignedIn { state, user } =
+            crate::auth::request::signed_in().await?;
+        if !policy::may_edit_advisor(&user, user.id.as_str()) {
+            return Err(AppError::Forbidden);
+        }
+        let known = super::topics();
+        let mut chosen: Vec<String> = Vec::new();
+        for t in topics {
+            if !known.iter().any(|k| k.code == t) {
+                return Err(AppError::Invalid {
+                    field: "topics".into(),
+                    reason: "unknown topic".into(),
+                });
+            }
+            if !chosen.contains(&t) {
+                chosen.push(t);
+            }
+        }
+        let paused = !paused.is_empty();
+        if chosen.is_empty() && !paused {
+            return Err(refused("topics", |l| {
+                l.pick(
+                    "相談を受け付ける分野を1つ以上選んでください（受付停止中は不要です）。",
+                    "Choose at least one topic (not needed while bookings are paused).",
+                )
+            }));
+        }
+        let languages: Vec<String> = languages
+            .split([',', '、', ' '])
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty())
+            .collect();
+        if languages.is_empty()
+            || languages.len() > 10
+            || languages
+                .iter()
+                .any(|l| l.len() > 8 || !l.chars().all(|c| c.is_ascii_alphabetic() || c == '-'))
+        {
+            return Err(refused("languages", |l| {
+                l.pick(
+                    "対応言語を「ja, en」のように言語コードで入力してください。",
+                    "Enter languages as codes, e.g. “ja, en”.",
+                )
+            }));
+        }
+        let bio = crate::text::clean_multiline(&bio);
+        if bio.chars().count() > 5000 {
+            return Err(refused("bio", |l| {
+                l.pick(
+                    "自己紹介は5,000文字以内で入力してください。",
+                    "The bio may hold at most 5,000 characters.",
+                )
+            }));
+        }
+        let time_zone: chrono_tz::Tz = time_zone.trim().parse().map_err(|_| {
+            refused("time_zone", |l| {
+                l.pick(
+                    "タイムゾーンを「Asia/Tokyo」のようなIANA名で入力してください。",
+                    "Enter the time zone as an IANA name such as “Asia/Tokyo”.",
+                )
+            })
+        })?;
+        let line_error = |field: &str, e: super::super::model::LineError| AppError::Rejected {
+            field: field.into(),
+            ja: e.ja,
+            en: e.en,
+        };
+        let weekly =
+            super::super::model::parse_weekly(&weekly).map_err(|e| line_error("weekly", e))?;
+        let overrides = super::super::model::parse_overrides(&overrides)
+            .map_err(|e| line_error("overrides", e))?;
+        let daily_cap = match daily_cap.trim() {
+            "" => None,
+            v => Some(number_in("daily_cap", v, 1..=20, 1)?),
+        };
+        let mut profile = own_profile(&state, &user).await?;
+        profile.topics = chosen;
+        profile.languages = languages;
+        profile.bio = bio;
+        profile.paused = paused;
+        profile.auto_confirm = !auto_confirm.is_empty();
+        profile.notice_hours = number_in("notice_hours", &notice_hours, 0..=720, 1)?;
+        profile.availability = super::super::model::Availability {
+            time_zone,
+            weekly,
+            overrides,
+            slot_minutes: number_in("slot_minutes", &slot_minutes, 15..=240, 5)?,
+            buffer_before_minutes: number_in(
+                "buffer_before_minutes",
+                &buffer_before_minutes,
+                0..=120,
+                5,
+            )?,
+            buffer_after_minutes: number_in(
+                "buffer_after_minutes",
+                &buffer_after_minutes,
+                0..=120,
+                5,
+            )?,
+            minimum_notice_minutes: number_in(
+                "minimum_notice_hours",
+                &minimum_notice_hours,
+                0..=720,
+                1,
+            )? * 60,
+            horizon_days: number_in("horizon_days", &horizon_days, 1..=180, 1)?,
+            daily_cap,
+        };
+        super::super::repo::save_advisor(&state.db, &profile).await?;
+        tracing::info!(user = %user.id, "advisor profile saved");
+        leptos_axum::redirect("/consultations/profile?saved=1");
+        Ok(())
+    }
 }

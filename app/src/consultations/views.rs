@@ -51,6 +51,8 @@ pub struct ConsultationsView {
     pub slots: Vec<SlotOffer>,
     /// Whether the caller may book.
     pub may_book: bool,
+    /// Whether the caller is an advisor (the page links to their profile).
+    pub is_advisor: bool,
 }
 
 /// At most this many slots are offered on the page at once.
@@ -101,4 +103,41 @@ pub struct BookingView {
 pub struct BookingsView {
     /// Newest session first.
     pub bookings: Vec<BookingView>,
+}
+
+/// `/consultations/profile`: an advisor's profile and hours as the form shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdvisorProfileView {
+    /// Every topic.
+    pub topics: Vec<Topic>,
+    /// The advisor's topic codes.
+    pub chosen: Vec<String>,
+    /// Languages, comma-separated (`ja, en`).
+    pub languages: String,
+    /// Markdown bio.
+    pub bio: String,
+    /// Takes no new bookings.
+    pub paused: bool,
+    /// Requests are confirmed at once.
+    pub auto_confirm: bool,
+    /// Cancel and reschedule close this many hours before a session.
+    pub notice_hours: u32,
+    /// IANA time zone of the hours (`Asia/Tokyo`).
+    pub time_zone: String,
+    /// Weekly hours, a line each (`月 10:00-12:00`).
+    pub weekly: String,
+    /// Date overrides, a line each (`2026-12-24 休`).
+    pub overrides: String,
+    /// Slot length (minutes).
+    pub slot_minutes: u32,
+    /// Free minutes before each booking.
+    pub buffer_before_minutes: u32,
+    /// Free minutes after each booking.
+    pub buffer_after_minutes: u32,
+    /// Minimum notice (hours).
+    pub minimum_notice_hours: u32,
+    /// How far ahead bookings open (days).
+    pub horizon_days: u32,
+    /// Bookings per JST day at most (`None`: no cap).
+    pub daily_cap: Option<u32>,
 }

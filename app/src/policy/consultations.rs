@@ -4,7 +4,7 @@
 //! municipality. A booking is seen by its requester, the requester's municipality's CIO, the
 //! advisor who gives it, and the secretariat (Tokyo officers and administrators). Either side
 //! cancels or moves it (the requester, the advisor, the secretariat); only the advisor (or the
-//! secretariat) confirms it and records its outcome. An advisor edits their own profile.
+//! secretariat) confirms it and records its outcome. An advisor edits their own profile, and only it.
 
 use crate::auth::model::{CurrentUser, Role};
 
@@ -46,7 +46,8 @@ pub fn may_give_booking(user: &CurrentUser, b: &BookingAccess) -> bool {
     secretariat(user) || (user.has(Role::GovtechAdvisor) && user.id.as_str() == b.advisor)
 }
 
-/// Whether `user` may edit the advisor profile `advisor` (their own, or the secretariat).
+/// Whether `user` may edit the advisor profile `advisor`: a GovTech Tokyo advisor, their own
+/// only (hours, topics and pausing are the advisor's own decisions).
 pub fn may_edit_advisor(user: &CurrentUser, advisor: &str) -> bool {
-    secretariat(user) || (user.has(Role::GovtechAdvisor) && user.id.as_str() == advisor)
+    user.has(Role::GovtechAdvisor) && user.id.as_str() == advisor
 }

@@ -79,6 +79,8 @@ pub enum Rule {
     /// Confirming a booking and recording its outcome: its advisor or the secretariat
     /// ([`may_give_booking`]).
     GiveBooking,
+    /// Editing an advisor profile: a GovTech Tokyo advisor, their own ([`may_edit_advisor`]).
+    EditAdvisor,
     /// Managing accounts: an administrator (any account, any role) or a CIO (own
     /// organisation's accounts, roles staff and CIO only).
     ManageUsers,
@@ -151,6 +153,8 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
         "GET /consultations/bookings/{id}/invite.ics",
         Rule::ReadBooking,
     ),
+    ("POST /api/get_advisor_profile", Rule::EditAdvisor),
+    ("POST /api/save_advisor_profile", Rule::EditAdvisor),
 ];
 
 /// The signed-in user, or [`AppError::Unauthenticated`].
@@ -327,7 +331,8 @@ mod tests {
                     Rule::BookConsultation
                     | Rule::ReadBooking
                     | Rule::CancelBooking
-                    | Rule::GiveBooking => booking_rules(*rule, &u, name),
+                    | Rule::GiveBooking
+                    | Rule::EditAdvisor => booking_rules(*rule, &u, name),
                     Rule::OwnImportRun => {
                         assert!(may_view_import_run(&u, &u.id));
                         assert_eq!(
@@ -402,12 +407,11 @@ mod tests {
                     "{name} {role:?}"
                 );
                 assert_eq!(may_give_booking(u, &other), central, "{name} {role:?}");
-                assert_eq!(
-                    may_edit_advisor(u, me),
-                    central || advisor,
-                    "{name} {role:?}"
-                );
-                assert_eq!(may_edit_advisor(u, "advisor"), central, "{name} {role:?}");
+            }
+            Rule::EditAdvisor => {
+                let advisor = role == Role::GovtechAdvisor;
+                assert_eq!(may_edit_advisor(u, me), advisor, "{name} {role:?}");
+                assert!(!may_edit_advisor(u, "advisor"), "{name} {role:?}");
             }
             _ => unreachable!("{name}"),
         }

@@ -380,3 +380,107 @@ async fn inside_the_notice_window_a_cancel_is_refused_with_the_window_and_the_ad
         .await;
     assert_eq!(replay.status, StatusCode::BAD_REQUEST, "{}", replay.body);
 }
+
+fn profile_form(topic: &str, weekly: &str, paused: bool) -> String {
+    let mut fields = vec![
+        ("topics[0]", topic),
+        ("languages", "ja, en"),
+        ("bio", "データ活用の**相談**を受けます"),
+        ("auto_confirm", "1"),
+        ("notice_hours", "24"),
+        ("time_zone", "Europe/Berlin"),
+        ("weekly", weekly),
+        ("overrides", ""),
+        ("slot_minutes", "30"),
+        ("buffer_before_minutes", "0"),
+        ("buffer_after_minutes", "0"),
+        ("minimum_notice_hours", "0"),
+        ("horizon_days", "14"),
+        ("daily_cap", ""),
+    ];
+    if paused {
+        fields.push(("paused", "1"));
+    }
+    form(&fields)
+}
+
+#[tokio::test]
+async fn an_advisor_sets_hours_in_their_own_zone_and_the_offer_follows_and_pausing_stops_it() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let staff = app.user(Role::Staff, "131164").await;
+
+    let refused = app
+        .post(
+            "/api/save_advisor_profile",
+            &profile_form("data_ebpm", "月 09:00-10:00", false),
+            Some(&staff.cookie),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let bad = app
+        .post(
+            "/api/save_advisor_profile",
+            &profile_form("data_ebpm", "月 09:00-10:00\n月曜 9時から", false),
+            Some(&advisor.cookie),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.body.contains("\"weekly\"") && bad.body.contains("Line 2"),
+        "{}",
+        bad.body
+    );
+    assert!(
+        offer(&app, &staff, "data_ebpm").await.slots.is_empty(),
+        "nothing saved"
+    );
+
+    // 09:00–10:00 in Berlin every day: 17:00/17:30 JST in winter (CET, +01:00).
+    let every_day = "月 09:00-10:00\n火 09:00-10:00\n水 09:00-10:00\n木 09:00-10:00\n金 09:00-10:00\n土 09:00-10:00\n日 09:00-10:00";
+    let saved = app
+        .post(
+            "/api/save_advisor_profile",
+            &profile_form("data_ebpm", every_day, false),
+            Some(&advisor.cookie),
+        )
+        .await;
+    assert!(ok(saved.status), "{}", saved.body);
+    let offered = offer(&app, &staff, "data_ebpm").await;
+    assert!(!offered.slots.is_empty());
+    for s in &offered.slots {
+        let berlin = s.start.with_timezone(&chrono_tz::Europe::Berlin);
+        assert!(
+            berlin.format("%H:%M").to_string() == "09:00"
+                || berlin.format("%H:%M").to_string() == "09:30",
+            "{berlin}"
+        );
+        assert_eq!(s.end - s.start, chrono::Duration::minutes(30));
+    }
+    assert!(
+        offered
+            .advisors
+            .iter()
+            .any(|a| a.key == advisor.id && a.bio_html.contains("<strong>"))
+    );
+    let back: app::consultations::views::AdvisorProfileView = app
+        .post("/api/get_advisor_profile", "", Some(&advisor.cookie))
+        .await
+        .decode();
+    assert_eq!(back.time_zone, "Europe/Berlin");
+    assert_eq!(back.weekly, every_day);
+    assert_eq!(back.chosen, ["data_ebpm"]);
+
+    let paused = app
+        .post(
+            "/api/save_advisor_profile",
+            &profile_form("data_ebpm", every_day, true),
+            Some(&advisor.cookie),
+        )
+        .await;
+    assert!(ok(paused.status), "{}", paused.body);
+    assert!(
+        offer(&app, &staff, "data_ebpm").await.slots.is_empty(),
+        "a paused advisor offers nothing"
+    );
+}

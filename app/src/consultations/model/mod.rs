@@ -1,5 +1,5 @@
 //! Consultations domain types, one concept per file: an advisor's availability and the free
-//! slots it offers, the round robin that picks an advisor, a booking's lifecycle, and the
+//! slots it offers (and its hours as the profile form's text), the round robin that picks an advisor, a booking's lifecycle, and the
 //! consultation topics.
 //!
 //! Units: durations in minutes, notice windows in hours; instants are
@@ -11,6 +11,8 @@
 mod assignment;
 #[cfg(feature = "ssr")]
 mod availability;
+#[cfg(feature = "ssr")]
+mod hours_text;
 mod lifecycle;
 mod topic;
 
@@ -18,5 +20,7 @@ mod topic;
 pub use assignment::*;
 #[cfg(feature = "ssr")]
 pub use availability::*;
+#[cfg(feature = "ssr")]
+pub use hours_text::*;
 pub use lifecycle::*;
 pub use topic::*;

@@ -54,6 +54,7 @@ fn Booking(view: ConsultationsView, record: String, step: String) -> impl IntoVi
         advisors,
         slots,
         may_book,
+        is_advisor,
     } = view;
     let topic_label = topics
         .iter()
@@ -153,7 +154,10 @@ fn Booking(view: ConsultationsView, record: String, step: String) -> impl IntoVi
             </form>
         }.into_any()
     };
-    view! { {chooser} {form} {cards} }
+    let settings = is_advisor.then(|| view! {
+        <p><A href="/consultations/profile">{lang.pick("自分の相談受付の設定（受付時間・分野・受付停止）", "My consultation settings (hours, topics, pausing)")}</A></p>
+    });
+    view! { {settings} {chooser} {form} {cards} }
 }
 
 /// "2026年12月7日 10:00–11:00（2名）" / "7 Dec 2026 10:00 JST–11:00 (2 free)".

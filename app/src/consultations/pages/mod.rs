@@ -1,12 +1,15 @@
 //! The consultations room's pages: booking (`/consultations`), the caller's bookings
-//! (`/consultations/bookings`) and one booking (`/consultations/bookings/:id`). Every action is
+//! (`/consultations/bookings`), one booking (`/consultations/bookings/:id`) and an advisor's
+//! settings (`/consultations/profile`). Every action is
 //! a plain form posting to a server function, so each page works without JavaScript.
 
 mod book;
 mod booking;
+mod profile;
 
 pub use book::ConsultationsPage;
 pub use booking::{BookingPage, BookingsPage};
+pub use profile::AdvisorProfilePage;
 
 use super::model::BookingStatus;
 use crate::i18n::{Lang, fmt_jst};
