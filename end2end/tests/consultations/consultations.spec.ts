@@ -79,3 +79,20 @@ test('an advisor cannot book, and says so', async ({ page }) => {
   await expect(page.getByText('相談を申し込めるのは区市町村の職員です。')).toBeVisible();
   await expect(page.locator('input[name="start"]')).toHaveCount(0);
 });
+
+test('an advisor opens their settings, and a bad hours line is refused with its line', async ({ page }) => {
+  await signIn(page, 'govtech_advisor');
+  await open(page, '/consultations');
+  await page.getByRole('link', { name: '自分の相談受付の設定（受付時間・分野・受付停止）' }).click();
+  await page.waitForURL((url) => url.pathname === '/consultations/profile');
+  await waitReady(page);
+  await expect(page.locator('#time_zone')).toHaveValue('Asia/Tokyo');
+  await expectNoAxeViolations(page);
+  const weekly = await page.locator('#weekly').inputValue();
+  await page.locator('#weekly').fill(`${weekly}\n月曜 9時から`);
+  await submit(page, '保存する', (url) => url.pathname === '/consultations/profile' && url.searchParams.has('form_error'));
+  await expect(page.getByText(/行目: 時刻は「10:00-12:00」の形/)).toBeVisible();
+  await page.locator('#weekly').fill(weekly);
+  await submit(page, '保存する', (url) => url.searchParams.get('saved') === '1');
+  await expect(page.locator('main [role="status"]')).toHaveText('設定を保存しました。');
+});
