@@ -38,7 +38,7 @@ pub struct AdvisorProfile {
     pub notice_hours: u32,
     /// Hours and slot rules.
     pub availability: Availability,
-    /// When the advisor was last booked (UTC).
+    /// When the advisor was last booked (UTC; read from the bookings, never stored).
     pub last_booked_at: Option<DateTime<Utc>>,
 }
 
@@ -59,7 +59,8 @@ struct AdvisorRow {
 
 const ADVISOR_FIELDS: &str = "meta::id(id) AS key, name_ja, name_en, topics, languages, bio,
     paused, auto_confirm, notice_hours, availability,
-    IF last_booked_at = NONE { NONE } ELSE { <string> last_booked_at } AS last_booked_at";
+    array::max((SELECT VALUE <string> created_at FROM booking WHERE advisor = $parent.id))
+        AS last_booked_at";
 
 fn profile(row: AdvisorRow) -> Result<AdvisorProfile, DbError> {
     Ok(AdvisorProfile {
@@ -244,10 +245,11 @@ pub fn blocks(span: Span, buffers: (u32, u32)) -> Vec<i64> {
     (first..last).collect()
 }
 
-/// Stores a booking and the time it holds in one transaction. The transaction also writes
-/// the advisor's row (last booked, a revision), so two bookings of one advisor serialize: the
-/// daily cap is counted with every earlier booking committed. Overlapping time is refused by
-/// the unique index of `booking_hold`, whatever server the other booking came through.
+/// Stores a booking and the time it holds in one transaction. Overlapping time is refused by
+/// the unique index of `booking_hold`, whatever server the other booking came through. With a
+/// daily cap the transaction also writes the advisor's row for that JST day (`advisor_day`), so
+/// two bookings of one capped day serialize and the cap counts every committed booking;
+/// bookings of different slots share no other row and never wait on each other.
 pub async fn book(db: &Db, b: &NewBooking) -> Result<Result<(), BookRefusal>, DbError> {
     let changes = vec![FieldChange {
         field: "booking".into(),
@@ -269,11 +271,13 @@ pub async fn book(db: &Db, b: &NewBooking) -> Result<Result<(), BookRefusal>, Db
          LET $a = type::record('advisor', $advisor);
          LET $b = type::record('booking', $key);
          IF (SELECT VALUE paused FROM ONLY $a) != false {{ THROW 'advisor_paused'; }};
-         IF $cap != NONE AND count(SELECT VALUE id FROM booking WHERE advisor = $a
-                AND status IN ['requested', 'confirmed']
-                AND start >= <datetime> $day_start AND start < <datetime> $day_end) >= $cap
-             {{ THROW 'day_full'; }};
-         UPDATE $a SET last_booked_at = time::now(), booked_rev += 1;
+         IF $cap != NONE {{
+             UPSERT type::record('advisor_day', [$advisor, $day_start]) SET bookings += 1;
+             IF count(SELECT VALUE id FROM booking WHERE advisor = $a
+                    AND status IN ['requested', 'confirmed']
+                    AND start >= <datetime> $day_start AND start < <datetime> $day_end) >= $cap
+                 {{ THROW 'day_full'; }};
+         }};
          CREATE $b CONTENT {{
              advisor: $a, requester: type::record('app_user', $requester),
              organisation: type::record('organisation', $organisation), kind: $kind,

@@ -484,3 +484,141 @@ async fn an_advisor_sets_hours_in_their_own_zone_and_the_offer_follows_and_pausi
         "a paused advisor offers nothing"
     );
 }
+
+/// An advisor with 30-minute slots around the clock for a week, no buffers, on `topic`, and
+/// every slot they offer now (the page shows only the first ones).
+async fn round_the_clock_advisor(
+    app: &TestApp,
+    topic: &str,
+    daily_cap: Option<u32>,
+) -> Vec<SlotOffer> {
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let at = NaiveTime::from_hms_opt(0, 0, 0).unwrap();
+    let profile = AdvisorProfile {
+        key: advisor.id.clone(),
+        name_ja: "終日 アドバイザー".into(),
+        name_en: "All-day advisor".into(),
+        topics: vec![topic.into()],
+        languages: vec!["ja".into()],
+        bio: String::new(),
+        paused: false,
+        auto_confirm: true,
+        notice_hours: 0,
+        availability: Availability {
+            time_zone: JST,
+            weekly: [
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+                Weekday::Sat,
+                Weekday::Sun,
+            ]
+            .into_iter()
+            .map(|weekday| WeeklyHours {
+                weekday,
+                start: at,
+                end: at,
+            })
+            .collect(),
+            overrides: Vec::new(),
+            slot_minutes: 30,
+            buffer_before_minutes: 0,
+            buffer_after_minutes: 0,
+            minimum_notice_minutes: 60,
+            horizon_days: 7,
+            daily_cap,
+        },
+        last_booked_at: None,
+    };
+    assert!(
+        app::consultations::repo::insert_advisor(&app.state.db, &profile)
+            .await
+            .unwrap()
+    );
+    profile
+        .availability
+        .free_slots(&[], chrono::Utc::now())
+        .into_iter()
+        .map(|s| SlotOffer {
+            start: s.start,
+            end: s.end,
+            advisors: 1,
+        })
+        .collect()
+}
+
+async fn bookings_in_db(app: &TestApp) -> i64 {
+    app.state
+        .db
+        .query("RETURN count(SELECT id FROM booking)")
+        .await
+        .unwrap()
+        .take::<Option<i64>>(0)
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_thousand_attempts_at_one_slot_make_one_booking_and_two_hundred_different_slots_all_land()
+{
+    let app = TestApp::new().await;
+    let slots = round_the_clock_advisor(&app, "children_dx", None).await;
+    let users = municipal_staff(&app, 50).await;
+    assert!(slots.len() >= 300, "{}", slots.len());
+    // Not the very first slot: its minimum notice could pass during the test.
+    let slot = slots[4];
+    let attempts = (0..1000).map(|i| book(&app, &users[i % users.len()], "children_dx", &slot));
+    let outcomes = futures::future::join_all(attempts).await;
+    let won = outcomes.iter().filter(|(s, _, _)| ok(*s)).count();
+    assert_eq!(won, 1);
+    assert!(
+        outcomes
+            .iter()
+            .filter(|(s, _, _)| !ok(*s))
+            .all(|(s, _, body)| *s == StatusCode::BAD_REQUEST && body.contains("just taken")),
+        "every loser hears the slot was taken, none gets a 5xx"
+    );
+    assert_eq!(bookings_in_db(&app).await, 1);
+
+    let others: Vec<SlotOffer> = slots[10..210].to_vec();
+    let attempts = others
+        .iter()
+        .enumerate()
+        .map(|(i, s)| book(&app, &users[i % users.len()], "children_dx", s));
+    let outcomes = futures::future::join_all(attempts).await;
+    let failed: Vec<_> = outcomes.iter().filter(|(s, _, _)| !ok(*s)).collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!(bookings_in_db(&app).await, 201);
+}
+
+#[tokio::test]
+async fn a_daily_cap_holds_under_simultaneous_bookings_of_different_slots() {
+    let app = TestApp::new().await;
+    let slots = round_the_clock_advisor(&app, "ai", Some(3)).await;
+    let users = municipal_staff(&app, 20).await;
+    // Twenty different slots of one JST day (the day after tomorrow is whole).
+    let day = (chrono::Utc::now() + chrono::Duration::days(2))
+        .with_timezone(&JST)
+        .date_naive();
+    let same_day: Vec<SlotOffer> = slots
+        .iter()
+        .filter(|s| s.start.with_timezone(&JST).date_naive() == day)
+        .take(20)
+        .copied()
+        .collect();
+    assert_eq!(same_day.len(), 20);
+    let attempts = same_day
+        .iter()
+        .zip(&users)
+        .map(|(s, u)| book(&app, u, "ai", s));
+    let outcomes = futures::future::join_all(attempts).await;
+    let won = outcomes.iter().filter(|(s, _, _)| ok(*s)).count();
+    assert_eq!(won, 3, "{outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .all(|(s, _, _)| ok(*s) || *s == StatusCode::BAD_REQUEST)
+    );
+}
