@@ -1,7 +1,7 @@
 //! Demo advisors for a first look (demo mode only): the demo GovTech Tokyo advisor account
 //! and a second advisor, so that the round robin has a choice.
 
-use super::model::{Availability, JST, WeeklyHours};
+use super::model::{Availability, WeeklyHours};
 use super::repo::AdvisorProfile;
 use chrono::{NaiveTime, Weekday};
 
@@ -21,17 +21,7 @@ fn hours(days: &[Weekday], from: u32, to: u32) -> Vec<WeeklyHours> {
 /// 60-minute slots, 10 minutes after each, 24 hours' notice, 30 days ahead, 4 a day.
 pub fn advisors() -> Vec<AdvisorProfile> {
     use Weekday::*;
-    let availability = |weekly| Availability {
-        time_zone: JST,
-        weekly,
-        overrides: Vec::new(),
-        slot_minutes: 60,
-        buffer_before_minutes: 0,
-        buffer_after_minutes: 10,
-        minimum_notice_minutes: 24 * 60,
-        horizon_days: 30,
-        daily_cap: Some(4),
-    };
+    let availability = Availability::usual;
     let mut first = hours(&[Mon, Tue, Wed, Thu, Fri], 10, 12);
     first.extend(hours(&[Mon, Tue, Wed, Thu, Fri], 14, 17));
     vec![

@@ -235,6 +235,17 @@ pub enum BookRefusal {
     Paused,
 }
 
+/// The history entry of booking `$key` by the user whose key is parameter `actor`, from
+/// `source` (a SurrealQL string), with the lines in `$changes`.
+fn booking_history(actor: &str, source: &str) -> String {
+    crate::history::repo::create_entry(
+        "string::concat('booking:', $key)",
+        &format!("type::record('app_user', {actor})"),
+        source,
+        "$changes",
+    )
+}
+
 /// The 5-minute blocks (minutes since the Unix epoch ÷ 5) that a booking of `span` holds with
 /// `buffers` (before, after) minutes around it.
 pub fn blocks(span: Span, buffers: (u32, u32)) -> Vec<i64> {
@@ -260,12 +271,7 @@ pub async fn book(db: &Db, b: &NewBooking) -> Result<Result<(), BookRefusal>, Db
             b.span.end.to_rfc3339()
         ),
     }];
-    let history = crate::history::repo::create_entry(
-        "string::concat('booking:', $key)",
-        "type::record('app_user', $requester)",
-        "'book'",
-        "$changes",
-    );
+    let history = booking_history("$requester", "'book'");
     let query = format!(
         "BEGIN TRANSACTION;
          LET $a = type::record('advisor', $advisor);
@@ -470,12 +476,7 @@ pub async fn change_status(
         changes,
     } = change;
     let (notice, recipients) = notice_bindings(notice, recipients);
-    let history = crate::history::repo::create_entry(
-        "string::concat('booking:', $key)",
-        "type::record('app_user', $actor)",
-        "'status'",
-        "$changes",
-    );
+    let history = booking_history("$actor", "'status'");
     let query = format!(
         "BEGIN TRANSACTION;
          LET $b = type::record('booking', $key);

@@ -673,17 +673,7 @@ async fn own_profile(state: &AppState, user: &CurrentUser) -> Result<AdvisorProf
         paused: false,
         auto_confirm: true,
         notice_hours: 24,
-        availability: super::model::Availability {
-            time_zone: JST,
-            weekly: Vec::new(),
-            overrides: Vec::new(),
-            slot_minutes: 60,
-            buffer_before_minutes: 0,
-            buffer_after_minutes: 10,
-            minimum_notice_minutes: 24 * 60,
-            horizon_days: 30,
-            daily_cap: Some(4),
-        },
+        availability: super::model::Availability::usual(Vec::new()),
         last_booked_at: None,
     }))
 }

@@ -290,47 +290,11 @@ async fn a_cancel_frees_the_slot_once_and_a_replayed_cancel_does_nothing() {
 #[tokio::test]
 async fn inside_the_notice_window_a_cancel_is_refused_with_the_window_and_the_advisor_confirms() {
     let app = TestApp::new().await;
-    let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
-    let every_day = [
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-        Weekday::Sat,
-        Weekday::Sun,
-    ];
     let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
-    let profile = AdvisorProfile {
-        key: advisor.id.clone(),
-        name_ja: "テスト アドバイザー".into(),
-        name_en: "Test advisor".into(),
-        topics: vec!["children_dx".into()],
-        languages: vec!["ja".into()],
-        bio: String::new(),
-        paused: false,
-        auto_confirm: false,
-        notice_hours: 720,
-        availability: Availability {
-            time_zone: JST,
-            weekly: every_day
-                .into_iter()
-                .map(|weekday| WeeklyHours {
-                    weekday,
-                    start: at(0),
-                    end: at(0),
-                })
-                .collect(),
-            overrides: Vec::new(),
-            slot_minutes: 60,
-            buffer_before_minutes: 0,
-            buffer_after_minutes: 0,
-            minimum_notice_minutes: 0,
-            horizon_days: 7,
-            daily_cap: None,
-        },
-        last_booked_at: None,
-    };
+    let mut profile = all_day_profile(&advisor.id, "children_dx", 60, None);
+    profile.auto_confirm = false;
+    profile.notice_hours = 720;
+    profile.availability.minimum_notice_minutes = 0;
     assert!(
         app::consultations::repo::insert_advisor(&app.state.db, &profile)
             .await
@@ -493,45 +457,9 @@ async fn round_the_clock_advisor(
     daily_cap: Option<u32>,
 ) -> Vec<SlotOffer> {
     let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
-    let at = NaiveTime::from_hms_opt(0, 0, 0).unwrap();
-    let profile = AdvisorProfile {
-        key: advisor.id.clone(),
-        name_ja: "終日 アドバイザー".into(),
-        name_en: "All-day advisor".into(),
-        topics: vec![topic.into()],
-        languages: vec!["ja".into()],
-        bio: String::new(),
-        paused: false,
-        auto_confirm: true,
-        notice_hours: 0,
-        availability: Availability {
-            time_zone: JST,
-            weekly: [
-                Weekday::Mon,
-                Weekday::Tue,
-                Weekday::Wed,
-                Weekday::Thu,
-                Weekday::Fri,
-                Weekday::Sat,
-                Weekday::Sun,
-            ]
-            .into_iter()
-            .map(|weekday| WeeklyHours {
-                weekday,
-                start: at,
-                end: at,
-            })
-            .collect(),
-            overrides: Vec::new(),
-            slot_minutes: 30,
-            buffer_before_minutes: 0,
-            buffer_after_minutes: 0,
-            minimum_notice_minutes: 60,
-            horizon_days: 7,
-            daily_cap,
-        },
-        last_booked_at: None,
-    };
+    let mut profile = all_day_profile(&advisor.id, topic, 30, daily_cap);
+    profile.auto_confirm = true;
+    profile.availability.minimum_notice_minutes = 60;
     assert!(
         app::consultations::repo::insert_advisor(&app.state.db, &profile)
             .await
@@ -621,4 +549,54 @@ async fn a_daily_cap_holds_under_simultaneous_bookings_of_different_slots() {
             .iter()
             .all(|(s, _, _)| ok(*s) || *s == StatusCode::BAD_REQUEST)
     );
+}
+
+/// An advisor profile with slots of `slot_minutes` around the clock, every day for a week, no
+/// buffers, on `topic`.
+fn all_day_profile(
+    key: &str,
+    topic: &str,
+    slot_minutes: u32,
+    daily_cap: Option<u32>,
+) -> AdvisorProfile {
+    let midnight = NaiveTime::from_hms_opt(0, 0, 0).unwrap();
+    let days = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+    AdvisorProfile {
+        key: key.to_owned(),
+        name_ja: "終日 アドバイザー".into(),
+        name_en: "All-day advisor".into(),
+        topics: vec![topic.into()],
+        languages: vec!["ja".into()],
+        bio: String::new(),
+        paused: false,
+        auto_confirm: true,
+        notice_hours: 0,
+        availability: Availability {
+            time_zone: JST,
+            weekly: days
+                .into_iter()
+                .map(|weekday| WeeklyHours {
+                    weekday,
+                    start: midnight,
+                    end: midnight,
+                })
+                .collect(),
+            overrides: Vec::new(),
+            slot_minutes,
+            buffer_before_minutes: 0,
+            buffer_after_minutes: 0,
+            minimum_notice_minutes: 0,
+            horizon_days: 7,
+            daily_cap,
+        },
+        last_booked_at: None,
+    }
 }

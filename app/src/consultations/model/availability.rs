@@ -123,6 +123,23 @@ fn instant(zone: Tz, at: NaiveDateTime) -> DateTime<Utc> {
 }
 
 impl Availability {
+    /// Kyodo's usual settings with `weekly` hours in JST: 60-minute slots, 10 minutes free
+    /// after each, 24 hours' notice, 30 days ahead, at most 4 a day (a new advisor's
+    /// starting point, and the demo advisors').
+    pub fn usual(weekly: Vec<WeeklyHours>) -> Availability {
+        Availability {
+            time_zone: JST,
+            weekly,
+            overrides: Vec::new(),
+            slot_minutes: 60,
+            buffer_before_minutes: 0,
+            buffer_after_minutes: 10,
+            minimum_notice_minutes: 24 * 60,
+            horizon_days: 30,
+            daily_cap: Some(4),
+        }
+    }
+
     /// The spans of working time on local `date` of the advisor's zone, in UTC.
     fn hours_on(&self, date: NaiveDate) -> Vec<Span> {
         let day_off = self
