@@ -62,6 +62,10 @@ mod tests {
             cancel_reason: None,
             version: String::new(),
             sequence,
+            outcome_summary: None,
+            follow_ups: None,
+            rating: None,
+            rating_comment: None,
         }
     }
 

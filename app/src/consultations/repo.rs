@@ -382,6 +382,14 @@ pub struct BookingRow {
     pub version: String,
     /// The calendar invite's SEQUENCE: one more with each change.
     pub sequence: u32,
+    /// The advisor's summary of the session (once completed).
+    pub outcome_summary: Option<String>,
+    /// The follow-ups the advisor noted.
+    pub follow_ups: Option<String>,
+    /// The requester's rating, 1–5.
+    pub rating: Option<u8>,
+    /// The requester's comment with the rating.
+    pub rating_comment: Option<String>,
 }
 
 const BOOKING_FIELDS: &str = "meta::id(id) AS key, meta::id(advisor) AS advisor,
@@ -389,7 +397,8 @@ const BOOKING_FIELDS: &str = "meta::id(id) AS key, meta::id(advisor) AS advisor,
     meta::id(requester) AS requester, requester.name_ja AS requester_name_ja,
     requester.name_en AS requester_name_en, meta::id(organisation) AS organisation, kind, topic,
     subject, description, record, step, <string> start AS start, <string> end AS end, status,
-    cancel_reason, <string> updated_at AS version, sequence";
+    cancel_reason, <string> updated_at AS version, sequence, outcome_summary, follow_ups,
+    rating, rating_comment";
 
 /// One booking.
 pub async fn booking(db: &Db, key: &str) -> Result<Option<BookingRow>, DbError> {
@@ -455,6 +464,8 @@ pub struct StatusChange<'a> {
     pub actor: &'a UserId,
     /// The history lines.
     pub changes: &'a [FieldChange],
+    /// The advisor's outcome on completing it: summary and follow-ups.
+    pub outcome: Option<(&'a str, &'a str)>,
 }
 
 /// Moves booking `key` from the status the caller saw (`version`) to `status`; a cancel
@@ -474,6 +485,7 @@ pub async fn change_status(
         reason,
         actor,
         changes,
+        outcome: written_outcome,
     } = change;
     let (notice, recipients) = notice_bindings(notice, recipients);
     let history = booking_history("$actor", "'status'");
@@ -483,6 +495,7 @@ pub async fn change_status(
          IF <string> (SELECT VALUE updated_at FROM ONLY $b) != $version {{ THROW 'stale_version'; }};
          UPDATE $b SET status = $status, cancel_reason = $reason, sequence += 1;
          IF $free {{ DELETE booking_hold WHERE booking = $b; }};
+         IF $summary != NONE {{ UPDATE $b SET outcome_summary = $summary, follow_ups = $follow_ups; }};
          {history}
          {CREATE_NOTICES}
          COMMIT TRANSACTION;"
@@ -495,6 +508,8 @@ pub async fn change_status(
             .bind(("status", status.code()))
             .bind(("reason", reason.map(str::to_owned)))
             .bind(("free", !status.holds_time()))
+            .bind(("summary", written_outcome.map(|(s, _)| s.to_owned())))
+            .bind(("follow_ups", written_outcome.map(|(_, f)| f.to_owned())))
             .bind(("actor", actor.as_str().to_owned()))
             .bind(("changes", crate::db::to_value(&changes)))
             .bind(notice.clone())
@@ -508,6 +523,32 @@ pub async fn change_status(
         Err(DbError::Conflict) => Ok(false),
         Err(e) => Err(e),
     }
+}
+
+/// Records the requester's rating (1–5) and comment of completed booking `key`, once:
+/// `Ok(false)` when it is not completed, already rated, or not `requester`'s.
+pub async fn rate(
+    db: &Db,
+    key: &str,
+    requester: &UserId,
+    rating: u8,
+    comment: &str,
+) -> Result<bool, DbError> {
+    let mut response = db
+        .query(
+            "UPDATE type::record('booking', $key) SET rating = $rating, rating_comment = $comment
+             WHERE status = 'completed' AND rating = NONE
+                AND requester = type::record('app_user', $requester)
+             RETURN VALUE meta::id(id)",
+        )
+        .bind(("key", key.to_owned()))
+        .bind(("rating", i64::from(rating)))
+        .bind(("comment", comment.to_owned()))
+        .bind(("requester", requester.as_str().to_owned()))
+        .await?
+        .check()?;
+    let updated: Vec<String> = response.take(0)?;
+    Ok(!updated.is_empty())
 }
 
 /// The UTC span of the JST day that contains `at`.

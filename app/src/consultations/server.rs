@@ -430,6 +430,18 @@ fn booking_view(b: BookingRow, user: &CurrentUser, notice_hours: u32) -> Booking
         cancel_reason: b.cancel_reason.clone(),
         version: b.version.clone(),
         notice_hours,
+        outcome: b.outcome_summary.as_ref().map(|summary| {
+            (
+                crate::markdown::render(summary),
+                b.follow_ups.clone().unwrap_or_default(),
+            )
+        }),
+        rating: b
+            .rating
+            .map(|r| (r, b.rating_comment.clone().unwrap_or_default())),
+        may_rate: policy::may_rate_booking(user, &access)
+            && b.status == BookingStatus::Completed.code()
+            && b.rating.is_none(),
     }
 }
 
@@ -531,6 +543,7 @@ async fn apply(
     version: &str,
     after: BookingStatus,
     reason: Option<&str>,
+    outcome: Option<(&str, &str)>,
 ) -> Result<(), AppError> {
     let changes = [crate::history::model::FieldChange {
         field: "status".into(),
@@ -569,6 +582,7 @@ async fn apply(
         reason,
         actor: &user.id,
         changes: &changes,
+        outcome,
     };
     let done = super::repo::change_status(&state.db, change, &notice, &recipients).await?;
     if !done {
@@ -616,17 +630,19 @@ pub async fn cancel_booking(
                 en: e.message(Lang::En),
             }
         })?;
-    apply(&state, &user, &b, &version, after, Some(&reason)).await
+    apply(&state, &user, &b, &version, after, Some(&reason), None).await
 }
 
 /// The advisor's side of a booking (POST `/api/give_booking`): `change` is `confirm` (a
-/// request), `complete` or `no_show` (once the session has started). Answers 303 back to the
-/// booking.
+/// request), `complete` (once the session has started, with the outcome: a `summary`, required,
+/// and `follow_ups`) or `no_show`. Answers 303 back to the booking.
 #[server(prefix = "/api", endpoint = "give_booking")]
 pub async fn give_booking(
     id: String,
     #[server(default)] version: String,
     #[server(default)] change: String,
+    #[server(default)] summary: String,
+    #[server(default)] follow_ups: String,
 ) -> Result<(), AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let (b, notice) = visible_booking(&state, &user, &id).await?;
@@ -652,7 +668,75 @@ pub async fn give_booking(
             en: e.message(Lang::En),
         }
     })?;
-    apply(&state, &user, &b, &version, after, None).await
+    let (summary, follow_ups) = (
+        crate::text::clean_multiline(&summary),
+        crate::text::clean_multiline(&follow_ups),
+    );
+    let outcome = if change == BookingChange::Complete {
+        if crate::text::is_blank(&summary)
+            || summary.chars().count() > MAX_TEXT_CHARS
+            || follow_ups.chars().count() > MAX_TEXT_CHARS
+        {
+            return Err(refused("summary", |l| {
+                l.pick(
+                    "相談の記録（概要）を10,000文字以内で入力してください。",
+                    "Write a summary of the session (at most 10,000 characters).",
+                )
+            }));
+        }
+        Some((summary.as_str(), follow_ups.as_str()))
+    } else {
+        None
+    };
+    apply(&state, &user, &b, &version, after, None, outcome).await
+}
+
+/// Rates a completed booking (POST `/api/rate_booking`): its requester, once, 1–5 with an
+/// optional comment. Answers 303 back to the booking.
+#[server(prefix = "/api", endpoint = "rate_booking")]
+pub async fn rate_booking(
+    id: String,
+    #[server(default)] rating: String,
+    #[server(default)] comment: String,
+) -> Result<(), AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let (b, _) = visible_booking(&state, &user, &id).await?;
+    if !policy::may_rate_booking(&user, &booking_access(&b)) {
+        return Err(AppError::Forbidden);
+    }
+    let rating = rating
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|r| (1..=5).contains(r))
+        .ok_or_else(|| {
+            refused("rating", |l| {
+                l.pick(
+                    "評価を1〜5で選んでください。",
+                    "Choose a rating from 1 to 5.",
+                )
+            })
+        })?;
+    let comment = crate::text::clean_multiline(&comment);
+    if comment.chars().count() > MAX_TEXT_CHARS {
+        return Err(refused("comment", |l| {
+            l.pick(
+                "コメントは10,000文字以内で入力してください。",
+                "The comment may hold at most 10,000 characters.",
+            )
+        }));
+    }
+    if !super::repo::rate(&state.db, &b.key, &user.id, rating, &comment).await? {
+        return Err(refused("rating", |l| {
+            l.pick(
+                "評価できるのは完了した相談に一度だけです。",
+                "A consultation can be rated once, after it took place.",
+            )
+        }));
+    }
+    tracing::info!(user = %user.id, booking = %b.key, rating, "booking rated");
+    leptos_axum::redirect(&format!("/consultations/bookings/{}?changed=1", b.key));
+    Ok(())
 }
 
 /// The caller's advisor profile, or a new one (no hours yet: no slots are offered until

@@ -95,6 +95,12 @@ pub struct BookingView {
     pub may_cancel: bool,
     /// Whether the caller may confirm it and record its outcome.
     pub may_give: bool,
+    /// The advisor's summary (Markdown rendered, sanitized) and follow-ups, once completed.
+    pub outcome: Option<(String, String)>,
+    /// The requester's rating (1–5) and comment.
+    pub rating: Option<(u8, String)>,
+    /// Whether the caller may rate it now (its requester, completed, not yet rated).
+    pub may_rate: bool,
 }
 
 /// `/consultations/bookings`: the caller's bookings (as requester, as advisor, their

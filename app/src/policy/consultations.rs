@@ -51,3 +51,8 @@ pub fn may_give_booking(user: &CurrentUser, b: &BookingAccess) -> bool {
 pub fn may_edit_advisor(user: &CurrentUser, advisor: &str) -> bool {
     user.has(Role::GovtechAdvisor) && user.id.as_str() == advisor
 }
+
+/// Whether `user` may rate the booking: its requester only.
+pub fn may_rate_booking(user: &CurrentUser, b: &BookingAccess) -> bool {
+    user.id.as_str() == b.requester
+}

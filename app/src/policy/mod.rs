@@ -18,7 +18,7 @@ pub use accounts::{may_manage_user, may_manage_users, require_demo};
 pub use attachments::{may_attach, may_read_attachment, record_of_subject};
 pub use consultations::{
     BookingAccess, may_book_consultation, may_cancel_booking, may_edit_advisor, may_give_booking,
-    may_read_booking,
+    may_rate_booking, may_read_booking,
 };
 pub use projects::{
     ProjectAccess, may_create_any_project, may_create_project, may_join_project,
@@ -79,6 +79,8 @@ pub enum Rule {
     /// Confirming a booking and recording its outcome: its advisor or the secretariat
     /// ([`may_give_booking`]).
     GiveBooking,
+    /// Rating a completed booking: its requester ([`may_rate_booking`]).
+    RateBooking,
     /// Editing an advisor profile: a GovTech Tokyo advisor, their own ([`may_edit_advisor`]).
     EditAdvisor,
     /// Managing accounts: an administrator (any account, any role) or a CIO (own
@@ -153,6 +155,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
         "GET /consultations/bookings/{id}/invite.ics",
         Rule::ReadBooking,
     ),
+    ("POST /api/rate_booking", Rule::RateBooking),
     ("POST /api/get_advisor_profile", Rule::EditAdvisor),
     ("POST /api/save_advisor_profile", Rule::EditAdvisor),
 ];
@@ -332,6 +335,7 @@ mod tests {
                     | Rule::ReadBooking
                     | Rule::CancelBooking
                     | Rule::GiveBooking
+                    | Rule::RateBooking
                     | Rule::EditAdvisor => booking_rules(*rule, &u, name),
                     Rule::OwnImportRun => {
                         assert!(may_view_import_run(&u, &u.id));
@@ -407,6 +411,11 @@ mod tests {
                     "{name} {role:?}"
                 );
                 assert_eq!(may_give_booking(u, &other), central, "{name} {role:?}");
+            }
+            Rule::RateBooking => {
+                assert!(may_rate_booking(u, &own), "{name} {role:?}");
+                assert!(!may_rate_booking(u, &colleague), "{name} {role:?}");
+                assert!(!may_rate_booking(u, &other), "{name} {role:?}");
             }
             Rule::EditAdvisor => {
                 let advisor = role == Role::GovtechAdvisor;

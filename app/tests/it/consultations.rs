@@ -600,3 +600,109 @@ fn all_day_profile(
         last_booked_at: None,
     }
 }
+
+#[tokio::test]
+async fn after_the_session_the_advisor_records_it_and_the_requester_rates_it_once() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let profile = all_day_profile(&advisor.id, "ui_ux", 60, None);
+    assert!(
+        app::consultations::repo::insert_advisor(&app.state.db, &profile)
+            .await
+            .unwrap()
+    );
+    let staff = app.user(Role::Staff, "131164").await;
+    let cio = app.user(Role::Cio, "131164").await;
+    let slot = *offer(&app, &staff, "ui_ux").await.slots.first().unwrap();
+    let (_, key, _) = book(&app, &staff, "ui_ux", &slot).await;
+    let key = key.unwrap();
+    let early = booking(&app, &advisor, &key).await.1.unwrap();
+    let complete = |version: &str, summary: &str| {
+        form(&[
+            ("id", key.as_str()),
+            ("version", version),
+            ("change", "complete"),
+            ("summary", summary),
+            ("follow_ups", "次回: 画面設計のレビュー"),
+        ])
+    };
+    let reply = app
+        .post(
+            "/api/give_booking",
+            &complete(&early.version, "要約"),
+            Some(&advisor.cookie),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::BAD_REQUEST,
+        "not before the session starts"
+    );
+    assert!(reply.body.contains("started"), "{}", reply.body);
+
+    // The session took place: move it into the past.
+    app.state
+        .db
+        .query("UPDATE type::record('booking', $key) SET start = time::now() - 2h, end = time::now() - 1h")
+        .bind(("key", key.clone()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let held = booking(&app, &advisor, &key).await.1.unwrap();
+    let blank = app
+        .post(
+            "/api/give_booking",
+            &complete(&held.version, " "),
+            Some(&advisor.cookie),
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::BAD_REQUEST);
+    assert!(blank.body.contains("\"summary\""), "{}", blank.body);
+    let done = app
+        .post(
+            "/api/give_booking",
+            &complete(&held.version, "**申請画面**の改善点を整理した"),
+            Some(&advisor.cookie),
+        )
+        .await;
+    assert!(ok(done.status), "{}", done.body);
+    let view = booking(&app, &staff, &key).await.1.unwrap();
+    assert_eq!(view.status, BookingStatus::Completed);
+    let (summary, follow_ups) = view.outcome.clone().unwrap();
+    assert!(summary.contains("<strong>申請画面</strong>"), "{summary}");
+    assert_eq!(follow_ups, "次回: 画面設計のレビュー");
+    assert!(view.may_rate);
+
+    let rate = |rating: &str| {
+        form(&[
+            ("id", key.as_str()),
+            ("rating", rating),
+            ("comment", "分かりやすかった"),
+        ])
+    };
+    let colleague = app
+        .post("/api/rate_booking", &rate("5"), Some(&cio.cookie))
+        .await;
+    assert_eq!(
+        colleague.status,
+        StatusCode::FORBIDDEN,
+        "only the requester rates"
+    );
+    let bad = app
+        .post("/api/rate_booking", &rate("6"), Some(&staff.cookie))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("\"rating\""), "{}", bad.body);
+    let rated = app
+        .post("/api/rate_booking", &rate("4"), Some(&staff.cookie))
+        .await;
+    assert!(ok(rated.status), "{}", rated.body);
+    let again = app
+        .post("/api/rate_booking", &rate("1"), Some(&staff.cookie))
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "once");
+    let view = booking(&app, &advisor, &key).await.1.unwrap();
+    assert_eq!(view.rating, Some((4, "分かりやすかった".to_owned())));
+    assert!(!view.may_rate);
+}

@@ -102,28 +102,71 @@ fn Booking(view: BookingView) -> impl IntoView {
     let live = b.status.holds_time();
     let key = b.key.clone();
     let version = b.version.clone();
-    let give = b.may_give.then(|| {
-        let changes: Vec<(&'static str, &'static str)> = match b.status {
-            BookingStatus::Requested => vec![("confirm", lang.pick("確定する", "Confirm"))],
-            BookingStatus::Confirmed => vec![
-                ("complete", lang.pick("実施済みにする", "Mark as held")),
-                ("no_show", lang.pick("欠席として記録", "Record a no-show")),
-            ],
-            _ => Vec::new(),
-        };
-        changes
-            .into_iter()
-            .map(|(code, label)| {
-                view! {
-                    <form method="post" action="/api/give_booking" class="inline-form">
-                        <input type="hidden" name="id" value=key.clone()/>
-                        <input type="hidden" name="version" value=version.clone()/>
-                        <input type="hidden" name="change" value=code/>
-                        <button type="submit">{label}</button>
-                    </form>
-                }
-            })
-            .collect_view()
+    let give = b.may_give.then(|| match b.status {
+        BookingStatus::Requested => view! {
+            <form method="post" action="/api/give_booking" class="inline-form">
+                <input type="hidden" name="id" value=key.clone()/>
+                <input type="hidden" name="version" value=version.clone()/>
+                <input type="hidden" name="change" value="confirm"/>
+                <button type="submit">{lang.pick("確定する", "Confirm")}</button>
+            </form>
+        }
+        .into_any(),
+        BookingStatus::Confirmed => view! {
+            <h2>{lang.pick("相談の記録", "Record the session")}</h2>
+            <form method="post" action="/api/give_booking" class="record-form">
+                <input type="hidden" name="id" value=key.clone()/>
+                <input type="hidden" name="version" value=version.clone()/>
+                <input type="hidden" name="change" value="complete"/>
+                <label for="summary">{lang.pick("概要（Markdown）", "Summary (Markdown)")}</label>
+                <TextArea id="summary" name="summary" maxlength=10000 value=String::new()/>
+                <label for="follow_ups">{lang.pick("今後の対応", "Follow-ups")}</label>
+                <TextArea id="follow_ups" name="follow_ups" maxlength=10000 value=String::new()/>
+                <p><button type="submit">{lang.pick("実施済みとして記録", "Record as held")}</button></p>
+            </form>
+            <form method="post" action="/api/give_booking" class="inline-form">
+                <input type="hidden" name="id" value=key.clone()/>
+                <input type="hidden" name="version" value=version.clone()/>
+                <input type="hidden" name="change" value="no_show"/>
+                <button type="submit" class="secondary">{lang.pick("欠席として記録", "Record a no-show")}</button>
+            </form>
+        }
+        .into_any(),
+        _ => ().into_any(),
+    });
+    let outcome = b.outcome.clone().map(|(summary_html, follow_ups)| {
+        view! {
+            <h2>{lang.pick("相談の記録", "Session record")}</h2>
+            <div class="markdown" inner_html=summary_html></div>
+            {(!follow_ups.is_empty()).then(|| view! {
+                <h3>{lang.pick("今後の対応", "Follow-ups")}</h3>
+                <p class="pre-line">{follow_ups}</p>
+            })}
+        }
+    });
+    let rating = b.rating.clone().map(|(stars, comment)| view! {
+        <p>{lang.pick("評価: ", "Rating: ")}{format!("{stars} / 5")}{(!comment.is_empty()).then(|| format!(" — {comment}"))}</p>
+    });
+    let rate = b.may_rate.then(|| view! {
+        <h2>{lang.pick("この相談を評価する", "Rate this consultation")}</h2>
+        <form method="post" action="/api/rate_booking" class="record-form">
+            <input type="hidden" name="id" value=b.key.clone()/>
+            <fieldset>
+                <legend>{lang.pick("評価（1〜5）", "Rating (1–5)")}</legend>
+                {(1..=5).map(|n| {
+                    let id = format!("rating-{n}");
+                    view! {
+                        <span class="rating-option">
+                            <input type="radio" name="rating" id=id.clone() value=n required=true/>
+                            <label for=id>{n}</label>
+                        </span>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <label for="comment">{lang.pick("コメント（任意）", "Comment (optional)")}</label>
+            <TextArea id="comment" name="comment" maxlength=10000 value=String::new()/>
+            <p><button type="submit">{lang.pick("評価を送る", "Send the rating")}</button></p>
+        </form>
     });
     let cancel = (b.may_cancel && live).then(|| view! {
         <h2>{lang.pick("取消", "Cancel")}</h2>
@@ -163,7 +206,10 @@ fn Booking(view: BookingView) -> impl IntoView {
         </p>
         <h2>{lang.pick("相談内容", "Description")}</h2>
         <div class="markdown" inner_html=b.description_html.clone()></div>
+        {outcome}
+        {rating}
         {give}
+        {rate}
         {cancel}
         <p><A href="/consultations/bookings">{lang.pick("相談一覧へ", "All consultations")}</A></p>
     }
