@@ -62,6 +62,7 @@ mod tests {
             cancel_reason: None,
             version: String::new(),
             sequence,
+            notice_hours: 24,
             outcome_summary: None,
             follow_ups: None,
             rating: None,

@@ -222,6 +222,8 @@ pub struct NewBooking {
     pub status: BookingStatus,
     /// The notice to the advisor, written in the same transaction.
     pub notice: crate::notifications::model::Notice,
+    /// The advisor's notice window (hours), kept with the booking.
+    pub notice_hours: u32,
 }
 
 /// Why a booking was not stored.
@@ -233,6 +235,8 @@ pub enum BookRefusal {
     DayFull,
     /// The advisor paused bookings.
     Paused,
+    /// A booking with this key exists already (the same form sent twice).
+    AlreadyBooked,
 }
 
 /// The history entry of booking `$key` by the user whose key is parameter `actor`, from
@@ -289,7 +293,7 @@ pub async fn book(db: &Db, b: &NewBooking) -> Result<Result<(), BookRefusal>, Db
              organisation: type::record('organisation', $organisation), kind: $kind,
              topic: $topic, subject: $subject, description: $description,
              record: $record, step: $step, start: <datetime> $start, end: <datetime> $end,
-             status: $status }};
+             status: $status, notice_hours: $notice_hours }};
          FOR $block IN $blocks {{
              CREATE booking_hold CONTENT {{ advisor: $a, block: $block, booking: $b }};
          }};
@@ -322,6 +326,7 @@ pub async fn book(db: &Db, b: &NewBooking) -> Result<Result<(), BookRefusal>, Db
             .bind(("start", b.span.start.to_rfc3339()))
             .bind(("end", b.span.end.to_rfc3339()))
             .bind(("status", b.status.code()))
+            .bind(("notice_hours", i64::from(b.notice_hours)))
             .bind(("blocks", blocks.clone()))
             .bind(("changes", crate::db::to_value(&changes)))
             .bind(notice.clone())
@@ -335,6 +340,7 @@ pub async fn book(db: &Db, b: &NewBooking) -> Result<Result<(), BookRefusal>, Db
         Err(e) if e.is_thrown("booking_hold_once") => Ok(Err(BookRefusal::SlotTaken)),
         Err(e) if e.is_thrown("day_full") => Ok(Err(BookRefusal::DayFull)),
         Err(e) if e.is_thrown("advisor_paused") => Ok(Err(BookRefusal::Paused)),
+        Err(e) if e.is_thrown("already exists") => Ok(Err(BookRefusal::AlreadyBooked)),
         Err(e) => Err(e),
     }
 }
@@ -382,6 +388,8 @@ pub struct BookingRow {
     pub version: String,
     /// The calendar invite's SEQUENCE: one more with each change.
     pub sequence: u32,
+    /// The advisor's notice window when it was booked (hours).
+    pub notice_hours: u32,
     /// The advisor's summary of the session (once completed).
     pub outcome_summary: Option<String>,
     /// The follow-ups the advisor noted.
@@ -397,7 +405,7 @@ const BOOKING_FIELDS: &str = "meta::id(id) AS key, meta::id(advisor) AS advisor,
     meta::id(requester) AS requester, requester.name_ja AS requester_name_ja,
     requester.name_en AS requester_name_en, meta::id(organisation) AS organisation, kind, topic,
     subject, description, record, step, <string> start AS start, <string> end AS end, status,
-    cancel_reason, <string> updated_at AS version, sequence, outcome_summary, follow_ups,
+    cancel_reason, <string> updated_at AS version, sequence, notice_hours, outcome_summary, follow_ups,
     rating, rating_comment";
 
 /// One booking.

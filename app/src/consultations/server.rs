@@ -162,6 +162,7 @@ pub async fn get_consultations(
             .collect(),
         may_book: policy::may_book_consultation(&user),
         is_advisor: user.has(crate::auth::model::Role::GovtechAdvisor),
+        request_key: crate::ids::random_key(),
     })
 }
 
@@ -170,6 +171,8 @@ pub async fn get_consultations(
 struct BookingInput {
     kind: ConsultationKind,
     start: DateTime<Utc>,
+    /// The slot's end when the form sent the slot as `start/end` (an ISO 8601 interval).
+    end: Option<DateTime<Utc>>,
     subject: String,
     description: String,
     record: Option<(String, Option<u32>)>,
@@ -191,16 +194,22 @@ fn booking_input(
         }));
     }
     let kind = ConsultationKind::from_code(kind).unwrap_or(ConsultationKind::SpotConsultation);
-    let start = DateTime::parse_from_rfc3339(start.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            refused("start", |l| {
-                l.pick(
-                    "相談の日時（空き枠）を選んでください。",
-                    "Choose a time (a free slot).",
-                )
+    let instant = |text: &str| {
+        DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| {
+                refused("start", |l| {
+                    l.pick(
+                        "相談の日時（空き枠）を選んでください。",
+                        "Choose a time (a free slot).",
+                    )
+                })
             })
-        })?;
+    };
+    let (start, end) = match start.split_once('/') {
+        Some((a, b)) => (instant(a)?, Some(instant(b)?)),
+        None => (instant(start)?, None),
+    };
     let subject = crate::text::clean_line(subject);
     if crate::text::is_blank(&subject) || subject.chars().count() > MAX_SUBJECT_CHARS {
         return Err(refused("subject", |l| {
@@ -256,6 +265,7 @@ fn booking_input(
     Ok(BookingInput {
         kind,
         start,
+        end,
         subject,
         description,
         record,
@@ -298,12 +308,25 @@ mod book {
         #[server(default)] description: String,
         #[server(default)] record: String,
         #[server(default)] step: String,
+        #[server(default)] request_key: String,
     ) -> Result<(), AppError> {
         let crate::auth::request::SignedIn { state, user } =
             crate::auth::request::signed_in().await?;
         if !policy::may_book_consultation(&user) {
             return Err(AppError::Forbidden);
         }
+        // The form's one-time key becomes the booking's key: the same form sent twice finds
+        // the booking the first one made instead of booking again (another advisor, say).
+        let request_key = request_key.trim();
+        let key = if request_key.len() == 24
+            && request_key
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        {
+            request_key.to_owned()
+        } else {
+            crate::ids::random_key()
+        };
         let input = booking_input(
             &topic,
             &kind,
@@ -313,6 +336,20 @@ mod book {
             &record,
             &step,
         )?;
+        // A linked record is one of the caller's own municipality's records.
+        if let Some((record, _)) = &input.record {
+            let own = record
+                .strip_prefix(&format!("{}_", user.organisation.key))
+                .is_some_and(|system| state.catalog.systems.iter().any(|s| s.code == system));
+            if !own {
+                return Err(refused("record", |l| {
+                    l.pick(
+                        "関連付けられるのは自団体の移行記録だけです。",
+                        "Only your own municipality's migration records can be linked.",
+                    )
+                }));
+            }
+        }
         let now = Utc::now();
         let profiles: Vec<AdvisorProfile> = advisors_for(&state, &topic, advisor.trim())
             .await?
@@ -323,7 +360,9 @@ mod book {
             .await?
             .into_iter()
             .filter_map(|(a, free, c)| {
-                let slot = free.into_iter().find(|s| s.start == input.start)?;
+                let slot = free
+                    .into_iter()
+                    .find(|s| s.start == input.start && input.end.is_none_or(|e| s.end == e))?;
                 Some((a, slot, c))
             })
             .collect();
@@ -339,7 +378,6 @@ mod book {
                 continue;
             };
             let (a, slot, _) = free_then.swap_remove(i);
-            let key = crate::ids::random_key();
             let booking = crate::consultations::repo::NewBooking {
                 key: key.clone(),
                 advisor: a.key.clone(),
@@ -378,6 +416,7 @@ mod book {
                 } else {
                     BookingStatus::Requested
                 },
+                notice_hours: a.notice_hours,
             };
             match crate::consultations::repo::book(&state.db, &booking).await? {
                 Ok(()) => {
@@ -387,6 +426,16 @@ mod book {
                 }
                 Err(BookRefusal::SlotTaken | BookRefusal::DayFull | BookRefusal::Paused) => {
                     continue;
+                }
+                Err(BookRefusal::AlreadyBooked) => {
+                    let mine = crate::consultations::repo::booking(&state.db, &key)
+                        .await?
+                        .is_some_and(|b| b.requester == user.id.as_str());
+                    if !mine {
+                        return Err(slot_taken());
+                    }
+                    leptos_axum::redirect(&format!("/consultations/bookings/{key}?booked=1"));
+                    return Ok(());
                 }
             }
         }
@@ -462,11 +511,7 @@ async fn visible_booking(
     if !policy::may_read_booking(user, &booking_access(&b)) {
         return Err(AppError::NotFound);
     }
-    let notice = super::repo::advisors(&state.db)
-        .await?
-        .into_iter()
-        .find(|a| a.key == b.advisor)
-        .map_or(24, |a| a.notice_hours);
+    let notice = b.notice_hours;
     Ok((b, notice))
 }
 
@@ -507,17 +552,12 @@ pub async fn list_bookings() -> Result<BookingsView, AppError> {
             .then_some(user.organisation.key.as_str());
         super::repo::bookings_of(&state.db, &user.id, org).await?
     };
-    let notice: BTreeMap<String, u32> = super::repo::advisors(&state.db)
-        .await?
-        .into_iter()
-        .map(|a| (a.key, a.notice_hours))
-        .collect();
     Ok(BookingsView {
         bookings: rows
             .into_iter()
             .filter(|b| policy::may_read_booking(&user, &booking_access(b)))
             .map(|b| {
-                let hours = notice.get(&b.advisor).copied().unwrap_or(24);
+                let hours = b.notice_hours;
                 booking_view(b, &user, hours)
             })
             .collect(),

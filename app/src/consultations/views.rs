@@ -53,6 +53,9 @@ pub struct ConsultationsView {
     pub may_book: bool,
     /// Whether the caller is an advisor (the page links to their profile).
     pub is_advisor: bool,
+    /// A fresh one-time key for the booking form (the booking's key: sending the form twice
+    /// books once).
+    pub request_key: String,
 }
 
 /// At most this many slots are offered on the page at once.

@@ -312,16 +312,6 @@ async fn inside_the_notice_window_a_cancel_is_refused_with_the_window_and_the_ad
     let (_, view) = booking(&app, &staff, &key).await;
     let view = view.unwrap();
     assert_eq!(view.status, BookingStatus::Requested);
-    let cancel = form(&[
-        ("id", key.as_str()),
-        ("version", view.version.as_str()),
-        ("reason", "急用"),
-    ]);
-    let reply = app
-        .post("/api/cancel_booking", &cancel, Some(&staff.cookie))
-        .await;
-    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert!(reply.body.contains("720"), "{}", reply.body);
 
     // The requester cannot confirm; the advisor can, once.
     let confirm = form(&[
@@ -337,12 +327,42 @@ async fn inside_the_notice_window_a_cancel_is_refused_with_the_window_and_the_ad
         .post("/api/give_booking", &confirm, Some(&advisor.cookie))
         .await;
     assert!(ok(reply.status), "{}", reply.body);
-    let (_, after) = booking(&app, &advisor, &key).await;
-    assert_eq!(after.unwrap().status, BookingStatus::Confirmed);
+    let after = booking(&app, &advisor, &key).await.1.unwrap();
+    assert_eq!(after.status, BookingStatus::Confirmed);
     let replay = app
         .post("/api/give_booking", &confirm, Some(&advisor.cookie))
         .await;
     assert_eq!(replay.status, StatusCode::BAD_REQUEST, "{}", replay.body);
+
+    // A confirmed session inside the window cannot be cancelled; the refusal says the window.
+    let cancel = form(&[
+        ("id", key.as_str()),
+        ("version", after.version.as_str()),
+        ("reason", "急用"),
+    ]);
+    let reply = app
+        .post("/api/cancel_booking", &cancel, Some(&staff.cookie))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("720"), "{}", reply.body);
+
+    // A request not yet confirmed may be declined by the advisor inside the window.
+    let next = offer(&app, &staff, "children_dx").await.slots[0];
+    let (status, second, body) = book(&app, &staff, "children_dx", &next).await;
+    assert!(ok(status), "{body}");
+    let second = second.unwrap();
+    let requested = booking(&app, &advisor, &second).await.1.unwrap();
+    let decline = form(&[
+        ("id", second.as_str()),
+        ("version", requested.version.as_str()),
+        ("reason", "この日は出張のため"),
+    ]);
+    let reply = app
+        .post("/api/cancel_booking", &decline, Some(&advisor.cookie))
+        .await;
+    assert!(ok(reply.status), "{}", reply.body);
+    let declined = booking(&app, &staff, &second).await.1.unwrap();
+    assert_eq!(declined.status, BookingStatus::Cancelled);
 }
 
 fn profile_form(topic: &str, weekly: &str, paused: bool) -> String {
@@ -705,4 +725,66 @@ async fn after_the_session_the_advisor_records_it_and_the_requester_rates_it_onc
     let view = booking(&app, &advisor, &key).await.1.unwrap();
     assert_eq!(view.rating, Some((4, "分かりやすかった".to_owned())));
     assert!(!view.may_rate);
+}
+
+#[tokio::test]
+async fn the_same_booking_form_sent_twice_books_once_and_a_record_of_another_municipality_is_refused()
+ {
+    let app = TestApp::new().await;
+    let staff = app.user(Role::Staff, "131164").await;
+    let offered = offer(&app, &staff, "standardization").await;
+    let slot = *offered.slots.iter().find(|s| s.advisors == 2).unwrap();
+    let interval = format!("{}/{}", slot.start.to_rfc3339(), slot.end.to_rfc3339());
+    let send = |record: &'static str| {
+        form(&[
+            ("topic", "standardization"),
+            ("start", interval.as_str()),
+            ("subject", "二重送信"),
+            ("record", record),
+            ("step", "5"),
+            ("request_key", offered.request_key.as_str()),
+        ])
+    };
+    let refused = app
+        .post(
+            "/api/book_consultation",
+            &send("131016_resident_registry"),
+            Some(&staff.cookie),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("\"record\""), "{}", refused.body);
+
+    let first = app
+        .post(
+            "/api/book_consultation",
+            &send("131164_resident_registry"),
+            Some(&staff.cookie),
+        )
+        .await;
+    let second = app
+        .post(
+            "/api/book_consultation",
+            &send("131164_resident_registry"),
+            Some(&staff.cookie),
+        )
+        .await;
+    assert!(
+        ok(first.status) && ok(second.status),
+        "{} {}",
+        first.body,
+        second.body
+    );
+    assert_eq!(
+        first.location, second.location,
+        "the second send lands on the first booking"
+    );
+    assert_eq!(bookings_in_db(&app).await, 1);
+    let key = offered.request_key.clone();
+    let view = booking(&app, &staff, &key).await.1.unwrap();
+    assert_eq!(
+        view.record,
+        Some(("131164_resident_registry".to_owned(), Some(5)))
+    );
+    assert_eq!(view.end, slot.end);
 }

@@ -60,8 +60,27 @@ fn error(line: usize, ja: &str, en: &str) -> LineError {
     }
 }
 
-/// Reads weekly hours, one `weekday HH:MM-HH:MM` per line.
+/// At most this many weekly lines, and this many override lines, are read (the offer is
+/// computed from them on every booking page).
+pub const MAX_WEEKLY_LINES: usize = 50;
+/// See [`MAX_WEEKLY_LINES`].
+pub const MAX_OVERRIDE_LINES: usize = 200;
+
+fn too_many(text: &str, max: usize) -> Result<(), LineError> {
+    let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
+    if lines > max || text.len() > max * 40 {
+        return Err(LineError {
+            line: max + 1,
+            ja: format!("書けるのは{max}行までです。"),
+            en: format!("At most {max} lines are accepted."),
+        });
+    }
+    Ok(())
+}
+
+/// Reads weekly hours, one `weekday HH:MM-HH:MM` per line (at most [`MAX_WEEKLY_LINES`]).
 pub fn parse_weekly(text: &str) -> Result<Vec<WeeklyHours>, LineError> {
+    too_many(text, MAX_WEEKLY_LINES)?;
     let mut hours = Vec::new();
     for (i, line) in text
         .lines()
@@ -99,8 +118,10 @@ pub fn parse_weekly(text: &str) -> Result<Vec<WeeklyHours>, LineError> {
     Ok(hours)
 }
 
-/// Reads date overrides, one `YYYY-MM-DD 休` or `YYYY-MM-DD HH:MM-HH:MM` per line.
+/// Reads date overrides, one `YYYY-MM-DD 休` or `YYYY-MM-DD HH:MM-HH:MM` per line (at most
+/// [`MAX_OVERRIDE_LINES`]).
 pub fn parse_overrides(text: &str) -> Result<Vec<DateOverride>, LineError> {
+    too_many(text, MAX_OVERRIDE_LINES)?;
     let mut overrides = Vec::new();
     for (i, line) in text
         .lines()
@@ -206,6 +227,8 @@ mod tests {
         let e = parse_overrides("2026-12-24 休\n\n24/12/2026 休").unwrap_err();
         assert_eq!(e.line, 3);
         assert!(e.en.contains("date"), "{e:?}");
+        let e = parse_weekly(&"月 10:00-11:00\n".repeat(51)).unwrap_err();
+        assert!(e.en.contains("At most 50"), "{e:?}");
         let e = parse_overrides("2026-12-24 maybe").unwrap_err();
         assert!(e.en.contains("off"), "{e:?}");
     }

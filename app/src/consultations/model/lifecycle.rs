@@ -1,7 +1,9 @@
 //! A booking's lifecycle (issue #11, item 5): 申込 (requested) → 確定 (confirmed, by the
 //! advisor or automatically) → 完了 (completed), or 取消 (cancelled, by either side, with a
-//! reason) / 欠席 (no-show). Cancelling and rescheduling close a notice window before the
-//! session (e.g. 24 hours); completing and no-show come after its start.
+//! reason) / 欠席 (no-show). Cancelling and rescheduling a confirmed session close a notice
+//! window before it (e.g. 24 hours); a request not yet confirmed may be declined or withdrawn
+//! until it starts, and confirmed only before it starts; completing and no-show come after its
+//! start.
 
 use crate::i18n::Lang;
 use chrono::{DateTime, Duration, Utc};
@@ -96,6 +98,9 @@ pub enum BookingRuleError {
     /// Completing or no-show before the session started.
     #[error("the session has not started")]
     NotStarted,
+    /// Confirming (or withdrawing) a request whose time has come.
+    #[error("the session time has passed")]
+    Started,
 }
 
 impl BookingRuleError {
@@ -126,6 +131,12 @@ impl BookingRuleError {
             (BookingRuleError::NotStarted, Lang::En) => {
                 "This can be recorded only once the session has started.".to_owned()
             }
+            (BookingRuleError::Started, Lang::Ja) => {
+                "開始時刻を過ぎた申込は確定できません。".to_owned()
+            }
+            (BookingRuleError::Started, Lang::En) => {
+                "A request whose start time has passed can no longer be confirmed.".to_owned()
+            }
         }
     }
 }
@@ -149,10 +160,15 @@ pub fn check_change(
         (C::NoShow, S::Confirmed) => S::NoShow,
         _ => return Err(BookingRuleError::NotNow(status)),
     };
+    let inside_notice = now + Duration::hours(i64::from(notice_hours)) > start;
     match change {
-        C::Cancel | C::Reschedule if now + Duration::hours(i64::from(notice_hours)) > start => {
+        // A request not yet confirmed may be declined (advisor) or withdrawn (requester) until
+        // the session starts; the notice window protects confirmed sessions only.
+        C::Cancel if status == S::Requested && now < start => Ok(after),
+        C::Cancel | C::Reschedule if inside_notice => {
             Err(BookingRuleError::InsideNotice { notice_hours })
         }
+        C::Confirm if now >= start => Err(BookingRuleError::Started),
         C::Complete | C::NoShow if now < start => Err(BookingRuleError::NotStarted),
         _ => Ok(after),
     }
@@ -224,6 +240,28 @@ mod tests {
         );
         let message = BookingRuleError::InsideNotice { notice_hours: 24 }.message(Lang::Ja);
         assert!(message.contains("24時間前"), "{message}");
+    }
+
+    #[test]
+    fn a_request_may_be_declined_until_it_starts_and_confirmed_only_before() {
+        let start = at(10, 1);
+        assert_eq!(
+            check_change(S::Requested, C::Cancel, start, at(10, 0), 24),
+            Ok(S::Cancelled)
+        );
+        assert_eq!(
+            check_change(S::Requested, C::Cancel, start, at(10, 1), 24),
+            Err(BookingRuleError::InsideNotice { notice_hours: 24 })
+        );
+        assert_eq!(
+            check_change(S::Requested, C::Confirm, start, at(10, 2), 24),
+            Err(BookingRuleError::Started)
+        );
+        assert!(
+            BookingRuleError::Started
+                .message(Lang::En)
+                .contains("confirmed")
+        );
     }
 
     #[test]

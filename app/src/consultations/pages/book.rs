@@ -55,6 +55,7 @@ fn Booking(view: ConsultationsView, record: String, step: String) -> impl IntoVi
         slots,
         may_book,
         is_advisor,
+        request_key,
     } = view;
     let topic_label = topics
         .iter()
@@ -113,6 +114,7 @@ fn Booking(view: ConsultationsView, record: String, step: String) -> impl IntoVi
         view! {
             <h2>{format!("{}{}", topic_label, lang.pick(" の空き枠", ": free slots"))}</h2>
             <form method="post" action="/api/book_consultation" class="record-form">
+                <input type="hidden" name="request_key" value=request_key.clone()/>
                 <input type="hidden" name="topic" value=topic.clone()/>
                 <input type="hidden" name="advisor" value=advisor.clone()/>
                 <input type="hidden" name="record" value=record.clone()/>
@@ -123,7 +125,7 @@ fn Booking(view: ConsultationsView, record: String, step: String) -> impl IntoVi
                         let id = format!("slot-{i}");
                         view! {
                             <div class="slot">
-                                <input type="radio" name="start" id=id.clone() value=s.start.to_rfc3339() required=true/>
+                                <input type="radio" name="start" id=id.clone() value=format!("{}/{}", s.start.to_rfc3339(), s.end.to_rfc3339()) required=true/>
                                 <label for=id>{slot_label(s.start, s.end, s.advisors, lang)}</label>
                             </div>
                         }
