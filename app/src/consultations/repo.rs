@@ -4,7 +4,7 @@
 //! `<string>`, so that chrono reads them.
 
 use super::model::{Availability, BookingStatus, ConsultationKind, Span};
-use crate::db::{Db, DbError, rows, transaction_outcome, with_retries};
+use crate::db::{Db, DbError, first, rows, transaction_outcome, with_retries};
 use crate::history::model::FieldChange;
 use crate::ids::UserId;
 use crate::notifications::repo::{CREATE_NOTICES, notice_bindings};
@@ -410,18 +410,14 @@ const BOOKING_FIELDS: &str = "meta::id(id) AS key, meta::id(advisor) AS advisor,
 
 /// One booking.
 pub async fn booking(db: &Db, key: &str) -> Result<Option<BookingRow>, DbError> {
-    let mut response = db
+    let response = db
         .query(format!(
             "SELECT {BOOKING_FIELDS} FROM ONLY type::record('booking', $key)"
         ))
         .bind(("key", key.to_owned()))
         .await?
         .check()?;
-    let value: Option<serde_json::Value> = response.take(0)?;
-    match value {
-        None | Some(serde_json::Value::Null) => Ok(None),
-        Some(v) => Ok(Some(serde_json::from_value(v)?)),
-    }
+    Ok(first(response)?)
 }
 
 /// The bookings a user takes part in, newest session first (at most 200): those they asked

@@ -147,7 +147,7 @@ pub async fn get_consultations(
         }
     }
     Ok(ConsultationsView {
-        topics: all,
+        topics: all.to_vec(),
         topic,
         advisor,
         advisors: profiles.iter().map(card).collect(),
@@ -453,7 +453,7 @@ fn booking_access(b: &BookingRow) -> BookingAccess<'_> {
 }
 
 #[cfg(feature = "ssr")]
-fn booking_view(b: BookingRow, user: &CurrentUser, notice_hours: u32) -> BookingView {
+fn booking_view(b: BookingRow, user: &CurrentUser) -> BookingView {
     let all = topics();
     let topic = all
         .iter()
@@ -478,7 +478,7 @@ fn booking_view(b: BookingRow, user: &CurrentUser, notice_hours: u32) -> Booking
         status: BookingStatus::from_code(&b.status).unwrap_or(BookingStatus::Cancelled),
         cancel_reason: b.cancel_reason.clone(),
         version: b.version.clone(),
-        notice_hours,
+        notice_hours: b.notice_hours,
         outcome: b.outcome_summary.as_ref().map(|summary| {
             (
                 crate::markdown::render(summary),
@@ -494,13 +494,13 @@ fn booking_view(b: BookingRow, user: &CurrentUser, notice_hours: u32) -> Booking
     }
 }
 
-/// A booking the caller may see, with its advisor's notice window (hours).
+/// A booking the caller may see.
 #[cfg(feature = "ssr")]
 async fn visible_booking(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
-) -> Result<(BookingRow, u32), AppError> {
+) -> Result<BookingRow, AppError> {
     let id = id.trim();
     if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(AppError::NotFound);
@@ -511,8 +511,7 @@ async fn visible_booking(
     if !policy::may_read_booking(user, &booking_access(&b)) {
         return Err(AppError::NotFound);
     }
-    let notice = b.notice_hours;
-    Ok((b, notice))
+    Ok(b)
 }
 
 /// GET `/consultations/bookings/{id}/invite.ics`: the booking as a calendar invite
@@ -525,7 +524,7 @@ pub async fn invite_ics(
 ) -> axum::response::Response {
     let bytes = async {
         let user = policy::require_user(crate::auth::request::user_of(&state, &session).await?)?;
-        let (b, _) = visible_booking(&state, &user, &id).await?;
+        let b = visible_booking(&state, &user, &id).await?;
         let page = format!("{}/consultations/bookings/{}", state.public_url, b.key);
         Ok(super::ics::invite(&b, &page).into_bytes())
     };
@@ -556,10 +555,7 @@ pub async fn list_bookings() -> Result<BookingsView, AppError> {
         bookings: rows
             .into_iter()
             .filter(|b| policy::may_read_booking(&user, &booking_access(b)))
-            .map(|b| {
-                let hours = b.notice_hours;
-                booking_view(b, &user, hours)
-            })
+            .map(|b| booking_view(b, &user))
             .collect(),
     })
 }
@@ -569,8 +565,8 @@ pub async fn list_bookings() -> Result<BookingsView, AppError> {
 #[server(prefix = "/api", endpoint = "get_booking")]
 pub async fn get_booking(id: String) -> Result<BookingView, AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    let (b, notice) = visible_booking(&state, &user, &id).await?;
-    Ok(booking_view(b, &user, notice))
+    let b = visible_booking(&state, &user, &id).await?;
+    Ok(booking_view(b, &user))
 }
 
 /// Writes a checked change; a booking changed since the caller saw it (`version`) is refused
@@ -648,7 +644,8 @@ pub async fn cancel_booking(
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    let (b, notice) = visible_booking(&state, &user, &id).await?;
+    let b = visible_booking(&state, &user, &id).await?;
+    let notice = b.notice_hours;
     if !policy::may_cancel_booking(&user, &booking_access(&b)) {
         return Err(AppError::Forbidden);
     }
@@ -685,7 +682,8 @@ pub async fn give_booking(
     #[server(default)] follow_ups: String,
 ) -> Result<(), AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    let (b, notice) = visible_booking(&state, &user, &id).await?;
+    let b = visible_booking(&state, &user, &id).await?;
+    let notice = b.notice_hours;
     if !policy::may_give_booking(&user, &booking_access(&b)) {
         return Err(AppError::Forbidden);
     }
@@ -740,7 +738,7 @@ pub async fn rate_booking(
     #[server(default)] comment: String,
 ) -> Result<(), AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    let (b, _) = visible_booking(&state, &user, &id).await?;
+    let b = visible_booking(&state, &user, &id).await?;
     if !policy::may_rate_booking(&user, &booking_access(&b)) {
         return Err(AppError::Forbidden);
     }
@@ -813,7 +811,7 @@ pub async fn get_advisor_profile() -> Result<AdvisorProfileView, AppError> {
     let p = own_profile(&state, &user).await?;
     let a = &p.availability;
     Ok(AdvisorProfileView {
-        topics: topics(),
+        topics: topics().to_vec(),
         chosen: p.topics.clone(),
         languages: p.languages.join(", "),
         bio: p.bio.clone(),

@@ -104,11 +104,6 @@ pub fn is_japanese_holiday(date: NaiveDate) -> bool {
     jpholiday::jpholiday::JPHoliday::new().is_holiday(&date)
 }
 
-/// The holiday's name on `date` (e.g. `元日`, `憲法記念日 振替休日`), or `None`.
-pub fn japanese_holiday_name(date: NaiveDate) -> Option<String> {
-    jpholiday::jpholiday::JPHoliday::new().is_holiday_name(&date)
-}
-
 /// The UTC instant of local time `at` in `zone`. In a daylight-saving gap (a local time that
 /// does not exist) the first instant after the gap; in an overlap the earlier instant.
 fn instant(zone: Tz, at: NaiveDateTime) -> DateTime<Utc> {

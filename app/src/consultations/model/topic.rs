@@ -29,22 +29,25 @@ impl Topic {
     }
 }
 
-/// The topics of [`TOPICS_CSV`] in file order. Lines without three fields are skipped (the
-/// shipped file is checked by a test).
-pub fn topics() -> Vec<Topic> {
-    TOPICS_CSV
-        .lines()
-        .skip(1)
-        .filter_map(|line| {
-            let mut fields = line.split(',').map(str::trim);
-            let (code, ja, en) = (fields.next()?, fields.next()?, fields.next()?);
-            (!code.is_empty() && !ja.is_empty()).then(|| Topic {
-                code: code.to_owned(),
-                name_ja: ja.to_owned(),
-                name_en: en.to_owned(),
+/// The topics of [`TOPICS_CSV`] in file order, read once. Lines without three fields are
+/// skipped (the shipped file is checked by a test).
+pub fn topics() -> &'static [Topic] {
+    static TOPICS: std::sync::LazyLock<Vec<Topic>> = std::sync::LazyLock::new(|| {
+        TOPICS_CSV
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let mut fields = line.split(',').map(str::trim);
+                let (code, ja, en) = (fields.next()?, fields.next()?, fields.next()?);
+                (!code.is_empty() && !ja.is_empty()).then(|| Topic {
+                    code: code.to_owned(),
+                    name_ja: ja.to_owned(),
+                    name_en: en.to_owned(),
+                })
             })
-        })
-        .collect()
+            .collect()
+    });
+    &TOPICS
 }
 
 /// The topic code for a question about a standardization step ("Ask an advisor about this
