@@ -81,6 +81,12 @@ pub async fn init_state(
                 .await
                 .map_err(|e| anyhow::anyhow!("writing demo advisors: {e}"))?;
         }
+        // Refused (already stored, or the time is held) on a later start: nothing to do.
+        let held = crate::consultations::demo::held_session(chrono::Utc::now());
+        crate::consultations::repo::book(&db, &held)
+            .await
+            .map_err(|e| anyhow::anyhow!("writing the demo consultation: {e}"))?
+            .ok();
     }
     SurrealSessionStore::new(db.clone())
         .delete_expired()

@@ -57,3 +57,54 @@ pub fn advisors() -> Vec<AdvisorProfile> {
         },
     ]
 }
+
+/// The demo's one session that has already taken place: `city_staff` (八王子市) with
+/// `demo_govtech_advisor`, 10:00–11:00 JST on the weekday before `now`, confirmed and waiting for
+/// the advisor's record (so that recording an outcome and rating it can be tried at once).
+/// Its key is fixed (`demo_held_session`), so storing it again does nothing.
+pub fn held_session(now: chrono::DateTime<chrono::Utc>) -> super::repo::NewBooking {
+    use super::model::{BookingStatus, ConsultationKind, JST, Span};
+    use chrono::{Datelike, Duration, TimeZone, Utc};
+    let mut day = now.with_timezone(&JST).date_naive() - Duration::days(1);
+    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+        day -= Duration::days(1);
+    }
+    let at = |h| {
+        JST.from_local_datetime(&day.and_hms_opt(h, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now)
+    };
+    let span = Span {
+        start: at(10),
+        end: at(11),
+    };
+    super::repo::NewBooking {
+        key: "demo_held_session".into(),
+        advisor: "demo_govtech_advisor".into(),
+        requester: crate::ids::UserId::from("demo_city_staff"),
+        organisation: "132012".into(),
+        kind: ConsultationKind::SpotConsultation,
+        topic: "standardization".into(),
+        subject: "住民記録システムの移行計画の相談（デモ）".into(),
+        description: "移行計画の**スケジュール**について相談しました。".into(),
+        record: Some(("132012_resident_registry".into(), None)),
+        span,
+        buffers: (0, 0),
+        daily_cap: None,
+        day: super::repo::jst_day(span.start),
+        status: BookingStatus::Confirmed,
+        notice: crate::notifications::model::Notice::new(
+            "booking_requested",
+            "booking:demo_held_session".to_owned(),
+            "/consultations/bookings/demo_held_session".to_owned(),
+            (
+                "デモの相談が登録されました".to_owned(),
+                "A demo consultation was stored".to_owned(),
+            ),
+            "",
+        ),
+        notify: false,
+        notice_hours: 24,
+    }
+}

@@ -8,13 +8,14 @@ use super::model::BookingStatus;
 use super::repo::BookingRow;
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 
-/// The invite of booking `b`; `page` is the booking page's absolute address.
-pub fn invite(b: &BookingRow, page: &str) -> String {
+/// Booking `b` as one VEVENT, and whether it still takes place; `page` is the booking page's
+/// absolute address.
+fn event(b: &BookingRow, page: &str) -> (Event, bool) {
     let status = BookingStatus::from_code(&b.status).unwrap_or(BookingStatus::Cancelled);
-    let (method, event_status) = match status {
-        BookingStatus::Requested => ("REQUEST", EventStatus::Tentative),
-        BookingStatus::Confirmed | BookingStatus::Completed => ("REQUEST", EventStatus::Confirmed),
-        BookingStatus::Cancelled | BookingStatus::NoShow => ("CANCEL", EventStatus::Cancelled),
+    let (live, event_status) = match status {
+        BookingStatus::Requested => (true, EventStatus::Tentative),
+        BookingStatus::Confirmed | BookingStatus::Completed => (true, EventStatus::Confirmed),
+        BookingStatus::Cancelled | BookingStatus::NoShow => (false, EventStatus::Cancelled),
     };
     let description = format!("{} / {}\n{page}", b.advisor_name_ja, b.requester_name_ja);
     let event = Event::new()
@@ -27,11 +28,33 @@ pub fn invite(b: &BookingRow, page: &str) -> String {
         .url(page)
         .status(event_status)
         .done();
+    (event, live)
+}
+
+/// The invite of booking `b` (METHOD:REQUEST, or METHOD:CANCEL once it no longer takes place);
+/// `page` is the booking page's absolute address.
+pub fn invite(b: &BookingRow, page: &str) -> String {
+    let (event, live) = event(b, page);
     let mut calendar = Calendar::new();
     calendar
         .append_property(("PRODID", "-//Kyodo//Consultations//JA"))
-        .append_property(("METHOD", method))
+        .append_property(("METHOD", if live { "REQUEST" } else { "CANCEL" }))
         .push(event);
+    calendar.done().to_string()
+}
+
+/// A user's calendar feed (METHOD:PUBLISH): every booking in `bookings` as an event with the
+/// same UID and SEQUENCE as its invite, cancelled ones marked STATUS:CANCELLED. `page_of` gives
+/// a booking page's absolute address from its key.
+pub fn feed(bookings: &[BookingRow], page_of: impl Fn(&str) -> String) -> String {
+    let mut calendar = Calendar::new();
+    calendar
+        .append_property(("PRODID", "-//Kyodo//Consultations//JA"))
+        .append_property(("METHOD", "PUBLISH"))
+        .name("Kyodo 相談 / consultations");
+    for b in bookings {
+        calendar.push(event(b, &page_of(&b.key)).0);
+    }
     calendar.done().to_string()
 }
 
@@ -88,5 +111,20 @@ mod tests {
         );
         assert!(cancelled.contains("SEQUENCE:1"), "{cancelled}");
         assert!(cancelled.contains("STATUS:CANCELLED"), "{cancelled}");
+    }
+
+    #[test]
+    fn the_feed_publishes_every_booking_with_its_invite_uid() {
+        let mut second = row("cancelled", 2);
+        second.key = "def456".into();
+        let feed = feed(&[row("confirmed", 0), second], |k| {
+            format!("https://kyodo.example/{k}")
+        });
+        assert!(feed.contains("METHOD:PUBLISH"), "{feed}");
+        assert_eq!(feed.matches("BEGIN:VEVENT").count(), 2, "{feed}");
+        assert!(feed.contains("UID:booking-abc123@kyodo"), "{feed}");
+        assert!(feed.contains("UID:booking-def456@kyodo"), "{feed}");
+        assert!(feed.contains("STATUS:CANCELLED"), "{feed}");
+        assert!(feed.contains("URL:https://kyodo.example/def456"), "{feed}");
     }
 }

@@ -23,12 +23,19 @@ pub mod repo;
 pub mod server;
 pub mod views;
 
-/// The room's plain routes besides its server functions: a booking's calendar invite; every
+/// The room's plain routes besides its server functions: a booking's calendar invite, a user's
+/// private calendar feed and the overview's CSV; every
 /// page is a Leptos route and every form posts to a server function.
 #[cfg(feature = "ssr")]
 pub fn routes() -> crate::http::Routes {
-    crate::http::Routes::new().get(
-        "/consultations/bookings/{id}/invite.ics",
-        server::invite_ics,
-    )
+    crate::http::Routes::new()
+        .get(
+            "/consultations/bookings/{id}/invite.ics",
+            server::invite_ics,
+        )
+        .get(
+            "/consultations/feed/{token}/kyodo.ics",
+            server::calendar_feed,
+        )
+        .get("/consultations/overview.csv", server::overview_csv)
 }

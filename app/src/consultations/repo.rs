@@ -222,6 +222,8 @@ pub struct NewBooking {
     pub status: BookingStatus,
     /// The notice to the advisor, written in the same transaction.
     pub notice: crate::notifications::model::Notice,
+    /// Whether the advisor gets `notice` (not for the demo's seeded session).
+    pub notify: bool,
     /// The advisor's notice window (hours), kept with the booking.
     pub notice_hours: u32,
 }
@@ -237,6 +239,25 @@ pub enum BookRefusal {
     Paused,
     /// A booking with this key exists already (the same form sent twice).
     AlreadyBooked,
+    /// The booking changed since the caller saw it (a reschedule sent twice, or after a cancel).
+    Changed,
+}
+
+/// Maps a booking transaction's error to the refusal it means, if it is one.
+fn refusal(e: &DbError) -> Option<BookRefusal> {
+    if e.is_thrown("booking_hold_once") {
+        Some(BookRefusal::SlotTaken)
+    } else if e.is_thrown("day_full") {
+        Some(BookRefusal::DayFull)
+    } else if e.is_thrown("advisor_paused") {
+        Some(BookRefusal::Paused)
+    } else if e.is_thrown("already exists") {
+        Some(BookRefusal::AlreadyBooked)
+    } else if matches!(e, DbError::Conflict) {
+        Some(BookRefusal::Changed)
+    } else {
+        None
+    }
 }
 
 /// The history entry of booking `$key` by the user whose key is parameter `actor`, from
@@ -260,6 +281,17 @@ pub fn blocks(span: Span, buffers: (u32, u32)) -> Vec<i64> {
     (first..last).collect()
 }
 
+/// The daily cap's check inside a booking's transaction (advisor `$a` = `$advisor`, booking
+/// `$b`, `$cap`, the JST day `$day_start`..`$day_end`): writes the advisor's row for that day, so
+/// two bookings of one capped day serialize, then counts the day's other live bookings.
+const DAILY_CAP: &str = "IF $cap != NONE {
+        UPSERT type::record('advisor_day', [$advisor, $day_start]) SET bookings += 1;
+        IF count(SELECT VALUE id FROM booking WHERE advisor = $a AND id != $b
+               AND status IN ['requested', 'confirmed']
+               AND start >= <datetime> $day_start AND start < <datetime> $day_end) >= $cap
+            { THROW 'day_full'; };
+    };";
+
 /// Stores a booking and the time it holds in one transaction. Overlapping time is refused by
 /// the unique index of `booking_hold`, whatever server the other booking came through. With a
 /// daily cap the transaction also writes the advisor's row for that JST day (`advisor_day`), so
@@ -281,13 +313,7 @@ pub async fn book(db: &Db, b: &NewBooking) -> Result<Result<(), BookRefusal>, Db
          LET $a = type::record('advisor', $advisor);
          LET $b = type::record('booking', $key);
          IF (SELECT VALUE paused FROM ONLY $a) != false {{ THROW 'advisor_paused'; }};
-         IF $cap != NONE {{
-             UPSERT type::record('advisor_day', [$advisor, $day_start]) SET bookings += 1;
-             IF count(SELECT VALUE id FROM booking WHERE advisor = $a
-                    AND status IN ['requested', 'confirmed']
-                    AND start >= <datetime> $day_start AND start < <datetime> $day_end) >= $cap
-                 {{ THROW 'day_full'; }};
-         }};
+         {DAILY_CAP}
          CREATE $b CONTENT {{
              advisor: $a, requester: type::record('app_user', $requester),
              organisation: type::record('organisation', $organisation), kind: $kind,
@@ -302,7 +328,8 @@ pub async fn book(db: &Db, b: &NewBooking) -> Result<Result<(), BookRefusal>, Db
          COMMIT TRANSACTION;"
     );
     let blocks = blocks(b.span, b.buffers);
-    let (notice, recipients) = notice_bindings(&b.notice, &[UserId::from(b.advisor.as_str())]);
+    let advisor = [UserId::from(b.advisor.as_str())];
+    let (notice, recipients) = notice_bindings(&b.notice, if b.notify { &advisor } else { &[] });
     let (record, step) = match &b.record {
         Some((r, s)) => (Some(r.clone()), s.map(i64::from)),
         None => (None, None),
@@ -337,11 +364,84 @@ pub async fn book(db: &Db, b: &NewBooking) -> Result<Result<(), BookRefusal>, Db
     .await;
     match outcome {
         Ok(()) => Ok(Ok(())),
-        Err(e) if e.is_thrown("booking_hold_once") => Ok(Err(BookRefusal::SlotTaken)),
-        Err(e) if e.is_thrown("day_full") => Ok(Err(BookRefusal::DayFull)),
-        Err(e) if e.is_thrown("advisor_paused") => Ok(Err(BookRefusal::Paused)),
-        Err(e) if e.is_thrown("already exists") => Ok(Err(BookRefusal::AlreadyBooked)),
-        Err(e) => Err(e),
+        Err(e) => refusal(&e).map(Err).ok_or(e),
+    }
+}
+
+/// A booking moved to another time of the same advisor.
+pub struct Reschedule<'a> {
+    /// The booking.
+    pub key: &'a str,
+    /// The version the caller saw.
+    pub version: &'a str,
+    /// The advisor's key.
+    pub advisor: &'a str,
+    /// The new session.
+    pub span: Span,
+    /// The advisor's buffers (minutes before, after).
+    pub buffers: (u32, u32),
+    /// The advisor's daily cap.
+    pub daily_cap: Option<u32>,
+    /// Who moves it.
+    pub actor: &'a UserId,
+    /// The history lines (the old and the new time).
+    pub changes: &'a [FieldChange],
+}
+
+/// Moves booking `key` (as the caller saw it, `version`) to `span` in one transaction: the
+/// time it held is freed and the new time held under the same unique index as a booking (so a
+/// reschedule never double-books), the daily cap is checked for the new day, the invite's
+/// SEQUENCE rises, the history keeps the old and the new time, and `notice` goes to
+/// `recipients`. Refusals: [`BookRefusal::SlotTaken`], [`BookRefusal::DayFull`],
+/// [`BookRefusal::Changed`].
+pub async fn reschedule(
+    db: &Db,
+    r: &Reschedule<'_>,
+    notice: &crate::notifications::model::Notice,
+    recipients: &[UserId],
+) -> Result<Result<(), BookRefusal>, DbError> {
+    let (notice, recipients) = notice_bindings(notice, recipients);
+    let history = booking_history("$actor", "'reschedule'");
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $a = type::record('advisor', $advisor);
+         LET $b = type::record('booking', $key);
+         IF <string> (SELECT VALUE updated_at FROM ONLY $b) != $version {{ THROW 'stale_version'; }};
+         {DAILY_CAP}
+         DELETE booking_hold WHERE booking = $b;
+         UPDATE $b SET start = <datetime> $start, end = <datetime> $end, sequence += 1;
+         FOR $block IN $blocks {{
+             CREATE booking_hold CONTENT {{ advisor: $a, block: $block, booking: $b }};
+         }};
+         {history}
+         {CREATE_NOTICES}
+         COMMIT TRANSACTION;"
+    );
+    let blocks = blocks(r.span, r.buffers);
+    let day = jst_day(r.span.start);
+    let outcome = with_retries(|| async {
+        let response = db
+            .query(query.clone())
+            .bind(("advisor", r.advisor.to_owned()))
+            .bind(("key", r.key.to_owned()))
+            .bind(("version", r.version.to_owned()))
+            .bind(("cap", r.daily_cap.map(i64::from)))
+            .bind(("day_start", day.start.to_rfc3339()))
+            .bind(("day_end", day.end.to_rfc3339()))
+            .bind(("start", r.span.start.to_rfc3339()))
+            .bind(("end", r.span.end.to_rfc3339()))
+            .bind(("blocks", blocks.clone()))
+            .bind(("actor", r.actor.as_str().to_owned()))
+            .bind(("changes", crate::db::to_value(&r.changes)))
+            .bind(notice.clone())
+            .bind(recipients.clone())
+            .await?;
+        transaction_outcome(response)
+    })
+    .await;
+    match outcome {
+        Ok(()) => Ok(Ok(())),
+        Err(e) => refusal(&e).map(Err).ok_or(e),
     }
 }
 
@@ -453,6 +553,44 @@ pub async fn all_bookings(db: &Db) -> Result<Vec<BookingRow>, DbError> {
     Ok(rows(&mut response, 0)?)
 }
 
+/// Advisor `advisor`'s bookings whose session starts in `from..to` (UTC), in time order (every
+/// status).
+pub async fn advisor_bookings(
+    db: &Db,
+    advisor: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<BookingRow>, DbError> {
+    let mut response = db
+        .query(format!(
+            "SELECT {BOOKING_FIELDS}, start AS sort_start FROM booking
+             WHERE advisor = type::record('advisor', $advisor)
+                AND start >= <datetime> $from AND start < <datetime> $to
+             ORDER BY sort_start"
+        ))
+        .bind(("advisor", advisor.to_owned()))
+        .bind(("from", from.to_rfc3339()))
+        .bind(("to", to.to_rfc3339()))
+        .await?
+        .check()?;
+    Ok(rows(&mut response, 0)?)
+}
+
+/// Every booking as the overview counts it (no subject, description or names), in session
+/// order.
+pub async fn overview_items(db: &Db) -> Result<Vec<super::model::OverviewItem>, DbError> {
+    let mut response = db
+        .query(
+            "SELECT topic, meta::id(organisation) AS organisation, kind, status,
+                 <string> start AS start, <string> created_at AS created_at, rating,
+                 start AS sort_start
+             FROM booking ORDER BY sort_start",
+        )
+        .await?
+        .check()?;
+    Ok(rows(&mut response, 0)?)
+}
+
 /// A booking's status change: booking `key` as the caller saw it (`version`) moves to `status`
 /// (with a cancel `reason`) by `actor`, with its history lines.
 pub struct StatusChange<'a> {
@@ -553,6 +691,60 @@ pub async fn rate(
         .check()?;
     let updated: Vec<String> = response.take(0)?;
     Ok(!updated.is_empty())
+}
+
+/// The SHA-256 (hex) of a calendar feed token: all that is stored of it.
+pub fn feed_token_sha256(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Makes `user`'s calendar feed with a token whose SHA-256 is `token_sha256`, replacing any
+/// earlier one (whose address stops working at once).
+pub async fn set_calendar_feed(db: &Db, user: &UserId, token_sha256: &str) -> Result<(), DbError> {
+    let response = db
+        .query(
+            "BEGIN TRANSACTION;
+             DELETE type::record('calendar_feed', $user);
+             CREATE type::record('calendar_feed', $user) CONTENT { token_sha256: $hash };
+             COMMIT TRANSACTION;",
+        )
+        .bind(("user", user.as_str().to_owned()))
+        .bind(("hash", token_sha256.to_owned()))
+        .await?;
+    transaction_outcome(response)
+}
+
+/// Deletes `user`'s calendar feed (its address stops working at once).
+pub async fn revoke_calendar_feed(db: &Db, user: &UserId) -> Result<(), DbError> {
+    db.query("DELETE type::record('calendar_feed', $user)")
+        .bind(("user", user.as_str().to_owned()))
+        .await?
+        .check()?;
+    Ok(())
+}
+
+/// When `user`'s calendar feed was made (UTC), if they have one.
+pub async fn calendar_feed_made(db: &Db, user: &UserId) -> Result<Option<DateTime<Utc>>, DbError> {
+    let response = db
+        .query("SELECT VALUE <string> created_at FROM ONLY type::record('calendar_feed', $user)")
+        .bind(("user", user.as_str().to_owned()))
+        .await?
+        .check()?;
+    Ok(first(response)?)
+}
+
+/// The user key whose calendar feed has a token with SHA-256 `token_sha256`, if any.
+pub async fn calendar_feed_owner(db: &Db, token_sha256: &str) -> Result<Option<String>, DbError> {
+    let mut response = db
+        .query("SELECT VALUE meta::id(id) FROM calendar_feed WHERE token_sha256 = $hash LIMIT 1")
+        .bind(("hash", token_sha256.to_owned()))
+        .await?
+        .check()?;
+    Ok(rows::<String>(&mut response, 0)?.into_iter().next())
 }
 
 /// The UTC span of the JST day that contains `at`.

@@ -411,6 +411,7 @@ mod book {
                     ),
                     &input.description,
                 ),
+                notify: true,
                 status: if a.auto_confirm {
                     BookingStatus::Confirmed
                 } else {
@@ -424,7 +425,12 @@ mod book {
                     leptos_axum::redirect(&format!("/consultations/bookings/{key}?booked=1"));
                     return Ok(());
                 }
-                Err(BookRefusal::SlotTaken | BookRefusal::DayFull | BookRefusal::Paused) => {
+                Err(
+                    BookRefusal::SlotTaken
+                    | BookRefusal::DayFull
+                    | BookRefusal::Paused
+                    | BookRefusal::Changed,
+                ) => {
                     continue;
                 }
                 Err(BookRefusal::AlreadyBooked) => {
@@ -491,7 +497,61 @@ fn booking_view(b: BookingRow, user: &CurrentUser) -> BookingView {
         may_rate: policy::may_rate_booking(user, &access)
             && b.status == BookingStatus::Completed.code()
             && b.rating.is_none(),
+        may_reschedule: policy::may_cancel_booking(user, &access)
+            && BookingStatus::from_code(&b.status).is_some_and(|s| {
+                check_change(
+                    s,
+                    BookingChange::Reschedule,
+                    b.start,
+                    Utc::now(),
+                    b.notice_hours,
+                )
+                .is_ok()
+            }),
+        reschedule_slots: Vec::new(),
     }
+}
+
+/// The free slots of booking `b`'s advisor at `now` that it may move to: the advisor's current
+/// hours and rules, with the time `b` holds itself counted as free.
+#[cfg(feature = "ssr")]
+async fn reschedule_slots(
+    state: &AppState,
+    b: &BookingRow,
+    now: DateTime<Utc>,
+) -> Result<(AdvisorProfile, Vec<Span>), AppError> {
+    let a = super::repo::advisors(&state.db)
+        .await?
+        .into_iter()
+        .find(|a| a.key == b.advisor)
+        .ok_or(AppError::NotFound)?;
+    let held = super::repo::held(
+        &state.db,
+        std::slice::from_ref(&a.key),
+        now - chrono::Duration::days(1),
+        month_start(now),
+    )
+    .await?;
+    let others: Vec<Span> = held
+        .into_iter()
+        .filter(|(.., live)| *live)
+        .map(|(_, s, ..)| s)
+        .filter(|s| !(s.start == b.start && s.end == b.end))
+        .collect();
+    let free = a.availability.free_slots(&others, now);
+    Ok((a, free))
+}
+
+/// "This consultation has already been changed": the answer to a change sent for a version
+/// that is no longer current (a second click, a replayed link, the other side acted first).
+#[cfg(feature = "ssr")]
+fn changed_already() -> AppError {
+    refused("version", |l| {
+        l.pick(
+            "この相談はすでに変更されています。ページを再読み込みしてください。",
+            "This consultation has already been changed. Reload the page.",
+        )
+    })
 }
 
 /// A booking the caller may see.
@@ -541,9 +601,7 @@ pub async fn invite_ics(
 #[server(prefix = "/api", endpoint = "list_bookings")]
 pub async fn list_bookings() -> Result<BookingsView, AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    let secretariat = user.has(crate::auth::model::Role::TokyoOfficer)
-        || user.has(crate::auth::model::Role::Admin);
-    let rows = if secretariat {
+    let rows = if policy::may_read_all_bookings(&user) {
         super::repo::all_bookings(&state.db).await?
     } else {
         let org = user
@@ -551,22 +609,260 @@ pub async fn list_bookings() -> Result<BookingsView, AppError> {
             .then_some(user.organisation.key.as_str());
         super::repo::bookings_of(&state.db, &user.id, org).await?
     };
+    let session = crate::auth::request::session().await?;
+    let fresh: Option<String> = session
+        .remove(NEW_FEED_TOKEN)
+        .await
+        .map_err(AppError::internal)?;
     Ok(BookingsView {
         bookings: rows
             .into_iter()
             .filter(|b| policy::may_read_booking(&user, &booking_access(b)))
             .map(|b| booking_view(b, &user))
             .collect(),
+        calendar_feed_made: super::repo::calendar_feed_made(&state.db, &user.id).await?,
+        new_calendar_feed: fresh.map(|token| feed_url(&state, &token)),
+        may_read_overview: policy::may_read_consultation_overview(&user),
+        is_advisor: user.has(crate::auth::model::Role::GovtechAdvisor),
     })
 }
 
+/// The session key under which a feed token just made waits to be shown once.
+#[cfg(feature = "ssr")]
+const NEW_FEED_TOKEN: &str = "consultations.new_calendar_feed";
+
+/// A calendar feed's absolute address.
+#[cfg(feature = "ssr")]
+fn feed_url(state: &AppState, token: &str) -> String {
+    format!("{}/consultations/feed/{token}/kyodo.ics", state.public_url)
+}
+
+/// Makes the caller's private calendar feed (POST `/api/create_calendar_feed`): any signed-in
+/// user; a new random token (256 bits) replaces any earlier one, whose address stops working.
+/// Only the token's SHA-256 is stored; the address is shown once, on the page this answers 303
+/// to (`/consultations/bookings#calendar`).
+#[server(prefix = "/api", endpoint = "create_calendar_feed")]
+pub async fn create_calendar_feed() -> Result<(), AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let token = format!(
+        "{}{}{}",
+        crate::ids::random_key(),
+        crate::ids::random_key(),
+        &crate::ids::random_key()[..16]
+    );
+    super::repo::set_calendar_feed(&state.db, &user.id, &super::repo::feed_token_sha256(&token))
+        .await?;
+    let session = crate::auth::request::session().await?;
+    session
+        .insert(NEW_FEED_TOKEN, token)
+        .await
+        .map_err(AppError::internal)?;
+    tracing::info!(user = %user.id, "calendar feed made");
+    leptos_axum::redirect("/consultations/bookings?feed=1#calendar");
+    Ok(())
+}
+
+/// Stops the caller's calendar feed (POST `/api/revoke_calendar_feed`): its address answers
+/// 404 from now on. Answers 303 to `/consultations/bookings#calendar`.
+#[server(prefix = "/api", endpoint = "revoke_calendar_feed")]
+pub async fn revoke_calendar_feed() -> Result<(), AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    super::repo::revoke_calendar_feed(&state.db, &user.id).await?;
+    tracing::info!(user = %user.id, "calendar feed revoked");
+    leptos_axum::redirect("/consultations/bookings?feed=0#calendar");
+    Ok(())
+}
+
+/// GET `/consultations/feed/{token}/kyodo.ics`: the private calendar feed of the token's owner
+/// (their bookings as requester and as advisor, [`super::ics::feed`]), for calendar apps that
+/// cannot sign in. 404 for an unknown or revoked token, or when the owner's account is no
+/// longer active.
+#[cfg(feature = "ssr")]
+pub async fn calendar_feed(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> axum::response::Response {
+    let bytes = async {
+        if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(AppError::NotFound);
+        }
+        let hash = super::repo::feed_token_sha256(&token);
+        let owner = super::repo::calendar_feed_owner(&state.db, &hash)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let user = crate::auth::repo::active_user(&state.db, &state.catalog, &owner)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let rows: Vec<BookingRow> = super::repo::bookings_of(&state.db, &user.id, None)
+            .await?
+            .into_iter()
+            .filter(|b| policy::may_read_booking(&user, &booking_access(b)))
+            .collect();
+        let page = |key: &str| format!("{}/consultations/bookings/{key}", state.public_url);
+        Ok(super::ics::feed(&rows, page).into_bytes())
+    };
+    crate::http::attachment(
+        "kyodo_consultations.ics",
+        "text/calendar; charset=utf-8",
+        bytes.await,
+    )
+}
+
 /// One booking (POST `/api/get_booking`): for its requester, their municipality's CIO, its
-/// advisor and the secretariat; anyone else gets 404.
+/// advisor and the secretariat; anyone else gets 404. With `reschedule` (and when the caller
+/// may move it now) it also lists the advisor's free slots to move it to.
 #[server(prefix = "/api", endpoint = "get_booking")]
-pub async fn get_booking(id: String) -> Result<BookingView, AppError> {
+pub async fn get_booking(
+    id: String,
+    #[server(default)] reschedule: bool,
+) -> Result<BookingView, AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let b = visible_booking(&state, &user, &id).await?;
-    Ok(booking_view(b, &user))
+    let slots = if reschedule {
+        let (_, free) = reschedule_slots(&state, &b, Utc::now()).await?;
+        free.into_iter()
+            .take(MAX_SLOTS)
+            .map(|s| SlotOffer {
+                start: s.start,
+                end: s.end,
+                advisors: 1,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut view = booking_view(b, &user);
+    if view.may_reschedule {
+        view.reschedule_slots = slots;
+    }
+    Ok(view)
+}
+
+/// Moves a booking to another free slot of its advisor (POST `/api/reschedule_booking`): either
+/// side (requester, advisor, secretariat), while it is requested or confirmed and until the
+/// notice window before the session (the refusal says so). `start` is the new slot as
+/// `start/end` (RFC 3339 UTC). In one transaction the old time is freed and the new one held
+/// (never double-booked: "this slot was just taken" otherwise), the history keeps both times,
+/// the invite's SEQUENCE rises and the other side is notified. A form sent again for the same
+/// version does nothing ("already changed"). Answers 303 back to the booking.
+#[server(prefix = "/api", endpoint = "reschedule_booking")]
+pub async fn reschedule_booking(
+    id: String,
+    #[server(default)] version: String,
+    #[server(default)] start: String,
+) -> Result<(), AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let b = visible_booking(&state, &user, &id).await?;
+    if !policy::may_cancel_booking(&user, &booking_access(&b)) {
+        return Err(AppError::Forbidden);
+    }
+    if version != b.version {
+        return Err(changed_already());
+    }
+    let now = Utc::now();
+    let status = BookingStatus::from_code(&b.status).unwrap_or(BookingStatus::Cancelled);
+    check_change(
+        status,
+        BookingChange::Reschedule,
+        b.start,
+        now,
+        b.notice_hours,
+    )
+    .map_err(|e| AppError::Rejected {
+        field: "start".into(),
+        ja: e.message(Lang::Ja),
+        en: e.message(Lang::En),
+    })?;
+    let choose = || {
+        refused("start", |l| {
+            l.pick(
+                "変更後の日時（空き枠）を選んでください。",
+                "Choose the new time (a free slot).",
+            )
+        })
+    };
+    let instant = |text: &str| {
+        DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| choose())
+    };
+    let (from, to) = start.split_once('/').ok_or_else(choose)?;
+    let span = Span {
+        start: instant(from)?,
+        end: instant(to)?,
+    };
+    if span.start == b.start && span.end == b.end {
+        return Err(refused("start", |l| {
+            l.pick(
+                "今と違う日時を選んでください。",
+                "Choose a time other than the current one.",
+            )
+        }));
+    }
+    let (a, free) = reschedule_slots(&state, &b, now).await?;
+    if !free.contains(&span) {
+        return Err(slot_taken());
+    }
+    let changes = [crate::history::model::FieldChange {
+        field: "start".into(),
+        before: format!("{} – {}", b.start.to_rfc3339(), b.end.to_rfc3339()),
+        after: format!("{} – {}", span.start.to_rfc3339(), span.end.to_rfc3339()),
+    }];
+    let notice = crate::notifications::model::Notice::new(
+        "booking_changed",
+        format!("booking:{}", b.key),
+        format!("/consultations/bookings/{}", b.key),
+        (
+            format!(
+                "{}さんが相談「{}」の日時を{}に変更しました",
+                user.name_ja,
+                b.subject,
+                crate::i18n::fmt_jst(span.start, Lang::Ja)
+            ),
+            format!(
+                "{} moved the consultation “{}” to {}",
+                user.name_en,
+                b.subject,
+                crate::i18n::fmt_jst(span.start, Lang::En)
+            ),
+        ),
+        "",
+    );
+    let change = super::repo::Reschedule {
+        key: &b.key,
+        version: &version,
+        advisor: &a.key,
+        span,
+        buffers: (
+            a.availability.buffer_before_minutes,
+            a.availability.buffer_after_minutes,
+        ),
+        daily_cap: a.availability.daily_cap,
+        actor: &user.id,
+        changes: &changes,
+    };
+    match super::repo::reschedule(&state.db, &change, &notice, &other_side(&b, &user)).await? {
+        Ok(()) => {
+            tracing::info!(user = %user.id, booking = %b.key, "booking rescheduled");
+            leptos_axum::redirect(&format!("/consultations/bookings/{}?changed=1", b.key));
+            Ok(())
+        }
+        Err(BookRefusal::Changed | BookRefusal::AlreadyBooked) => Err(changed_already()),
+        Err(BookRefusal::SlotTaken | BookRefusal::DayFull | BookRefusal::Paused) => {
+            Err(slot_taken())
+        }
+    }
+}
+
+/// Who hears of a change to `b` made by `user`: the requester and the advisor, not the one
+/// who acted.
+#[cfg(feature = "ssr")]
+fn other_side(b: &BookingRow, user: &CurrentUser) -> Vec<crate::ids::UserId> {
+    [b.requester.as_str(), b.advisor.as_str()]
+        .into_iter()
+        .filter(|k| *k != user.id.as_str())
+        .map(crate::ids::UserId::from)
+        .collect()
 }
 
 /// Writes a checked change; a booking changed since the caller saw it (`version`) is refused
@@ -605,12 +901,7 @@ async fn apply(
         ),
         reason.unwrap_or_default(),
     );
-    // The other side hears of it: the requester and the advisor, not the one who acted.
-    let recipients: Vec<crate::ids::UserId> = [b.requester.as_str(), b.advisor.as_str()]
-        .into_iter()
-        .filter(|k| *k != user.id.as_str())
-        .map(crate::ids::UserId::from)
-        .collect();
+    let recipients = other_side(b, user);
     let change = super::repo::StatusChange {
         key: &b.key,
         version,
@@ -622,12 +913,7 @@ async fn apply(
     };
     let done = super::repo::change_status(&state.db, change, &notice, &recipients).await?;
     if !done {
-        return Err(refused("version", |l| {
-            l.pick(
-                "この相談はすでに変更されています。ページを再読み込みしてください。",
-                "This consultation has already been changed. Reload the page.",
-            )
-        }));
+        return Err(changed_already());
     }
     tracing::info!(user = %user.id, booking = %b.key, status = after.code(), "booking changed");
     leptos_axum::redirect(&format!("/consultations/bookings/{}?changed=1", b.key));
@@ -1013,4 +1299,187 @@ mod profile {
         leptos_axum::redirect("/consultations/profile?saved=1");
         Ok(())
     }
+}
+
+/// An advisor's day or week (POST `/api/get_advisor_schedule`): `advisor` (blank: the caller),
+/// `date` (`YYYY-MM-DD`, JST; blank: today) and `days` (`1` for the day, anything else for the
+/// week from Monday). Their bookings of every status, by JST day. The advisor themself and the
+/// secretariat; anyone else is refused.
+#[server(prefix = "/api", endpoint = "get_advisor_schedule")]
+pub async fn get_advisor_schedule(
+    #[server(default)] advisor: String,
+    #[server(default)] date: String,
+    #[server(default)] days: String,
+) -> Result<super::views::ScheduleView, AppError> {
+    use chrono::{Duration, NaiveDate};
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let advisor = match advisor.trim() {
+        "" => user.id.as_str().to_owned(),
+        a => a.to_owned(),
+    };
+    if !policy::may_read_schedule(&user, &advisor) {
+        return Err(AppError::Forbidden);
+    }
+    let profile = super::repo::advisors(&state.db)
+        .await?
+        .into_iter()
+        .find(|a| a.key == advisor)
+        .ok_or(AppError::NotFound)?;
+    let today = Utc::now().with_timezone(&JST).date_naive();
+    let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").unwrap_or(today);
+    let days: u32 = if days.trim() == "1" { 1 } else { 7 };
+    let first = if days == 7 {
+        date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
+    } else {
+        date
+    };
+    let start_of = |d: NaiveDate| {
+        JST.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default()
+    };
+    let period = Duration::days(i64::from(days));
+    let rows = super::repo::advisor_bookings(
+        &state.db,
+        &advisor,
+        start_of(first),
+        start_of(first + period),
+    )
+    .await?;
+    let mut views: Vec<BookingView> = rows.into_iter().map(|b| booking_view(b, &user)).collect();
+    let schedule = (0..days)
+        .map(|i| {
+            let day = first + Duration::days(i64::from(i));
+            let (mine, rest): (Vec<BookingView>, Vec<BookingView>) = views
+                .drain(..)
+                .partition(|b| b.start.with_timezone(&JST).date_naive() == day);
+            views = rest;
+            super::views::ScheduleDay {
+                date: day,
+                bookings: mine,
+            }
+        })
+        .collect();
+    Ok(super::views::ScheduleView {
+        advisor,
+        advisor_name: (profile.name_ja, profile.name_en),
+        days,
+        schedule,
+        previous: first - period,
+        next: first + period,
+    })
+}
+
+/// GovTech Tokyo's overview (POST `/api/get_consultation_overview`): every booking counted by
+/// topic, municipality and month of the session (JST, newest first), with held, cancelled and
+/// missed sessions, the average rating and the average lead time from request to session
+/// (hours). Counts only: no subject, description or name. GovTech Tokyo and the secretariat.
+#[server(prefix = "/api", endpoint = "get_consultation_overview")]
+pub async fn get_consultation_overview() -> Result<super::views::OverviewView, AppError> {
+    use super::model::{tally, tally_by};
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    if !policy::may_read_consultation_overview(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let items = super::repo::overview_items(&state.db).await?;
+    let all = topics();
+    let topic_label = |code: &str| {
+        all.iter()
+            .find(|t| t.code == code)
+            .map(|t| (t.name_ja.clone(), t.name_en.clone()))
+            .unwrap_or_else(|| (code.to_owned(), code.to_owned()))
+    };
+    let org_name = |key: &str| {
+        state
+            .catalog
+            .organisation(key)
+            .map(|o| (o.name_ja.clone(), o.name_en.clone()))
+            .unwrap_or_else(|| (key.to_owned(), key.to_owned()))
+    };
+    let mut by_month = tally_by(&items, |i| i.month());
+    by_month.reverse();
+    Ok(super::views::OverviewView {
+        total: tally("", &items),
+        by_topic: tally_by(&items, |i| i.topic.clone())
+            .into_iter()
+            .map(|t| {
+                let label = topic_label(&t.key);
+                (t, label)
+            })
+            .collect(),
+        by_municipality: tally_by(&items, |i| i.organisation.clone())
+            .into_iter()
+            .map(|t| {
+                let name = org_name(&t.key);
+                (t, name)
+            })
+            .collect(),
+        by_month,
+    })
+}
+
+/// GET `/consultations/overview.csv`: every booking as the overview counts it, a row each
+/// (UTF-8 with BOM, CRLF; [`crate::csv_output`]): month and start of the session (JST), topic,
+/// municipality (lg code and name), kind, status, lead time (hours), rating. No subject,
+/// description or names. GovTech Tokyo and the secretariat (403 otherwise).
+#[cfg(feature = "ssr")]
+pub async fn overview_csv(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    let bytes = async {
+        let user = policy::require_user(crate::auth::request::user_of(&state, &session).await?)?;
+        if !policy::may_read_consultation_overview(&user) {
+            return Err(AppError::Forbidden);
+        }
+        let items = super::repo::overview_items(&state.db).await?;
+        let all = topics();
+        let mut w = crate::csv_output::writer();
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record([
+            "月",
+            "開始日時",
+            "相談分野コード",
+            "相談分野",
+            "団体コード",
+            "団体名",
+            "種類",
+            "状況",
+            "申込から相談までの時間",
+            "評価",
+        ]);
+        for i in &items {
+            let topic = all
+                .iter()
+                .find(|t| t.code == i.topic)
+                .map_or_else(|| i.topic.clone(), |t| t.name_ja.clone());
+            let org = state
+                .catalog
+                .organisation(&i.organisation)
+                .map_or_else(|| i.organisation.clone(), |o| o.name_ja.clone());
+            let kind = ConsultationKind::from_code(&i.kind)
+                .map_or_else(|| i.kind.clone(), |k| k.label(Lang::Ja).to_owned());
+            let status = BookingStatus::from_code(&i.status)
+                .map_or_else(|| i.status.clone(), |s| s.label(Lang::Ja).to_owned());
+            let _ = w.write_record([
+                i.month(),
+                crate::ids::Timestamp(i.start).jst(),
+                i.topic.clone(),
+                crate::csv_output::neutralize(&topic),
+                i.organisation.clone(),
+                crate::csv_output::neutralize(&org),
+                kind,
+                status,
+                format!("{:.1}", i.lead_hours()),
+                i.rating.map(|r| r.to_string()).unwrap_or_default(),
+            ]);
+        }
+        Ok(w.into_inner().unwrap_or_default())
+    };
+    crate::http::attachment(
+        "kyodo_consultations.csv",
+        "text/csv; charset=utf-8",
+        bytes.await,
+    )
 }

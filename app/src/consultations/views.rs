@@ -104,6 +104,11 @@ pub struct BookingView {
     pub rating: Option<(u8, String)>,
     /// Whether the caller may rate it now (its requester, completed, not yet rated).
     pub may_rate: bool,
+    /// Whether the caller may move it now (either side, live, before the notice window).
+    pub may_reschedule: bool,
+    /// The advisor's free slots to move it to (only when asked for, see `get_booking`; at most
+    /// [`MAX_SLOTS`]).
+    pub reschedule_slots: Vec<SlotOffer>,
 }
 
 /// `/consultations/bookings`: the caller's bookings (as requester, as advisor, their
@@ -112,6 +117,15 @@ pub struct BookingView {
 pub struct BookingsView {
     /// Newest session first.
     pub bookings: Vec<BookingView>,
+    /// When the caller's private calendar feed was made (UTC), if they have one.
+    pub calendar_feed_made: Option<DateTime<Utc>>,
+    /// The feed's address, only right after it was made (its token is stored hashed and can
+    /// never be shown again).
+    pub new_calendar_feed: Option<String>,
+    /// Whether the caller may see GovTech Tokyo's overview of all consultations.
+    pub may_read_overview: bool,
+    /// Whether the caller gives consultations (the page links to their week).
+    pub is_advisor: bool,
 }
 
 /// `/consultations/profile`: an advisor's profile and hours as the form shows them.
@@ -149,4 +163,43 @@ pub struct AdvisorProfileView {
     pub horizon_days: u32,
     /// Bookings per JST day at most (`None`: no cap).
     pub daily_cap: Option<u32>,
+}
+
+/// One JST day of an advisor's schedule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduleDay {
+    /// The day (JST).
+    pub date: chrono::NaiveDate,
+    /// Its bookings in time order (every status; cancelled ones shown struck through).
+    pub bookings: Vec<BookingView>,
+}
+
+/// `/consultations/schedule`: an advisor's day or week (JST), with the days around it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduleView {
+    /// The advisor's key.
+    pub advisor: String,
+    /// The advisor's name (Japanese, English).
+    pub advisor_name: (String, String),
+    /// 1 (a day) or 7 (a week starting on Monday).
+    pub days: u32,
+    /// The days shown, in order.
+    pub schedule: Vec<ScheduleDay>,
+    /// The first day of the period before and after (for the links).
+    pub previous: chrono::NaiveDate,
+    /// See `previous`.
+    pub next: chrono::NaiveDate,
+}
+
+/// `/consultations/overview`: GovTech Tokyo's overview of every consultation (counts only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverviewView {
+    /// All bookings.
+    pub total: super::model::Tally,
+    /// By topic (key: topic code), with the topic's label (Japanese, English).
+    pub by_topic: Vec<(super::model::Tally, (String, String))>,
+    /// By municipality (key: lg code), with its name (Japanese, English).
+    pub by_municipality: Vec<(super::model::Tally, (String, String))>,
+    /// By month of the session (key: `YYYY-MM`, JST), newest first.
+    pub by_month: Vec<super::model::Tally>,
 }

@@ -56,3 +56,22 @@ pub fn may_edit_advisor(user: &CurrentUser, advisor: &str) -> bool {
 pub fn may_rate_booking(user: &CurrentUser, b: &BookingAccess) -> bool {
     user.id.as_str() == b.requester
 }
+
+/// Whether `user` sees every booking in the lists (the secretariat: Tokyo officers and
+/// administrators); everyone else sees the bookings they take part in.
+pub fn may_read_all_bookings(user: &CurrentUser) -> bool {
+    secretariat(user)
+}
+
+/// Whether `user` may see advisor `advisor`'s day and week (bookings with their subjects): the
+/// advisor themself and the secretariat.
+pub fn may_read_schedule(user: &CurrentUser, advisor: &str) -> bool {
+    secretariat(user) || (user.has(Role::GovtechAdvisor) && user.id.as_str() == advisor)
+}
+
+/// Whether `user` may see GovTech Tokyo's overview of all consultations (counts by topic,
+/// municipality and month, ratings, lead times, and its CSV; no subjects, descriptions or
+/// names): GovTech Tokyo's people and the secretariat.
+pub fn may_read_consultation_overview(user: &CurrentUser) -> bool {
+    secretariat(user) || user.organisation.key == crate::orgs::model::GOVTECH_KEY
+}

@@ -18,7 +18,8 @@ pub use accounts::{may_manage_user, may_manage_users, require_demo};
 pub use attachments::{may_attach, may_read_attachment, record_of_subject};
 pub use consultations::{
     BookingAccess, may_book_consultation, may_cancel_booking, may_edit_advisor, may_give_booking,
-    may_rate_booking, may_read_booking,
+    may_rate_booking, may_read_all_bookings, may_read_booking, may_read_consultation_overview,
+    may_read_schedule,
 };
 pub use projects::{
     ProjectAccess, may_create_any_project, may_create_project, may_join_project,
@@ -74,7 +75,7 @@ pub enum Rule {
     /// Reading a booking: its requester, their municipality's CIO, its advisor, the
     /// secretariat ([`may_read_booking`]).
     ReadBooking,
-    /// Cancelling a booking: either side or the secretariat ([`may_cancel_booking`]).
+    /// Cancelling or moving a booking: either side or the secretariat ([`may_cancel_booking`]).
     CancelBooking,
     /// Confirming a booking and recording its outcome: its advisor or the secretariat
     /// ([`may_give_booking`]).
@@ -83,6 +84,16 @@ pub enum Rule {
     RateBooking,
     /// Editing an advisor profile: a GovTech Tokyo advisor, their own ([`may_edit_advisor`]).
     EditAdvisor,
+    /// A private calendar feed: no session; the token in the address is the credential (only
+    /// its SHA-256 is stored), and the feed holds its owner's own bookings only, while the
+    /// owner's account is active ([`may_read_booking`] for each).
+    CalendarFeed,
+    /// An advisor's day and week: the advisor and the secretariat ([`may_read_schedule`]).
+    ReadSchedule,
+    /// GovTech Tokyo's overview of all consultations and its CSV (counts, ratings, lead times;
+    /// no subjects or names): GovTech Tokyo and the secretariat
+    /// ([`may_read_consultation_overview`]).
+    ConsultationOverview,
     /// Managing accounts: an administrator (any account, any role) or a CIO (own
     /// organisation's accounts, roles staff and CIO only).
     ManageUsers,
@@ -156,6 +167,22 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
         Rule::ReadBooking,
     ),
     ("POST /api/rate_booking", Rule::RateBooking),
+    ("POST /api/reschedule_booking", Rule::CancelBooking),
+    ("POST /api/create_calendar_feed", Rule::SignedIn),
+    ("POST /api/revoke_calendar_feed", Rule::SignedIn),
+    (
+        "GET /consultations/feed/{token}/kyodo.ics",
+        Rule::CalendarFeed,
+    ),
+    ("POST /api/get_advisor_schedule", Rule::ReadSchedule),
+    (
+        "POST /api/get_consultation_overview",
+        Rule::ConsultationOverview,
+    ),
+    (
+        "GET /consultations/overview.csv",
+        Rule::ConsultationOverview,
+    ),
     ("POST /api/get_advisor_profile", Rule::EditAdvisor),
     ("POST /api/save_advisor_profile", Rule::EditAdvisor),
 ];
@@ -336,7 +363,10 @@ mod tests {
                     | Rule::CancelBooking
                     | Rule::GiveBooking
                     | Rule::RateBooking
-                    | Rule::EditAdvisor => booking_rules(*rule, &u, name),
+                    | Rule::EditAdvisor
+                    | Rule::CalendarFeed
+                    | Rule::ReadSchedule
+                    | Rule::ConsultationOverview => booking_rules(*rule, &u, name),
                     Rule::OwnImportRun => {
                         assert!(may_view_import_run(&u, &u.id));
                         assert_eq!(
@@ -421,6 +451,31 @@ mod tests {
                 let advisor = role == Role::GovtechAdvisor;
                 assert_eq!(may_edit_advisor(u, me), advisor, "{name} {role:?}");
                 assert!(!may_edit_advisor(u, "advisor"), "{name} {role:?}");
+            }
+            Rule::CalendarFeed => {
+                assert!(may_read_booking(u, &own), "{name} {role:?}");
+                assert_eq!(may_read_all_bookings(u), central, "{name} {role:?}");
+            }
+            Rule::ReadSchedule => {
+                let advisor = role == Role::GovtechAdvisor;
+                assert_eq!(
+                    may_read_schedule(u, me),
+                    advisor || central,
+                    "{name} {role:?}"
+                );
+                assert_eq!(
+                    may_read_schedule(u, "advisor"),
+                    central,
+                    "{name} {role:?} another advisor"
+                );
+            }
+            Rule::ConsultationOverview => {
+                let govtech = role == Role::GovtechAdvisor;
+                assert_eq!(
+                    may_read_consultation_overview(u),
+                    govtech || central,
+                    "{name} {role:?}"
+                );
             }
             _ => unreachable!("{name}"),
         }

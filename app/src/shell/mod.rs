@@ -98,6 +98,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects/:id") view=projects::ProjectWithPartners ssr=SsrMode::Async/>
                     <Route path=path!("/consultations") view=crate::consultations::pages::ConsultationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/consultations/profile") view=crate::consultations::pages::AdvisorProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/consultations/schedule") view=crate::consultations::pages::SchedulePage ssr=SsrMode::Async/>
+                    <Route path=path!("/consultations/overview") view=crate::consultations::pages::OverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/consultations/bookings") view=crate::consultations::pages::BookingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/consultations/bookings/:id") view=crate::consultations::pages::BookingPage ssr=SsrMode::Async/>
                 </Routes>

@@ -7,7 +7,7 @@ use app::auth::model::Role;
 use app::consultations::model::{Availability, BookingStatus, JST, WeeklyHours};
 use app::consultations::repo::AdvisorProfile;
 use app::consultations::views::{BookingView, ConsultationsView, SlotOffer};
-use chrono::{NaiveTime, Weekday};
+use chrono::{Datelike, NaiveTime, Weekday};
 use http::StatusCode;
 
 fn ok(status: StatusCode) -> bool {
@@ -108,7 +108,7 @@ async fn of_many_simultaneous_bookings_of_one_slot_on_two_servers_exactly_one_wi
     let stored: i64 = app
         .state
         .db
-        .query("RETURN count(SELECT id FROM booking)")
+        .query("RETURN count(SELECT id FROM booking WHERE id != booking:demo_held_session)")
         .await
         .unwrap()
         .take::<Option<i64>>(0)
@@ -500,7 +500,7 @@ async fn round_the_clock_advisor(
 async fn bookings_in_db(app: &TestApp) -> i64 {
     app.state
         .db
-        .query("RETURN count(SELECT id FROM booking)")
+        .query("RETURN count(SELECT id FROM booking WHERE id != booking:demo_held_session)")
         .await
         .unwrap()
         .take::<Option<i64>>(0)
@@ -787,4 +787,395 @@ async fn the_same_booking_form_sent_twice_books_once_and_a_record_of_another_mun
         Some(("131164_resident_registry".to_owned(), Some(5)))
     );
     assert_eq!(view.end, slot.end);
+}
+
+/// Inserts an all-day advisor (the `advisor` user) for `topic` with 60-minute slots.
+async fn all_day_advisor(app: &TestApp, advisor: &TestUser, topic: &str, notice_hours: u32) {
+    let mut profile = all_day_profile(&advisor.id, topic, 60, None);
+    profile.notice_hours = notice_hours;
+    assert!(
+        app::consultations::repo::insert_advisor(&app.state.db, &profile)
+            .await
+            .unwrap()
+    );
+}
+
+async fn reschedule(
+    app: &TestApp,
+    who: &TestUser,
+    key: &str,
+    version: &str,
+    to: &SlotOffer,
+) -> (StatusCode, String) {
+    let slot = format!("{}/{}", to.start.to_rfc3339(), to.end.to_rfc3339());
+    let reply = app
+        .post(
+            "/api/reschedule_booking",
+            &form(&[("id", key), ("version", version), ("start", slot.as_str())]),
+            Some(&who.cookie),
+        )
+        .await;
+    (reply.status, reply.body)
+}
+
+async fn with_slots(app: &TestApp, who: &TestUser, key: &str) -> BookingView {
+    let reply = app
+        .post(
+            "/api/get_booking",
+            &form(&[("id", key), ("reschedule", "true")]),
+            Some(&who.cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.decode()
+}
+
+#[tokio::test]
+async fn a_booking_moves_to_a_free_slot_once_keeping_its_history_and_a_taken_or_late_move_is_refused()
+ {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    all_day_advisor(&app, &advisor, "data_ebpm", 0).await;
+    let staff = app.user(Role::Staff, "131164").await;
+    let other = app.user(Role::Staff, "131016").await;
+    let slots = offer(&app, &staff, "data_ebpm").await.slots;
+    let (s0, s1, s2) = (slots[0], slots[1], slots[2]);
+    let (_, key, _) = book(&app, &staff, "data_ebpm", &s0).await;
+    let key = key.unwrap();
+    let (status, _, body) = book(&app, &other, "data_ebpm", &s2).await;
+    assert!(ok(status), "{body}");
+
+    // The page lists the advisor's free slots: its own time counts as free, another's not.
+    let view = with_slots(&app, &staff, &key).await;
+    assert!(view.may_reschedule);
+    let starts: Vec<_> = view.reschedule_slots.iter().map(|s| s.start).collect();
+    assert!(starts.contains(&s0.start) && starts.contains(&s1.start));
+    assert!(
+        !starts.contains(&s2.start),
+        "another booking's time is not offered"
+    );
+    assert!(
+        booking(&app, &staff, &key)
+            .await
+            .1
+            .unwrap()
+            .reschedule_slots
+            .is_empty(),
+        "only when asked"
+    );
+
+    // Someone else's time: "just taken"; another municipality cannot even see it.
+    let (status, body) = reschedule(&app, &staff, &key, &view.version, &s2).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("just taken"), "{body}");
+    let (status, _) = reschedule(&app, &other, &key, &view.version, &s1).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The move: new time, the old one free, SEQUENCE up, history kept, the advisor notified.
+    let (status, body) = reschedule(&app, &staff, &key, &view.version, &s1).await;
+    assert!(ok(status), "{body}");
+    let moved = booking(&app, &advisor, &key).await.1.unwrap();
+    assert_eq!((moved.start, moved.end), (s1.start, s1.end));
+    assert_eq!(moved.status, BookingStatus::Confirmed);
+    let offered: Vec<_> = offer(&app, &other, "data_ebpm")
+        .await
+        .slots
+        .iter()
+        .map(|s| s.start)
+        .collect();
+    assert!(offered.contains(&s0.start), "the old time is free again");
+    assert!(!offered.contains(&s1.start), "the new time is held");
+    let ics = app
+        .get(
+            &format!("/consultations/bookings/{key}/invite.ics"),
+            Some(&staff.cookie),
+        )
+        .await;
+    assert!(ics.body.contains("SEQUENCE:1"), "{}", ics.body);
+    assert!(
+        ics.body
+            .contains(&format!("DTSTART:{}", s1.start.format("%Y%m%dT%H%M%SZ"))),
+        "{}",
+        ics.body
+    );
+    let history: Vec<serde_json::Value> = app
+        .state
+        .db
+        .query("SELECT VALUE changes FROM history WHERE subject = $s AND source = 'reschedule'")
+        .bind(("s", format!("booking:{key}")))
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    let line = history[0].to_string();
+    assert!(
+        line.contains(&s0.start.to_rfc3339()) && line.contains(&s1.start.to_rfc3339()),
+        "{line}"
+    );
+    let unread: i64 = app
+        .state
+        .db
+        .query("RETURN count(SELECT VALUE id FROM notice WHERE recipient = type::record('app_user', $u) AND subject = $s)")
+        .bind(("u", advisor.id.clone()))
+        .bind(("s", format!("booking:{key}")))
+        .await
+        .unwrap()
+        .take::<Option<i64>>(0)
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(unread, 2, "booked and moved");
+
+    // The same form again does nothing.
+    let (status, body) = reschedule(&app, &staff, &key, &view.version, &s0).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("already been changed"), "{body}");
+    assert_eq!(booking(&app, &staff, &key).await.1.unwrap().start, s1.start);
+
+    // Inside the notice window a move is refused with the window.
+    let late_advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    all_day_advisor(&app, &late_advisor, "ai", 720).await;
+    let ai = offer(&app, &staff, "ai").await.slots;
+    let late_slot = ai
+        .iter()
+        .find(|s| s.advisors == 1 && s.start < chrono::Utc::now() + chrono::Duration::days(2))
+        .copied()
+        .unwrap();
+    let (status, late, body) = book(&app, &staff, "ai", &late_slot).await;
+    assert!(ok(status), "{body}");
+    let late = late.unwrap();
+    let late_view = with_slots(&app, &staff, &late).await;
+    assert!(!late_view.may_reschedule && late_view.reschedule_slots.is_empty());
+    let target = ai
+        .iter()
+        .rev()
+        .find(|s| s.start != late_slot.start)
+        .copied()
+        .unwrap();
+    let (status, body) = reschedule(&app, &staff, &late, &late_view.version, &target).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("720"), "{body}");
+}
+
+#[tokio::test]
+async fn a_calendar_feed_shows_its_owners_bookings_until_replaced_or_revoked() {
+    let app = TestApp::new().await;
+    let staff = app.user(Role::Staff, "131164").await;
+    let other = app.user(Role::Staff, "131016").await;
+    let slots = offer(&app, &staff, "security").await.slots;
+    let (_, mine, _) = book(&app, &staff, "security", &slots[0]).await;
+    let next_day = slots
+        .iter()
+        .find(|s| s.start - slots[0].start >= chrono::Duration::days(1))
+        .unwrap();
+    let (_, theirs, _) = book(&app, &other, "security", next_day).await;
+    let (mine, theirs) = (mine.unwrap(), theirs.unwrap());
+
+    let list = |who: &TestUser| {
+        let cookie = who.cookie.clone();
+        let app = &app;
+        async move {
+            let reply = app.post("/api/list_bookings", "", Some(&cookie)).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            reply.decode::<app::consultations::views::BookingsView>()
+        }
+    };
+    assert_eq!(list(&staff).await.calendar_feed_made, None);
+    let made = app
+        .post("/api/create_calendar_feed", "", Some(&staff.cookie))
+        .await;
+    assert!(ok(made.status), "{}", made.body);
+    let first = list(&staff).await;
+    let url = first
+        .new_calendar_feed
+        .expect("shown right after it was made");
+    assert!(first.calendar_feed_made.is_some());
+    assert_eq!(
+        list(&staff).await.new_calendar_feed,
+        None,
+        "and never again"
+    );
+    let path = &url[url.find("/consultations/feed/").unwrap()..];
+    let token = path.split('/').nth(3).unwrap().to_owned();
+    assert_eq!(token.len(), 64);
+
+    // Only the token's SHA-256 is stored.
+    let stored: Vec<String> = app
+        .state
+        .db
+        .query("SELECT VALUE token_sha256 FROM calendar_feed")
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    assert_eq!(
+        stored,
+        vec![app::consultations::repo::feed_token_sha256(&token)]
+    );
+    assert_ne!(stored[0], token);
+
+    // No session needed; the owner's bookings only.
+    let feed = app.get(path, None).await;
+    assert_eq!(feed.status, StatusCode::OK, "{}", feed.body);
+    assert!(feed.body.contains("BEGIN:VCALENDAR") && feed.body.contains("METHOD:PUBLISH"));
+    assert!(
+        feed.body.contains(&format!("UID:booking-{mine}@kyodo")),
+        "{}",
+        feed.body
+    );
+    assert!(
+        !feed.body.contains(&theirs),
+        "another user's booking is not in it"
+    );
+
+    // A new address stops the old one; revoking stops the new one.
+    app.post("/api/create_calendar_feed", "", Some(&staff.cookie))
+        .await;
+    let second = list(&staff).await.new_calendar_feed.unwrap();
+    assert_ne!(second, url);
+    assert_eq!(app.get(path, None).await.status, StatusCode::NOT_FOUND);
+    let second_path = &second[second.find("/consultations/feed/").unwrap()..];
+    assert_eq!(app.get(second_path, None).await.status, StatusCode::OK);
+    let revoked = app
+        .post("/api/revoke_calendar_feed", "", Some(&staff.cookie))
+        .await;
+    assert!(ok(revoked.status));
+    assert_eq!(
+        app.get(second_path, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(list(&staff).await.calendar_feed_made, None);
+    for bad in ["x", "../../etc", &"0".repeat(64)] {
+        let reply = app
+            .get(&format!("/consultations/feed/{bad}/kyodo.ics"), None)
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{bad}");
+    }
+    // Signed out, the server functions refuse.
+    assert_eq!(
+        app.post("/api/create_calendar_feed", "", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn an_advisor_sees_their_week_and_day_and_govtech_sees_counts_without_subjects() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let colleague = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    all_day_advisor(&app, &advisor, "procedure_digitalization", 0).await;
+    let staff = app.user(Role::Staff, "131164").await;
+    let officer = app.user(Role::TokyoOfficer, "130001").await;
+    let slots = offer(&app, &staff, "procedure_digitalization").await.slots;
+    let (_, a, _) = book(&app, &staff, "procedure_digitalization", &slots[0]).await;
+    let later = slots
+        .iter()
+        .find(|s| s.start - slots[0].start >= chrono::Duration::days(1))
+        .copied()
+        .unwrap();
+    let (_, b, _) = book(&app, &staff, "procedure_digitalization", &later).await;
+    let (a, b) = (a.unwrap(), b.unwrap());
+
+    let schedule = |who: &TestUser, advisor_key: &str, date: String, days: &str| {
+        let body = form(&[
+            ("advisor", advisor_key),
+            ("date", date.as_str()),
+            ("days", days),
+        ]);
+        let cookie = who.cookie.clone();
+        let app = &app;
+        async move {
+            app.post("/api/get_advisor_schedule", &body, Some(&cookie))
+                .await
+        }
+    };
+    let day_of = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&JST).date_naive();
+    let day = schedule(&advisor, "", day_of(slots[0].start).to_string(), "1").await;
+    assert_eq!(day.status, StatusCode::OK, "{}", day.body);
+    let day: app::consultations::views::ScheduleView = day.decode();
+    assert_eq!(day.schedule.len(), 1);
+    let keys: Vec<_> = day.schedule[0]
+        .bookings
+        .iter()
+        .map(|x| x.key.clone())
+        .collect();
+    assert_eq!(keys, vec![a.clone()], "the day holds its booking only");
+    let week: app::consultations::views::ScheduleView =
+        schedule(&officer, &advisor.id, day_of(later.start).to_string(), "7")
+            .await
+            .decode();
+    assert_eq!(week.schedule.len(), 7);
+    assert_eq!(week.schedule[0].date.weekday(), Weekday::Mon);
+    let in_week: Vec<_> = week
+        .schedule
+        .iter()
+        .flat_map(|d| d.bookings.iter().map(|x| x.key.clone()))
+        .collect();
+    assert!(in_week.contains(&b), "{in_week:?}");
+    for (who, key) in [
+        (&colleague, advisor.id.as_str()),
+        (&staff, advisor.id.as_str()),
+        (&staff, ""),
+    ] {
+        let reply = schedule(who, key, String::new(), "7").await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+    }
+
+    // The overview: counts by topic, municipality and month; GovTech Tokyo and the secretariat.
+    let reply = app
+        .post(
+            "/api/get_consultation_overview",
+            "",
+            Some(&colleague.cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let overview: app::consultations::views::OverviewView = reply.decode();
+    let topic = overview
+        .by_topic
+        .iter()
+        .find(|(t, _)| t.key == "procedure_digitalization")
+        .unwrap();
+    assert_eq!(topic.0.bookings, 2);
+    assert_eq!(topic.1.0, "手続デジタル化");
+    let toshima = overview
+        .by_municipality
+        .iter()
+        .find(|(t, _)| t.key == "131164")
+        .unwrap();
+    assert_eq!(toshima.0.bookings, 2);
+    assert!(overview.by_month.iter().map(|t| t.bookings).sum::<u32>() == overview.total.bookings);
+    assert!(
+        !reply.body.contains("標準化の移行計画について"),
+        "no subjects"
+    );
+    assert_eq!(
+        app.post("/api/get_consultation_overview", "", Some(&staff.cookie))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let csv = app
+        .get("/consultations/overview.csv", Some(&officer.cookie))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.body.contains("procedure_digitalization") && csv.body.contains("131164"),
+        "{}",
+        csv.body
+    );
+    assert!(
+        !csv.body.contains("標準化の移行計画について"),
+        "no subjects"
+    );
+    assert_eq!(
+        csv.body.lines().count(),
+        1 + overview.total.bookings as usize
+    );
+    assert_eq!(
+        app.get("/consultations/overview.csv", Some(&staff.cookie))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 }

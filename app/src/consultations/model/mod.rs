@@ -1,6 +1,6 @@
 //! Consultations domain types, one concept per file: an advisor's availability and the free
-//! slots it offers (and its hours as the profile form's text), the round robin that picks an advisor, a booking's lifecycle, and the
-//! consultation topics.
+//! slots it offers (and its hours as the profile form's text), the round robin that picks an advisor, a booking's lifecycle, the
+//! consultation topics, and the overview's counts.
 //!
 //! Units: durations in minutes, notice windows in hours; instants are
 //! `chrono::DateTime<Utc>`, shown in JST (Asia/Tokyo); an advisor's hours are local times of
@@ -14,6 +14,7 @@ mod availability;
 #[cfg(feature = "ssr")]
 mod hours_text;
 mod lifecycle;
+mod overview;
 mod topic;
 
 #[cfg(feature = "ssr")]
@@ -23,4 +24,5 @@ pub use availability::*;
 #[cfg(feature = "ssr")]
 pub use hours_text::*;
 pub use lifecycle::*;
+pub use overview::*;
 pub use topic::*;

@@ -3,7 +3,8 @@
 use super::super::model::ConsultationKind;
 use super::super::server::get_consultations;
 use super::super::views::ConsultationsView;
-use crate::i18n::{Lang, use_lang};
+use super::SlotChoices;
+use crate::i18n::use_lang;
 use crate::ui::{TextArea, loading, render};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -119,18 +120,7 @@ fn Booking(view: ConsultationsView, record: String, step: String) -> impl IntoVi
                 <input type="hidden" name="advisor" value=advisor.clone()/>
                 <input type="hidden" name="record" value=record.clone()/>
                 <input type="hidden" name="step" value=step.clone()/>
-                <fieldset class="slots">
-                    <legend>{lang.pick("日時（日本時間）", "Time (JST)")}</legend>
-                    {slots.iter().enumerate().map(|(i, s)| {
-                        let id = format!("slot-{i}");
-                        view! {
-                            <div class="slot">
-                                <input type="radio" name="start" id=id.clone() value=format!("{}/{}", s.start.to_rfc3339(), s.end.to_rfc3339()) required=true/>
-                                <label for=id>{slot_label(s.start, s.end, s.advisors, lang)}</label>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
+                <SlotChoices slots=slots.clone() counts=true/>
                 <fieldset>
                     <legend>{lang.pick("相談の種類", "Kind")}</legend>
                     {ConsultationKind::ALL.into_iter().map(|k| {
@@ -160,18 +150,4 @@ fn Booking(view: ConsultationsView, record: String, step: String) -> impl IntoVi
         <p><A href="/consultations/profile">{lang.pick("自分の相談受付の設定（受付時間・分野・受付停止）", "My consultation settings (hours, topics, pausing)")}</A></p>
     });
     view! { {settings} {chooser} {form} {cards} }
-}
-
-/// "2026年12月7日 10:00–11:00（2名）" / "7 Dec 2026 10:00 JST–11:00 (2 free)".
-fn slot_label(
-    start: chrono::DateTime<chrono::Utc>,
-    end: chrono::DateTime<chrono::Utc>,
-    advisors: u32,
-    lang: Lang,
-) -> String {
-    let session = super::session_text(start, end, lang);
-    match lang {
-        Lang::Ja => format!("{session}（{advisors}名）"),
-        Lang::En => format!("{session} ({advisors} free)"),
-    }
 }

@@ -4,7 +4,7 @@
 use super::super::model::BookingStatus;
 use super::super::server::{get_booking, list_bookings};
 use super::super::views::BookingView;
-use super::{booking_href, session_text, status_badge};
+use super::{SlotChoices, booking_href, session_text, status_badge};
 use crate::i18n::use_lang;
 use crate::ui::{TextArea, loading, render};
 use leptos::prelude::*;
@@ -24,10 +24,20 @@ pub fn BookingsPage() -> impl IntoView {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 render(list.await, move |v| {
+                    let links = view! {
+                        {v.is_advisor.then(|| view! {
+                            <p><A href="/consultations/schedule">{lang.pick("自分の予定（週・日）", "My schedule (week, day)")}</A></p>
+                        })}
+                        {v.may_read_overview.then(|| view! {
+                            <p><A href="/consultations/overview">{lang.pick("相談の実績（分野・団体・月別）", "Consultations overview (by topic, municipality, month)")}</A></p>
+                        })}
+                    };
+                    let feed = view! { <CalendarFeed made=v.calendar_feed_made new_url=v.new_calendar_feed.clone()/> };
                     if v.bookings.is_empty() {
-                        return view! { <p>{lang.pick("相談はまだありません。", "No consultations yet.")}</p> }.into_any();
+                        return view! { {links} <p>{lang.pick("相談はまだありません。", "No consultations yet.")}</p> {feed} }.into_any();
                     }
                     view! {
+                        {links}
                         <div class="table-scroll">
                         <table>
                             <thead><tr>
@@ -53,10 +63,60 @@ pub fn BookingsPage() -> impl IntoView {
                             </tbody>
                         </table>
                         </div>
+                        {feed}
                     }.into_any()
                 })
             })}
         </Suspense>
+    }
+}
+
+/// The caller's private calendar feed: make one (or a new one, which stops the old address),
+/// stop it; its address is shown once, right after it was made.
+#[component]
+fn CalendarFeed(
+    made: Option<chrono::DateTime<chrono::Utc>>,
+    new_url: Option<String>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let state = match (&new_url, made) {
+        (Some(url), _) => view! {
+            <div class="notice success" role="status">
+                <p>{lang.pick(
+                    "購読用アドレスを発行しました。この画面を離れると二度と表示されません。カレンダーアプリの「URLで購読」に貼り付けてください。",
+                    "Your feed address is ready. It is shown only now: paste it into your calendar app's “subscribe by URL”.",
+                )}</p>
+                <label for="feed-url">{lang.pick("購読用アドレス", "Feed address")}</label>
+                <input id="feed-url" type="text" readonly value=url.clone()/>
+            </div>
+        }.into_any(),
+        (None, Some(at)) => view! {
+            <p>{lang.pick("購読用アドレスは発行済みです（発行: ", "You have a feed address (made ")}{crate::i18n::fmt_jst(at, lang)}{lang.pick("）。", ").")}</p>
+        }.into_any(),
+        (None, None) => view! {
+            <p>{lang.pick("購読用アドレスはまだありません。", "You have no feed address yet.")}</p>
+        }.into_any(),
+    };
+    let has_feed = new_url.is_some() || made.is_some();
+    view! {
+        <h2 id="calendar">{lang.pick("カレンダーで購読", "Calendar subscription")}</h2>
+        <p>{lang.pick(
+            "自分の相談を、カレンダーアプリで購読できます。アドレスを知っている人は誰でも予定を見られるため、共有しないでください。",
+            "Subscribe to your consultations from a calendar app. Anyone with the address can see them: do not share it.",
+        )}</p>
+        {state}
+        <form method="post" action="/api/create_calendar_feed" class="inline-form">
+            <button type="submit">{if has_feed {
+                lang.pick("新しいアドレスを発行（古いアドレスは無効になります）", "Make a new address (the old one stops working)")
+            } else {
+                lang.pick("購読用アドレスを発行", "Make a feed address")
+            }}</button>
+        </form>
+        {has_feed.then(|| view! {
+            <form method="post" action="/api/revoke_calendar_feed" class="inline-form">
+                <button type="submit" class="secondary">{lang.pick("購読を停止", "Stop the feed")}</button>
+            </form>
+        })}
     }
 }
 
@@ -67,7 +127,11 @@ pub fn BookingPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let booking = Resource::new(id, get_booking);
+    let reschedule = move || query.with(|q| q.get("reschedule").is_some());
+    let booking = Resource::new(
+        move || (id(), reschedule()),
+        |(id, reschedule)| get_booking(id, reschedule),
+    );
     let done = move || {
         query.with(|q| {
             if q.get("form_error").is_some() {
@@ -168,6 +232,30 @@ fn Booking(view: BookingView) -> impl IntoView {
             <p><button type="submit">{lang.pick("評価を送る", "Send the rating")}</button></p>
         </form>
     });
+    let move_to = b.may_reschedule.then(|| {
+        let form = if b.reschedule_slots.is_empty() {
+            view! {
+                <p><a href=format!("{}?reschedule=1#reschedule", booking_href(&b.key))>
+                    {lang.pick("変更できる日時を表示", "Show the times it can move to")}
+                </a></p>
+            }
+            .into_any()
+        } else {
+            view! {
+                <form method="post" action="/api/reschedule_booking" class="record-form">
+                    <input type="hidden" name="id" value=b.key.clone()/>
+                    <input type="hidden" name="version" value=b.version.clone()/>
+                    <SlotChoices slots=b.reschedule_slots.clone() counts=false/>
+                    <p><button type="submit">{lang.pick("日時を変更する", "Move the consultation")}</button></p>
+                </form>
+            }
+            .into_any()
+        };
+        view! {
+            <h2 id="reschedule">{lang.pick("日時の変更", "Reschedule")}</h2>
+            {form}
+        }
+    });
     let cancel = (b.may_cancel && live).then(|| view! {
         <h2>{lang.pick("取消", "Cancel")}</h2>
         <p>{match lang {
@@ -210,6 +298,7 @@ fn Booking(view: BookingView) -> impl IntoView {
         {rating}
         {give}
         {rate}
+        {move_to}
         {cancel}
         <p><A href="/consultations/bookings">{lang.pick("相談一覧へ", "All consultations")}</A></p>
     }
