@@ -105,6 +105,7 @@ pub fn held_session(now: chrono::DateTime<chrono::Utc>) -> super::repo::NewBooki
             "",
         ),
         notify: false,
+        engagement: None,
         notice_hours: 24,
     }
 }

@@ -90,6 +90,7 @@ mod tests {
             follow_ups: None,
             rating: None,
             rating_comment: None,
+            engagement: None,
         }
     }
 

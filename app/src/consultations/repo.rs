@@ -224,6 +224,8 @@ pub struct NewBooking {
     pub notice: crate::notifications::model::Notice,
     /// Whether the advisor gets `notice` (not for the demo's seeded session).
     pub notify: bool,
+    /// The 伴走 case (engagement key) this booking is a session of; it must be active.
+    pub engagement: Option<String>,
     /// The advisor's notice window (hours), kept with the booking.
     pub notice_hours: u32,
 }
@@ -241,6 +243,8 @@ pub enum BookRefusal {
     AlreadyBooked,
     /// The booking changed since the caller saw it (a reschedule sent twice, or after a cancel).
     Changed,
+    /// The 伴走 case it names is no longer active.
+    EngagementEnded,
 }
 
 /// Maps a booking transaction's error to the refusal it means, if it is one.
@@ -253,6 +257,8 @@ fn refusal(e: &DbError) -> Option<BookRefusal> {
         Some(BookRefusal::Paused)
     } else if e.is_thrown("already exists") {
         Some(BookRefusal::AlreadyBooked)
+    } else if e.is_thrown("engagement_ended") {
+        Some(BookRefusal::EngagementEnded)
     } else if matches!(e, DbError::Conflict) {
         Some(BookRefusal::Changed)
     } else {
@@ -313,13 +319,15 @@ pub async fn book(db: &Db, b: &NewBooking) -> Result<Result<(), BookRefusal>, Db
          LET $a = type::record('advisor', $advisor);
          LET $b = type::record('booking', $key);
          IF (SELECT VALUE paused FROM ONLY $a) != false {{ THROW 'advisor_paused'; }};
+         LET $e = IF $engagement = NONE {{ NONE }} ELSE {{ type::record('engagement', $engagement) }};
+         IF $e != NONE AND (SELECT VALUE status FROM ONLY $e) != 'active' {{ THROW 'engagement_ended'; }};
          {DAILY_CAP}
          CREATE $b CONTENT {{
              advisor: $a, requester: type::record('app_user', $requester),
              organisation: type::record('organisation', $organisation), kind: $kind,
              topic: $topic, subject: $subject, description: $description,
              record: $record, step: $step, start: <datetime> $start, end: <datetime> $end,
-             status: $status, notice_hours: $notice_hours }};
+             status: $status, notice_hours: $notice_hours, engagement: $e }};
          FOR $block IN $blocks {{
              CREATE booking_hold CONTENT {{ advisor: $a, block: $block, booking: $b }};
          }};
@@ -354,6 +362,7 @@ pub async fn book(db: &Db, b: &NewBooking) -> Result<Result<(), BookRefusal>, Db
             .bind(("end", b.span.end.to_rfc3339()))
             .bind(("status", b.status.code()))
             .bind(("notice_hours", i64::from(b.notice_hours)))
+            .bind(("engagement", b.engagement.clone()))
             .bind(("blocks", blocks.clone()))
             .bind(("changes", crate::db::to_value(&changes)))
             .bind(notice.clone())
@@ -498,6 +507,8 @@ pub struct BookingRow {
     pub rating: Option<u8>,
     /// The requester's comment with the rating.
     pub rating_comment: Option<String>,
+    /// The 伴走 case (engagement key) it is a session of.
+    pub engagement: Option<String>,
 }
 
 const BOOKING_FIELDS: &str = "meta::id(id) AS key, meta::id(advisor) AS advisor,
@@ -506,7 +517,8 @@ const BOOKING_FIELDS: &str = "meta::id(id) AS key, meta::id(advisor) AS advisor,
     requester.name_en AS requester_name_en, meta::id(organisation) AS organisation, kind, topic,
     subject, description, record, step, <string> start AS start, <string> end AS end, status,
     cancel_reason, <string> updated_at AS version, sequence, notice_hours, outcome_summary, follow_ups,
-    rating, rating_comment";
+    rating, rating_comment,
+    (IF engagement != NONE { meta::id(engagement) } ELSE { NONE }) AS engagement";
 
 /// One booking.
 pub async fn booking(db: &Db, key: &str) -> Result<Option<BookingRow>, DbError> {
@@ -691,6 +703,237 @@ pub async fn rate(
         .check()?;
     let updated: Vec<String> = response.take(0)?;
     Ok(!updated.is_empty())
+}
+
+/// A stored 伴走 case.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct EngagementRow {
+    /// Its key.
+    pub key: String,
+    /// The advisor's key.
+    pub advisor: String,
+    /// The advisor's name (Japanese).
+    pub advisor_name_ja: String,
+    /// The advisor's name (English).
+    pub advisor_name_en: String,
+    /// The municipal contact's key (the requester of its first session).
+    pub requester: String,
+    /// The contact's name (Japanese).
+    pub requester_name_ja: String,
+    /// The contact's name (English).
+    pub requester_name_en: String,
+    /// The municipality's key.
+    pub organisation: String,
+    /// Topic code.
+    pub topic: String,
+    /// Title.
+    pub title: String,
+    /// Markdown goal.
+    pub goal: String,
+    /// Status code.
+    pub status: String,
+    /// The version a change is checked against (`updated_at`).
+    pub version: String,
+    /// When it started (UTC).
+    pub created_at: DateTime<Utc>,
+}
+
+const ENGAGEMENT_FIELDS: &str = "meta::id(id) AS key, meta::id(advisor) AS advisor,
+    advisor.name_ja AS advisor_name_ja, advisor.name_en AS advisor_name_en,
+    meta::id(requester) AS requester, requester.name_ja AS requester_name_ja,
+    requester.name_en AS requester_name_en, meta::id(organisation) AS organisation, topic,
+    title, goal, status, <string> updated_at AS version, <string> created_at AS created_at";
+
+/// A 伴走 case to start from booking `booking` (its first session), by `actor`.
+pub struct NewEngagement<'a> {
+    /// Its key.
+    pub key: &'a str,
+    /// The booking it starts from.
+    pub booking: &'a BookingRow,
+    /// The version of the booking the caller saw.
+    pub version: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Markdown goal.
+    pub goal: &'a str,
+    /// Who starts it (the advisor or the secretariat).
+    pub actor: &'a UserId,
+}
+
+/// Starts a 伴走 case from a booking in one transaction: the case (advisor, municipality,
+/// contact and topic from the booking), the booking becomes its first session (kind
+/// accompanying support), a history entry for each, the contact notified. `Ok(false)`: the
+/// booking changed since the caller saw it, or is already a session of a case.
+pub async fn start_engagement(
+    db: &Db,
+    e: &NewEngagement<'_>,
+    notice: &crate::notifications::model::Notice,
+    recipients: &[UserId],
+) -> Result<bool, DbError> {
+    let (notice, recipients) = notice_bindings(notice, recipients);
+    let history = crate::history::repo::create_entry(
+        "string::concat('engagement:', $engagement)",
+        "type::record('app_user', $actor)",
+        "'start'",
+        "$changes",
+    );
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $b = type::record('booking', $key);
+         LET $row = (SELECT * FROM ONLY $b);
+         IF <string> $row.updated_at != $version OR $row.engagement != NONE {{ THROW 'stale_version'; }};
+         CREATE type::record('engagement', $engagement) CONTENT {{
+             advisor: $row.advisor, requester: $row.requester, organisation: $row.organisation,
+             topic: $row.topic, title: $title, goal: $goal, status: 'active' }};
+         UPDATE $b SET engagement = type::record('engagement', $engagement),
+             kind = 'accompanying_support';
+         {history}
+         {CREATE_NOTICES}
+         COMMIT TRANSACTION;"
+    );
+    let changes = vec![FieldChange {
+        field: "engagement".into(),
+        before: String::new(),
+        after: e.title.to_owned(),
+    }];
+    let outcome = with_retries(|| async {
+        let response = db
+            .query(query.clone())
+            .bind(("key", e.booking.key.clone()))
+            .bind(("version", e.version.to_owned()))
+            .bind(("engagement", e.key.to_owned()))
+            .bind(("title", e.title.to_owned()))
+            .bind(("goal", e.goal.to_owned()))
+            .bind(("actor", e.actor.as_str().to_owned()))
+            .bind(("changes", crate::db::to_value(&changes)))
+            .bind(notice.clone())
+            .bind(recipients.clone())
+            .await?;
+        transaction_outcome(response)
+    })
+    .await;
+    match outcome {
+        Ok(()) => Ok(true),
+        Err(DbError::Conflict) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// One 伴走 case.
+pub async fn engagement(db: &Db, key: &str) -> Result<Option<EngagementRow>, DbError> {
+    let response = db
+        .query(format!(
+            "SELECT {ENGAGEMENT_FIELDS} FROM ONLY type::record('engagement', $key)"
+        ))
+        .bind(("key", key.to_owned()))
+        .await?
+        .check()?;
+    Ok(first(response)?)
+}
+
+/// The 伴走 cases a user takes part in, newest first (at most 200): as contact, as advisor,
+/// and (with `organisation`) all of that organisation's; every case with `all`.
+pub async fn engagements_of(
+    db: &Db,
+    user: &UserId,
+    organisation: Option<&str>,
+    all: bool,
+) -> Result<Vec<EngagementRow>, DbError> {
+    let mut response = db
+        .query(format!(
+            "SELECT {ENGAGEMENT_FIELDS}, created_at AS sort_at FROM engagement
+             WHERE $all OR requester = type::record('app_user', $user)
+                OR advisor = type::record('advisor', $user)
+                OR ($org != NONE AND organisation = type::record('organisation', $org))
+             ORDER BY sort_at DESC LIMIT 200"
+        ))
+        .bind(("user", user.as_str().to_owned()))
+        .bind(("org", organisation.map(str::to_owned)))
+        .bind(("all", all))
+        .await?
+        .check()?;
+    Ok(rows(&mut response, 0)?)
+}
+
+/// The sessions of 伴走 case `key`, in time order.
+pub async fn engagement_sessions(db: &Db, key: &str) -> Result<Vec<BookingRow>, DbError> {
+    let mut response = db
+        .query(format!(
+            "SELECT {BOOKING_FIELDS}, start AS sort_start FROM booking
+             WHERE engagement = type::record('engagement', $key) ORDER BY sort_start"
+        ))
+        .bind(("key", key.to_owned()))
+        .await?
+        .check()?;
+    Ok(rows(&mut response, 0)?)
+}
+
+/// A 伴走 case's status change: case `key` as the caller saw it (`version`) moves to `status`
+/// by `actor`, with its history lines.
+#[derive(Clone, Copy)]
+pub struct EngagementChange<'a> {
+    /// The case.
+    pub key: &'a str,
+    /// The version the caller saw.
+    pub version: &'a str,
+    /// The status after the change.
+    pub status: super::model::EngagementStatus,
+    /// Who changes it.
+    pub actor: &'a UserId,
+    /// The history lines.
+    pub changes: &'a [FieldChange],
+}
+
+/// Applies `change` with a history entry and `notice` to `recipients`, in one transaction.
+/// `Ok(false)`: the case changed since the caller saw it.
+pub async fn set_engagement_status(
+    db: &Db,
+    change: &EngagementChange<'_>,
+    notice: &crate::notifications::model::Notice,
+    recipients: &[UserId],
+) -> Result<bool, DbError> {
+    let EngagementChange {
+        key,
+        version,
+        status,
+        actor,
+        changes,
+    } = *change;
+    let (notice, recipients) = notice_bindings(notice, recipients);
+    let history = crate::history::repo::create_entry(
+        "string::concat('engagement:', $key)",
+        "type::record('app_user', $actor)",
+        "'status'",
+        "$changes",
+    );
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $e = type::record('engagement', $key);
+         IF <string> (SELECT VALUE updated_at FROM ONLY $e) != $version {{ THROW 'stale_version'; }};
+         UPDATE $e SET status = $status;
+         {history}
+         {CREATE_NOTICES}
+         COMMIT TRANSACTION;"
+    );
+    let outcome = with_retries(|| async {
+        let response = db
+            .query(query.clone())
+            .bind(("key", key.to_owned()))
+            .bind(("version", version.to_owned()))
+            .bind(("status", status.code()))
+            .bind(("actor", actor.as_str().to_owned()))
+            .bind(("changes", crate::db::to_value(&changes)))
+            .bind(notice.clone())
+            .bind(recipients.clone())
+            .await?;
+        transaction_outcome(response)
+    })
+    .await;
+    match outcome {
+        Ok(()) => Ok(true),
+        Err(DbError::Conflict) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// The SHA-256 (hex) of a calendar feed token: all that is stored of it.

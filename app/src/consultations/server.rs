@@ -272,6 +272,17 @@ fn booking_input(
     })
 }
 
+/// "This accompanying support has ended": a next session of a case no longer active.
+#[cfg(feature = "ssr")]
+fn engagement_ended() -> AppError {
+    refused("engagement", |l| {
+        l.pick(
+            "この伴走支援は終了しているため、次回の相談は申し込めません。",
+            "This accompanying support has ended; no further sessions can be booked.",
+        )
+    })
+}
+
 /// "This slot was just taken": the answer when every advisor free for the chosen time was
 /// booked by someone else first (the page shows the fresh slots with it).
 #[cfg(feature = "ssr")]
@@ -309,6 +320,7 @@ mod book {
         #[server(default)] record: String,
         #[server(default)] step: String,
         #[server(default)] request_key: String,
+        #[server(default)] engagement: String,
     ) -> Result<(), AppError> {
         let crate::auth::request::SignedIn { state, user } =
             crate::auth::request::signed_in().await?;
@@ -350,6 +362,20 @@ mod book {
                 }));
             }
         }
+        // A next session of a 伴走 case: the case's advisor, for the case's municipality.
+        let (engagement, advisor) = match engagement.trim() {
+            "" => (None, advisor),
+            id => {
+                let e = visible_engagement(&state, &user, id).await?;
+                if !policy::may_book_engagement_session(&user, &e.organisation) {
+                    return Err(AppError::Forbidden);
+                }
+                if e.status != crate::consultations::model::EngagementStatus::Active.code() {
+                    return Err(engagement_ended());
+                }
+                (Some(e.key), e.advisor)
+            }
+        };
         let now = Utc::now();
         let profiles: Vec<AdvisorProfile> = advisors_for(&state, &topic, advisor.trim())
             .await?
@@ -383,7 +409,11 @@ mod book {
                 advisor: a.key.clone(),
                 requester: user.id.clone(),
                 organisation: user.organisation.key.clone(),
-                kind: input.kind,
+                kind: if engagement.is_some() {
+                    ConsultationKind::AccompanyingSupport
+                } else {
+                    input.kind
+                },
                 topic: topic.clone(),
                 subject: input.subject.clone(),
                 description: input.description.clone(),
@@ -412,6 +442,7 @@ mod book {
                     &input.description,
                 ),
                 notify: true,
+                engagement: engagement.clone(),
                 status: if a.auto_confirm {
                     BookingStatus::Confirmed
                 } else {
@@ -433,6 +464,7 @@ mod book {
                 ) => {
                     continue;
                 }
+                Err(BookRefusal::EngagementEnded) => return Err(engagement_ended()),
                 Err(BookRefusal::AlreadyBooked) => {
                     let mine = crate::consultations::repo::booking(&state.db, &key)
                         .await?
@@ -509,6 +541,13 @@ fn booking_view(b: BookingRow, user: &CurrentUser) -> BookingView {
                 .is_ok()
             }),
         reschedule_slots: Vec::new(),
+        may_start_engagement: b.engagement.is_none()
+            && policy::may_manage_engagement(user, &access)
+            && !matches!(
+                BookingStatus::from_code(&b.status),
+                Some(BookingStatus::Cancelled | BookingStatus::NoShow) | None
+            ),
+        engagement: b.engagement.clone(),
     }
 }
 
@@ -624,6 +663,7 @@ pub async fn list_bookings() -> Result<BookingsView, AppError> {
         new_calendar_feed: fresh.map(|token| feed_url(&state, &token)),
         may_read_overview: policy::may_read_consultation_overview(&user),
         is_advisor: user.has(crate::auth::model::Role::GovtechAdvisor),
+        engagements: engagements_for(&state, &user).await?,
     })
 }
 
@@ -848,9 +888,12 @@ pub async fn reschedule_booking(
             Ok(())
         }
         Err(BookRefusal::Changed | BookRefusal::AlreadyBooked) => Err(changed_already()),
-        Err(BookRefusal::SlotTaken | BookRefusal::DayFull | BookRefusal::Paused) => {
-            Err(slot_taken())
-        }
+        Err(
+            BookRefusal::SlotTaken
+            | BookRefusal::DayFull
+            | BookRefusal::Paused
+            | BookRefusal::EngagementEnded,
+        ) => Err(slot_taken()),
     }
 }
 
@@ -1482,4 +1525,333 @@ pub async fn overview_csv(
         "text/csv; charset=utf-8",
         bytes.await,
     )
+}
+
+#[cfg(feature = "ssr")]
+fn engagement_access(e: &super::repo::EngagementRow) -> BookingAccess<'_> {
+    BookingAccess {
+        requester: &e.requester,
+        organisation: &e.organisation,
+        advisor: &e.advisor,
+    }
+}
+
+/// The thread subject of 伴走 case `key`.
+#[cfg(feature = "ssr")]
+fn engagement_subject(key: &str) -> String {
+    format!("engagement:{key}")
+}
+
+/// A 伴走 case the caller may see (404 otherwise, also for a malformed key).
+#[cfg(feature = "ssr")]
+async fn visible_engagement(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<super::repo::EngagementRow, AppError> {
+    let id = id.trim();
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::NotFound);
+    }
+    let e = super::repo::engagement(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !policy::may_read_engagement(user, &engagement_access(&e)) {
+        return Err(AppError::NotFound);
+    }
+    Ok(e)
+}
+
+/// A 伴走 case as listed.
+#[cfg(feature = "ssr")]
+fn engagement_summary(
+    state: &AppState,
+    e: &super::repo::EngagementRow,
+) -> super::views::EngagementSummary {
+    use super::model::EngagementStatus;
+    super::views::EngagementSummary {
+        key: e.key.clone(),
+        title: e.title.clone(),
+        status: EngagementStatus::from_code(&e.status).unwrap_or(EngagementStatus::Closed),
+        advisor_name: (e.advisor_name_ja.clone(), e.advisor_name_en.clone()),
+        organisation_name: state
+            .catalog
+            .organisation(&e.organisation)
+            .map(|o| (o.name_ja.clone(), o.name_en.clone()))
+            .unwrap_or_else(|| (e.organisation.clone(), e.organisation.clone())),
+    }
+}
+
+/// The 伴走 cases the caller takes part in (as for bookings), newest first.
+#[cfg(feature = "ssr")]
+async fn engagements_for(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Vec<super::views::EngagementSummary>, AppError> {
+    let org = user
+        .has(crate::auth::model::Role::Cio)
+        .then_some(user.organisation.key.as_str());
+    let all = policy::may_read_all_bookings(user);
+    Ok(super::repo::engagements_of(&state.db, &user.id, org, all)
+        .await?
+        .iter()
+        .filter(|e| policy::may_read_engagement(user, &engagement_access(e)))
+        .map(|e| engagement_summary(state, e))
+        .collect())
+}
+
+/// Starts a 伴走 case (accompanying support) from a booking (POST `/api/start_engagement`):
+/// its advisor or the secretariat, for a booking not cancelled or missed and not yet part of a
+/// case. `title` (1–200 characters) and a Markdown `goal` (required, at most 10,000). The
+/// booking becomes the case's first session; the municipal contact is notified. A form sent
+/// again does nothing ("already changed"). Answers 303 to the case's page.
+#[server(prefix = "/api", endpoint = "start_engagement")]
+pub async fn start_engagement(
+    id: String,
+    #[server(default)] version: String,
+    #[server(default)] title: String,
+    #[server(default)] goal: String,
+) -> Result<(), AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let b = visible_booking(&state, &user, &id).await?;
+    if !policy::may_manage_engagement(&user, &booking_access(&b)) {
+        return Err(AppError::Forbidden);
+    }
+    if b.engagement.is_some() || version != b.version {
+        return Err(changed_already());
+    }
+    let status = BookingStatus::from_code(&b.status).unwrap_or(BookingStatus::Cancelled);
+    if matches!(status, BookingStatus::Cancelled | BookingStatus::NoShow) {
+        return Err(AppError::Rejected {
+            field: "title".into(),
+            ja: super::model::BookingRuleError::NotNow(status).message(Lang::Ja),
+            en: super::model::BookingRuleError::NotNow(status).message(Lang::En),
+        });
+    }
+    let title = crate::text::clean_line(&title);
+    if crate::text::is_blank(&title) || title.chars().count() > MAX_SUBJECT_CHARS {
+        return Err(refused("title", |l| {
+            l.pick(
+                "伴走支援の名前を200文字以内で入力してください。",
+                "Name the accompanying support (at most 200 characters).",
+            )
+        }));
+    }
+    let goal = crate::text::clean_multiline(&goal);
+    if crate::text::is_blank(&goal) || goal.chars().count() > MAX_TEXT_CHARS {
+        return Err(refused("goal", |l| {
+            l.pick(
+                "伴走支援の目標を10,000文字以内で入力してください。",
+                "Write the goal of the support (at most 10,000 characters).",
+            )
+        }));
+    }
+    let key = crate::ids::random_key();
+    let notice = crate::notifications::model::Notice::new(
+        "engagement_started",
+        engagement_subject(&key),
+        format!("/consultations/engagements/{key}"),
+        (
+            format!("{}さんが伴走支援「{title}」を始めました", user.name_ja),
+            format!(
+                "{} started the accompanying support “{title}”",
+                user.name_en
+            ),
+        ),
+        &goal,
+    );
+    let new = super::repo::NewEngagement {
+        key: &key,
+        booking: &b,
+        version: &version,
+        title: &title,
+        goal: &goal,
+        actor: &user.id,
+    };
+    if !super::repo::start_engagement(&state.db, &new, &notice, &other_side(&b, &user)).await? {
+        return Err(changed_already());
+    }
+    tracing::info!(user = %user.id, booking = %b.key, engagement = %key, "engagement started");
+    leptos_axum::redirect(&format!("/consultations/engagements/{key}?started=1"));
+    Ok(())
+}
+
+/// One 伴走 case (POST `/api/get_engagement`): its goal, status, sessions and thread. Those who
+/// may see its bookings (contact, municipality's CIO, advisor, secretariat); 404 for anyone else.
+#[server(prefix = "/api", endpoint = "get_engagement")]
+pub async fn get_engagement(id: String) -> Result<super::views::EngagementView, AppError> {
+    use super::model::EngagementStatus;
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let e = visible_engagement(&state, &user, &id).await?;
+    let sessions = super::repo::engagement_sessions(&state.db, &e.key)
+        .await?
+        .into_iter()
+        .filter(|b| policy::may_read_booking(&user, &booking_access(b)))
+        .map(|b| booking_view(b, &user))
+        .collect();
+    let mut posts = crate::threads::repo::posts(&state.db, &engagement_subject(&e.key)).await?;
+    for post in &mut posts {
+        post.body_html = crate::markdown::render(&post.body);
+    }
+    let summary = engagement_summary(&state, &e);
+    let topic = topics()
+        .iter()
+        .find(|t| t.code == e.topic)
+        .map(|t| (t.name_ja.clone(), t.name_en.clone()))
+        .unwrap_or_else(|| (e.topic.clone(), e.topic.clone()));
+    Ok(super::views::EngagementView {
+        may_manage: policy::may_manage_engagement(&user, &engagement_access(&e)),
+        may_book_next: summary.status == EngagementStatus::Active
+            && policy::may_book_engagement_session(&user, &e.organisation),
+        summary,
+        requester_name: (e.requester_name_ja.clone(), e.requester_name_en.clone()),
+        topic,
+        topic_code: e.topic.clone(),
+        advisor: e.advisor.clone(),
+        goal_html: crate::markdown::render(&e.goal),
+        version: e.version.clone(),
+        sessions,
+        posts,
+    })
+}
+
+/// Changes a 伴走 case's status (POST `/api/change_engagement`): its advisor or the secretariat;
+/// `status` is `active`, `completed` or `closed`. Checked against the `version` the caller saw
+/// (a form sent again does nothing); the contact hears of it. Answers 303 back to the case.
+#[server(prefix = "/api", endpoint = "change_engagement")]
+pub async fn change_engagement(
+    id: String,
+    #[server(default)] version: String,
+    #[server(default)] status: String,
+) -> Result<(), AppError> {
+    use super::model::EngagementStatus;
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let e = visible_engagement(&state, &user, &id).await?;
+    if !policy::may_manage_engagement(&user, &engagement_access(&e)) {
+        return Err(AppError::Forbidden);
+    }
+    let after = EngagementStatus::from_code(&status).ok_or_else(|| {
+        refused("status", |l| {
+            l.pick("状況を選んでください。", "Choose a status.")
+        })
+    })?;
+    if after.code() == e.status {
+        return Err(refused("status", |l| {
+            l.pick(
+                "今と違う状況を選んでください。",
+                "Choose a status other than the current one.",
+            )
+        }));
+    }
+    let changes = [crate::history::model::FieldChange {
+        field: "status".into(),
+        before: e.status.clone(),
+        after: after.code().to_owned(),
+    }];
+    let notice = crate::notifications::model::Notice::new(
+        "engagement_changed",
+        engagement_subject(&e.key),
+        format!("/consultations/engagements/{}", e.key),
+        (
+            format!(
+                "{}さんが伴走支援「{}」を「{}」にしました",
+                user.name_ja,
+                e.title,
+                after.label(Lang::Ja)
+            ),
+            format!(
+                "{} marked the accompanying support “{}” {}",
+                user.name_en,
+                e.title,
+                after.label(Lang::En).to_lowercase()
+            ),
+        ),
+        "",
+    );
+    let recipients: Vec<crate::ids::UserId> = [e.requester.as_str(), e.advisor.as_str()]
+        .into_iter()
+        .filter(|k| *k != user.id.as_str())
+        .map(crate::ids::UserId::from)
+        .collect();
+    let change = super::repo::EngagementChange {
+        key: &e.key,
+        version: &version,
+        status: after,
+        actor: &user.id,
+        changes: &changes,
+    };
+    if !super::repo::set_engagement_status(&state.db, &change, &notice, &recipients).await? {
+        return Err(changed_already());
+    }
+    tracing::info!(user = %user.id, engagement = %e.key, status = after.code(), "engagement changed");
+    leptos_axum::redirect(&format!("/consultations/engagements/{}?changed=1", e.key));
+    Ok(())
+}
+
+/// Posts in a 伴走 case's thread (POST `/api/post_engagement_comment`): Markdown, 1–10,000
+/// characters, optionally answering a post of the same thread; anyone who may see the case.
+/// Its contact, its advisor and the thread's earlier authors who may still see it are notified
+/// (never the author), in the same transaction. Answers 303 back to the case at the new post.
+///
+/// Errors: [`AppError::NotFound`] for a case the caller may not see; [`AppError::Rejected`]
+/// for an empty or too long body; [`AppError::Invalid`] for a `reply_to` that is not a post
+/// of this thread.
+#[server(prefix = "/api", endpoint = "post_engagement_comment")]
+pub async fn post_engagement_comment(
+    id: String,
+    body: String,
+    #[server(default)] reply_to: String,
+) -> Result<(), AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let e = visible_engagement(&state, &user, &id).await?;
+    let subject = engagement_subject(&e.key);
+    let body = crate::threads::server::clean_body(&body)?;
+    let reply_to = crate::threads::server::reply_in(&state, &subject, &reply_to).await?;
+    let mut recipients: Vec<crate::ids::UserId> = vec![
+        crate::ids::UserId::from(e.requester.as_str()),
+        crate::ids::UserId::from(e.advisor.as_str()),
+    ];
+    // Earlier authors (a CIO, the secretariat) while they may still see the case.
+    for author in crate::threads::repo::participants(&state.db, &subject).await? {
+        let still = crate::auth::repo::active_user(&state.db, &state.catalog, &author)
+            .await?
+            .is_some_and(|u| policy::may_read_engagement(&u, &engagement_access(&e)));
+        if still {
+            recipients.push(crate::ids::UserId::from(author.as_str()));
+        }
+    }
+    recipients.sort();
+    recipients.dedup();
+    recipients.retain(|r| *r != user.id);
+    let post_id = crate::ids::random_key();
+    let notice = crate::notifications::model::Notice::new(
+        "engagement_comment",
+        subject.clone(),
+        format!("/consultations/engagements/{}#comment-{post_id}", e.key),
+        (
+            format!(
+                "{}さんが伴走支援「{}」に投稿しました",
+                user.name_ja, e.title
+            ),
+            format!(
+                "{} posted on the accompanying support “{}”",
+                user.name_en, e.title
+            ),
+        ),
+        &body,
+    );
+    let post = crate::threads::repo::NewPost {
+        id: &post_id,
+        subject: &subject,
+        author_id: &user.id,
+        body: &body,
+        reply_to: reply_to.as_ref(),
+    };
+    crate::threads::repo::add_post(&state.db, post, &notice, &recipients).await?;
+    tracing::info!(user = %user.id, engagement = %e.key, "engagement comment posted");
+    leptos_axum::redirect(&format!(
+        "/consultations/engagements/{}?posted=1#comment-{post_id}",
+        e.key
+    ));
+    Ok(())
 }

@@ -109,6 +109,11 @@ pub struct BookingView {
     /// The advisor's free slots to move it to (only when asked for, see `get_booking`; at most
     /// [`MAX_SLOTS`]).
     pub reschedule_slots: Vec<SlotOffer>,
+    /// The 伴走 case (engagement key) it is a session of.
+    pub engagement: Option<String>,
+    /// Whether the caller may start a 伴走 case from it (its advisor or the secretariat, not
+    /// cancelled, not yet part of a case).
+    pub may_start_engagement: bool,
 }
 
 /// `/consultations/bookings`: the caller's bookings (as requester, as advisor, their
@@ -126,6 +131,51 @@ pub struct BookingsView {
     pub may_read_overview: bool,
     /// Whether the caller gives consultations (the page links to their week).
     pub is_advisor: bool,
+    /// The 伴走 cases the caller takes part in (as for bookings), newest first.
+    pub engagements: Vec<EngagementSummary>,
+}
+
+/// A 伴走 case in a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngagementSummary {
+    /// Its key.
+    pub key: String,
+    /// Title.
+    pub title: String,
+    /// Where it stands.
+    pub status: super::model::EngagementStatus,
+    /// The advisor's name (Japanese, English).
+    pub advisor_name: (String, String),
+    /// The municipality's name (Japanese, English).
+    pub organisation_name: (String, String),
+}
+
+/// `/consultations/engagements/:id`: a 伴走 case with its sessions and thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngagementView {
+    /// The case as listed.
+    pub summary: EngagementSummary,
+    /// The municipal contact's name (Japanese, English).
+    pub requester_name: (String, String),
+    /// The topic's label (Japanese, English).
+    pub topic: (String, String),
+    /// The topic's code (for booking the next session).
+    pub topic_code: String,
+    /// The advisor's key (for booking the next session).
+    pub advisor: String,
+    /// The goal, rendered and sanitized.
+    pub goal_html: String,
+    /// The version a change is checked against.
+    pub version: String,
+    /// Its sessions in time order.
+    pub sessions: Vec<BookingView>,
+    /// Its thread, oldest first.
+    pub posts: Vec<crate::threads::model::Post>,
+    /// Whether the caller may change its status (its advisor or the secretariat).
+    pub may_manage: bool,
+    /// Whether the caller may book its next session (municipal staff of its municipality,
+    /// while it is active).
+    pub may_book_next: bool,
 }
 
 /// `/consultations/profile`: an advisor's profile and hours as the form shows them.

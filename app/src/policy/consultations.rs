@@ -75,3 +75,21 @@ pub fn may_read_schedule(user: &CurrentUser, advisor: &str) -> bool {
 pub fn may_read_consultation_overview(user: &CurrentUser) -> bool {
     secretariat(user) || user.organisation.key == crate::orgs::model::GOVTECH_KEY
 }
+
+/// Whether `user` may see a 伴走 case and post in its thread (`e`: its contact, municipality
+/// and advisor): as for a booking ([`may_read_booking`]).
+pub fn may_read_engagement(user: &CurrentUser, e: &BookingAccess) -> bool {
+    may_read_booking(user, e)
+}
+
+/// Whether `user` may change a 伴走 case's status, or start one from a booking: its advisor
+/// or the secretariat ([`may_give_booking`]).
+pub fn may_manage_engagement(user: &CurrentUser, e: &BookingAccess) -> bool {
+    may_give_booking(user, e)
+}
+
+/// Whether `user` may book a next session of a 伴走 case of `organisation`: that
+/// municipality's CIO or staff ([`may_book_consultation`]).
+pub fn may_book_engagement_session(user: &CurrentUser, organisation: &str) -> bool {
+    may_book_consultation(user) && user.organisation.key == organisation
+}

@@ -17,8 +17,9 @@ mod threads;
 pub use accounts::{may_manage_user, may_manage_users, require_demo};
 pub use attachments::{may_attach, may_read_attachment, record_of_subject};
 pub use consultations::{
-    BookingAccess, may_book_consultation, may_cancel_booking, may_edit_advisor, may_give_booking,
-    may_rate_booking, may_read_all_bookings, may_read_booking, may_read_consultation_overview,
+    BookingAccess, may_book_consultation, may_book_engagement_session, may_cancel_booking,
+    may_edit_advisor, may_give_booking, may_manage_engagement, may_rate_booking,
+    may_read_all_bookings, may_read_booking, may_read_consultation_overview, may_read_engagement,
     may_read_schedule,
 };
 pub use projects::{
@@ -90,6 +91,12 @@ pub enum Rule {
     CalendarFeed,
     /// An advisor's day and week: the advisor and the secretariat ([`may_read_schedule`]).
     ReadSchedule,
+    /// Reading a 伴走 case and posting in its thread: as for a booking
+    /// ([`may_read_engagement`]).
+    ReadEngagement,
+    /// Starting a 伴走 case from a booking and changing its status: its advisor or the
+    /// secretariat ([`may_manage_engagement`]).
+    ManageEngagement,
     /// GovTech Tokyo's overview of all consultations and its CSV (counts, ratings, lead times;
     /// no subjects or names): GovTech Tokyo and the secretariat
     /// ([`may_read_consultation_overview`]).
@@ -175,6 +182,10 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
         Rule::CalendarFeed,
     ),
     ("POST /api/get_advisor_schedule", Rule::ReadSchedule),
+    ("POST /api/start_engagement", Rule::ManageEngagement),
+    ("POST /api/get_engagement", Rule::ReadEngagement),
+    ("POST /api/change_engagement", Rule::ManageEngagement),
+    ("POST /api/post_engagement_comment", Rule::ReadEngagement),
     (
         "POST /api/get_consultation_overview",
         Rule::ConsultationOverview,
@@ -366,6 +377,8 @@ mod tests {
                     | Rule::EditAdvisor
                     | Rule::CalendarFeed
                     | Rule::ReadSchedule
+                    | Rule::ReadEngagement
+                    | Rule::ManageEngagement
                     | Rule::ConsultationOverview => booking_rules(*rule, &u, name),
                     Rule::OwnImportRun => {
                         assert!(may_view_import_run(&u, &u.id));
@@ -468,6 +481,34 @@ mod tests {
                     central,
                     "{name} {role:?} another advisor"
                 );
+            }
+            Rule::ReadEngagement => {
+                assert!(may_read_engagement(u, &own), "{name} {role:?}");
+                assert_eq!(
+                    may_read_engagement(u, &colleague),
+                    central || role == Role::Cio,
+                    "{name} {role:?} colleague"
+                );
+                assert_eq!(
+                    may_read_engagement(u, &other),
+                    central,
+                    "{name} {role:?} other"
+                );
+                assert_eq!(
+                    may_book_engagement_session(u, &u.organisation.key),
+                    municipal_member,
+                    "{name} {role:?}"
+                );
+                assert!(!may_book_engagement_session(u, "131016"), "{name} {role:?}");
+            }
+            Rule::ManageEngagement => {
+                let advisor = role == Role::GovtechAdvisor;
+                assert_eq!(
+                    may_manage_engagement(u, &own),
+                    central || advisor,
+                    "{name} {role:?}"
+                );
+                assert_eq!(may_manage_engagement(u, &other), central, "{name} {role:?}");
             }
             Rule::ConsultationOverview => {
                 let govtech = role == Role::GovtechAdvisor;

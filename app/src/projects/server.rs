@@ -766,22 +766,7 @@ pub async fn post_project_comment(
     let project = visible_project(&state, &user, &id).await?;
     let subject = policy::project_subject(project.id.as_str());
     let body = crate::threads::server::clean_body(&body)?;
-    let reply_to = match crate::ids::PostId::parse(&reply_to) {
-        None if reply_to.trim().is_empty() => None,
-        post => {
-            let owner = match &post {
-                Some(post) => crate::threads::repo::post_owner(&state.db, post).await?,
-                None => None,
-            };
-            if owner.is_none_or(|(s, _)| s != subject) {
-                return Err(AppError::Invalid {
-                    field: "reply_to".into(),
-                    reason: "not a post of this thread".into(),
-                });
-            }
-            post
-        }
-    };
+    let reply_to = crate::threads::server::reply_in(&state, &subject, &reply_to).await?;
     let mut orgs: Vec<String> = super::repo::participants(&state.db, &project.id)
         .await?
         .into_iter()

@@ -100,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/consultations/profile") view=crate::consultations::pages::AdvisorProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/consultations/schedule") view=crate::consultations::pages::SchedulePage ssr=SsrMode::Async/>
                     <Route path=path!("/consultations/overview") view=crate::consultations::pages::OverviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/consultations/engagements/:id") view=crate::consultations::pages::EngagementPage ssr=SsrMode::Async/>
                     <Route path=path!("/consultations/bookings") view=crate::consultations::pages::BookingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/consultations/bookings/:id") view=crate::consultations::pages::BookingPage ssr=SsrMode::Async/>
                 </Routes>

@@ -31,6 +31,33 @@ pub fn clean_body(raw: &str) -> Result<String, AppError> {
     }
 }
 
+/// The post that a new post in the thread on `subject` answers, from the form's `reply_to`
+/// (blank: none). Errors: [`AppError::Invalid`] on field `reply_to` for anything that is not a
+/// post of this thread.
+#[cfg(feature = "ssr")]
+pub async fn reply_in(
+    state: &crate::state::AppState,
+    subject: &str,
+    reply_to: &str,
+) -> Result<Option<crate::ids::PostId>, AppError> {
+    match crate::ids::PostId::parse(reply_to) {
+        None if reply_to.trim().is_empty() => Ok(None),
+        post => {
+            let owner = match &post {
+                Some(post) => super::repo::post_owner(&state.db, post).await?,
+                None => None,
+            };
+            if owner.is_none_or(|(s, _)| s != subject) {
+                return Err(AppError::Invalid {
+                    field: "reply_to".into(),
+                    reason: "not a post of this thread".into(),
+                });
+            }
+            Ok(post)
+        }
+    }
+}
+
 /// Edits a post (POST `/api/edit_post`, fields `id`, `body`, `back` = the page to return to,
 /// a local path). The earlier version is kept and shown under the post. Only its author,
 /// while they may still post in the thread ([`crate::policy::may_edit_post`]).

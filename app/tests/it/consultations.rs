@@ -1179,3 +1179,181 @@ async fn an_advisor_sees_their_week_and_day_and_govtech_sees_counts_without_subj
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_consultation_becomes_accompanying_support_with_sessions_a_thread_and_an_end() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    all_day_advisor(&app, &advisor, "ui_ux", 0).await;
+    let staff = app.user(Role::Staff, "131164").await;
+    let cio = app.user(Role::Cio, "131164").await;
+    let stranger = app.user(Role::Staff, "131016").await;
+    let slots = offer(&app, &staff, "ui_ux").await.slots;
+    let (_, first, _) = book(&app, &staff, "ui_ux", &slots[0]).await;
+    let first = first.unwrap();
+    let seen = booking(&app, &advisor, &first).await.1.unwrap();
+    assert!(seen.may_start_engagement && seen.engagement.is_none());
+    assert!(
+        !booking(&app, &staff, &first)
+            .await
+            .1
+            .unwrap()
+            .may_start_engagement
+    );
+
+    let start = form(&[
+        ("id", first.as_str()),
+        ("version", seen.version.as_str()),
+        ("title", "窓口DXの伴走支援"),
+        ("goal", "**来年度**までに窓口のオンライン化を設計する"),
+    ]);
+    let reply = app
+        .post("/api/start_engagement", &start, Some(&staff.cookie))
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::FORBIDDEN,
+        "only the advisor starts it"
+    );
+    let blank_goal = start.replace("goal=", "x=");
+    let reply = app
+        .post("/api/start_engagement", &blank_goal, Some(&advisor.cookie))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("\"goal\""), "{}", reply.body);
+    let reply = app
+        .post("/api/start_engagement", &start, Some(&advisor.cookie))
+        .await;
+    assert!(ok(reply.status), "{}", reply.body);
+    let key = reply
+        .location
+        .as_deref()
+        .and_then(|l| l.strip_prefix("/consultations/engagements/"))
+        .map(|k| k.split('?').next().unwrap().to_owned())
+        .unwrap();
+    let replay = app
+        .post("/api/start_engagement", &start, Some(&advisor.cookie))
+        .await;
+    assert_eq!(replay.status, StatusCode::BAD_REQUEST, "{}", replay.body);
+    let first_view = booking(&app, &staff, &first).await.1.unwrap();
+    assert_eq!(first_view.engagement.as_deref(), Some(key.as_str()));
+    assert_eq!(
+        first_view.kind,
+        app::consultations::model::ConsultationKind::AccompanyingSupport
+    );
+
+    // Who sees it: the contact, the municipality's CIO, the advisor; not another municipality.
+    let get = |who: &TestUser| {
+        let body = form(&[("id", key.as_str())]);
+        let cookie = who.cookie.clone();
+        let app = &app;
+        async move { app.post("/api/get_engagement", &body, Some(&cookie)).await }
+    };
+    for who in [&staff, &cio, &advisor] {
+        assert_eq!(get(who).await.status, StatusCode::OK);
+    }
+    assert_eq!(get(&stranger).await.status, StatusCode::NOT_FOUND);
+    let listed: app::consultations::views::BookingsView = app
+        .post("/api/list_bookings", "", Some(&cio.cookie))
+        .await
+        .decode();
+    assert!(listed.engagements.iter().any(|e| e.key == key));
+    let listed: app::consultations::views::BookingsView = app
+        .post("/api/list_bookings", "", Some(&stranger.cookie))
+        .await
+        .decode();
+    assert!(listed.engagements.is_empty());
+
+    // The next session names the case: the case's advisor, kind accompanying support.
+    let next = slots
+        .iter()
+        .find(|s| s.start - slots[0].start >= chrono::Duration::days(1))
+        .unwrap();
+    let book_next = |who: &TestUser, request_key: &str| {
+        let slot = format!("{}/{}", next.start.to_rfc3339(), next.end.to_rfc3339());
+        let body = form(&[
+            ("topic", "ui_ux"),
+            ("advisor", ""),
+            ("start", slot.as_str()),
+            ("subject", "2回目: 画面設計"),
+            ("engagement", key.as_str()),
+            ("request_key", request_key),
+        ]);
+        let cookie = who.cookie.clone();
+        let app = &app;
+        async move {
+            app.post("/api/book_consultation", &body, Some(&cookie))
+                .await
+        }
+    };
+    assert_eq!(
+        book_next(&stranger, "").await.status,
+        StatusCode::NOT_FOUND,
+        "another municipality cannot book into the case"
+    );
+    let reply = book_next(&staff, "").await;
+    assert!(ok(reply.status), "{}", reply.body);
+    let view: app::consultations::views::EngagementView = get(&staff).await.decode();
+    assert_eq!(view.sessions.len(), 2);
+    assert!(view.may_book_next && !view.may_manage);
+    assert!(view.goal_html.contains("<strong>来年度</strong>"));
+
+    // Its thread: the advisor hears of a post; a stranger cannot post.
+    let post = |who: &TestUser, text: &str| {
+        let body = form(&[("id", key.as_str()), ("body", text)]);
+        let cookie = who.cookie.clone();
+        let app = &app;
+        async move {
+            app.post("/api/post_engagement_comment", &body, Some(&cookie))
+                .await
+        }
+    };
+    assert!(ok(post(&staff, "資料を共有します").await.status));
+    assert_eq!(
+        post(&stranger, "覗き見").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let view: app::consultations::views::EngagementView = get(&advisor).await.decode();
+    assert_eq!(view.posts.len(), 1);
+    assert!(view.may_manage);
+    let told: Option<i64> = app
+        .state
+        .db
+        .query("RETURN count(SELECT VALUE id FROM notice WHERE recipient = type::record('app_user', $u) AND kind = 'engagement_comment')")
+        .bind(("u", advisor.id.clone()))
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    assert_eq!(told, Some(1));
+
+    // Completed: no more sessions; the same form again does nothing.
+    let change = form(&[
+        ("id", key.as_str()),
+        ("version", view.version.as_str()),
+        ("status", "completed"),
+    ]);
+    assert_eq!(
+        app.post("/api/change_engagement", &change, Some(&staff.cookie))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let reply = app
+        .post("/api/change_engagement", &change, Some(&advisor.cookie))
+        .await;
+    assert!(ok(reply.status), "{}", reply.body);
+    let replay = app
+        .post("/api/change_engagement", &change, Some(&advisor.cookie))
+        .await;
+    assert_eq!(replay.status, StatusCode::BAD_REQUEST);
+    let view: app::consultations::views::EngagementView = get(&staff).await.decode();
+    assert_eq!(
+        view.summary.status,
+        app::consultations::model::EngagementStatus::Completed
+    );
+    assert!(!view.may_book_next);
+    let reply = book_next(&staff, "").await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("has ended"), "{}", reply.body);
+}

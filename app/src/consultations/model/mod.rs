@@ -11,6 +11,7 @@
 mod assignment;
 #[cfg(feature = "ssr")]
 mod availability;
+mod engagement;
 #[cfg(feature = "ssr")]
 mod hours_text;
 mod lifecycle;
@@ -21,6 +22,7 @@ mod topic;
 pub use assignment::*;
 #[cfg(feature = "ssr")]
 pub use availability::*;
+pub use engagement::*;
 #[cfg(feature = "ssr")]
 pub use hours_text::*;
 pub use lifecycle::*;

@@ -39,14 +39,20 @@ pub fn ConsultationsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let record = query.with_untracked(|q| q.get("record")).unwrap_or_default();
                 let step = query.with_untracked(|q| q.get("step")).unwrap_or_default();
-                render(data.await, move |v| view! { <Booking view=v record=record step=step/> })
+                let engagement = query.with_untracked(|q| q.get("engagement")).unwrap_or_default();
+                render(data.await, move |v| view! { <Booking view=v record=record step=step engagement=engagement/> })
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn Booking(view: ConsultationsView, record: String, step: String) -> impl IntoView {
+fn Booking(
+    view: ConsultationsView,
+    record: String,
+    step: String,
+    engagement: String,
+) -> impl IntoView {
     let lang = use_lang();
     let ConsultationsView {
         topics,
@@ -87,6 +93,9 @@ fn Booking(view: ConsultationsView, record: String, step: String) -> impl IntoVi
                 <input type="hidden" name="record" value=record.clone()/>
                 <input type="hidden" name="step" value=step.clone()/>
             })}
+            {(!engagement.is_empty()).then(|| view! {
+                <input type="hidden" name="engagement" value=engagement.clone()/>
+            })}
             <button type="submit">{lang.pick("空き枠を表示", "Show free slots")}</button>
         </form>
     };
@@ -120,6 +129,10 @@ fn Booking(view: ConsultationsView, record: String, step: String) -> impl IntoVi
                 <input type="hidden" name="advisor" value=advisor.clone()/>
                 <input type="hidden" name="record" value=record.clone()/>
                 <input type="hidden" name="step" value=step.clone()/>
+                <input type="hidden" name="engagement" value=engagement.clone()/>
+                {(!engagement.is_empty()).then(|| view! {
+                    <p class="notice">{lang.pick("伴走支援の次回の相談として申し込みます。", "This books the next session of an accompanying support case.")}</p>
+                })}
                 <SlotChoices slots=slots.clone() counts=true/>
                 <fieldset>
                     <legend>{lang.pick("相談の種類", "Kind")}</legend>

@@ -4,6 +4,7 @@
 use super::super::model::BookingStatus;
 use super::super::server::{get_booking, list_bookings};
 use super::super::views::BookingView;
+use super::engagement::{engagement_badge, engagement_href};
 use super::{SlotChoices, booking_href, session_text, status_badge};
 use crate::i18n::use_lang;
 use crate::ui::{TextArea, loading, render};
@@ -32,7 +33,23 @@ pub fn BookingsPage() -> impl IntoView {
                             <p><A href="/consultations/overview">{lang.pick("相談の実績（分野・団体・月別）", "Consultations overview (by topic, municipality, month)")}</A></p>
                         })}
                     };
-                    let feed = view! { <CalendarFeed made=v.calendar_feed_made new_url=v.new_calendar_feed.clone()/> };
+                    let engagements = (!v.engagements.is_empty()).then(|| view! {
+                        <h2>{lang.pick("伴走支援", "Accompanying support")}</h2>
+                        <ul class="schedule">
+                            {v.engagements.clone().into_iter().map(|e| {
+                                let (badge, class) = engagement_badge(e.status, lang);
+                                view! {
+                                    <li>
+                                        <span class=class>{badge}</span>" "
+                                        <A href=engagement_href(&e.key)>{e.title.clone()}</A>" — "
+                                        {lang.pick(&e.organisation_name.0, &e.organisation_name.1).to_owned()}" / "
+                                        {lang.pick(&e.advisor_name.0, &e.advisor_name.1).to_owned()}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    });
+                    let feed = view! { {engagements} <CalendarFeed made=v.calendar_feed_made new_url=v.new_calendar_feed.clone()/> };
                     if v.bookings.is_empty() {
                         return view! { {links} <p>{lang.pick("相談はまだありません。", "No consultations yet.")}</p> {feed} }.into_any();
                     }
@@ -256,6 +273,29 @@ fn Booking(view: BookingView) -> impl IntoView {
             {form}
         }
     });
+    let engagement = match (&b.engagement, b.may_start_engagement) {
+        (Some(e), _) => Some(view! {
+            <p>{lang.pick("この相談は伴走支援の一部です: ", "This session is part of an accompanying support: ")}
+                <A href=engagement_href(e)>{lang.pick("伴走支援のページへ", "Open the support case")}</A></p>
+        }.into_any()),
+        (None, true) => Some(view! {
+            <h2>{lang.pick("伴走支援にする", "Turn into accompanying support")}</h2>
+            <p>{lang.pick(
+                "複数回の相談で継続して支援する場合は、目標を決めて伴走支援を始めます。この相談が初回になります。",
+                "To support the municipality over several sessions, start an accompanying support case with a goal; this consultation becomes its first session.",
+            )}</p>
+            <form method="post" action="/api/start_engagement" class="record-form">
+                <input type="hidden" name="id" value=b.key.clone()/>
+                <input type="hidden" name="version" value=b.version.clone()/>
+                <label for="title">{lang.pick("伴走支援の名前", "Name of the support")}</label>
+                <input id="title" name="title" required maxlength="200" value=b.subject.clone()/>
+                <label for="goal">{lang.pick("目標（Markdown）", "Goal (Markdown)")}</label>
+                <TextArea id="goal" name="goal" maxlength=10000 required=true value=String::new()/>
+                <p><button type="submit">{lang.pick("伴走支援を始める", "Start accompanying support")}</button></p>
+            </form>
+        }.into_any()),
+        (None, false) => None,
+    };
     let cancel = (b.may_cancel && live).then(|| view! {
         <h2>{lang.pick("取消", "Cancel")}</h2>
         <p>{match lang {
@@ -298,6 +338,7 @@ fn Booking(view: BookingView) -> impl IntoView {
         {rating}
         {give}
         {rate}
+        {engagement}
         {move_to}
         {cancel}
         <p><A href="/consultations/bookings">{lang.pick("相談一覧へ", "All consultations")}</A></p>

@@ -1,16 +1,19 @@
 //! The consultations room's pages: booking (`/consultations`), the caller's bookings
 //! (`/consultations/bookings`), one booking (`/consultations/bookings/:id`) and an advisor's
 //! settings (`/consultations/profile`), an advisor's day and week (`/consultations/schedule`)
-//! and GovTech Tokyo's overview (`/consultations/overview`). Every action is
+//! GovTech Tokyo's overview (`/consultations/overview`) and a 伴走 case
+//! (`/consultations/engagements/:id`). Every action is
 //! a plain form posting to a server function, so each page works without JavaScript.
 
 mod book;
 mod booking;
+mod engagement;
 mod profile;
 mod schedule;
 
 pub use book::ConsultationsPage;
 pub use booking::{BookingPage, BookingsPage};
+pub use engagement::EngagementPage;
 pub use profile::AdvisorProfilePage;
 pub use schedule::{OverviewPage, SchedulePage};
 

@@ -8,6 +8,7 @@ use super::{status_badge, window_text};
 use crate::attachments::pages::AttachmentsSection;
 use crate::history::model::{FieldChange, HistoryEntry};
 use crate::i18n::{Lang, use_lang};
+use crate::threads::pages::Thread;
 use crate::ui::{ScrollRegion, TextArea, loading, render};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -205,90 +206,12 @@ fn Project(view: ProjectPageView) -> impl IntoView {
         {(may_manage && !p.status.is_read_only()).then(|| view! { <ManageForms id=p.id.to_string() version=p.version.clone() status=p.status/> })}
 
         <h2>{lang.pick("質問・お知らせ", "Questions and announcements")}</h2>
-        <Thread id=p.id.to_string() posts=posts markable=markable/>
+        <Thread id=p.id.to_string() posts=posts action="/api/post_project_comment"
+            label=("質問・お知らせ（Markdown）", "Question or announcement (Markdown)")
+            markable=markable mark_action="/api/mark_project_question"/>
 
         <h2>{lang.pick("経過", "Timeline")}</h2>
         <Timeline entries=history/>
-    }
-}
-
-/// The project's thread and the form to post (a plain POST to `/api/post_project_comment`);
-/// `?reply_to=<post>` answers a post.
-#[component]
-fn Thread(
-    id: String,
-    posts: Vec<crate::threads::model::Post>,
-    markable: Vec<crate::ids::PostId>,
-) -> impl IntoView {
-    let lang = use_lang();
-    let query = use_query_map();
-    let reply_to = query
-        .with_untracked(|q| q.get("reply_to"))
-        .unwrap_or_default();
-    let author_of = |post: &str| {
-        posts
-            .iter()
-            .find(|c| c.id == post)
-            .map(|c| lang.pick(&c.author_name_ja, &c.author_name_en).to_owned())
-    };
-    let replying = author_of(&reply_to);
-    let items = posts
-        .iter()
-        .map(|c| {
-            let answered = c.reply_to.as_ref().and_then(|r| author_of(r.as_str()).map(|n| (r.to_string(), n)));
-            view! {
-                <li id=format!("comment-{}", c.id)>
-                    <p class="comment-head">
-                        <strong>{lang.pick(&c.author_name_ja, &c.author_name_en).to_owned()}</strong>
-                        " · "{lang.pick(&c.author_org_ja, &c.author_org_en).to_owned()}
-                        " · "<time datetime=c.at.rfc3339()>{c.at.jst()}</time>
-                    </p>
-                    {answered.map(|(post, name)| view! {
-                        <p class="reply-to muted">{lang.pick("返信先: ", "In reply to ")}<a href=format!("#comment-{post}")>{name}</a></p>
-                    })}
-                    {(c.reply_to.is_none() && c.answered_at.is_some()).then(|| view! {
-                        <p><span class="badge answered">{lang.pick("回答済み", "Answered")}</span></p>
-                    })}
-                    <div class="markdown" inner_html=c.body_html.clone()/>
-                    <p class="comment-actions"><a href=format!("?reply_to={}#comment-form", c.id)>{lang.pick("返信する", "Reply")}</a></p>
-                    {markable.contains(&c.id).then(|| {
-                        let answered = c.answered_at.is_some();
-                        view! {
-                            <form method="post" action="/api/mark_project_question" class="inline-form">
-                                <input type="hidden" name="id" value=id.clone()/>
-                                <input type="hidden" name="post" value=c.id.to_string()/>
-                                <input type="hidden" name="answered" value=if answered { "0" } else { "1" }/>
-                                <button type="submit" class="secondary">{if answered {
-                                    lang.pick("未回答に戻す", "Mark as open")
-                                } else {
-                                    lang.pick("回答済みにする", "Mark as answered")
-                                }}</button>
-                            </form>
-                        }
-                    })}
-                </li>
-            }
-        })
-        .collect_view();
-    view! {
-        {if posts.is_empty() {
-            view! { <p class="muted">{lang.pick("まだ投稿はありません。", "No posts yet.")}</p> }.into_any()
-        } else {
-            view! { <ol class="comments">{items}</ol> }.into_any()
-        }}
-        <form method="post" action="/api/post_project_comment" class="comment-form" id="comment-form">
-            <input type="hidden" name="id" value=id/>
-            {replying.clone().map(|name| view! {
-                <input type="hidden" name="reply_to" value=reply_to.clone()/>
-                <p class="muted">{match lang {
-                    Lang::Ja => format!("{name}さんへの返信"),
-                    Lang::En => format!("Replying to {name}"),
-                }}</p>
-            })}
-            <label for="body">{lang.pick("質問・お知らせ（Markdown）", "Question or announcement (Markdown)")}</label>
-            <TextArea id="body" name="body" maxlength=10000 required=true value=String::new()/>
-            <p><button type="submit">{lang.pick("投稿する", "Post")}</button></p>
-        </form>
     }
 }
 
