@@ -41,6 +41,7 @@ pub fn advisors() -> Vec<AdvisorProfile> {
             notice_hours: 24,
             availability: availability(first),
             last_booked_at: None,
+            bookable: true,
         },
         AdvisorProfile {
             key: "demo_govtech_advisor_2".into(),
@@ -54,6 +55,7 @@ pub fn advisors() -> Vec<AdvisorProfile> {
             notice_hours: 24,
             availability: availability(hours(&[Mon, Wed, Fri], 13, 17)),
             last_booked_at: None,
+            bookable: true,
         },
     ]
 }

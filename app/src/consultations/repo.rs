@@ -40,6 +40,10 @@ pub struct AdvisorProfile {
     pub availability: Availability,
     /// When the advisor was last booked (UTC; read from the bookings, never stored).
     pub last_booked_at: Option<DateTime<Utc>>,
+    /// Whether the advisor's account may give consultations (read, never stored): false once
+    /// the account is disabled or no longer holds the advisor role. A profile without an
+    /// account (the demo's second advisor) counts as able.
+    pub bookable: bool,
 }
 
 #[derive(Deserialize)]
@@ -55,12 +59,15 @@ struct AdvisorRow {
     notice_hours: u32,
     availability: String,
     last_booked_at: Option<DateTime<Utc>>,
+    bookable: Option<bool>,
 }
 
 const ADVISOR_FIELDS: &str = "meta::id(id) AS key, name_ja, name_en, topics, languages, bio,
     paused, auto_confirm, notice_hours, availability,
     array::max((SELECT VALUE <string> created_at FROM booking WHERE advisor = $parent.id))
-        AS last_booked_at";
+        AS last_booked_at,
+    (SELECT VALUE status = 'active' AND roles CONTAINS 'govtech_advisor'
+        FROM ONLY type::record('app_user', meta::id($parent.id))) AS bookable";
 
 fn profile(row: AdvisorRow) -> Result<AdvisorProfile, DbError> {
     Ok(AdvisorProfile {
@@ -75,6 +82,7 @@ fn profile(row: AdvisorRow) -> Result<AdvisorProfile, DbError> {
         auto_confirm: row.auto_confirm,
         notice_hours: row.notice_hours,
         last_booked_at: row.last_booked_at,
+        bookable: row.bookable.unwrap_or(true),
     })
 }
 
@@ -103,20 +111,23 @@ async fn advisor_query(
     p: &AdvisorProfile,
 ) -> Result<surrealdb::IndexedResults, DbError> {
     let availability = serde_json::to_string(&p.availability)?;
-    Ok(db
-        .query(query)
-        .bind(("key", p.key.clone()))
-        .bind(("name_ja", p.name_ja.clone()))
-        .bind(("name_en", p.name_en.clone()))
-        .bind(("topics", p.topics.clone()))
-        .bind(("languages", p.languages.clone()))
-        .bind(("bio", p.bio.clone()))
-        .bind(("paused", p.paused))
-        .bind(("auto_confirm", p.auto_confirm))
-        .bind(("notice_hours", i64::from(p.notice_hours)))
-        .bind(("availability", availability))
-        .await?
-        .check()?)
+    with_retries(|| async {
+        db.query(query.clone())
+            .bind(("key", p.key.clone()))
+            .bind(("name_ja", p.name_ja.clone()))
+            .bind(("name_en", p.name_en.clone()))
+            .bind(("topics", p.topics.clone()))
+            .bind(("languages", p.languages.clone()))
+            .bind(("bio", p.bio.clone()))
+            .bind(("paused", p.paused))
+            .bind(("auto_confirm", p.auto_confirm))
+            .bind(("notice_hours", i64::from(p.notice_hours)))
+            .bind(("availability", availability.clone()))
+            .await
+            .map_err(DbError::from)
+            .and_then(crate::db::checked)
+    })
+    .await
 }
 
 /// Stores `p` as advisor `p.key` unless a profile with that key exists (demo data); whether
@@ -688,20 +699,24 @@ pub async fn rate(
     rating: u8,
     comment: &str,
 ) -> Result<bool, DbError> {
-    let mut response = db
-        .query(
-            "UPDATE type::record('booking', $key) SET rating = $rating, rating_comment = $comment
-             WHERE status = 'completed' AND rating = NONE
-                AND requester = type::record('app_user', $requester)
-             RETURN VALUE meta::id(id)",
-        )
-        .bind(("key", key.to_owned()))
-        .bind(("rating", i64::from(rating)))
-        .bind(("comment", comment.to_owned()))
-        .bind(("requester", requester.as_str().to_owned()))
-        .await?
-        .check()?;
-    let updated: Vec<String> = response.take(0)?;
+    let updated: Vec<String> = with_retries(|| async {
+        let mut response = db
+            .query(
+                "UPDATE type::record('booking', $key) SET rating = $rating, rating_comment = $comment
+                 WHERE status = 'completed' AND rating = NONE
+                    AND requester = type::record('app_user', $requester)
+                 RETURN VALUE meta::id(id)",
+            )
+            .bind(("key", key.to_owned()))
+            .bind(("rating", i64::from(rating)))
+            .bind(("comment", comment.to_owned()))
+            .bind(("requester", requester.as_str().to_owned()))
+            .await
+            .map_err(DbError::from)
+            .and_then(crate::db::checked)?;
+        Ok(response.take(0)?)
+    })
+    .await?;
     Ok(!updated.is_empty())
 }
 

@@ -81,7 +81,7 @@ async fn offers(
 }
 
 /// The advisors who take bookings on `topic` (all of them for a blank topic), or only
-/// `advisor` when one is named.
+/// `advisor` when one is named; never one whose account is disabled or no longer an advisor.
 #[cfg(feature = "ssr")]
 async fn advisors_for(
     state: &AppState,
@@ -91,6 +91,7 @@ async fn advisors_for(
     Ok(super::repo::advisors(&state.db)
         .await?
         .into_iter()
+        .filter(|a| a.bookable)
         .filter(|a| topic.is_empty() || a.topics.iter().any(|t| t == topic))
         .filter(|a| advisor.is_empty() || a.key == advisor)
         .collect())
@@ -1116,8 +1117,9 @@ async fn own_profile(state: &AppState, user: &CurrentUser) -> Result<AdvisorProf
         .find(|a| a.key == user.id.as_str());
     Ok(found.unwrap_or_else(|| AdvisorProfile {
         key: user.id.to_string(),
-        name_ja: user.name_ja.clone(),
-        name_en: user.name_en.clone(),
+        // The profile keeps at most 100 characters of a name (the schema's limit).
+        name_ja: user.name_ja.chars().take(100).collect(),
+        name_en: user.name_en.chars().take(100).collect(),
         topics: Vec::new(),
         languages: vec!["ja".into()],
         bio: String::new(),
@@ -1126,6 +1128,7 @@ async fn own_profile(state: &AppState, user: &CurrentUser) -> Result<AdvisorProf
         notice_hours: 24,
         availability: super::model::Availability::usual(Vec::new()),
         last_booked_at: None,
+        bookable: true,
     }))
 }
 

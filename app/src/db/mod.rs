@@ -322,8 +322,20 @@ impl From<DbError> for crate::error::AppError {
 /// `THROW 'stale_version'` is [`DbError::Conflict`], a lost write conflict
 /// [`DbError::LostRace`]; any other `THROW` comes back as [`DbError::Other`] with its message.
 pub fn transaction_outcome(mut response: surrealdb::IndexedResults) -> Result<(), DbError> {
-    let mut errors: Vec<(usize, String)> = response
-        .take_errors()
+    outcome_of(response.take_errors())
+}
+
+/// `response` with its errors classified as [`transaction_outcome`] does, for a single write
+/// statement run under [`with_retries`] whose result is read afterwards.
+pub fn checked(
+    mut response: surrealdb::IndexedResults,
+) -> Result<surrealdb::IndexedResults, DbError> {
+    outcome_of(response.take_errors())?;
+    Ok(response)
+}
+
+fn outcome_of(errors: std::collections::HashMap<usize, surrealdb::Error>) -> Result<(), DbError> {
+    let mut errors: Vec<(usize, String)> = errors
         .into_iter()
         .map(|(i, e)| (i, e.to_string()))
         .collect();

@@ -618,6 +618,7 @@ fn all_day_profile(
             daily_cap,
         },
         last_booked_at: None,
+        bookable: true,
     }
 }
 
@@ -1356,4 +1357,34 @@ async fn a_consultation_becomes_accompanying_support_with_sessions_a_thread_and_
     let reply = book_next(&staff, "").await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body.contains("has ended"), "{}", reply.body);
+}
+
+#[tokio::test]
+async fn an_advisor_whose_account_is_disabled_or_no_longer_an_advisor_is_not_offered() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    all_day_advisor(&app, &advisor, "children_dx", 0).await;
+    let staff = app.user(Role::Staff, "131164").await;
+    let slot = offer(&app, &staff, "children_dx").await.slots[0];
+    let set = |statement: &'static str| {
+        let db = app.state.db.clone();
+        let id = advisor.id.clone();
+        async move {
+            db.query(statement)
+                .bind(("id", id))
+                .await
+                .unwrap()
+                .check()
+                .unwrap();
+        }
+    };
+    set("UPDATE type::record('app_user', $id) SET status = 'disabled'").await;
+    let offered = offer(&app, &staff, "children_dx").await;
+    assert!(offered.slots.is_empty() && offered.advisors.is_empty());
+    let (status, _, body) = book(&app, &staff, "children_dx", &slot).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    set("UPDATE type::record('app_user', $id) SET status = 'active', roles = ['staff']").await;
+    assert!(offer(&app, &staff, "children_dx").await.slots.is_empty());
+    set("UPDATE type::record('app_user', $id) SET roles = ['govtech_advisor']").await;
+    assert!(!offer(&app, &staff, "children_dx").await.slots.is_empty());
 }
