@@ -158,6 +158,17 @@ kyodo_ensure_nextest() {
   fi
 }
 
+# PyPI icalendar for scripts/check_ics.py: an .ics parser independent of the Rust `icalendar`
+# crate that writes the invites. Installed only when `import icalendar` fails.
+KYODO_PY_ICALENDAR_VERSION=7.3.0
+kyodo_ensure_icalendar() {
+  kyodo_require python3
+  if ! python3 -c 'import icalendar' >/dev/null 2>&1; then
+    kyodo_log "installing Python icalendar $KYODO_PY_ICALENDAR_VERSION (PyPI)"
+    python3 -m pip install --quiet "icalendar==$KYODO_PY_ICALENDAR_VERSION"
+  fi
+}
+
 kyodo_ensure_build_tools() {
   kyodo_require rustup cargo npm
   kyodo_ensure_nextest

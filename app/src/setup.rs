@@ -98,7 +98,7 @@ pub async fn init_state(
         .unwrap_or_else(|| format!("http://{}", leptos_options.site_addr));
     Ok(AppState {
         leptos_options,
-        db,
+        db: Arc::new(db),
         catalog: Arc::new(catalog),
         demo: config.demo,
         oidc: Arc::new(config.oidc.clone()),
@@ -144,7 +144,7 @@ pub fn endpoints() -> Vec<String> {
 pub fn router(state: AppState, config: &Config) -> Router {
     let secure_cookies = config.secure_cookies;
     let routes = generate_route_list(App);
-    let sessions = SessionManagerLayer::new(SurrealSessionStore::new(state.db.clone()))
+    let sessions = SessionManagerLayer::new(SurrealSessionStore::new(Db::clone(&state.db)))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

@@ -44,8 +44,11 @@ impl Catalog {
 pub struct AppState {
     /// Leptos settings (site root, address).
     pub leptos_options: LeptosOptions,
-    /// The database.
-    pub db: Db,
+    /// The database, shared: the state is cloned for every request and every server function,
+    /// and cloning a SurrealDB handle itself opens a new database session (surrealdb 3:
+    /// `Surreal::clone` copies the session and its drop closes it), so the handle is cloned
+    /// only where a task needs a session of its own.
+    pub db: Arc<Db>,
     /// Reference data.
     pub catalog: Arc<Catalog>,
     /// Whether demo sign-in is on.

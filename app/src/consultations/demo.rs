@@ -63,7 +63,7 @@ pub fn advisors() -> Vec<AdvisorProfile> {
 /// The demo's one session that has already taken place: `city_staff` (八王子市) with
 /// `demo_govtech_advisor`, 10:00–11:00 JST on the weekday before `now`, confirmed and waiting for
 /// the advisor's record (so that recording an outcome and rating it can be tried at once).
-/// Its key is fixed (`demo_held_session`), so storing it again does nothing.
+/// Its key is fixed (`demoheldsession`), so storing it again does nothing.
 pub fn held_session(now: chrono::DateTime<chrono::Utc>) -> super::repo::NewBooking {
     use super::model::{BookingStatus, ConsultationKind, JST, Span};
     use chrono::{Datelike, Duration, TimeZone, Utc};
@@ -82,7 +82,7 @@ pub fn held_session(now: chrono::DateTime<chrono::Utc>) -> super::repo::NewBooki
         end: at(11),
     };
     super::repo::NewBooking {
-        key: "demo_held_session".into(),
+        key: "demoheldsession".into(),
         advisor: "demo_govtech_advisor".into(),
         requester: crate::ids::UserId::from("demo_city_staff"),
         organisation: "132012".into(),
@@ -98,8 +98,8 @@ pub fn held_session(now: chrono::DateTime<chrono::Utc>) -> super::repo::NewBooki
         status: BookingStatus::Confirmed,
         notice: crate::notifications::model::Notice::new(
             "booking_requested",
-            "booking:demo_held_session".to_owned(),
-            "/consultations/bookings/demo_held_session".to_owned(),
+            "booking:demoheldsession".to_owned(),
+            "/consultations/bookings/demoheldsession".to_owned(),
             (
                 "デモの相談が登録されました".to_owned(),
                 "A demo consultation was stored".to_owned(),

@@ -2,11 +2,13 @@
 //! whose UID is stable per booking (`booking-<key>@kyodo`), whose SEQUENCE rises with each
 //! change, METHOD:REQUEST while the booking holds its time and METHOD:CANCEL (STATUS:CANCELLED)
 //! once it is cancelled or missed. Instants are written in UTC; calendars show them in local
-//! time (JST for the council).
+//! time (JST for the council). The advisor is the ORGANIZER and the requester the ATTENDEE
+//! (RFC 5546); Kyodo keeps no e-mail addresses, so each is named (CN) with a
+//! `urn:kyodo:user:<key>` address. One VERSION and one PRODID per calendar.
 
 use super::model::BookingStatus;
 use super::repo::BookingRow;
-use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 
 /// Booking `b` as one VEVENT, and whether it still takes place; `page` is the booking page's
 /// absolute address.
@@ -27,19 +29,36 @@ fn event(b: &BookingRow, page: &str) -> (Event, bool) {
         .ends(b.end)
         .url(page)
         .status(event_status)
+        .append_property(party("ORGANIZER", &b.advisor, &b.advisor_name_ja))
+        .append_property(party("ATTENDEE", &b.requester, &b.requester_name_ja))
         .done();
     (event, live)
+}
+
+/// An ORGANIZER or ATTENDEE property for user `key` named `name`.
+fn party(property: &str, key: &str, name: &str) -> Property {
+    let mut p = Property::new(property, format!("urn:kyodo:user:{key}"));
+    p.add_parameter("CN", name);
+    p
+}
+
+/// A calendar with exactly one VERSION, PRODID and CALSCALE, and `method`.
+fn calendar(method: &str) -> Calendar {
+    let mut calendar = Calendar::empty();
+    calendar
+        .append_property(("VERSION", "2.0"))
+        .append_property(("PRODID", "-//Kyodo//Consultations//JA"))
+        .append_property(("CALSCALE", "GREGORIAN"))
+        .append_property(("METHOD", method));
+    calendar
 }
 
 /// The invite of booking `b` (METHOD:REQUEST, or METHOD:CANCEL once it no longer takes place);
 /// `page` is the booking page's absolute address.
 pub fn invite(b: &BookingRow, page: &str) -> String {
     let (event, live) = event(b, page);
-    let mut calendar = Calendar::new();
-    calendar
-        .append_property(("PRODID", "-//Kyodo//Consultations//JA"))
-        .append_property(("METHOD", if live { "REQUEST" } else { "CANCEL" }))
-        .push(event);
+    let mut calendar = calendar(if live { "REQUEST" } else { "CANCEL" });
+    calendar.push(event);
     calendar.done().to_string()
 }
 
@@ -47,11 +66,8 @@ pub fn invite(b: &BookingRow, page: &str) -> String {
 /// same UID and SEQUENCE as its invite, cancelled ones marked STATUS:CANCELLED. `page_of` gives
 /// a booking page's absolute address from its key.
 pub fn feed(bookings: &[BookingRow], page_of: impl Fn(&str) -> String) -> String {
-    let mut calendar = Calendar::new();
-    calendar
-        .append_property(("PRODID", "-//Kyodo//Consultations//JA"))
-        .append_property(("METHOD", "PUBLISH"))
-        .name("Kyodo 相談 / consultations");
+    let mut calendar = calendar("PUBLISH");
+    calendar.name("Kyodo 相談 / consultations");
     for b in bookings {
         calendar.push(event(b, &page_of(&b.key)).0);
     }
@@ -104,6 +120,16 @@ mod tests {
         assert!(booked.contains("DTSTART:20261207T010000Z"), "{booked}");
         assert!(booked.contains("STATUS:CONFIRMED"), "{booked}");
         assert!(booked.contains("\r\n"), "RFC 5545 lines end in CRLF");
+        assert_eq!(booked.matches("PRODID:").count(), 1, "{booked}");
+        assert_eq!(booked.matches("VERSION:").count(), 1, "{booked}");
+        assert!(
+            booked.contains("ORGANIZER;CN=相談員:urn:kyodo:user:a"),
+            "{booked}"
+        );
+        assert!(
+            booked.contains("ATTENDEE;CN=職員:urn:kyodo:user:r"),
+            "{booked}"
+        );
         let cancelled = invite(&row("cancelled", 1), page);
         assert!(cancelled.contains("METHOD:CANCEL"), "{cancelled}");
         assert!(

@@ -307,7 +307,7 @@ mod book {
     /// chosen free slot (`start`, RFC 3339) with `advisor`, or (blank) the advisor the round robin
     /// picks among those with `topic` free then: least recently booked first, then fewest
     /// bookings this month (JST). `kind` is `spot_consultation` (default) or
-    /// `accompanying_support`; `record`/`step` link a standardization record and step. Answers 303
+    /// `accompanying_support`; `record`/`step` link a standardization record and step. Redirects
     /// to the new booking. Two requests for overlapping time of one advisor never both succeed
     /// (the database refuses the second); the loser gets "this slot was just taken", never a 5xx.
     #[server(prefix = "/api", endpoint = "book_consultation")]
@@ -680,7 +680,7 @@ fn feed_url(state: &AppState, token: &str) -> String {
 
 /// Makes the caller's private calendar feed (POST `/api/create_calendar_feed`): any signed-in
 /// user; a new random token (256 bits) replaces any earlier one, whose address stops working.
-/// Only the token's SHA-256 is stored; the address is shown once, on the page this answers 303
+/// Only the token's SHA-256 is stored; the address is shown once, on the page this redirects
 /// to (`/consultations/bookings#calendar`).
 #[server(prefix = "/api", endpoint = "create_calendar_feed")]
 pub async fn create_calendar_feed() -> Result<(), AppError> {
@@ -704,7 +704,7 @@ pub async fn create_calendar_feed() -> Result<(), AppError> {
 }
 
 /// Stops the caller's calendar feed (POST `/api/revoke_calendar_feed`): its address answers
-/// 404 from now on. Answers 303 to `/consultations/bookings#calendar`.
+/// 404 from now on. Redirects to `/consultations/bookings#calendar`.
 #[server(prefix = "/api", endpoint = "revoke_calendar_feed")]
 pub async fn revoke_calendar_feed() -> Result<(), AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
@@ -785,7 +785,7 @@ pub async fn get_booking(
 /// `start/end` (RFC 3339 UTC). In one transaction the old time is freed and the new one held
 /// (never double-booked: "this slot was just taken" otherwise), the history keeps both times,
 /// the invite's SEQUENCE rises and the other side is notified. A form sent again for the same
-/// version does nothing ("already changed"). Answers 303 back to the booking.
+/// version does nothing ("already changed"). Redirects back to the booking.
 #[server(prefix = "/api", endpoint = "reschedule_booking")]
 pub async fn reschedule_booking(
     id: String,
@@ -966,7 +966,7 @@ async fn apply(
 
 /// Cancels a booking (POST `/api/cancel_booking`) with a reason, by either side, until the
 /// advisor's notice window before the session (e.g. 24 hours; the refusal says so). The
-/// booking's time is free again at once. Answers 303 back to the booking.
+/// booking's time is free again at once. Redirects back to the booking.
 #[server(prefix = "/api", endpoint = "cancel_booking")]
 pub async fn cancel_booking(
     id: String,
@@ -1002,7 +1002,7 @@ pub async fn cancel_booking(
 
 /// The advisor's side of a booking (POST `/api/give_booking`): `change` is `confirm` (a
 /// request), `complete` (once the session has started, with the outcome: a `summary`, required,
-/// and `follow_ups`) or `no_show`. Answers 303 back to the booking.
+/// and `follow_ups`) or `no_show`. Redirects back to the booking.
 #[server(prefix = "/api", endpoint = "give_booking")]
 pub async fn give_booking(
     id: String,
@@ -1060,7 +1060,7 @@ pub async fn give_booking(
 }
 
 /// Rates a completed booking (POST `/api/rate_booking`): its requester, once, 1–5 with an
-/// optional comment. Answers 303 back to the booking.
+/// optional comment. Redirects back to the booking.
 #[server(prefix = "/api", endpoint = "rate_booking")]
 pub async fn rate_booking(
     id: String,
@@ -1212,7 +1212,7 @@ mod profile {
     /// Markdown bio, pause, automatic confirmation, the notice window (hours), the time zone of
     /// the hours (IANA name), weekly hours and date overrides as text (a line each; errors name
     /// the line), slot length and buffers (minutes, multiples of 5), minimum notice (hours),
-    /// horizon (days) and daily cap (blank: none). GovTech Tokyo advisors only. Answers 303 back
+    /// horizon (days) and daily cap (blank: none). GovTech Tokyo advisors only. Redirects back
     /// to the form with `?saved=1`. Bookings already made keep their time.
     #[server(prefix = "/api", endpoint = "save_advisor_profile")]
     pub async fn save_advisor_profile(
@@ -1607,7 +1607,7 @@ async fn engagements_for(
 /// its advisor or the secretariat, for a booking not cancelled or missed and not yet part of a
 /// case. `title` (1–200 characters) and a Markdown `goal` (required, at most 10,000). The
 /// booking becomes the case's first session; the municipal contact is notified. A form sent
-/// again does nothing ("already changed"). Answers 303 to the case's page.
+/// again does nothing ("already changed"). Redirects to the case's page.
 #[server(prefix = "/api", endpoint = "start_engagement")]
 pub async fn start_engagement(
     id: String,
@@ -1720,7 +1720,7 @@ pub async fn get_engagement(id: String) -> Result<super::views::EngagementView, 
 
 /// Changes a 伴走 case's status (POST `/api/change_engagement`): its advisor or the secretariat;
 /// `status` is `active`, `completed` or `closed`. Checked against the `version` the caller saw
-/// (a form sent again does nothing); the contact hears of it. Answers 303 back to the case.
+/// (a form sent again does nothing); the contact hears of it. Redirects back to the case.
 #[server(prefix = "/api", endpoint = "change_engagement")]
 pub async fn change_engagement(
     id: String,
@@ -1794,7 +1794,7 @@ pub async fn change_engagement(
 /// Posts in a 伴走 case's thread (POST `/api/post_engagement_comment`): Markdown, 1–10,000
 /// characters, optionally answering a post of the same thread; anyone who may see the case.
 /// Its contact, its advisor and the thread's earlier authors who may still see it are notified
-/// (never the author), in the same transaction. Answers 303 back to the case at the new post.
+/// (never the author), in the same transaction. Redirects back to the case at the new post.
 ///
 /// Errors: [`AppError::NotFound`] for a case the caller may not see; [`AppError::Rejected`]
 /// for an empty or too long body; [`AppError::Invalid`] for a `reply_to` that is not a post

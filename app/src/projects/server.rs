@@ -641,7 +641,7 @@ fn participation_refused(write: super::repo::ParticipationWrite, joining: bool) 
 }
 
 /// Joins (or, with `joining` false, changes) the caller's municipality's participation and
-/// answers 303 back to the project with `?joined=1` / `?changed=1`.
+/// redirects back to the project with `?joined=1` / `?changed=1`.
 #[cfg(feature = "ssr")]
 async fn write_participation(
     id: &str,
@@ -693,7 +693,7 @@ async fn write_participation(
 }
 
 /// Joins a project for the caller's municipality (POST `/api/join_project`): quantity and
-/// note, while the call is open by server time; answers 303 back to the project. At most once
+/// note, while the call is open by server time; redirects back to the project. At most once
 /// per municipality, however many of its people click at once: the others get "already
 /// joined".
 #[server(prefix = "/api", endpoint = "join_project")]
@@ -706,7 +706,7 @@ pub async fn join_project(
 }
 
 /// Changes the caller's municipality's quantity and note (POST `/api/change_participation`)
-/// while the call is open; answers 303 back to the project.
+/// while the call is open; redirects back to the project.
 #[server(prefix = "/api", endpoint = "change_participation")]
 pub async fn change_participation(
     id: String,
@@ -717,7 +717,7 @@ pub async fn change_participation(
 }
 
 /// Withdraws the caller's municipality (POST `/api/withdraw_project`) while the call is
-/// open; answers 303 back to the project.
+/// open; redirects back to the project.
 #[server(prefix = "/api", endpoint = "withdraw_project")]
 pub async fn withdraw_project(id: String) -> Result<(), AppError> {
     use super::repo::ParticipationWrite;
@@ -748,7 +748,7 @@ pub async fn withdraw_project(id: String) -> Result<(), AppError> {
 }
 
 /// Posts a question or announcement on a project's thread (POST `/api/post_project_comment`):
-/// Markdown, 1–10,000 characters, optionally answering a post of the same thread; answers 303
+/// Markdown, 1–10,000 characters, optionally answering a post of the same thread; redirects
 /// back to the project at the new post. Anyone who may see the project may post; the lead
 /// organisation's users, the participants' users and the thread's earlier authors are
 /// notified (never the author), in the same transaction.
@@ -856,7 +856,7 @@ mod forms {
     use super::*;
 
     /// Creates a project as 下書き (POST `/api/create_project`, the "new project" form) and
-    /// answers 303 to its page. Refused with the field named: a kind or lead the caller may not
+    /// redirects to its page. Refused with the field named: a kind or lead the caller may not
     /// use (403), bad text lengths, tags or amounts ([`super::super::model::ProjectInput::check`]), an
     /// unknown system or invited organisation, an invite list without organisations.
     #[server(prefix = "/api", endpoint = "create_project")]

@@ -293,7 +293,7 @@ async fn refuse_import(
 }
 
 /// POST `/standardization/import/upload` (multipart form, field `file`): runs the import and
-/// answers 303 to `/standardization/import/<run id>`, which shows the report. Works as a
+/// redirects to `/standardization/import/<run id>`, which shows the report. Works as a
 /// plain HTML form. Not signed in: 303 to `/login`; not allowed to import: 403.
 #[cfg(feature = "ssr")]
 pub async fn import_upload(
@@ -986,7 +986,7 @@ pub async fn replace_steps(
 }
 
 /// POST `/standardization/steps/upload` (multipart form, field `file`): replaces the step
-/// template (administrators; 403 otherwise) and answers 303 to `/admin/steps`, which shows
+/// template (administrators; 403 otherwise) and redirects to `/admin/steps`, which shows
 /// the outcome once.
 #[cfg(feature = "ssr")]
 pub async fn steps_upload(

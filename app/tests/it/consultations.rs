@@ -108,7 +108,7 @@ async fn of_many_simultaneous_bookings_of_one_slot_on_two_servers_exactly_one_wi
     let stored: i64 = app
         .state
         .db
-        .query("RETURN count(SELECT id FROM booking WHERE id != booking:demo_held_session)")
+        .query("RETURN count(SELECT id FROM booking WHERE id != booking:demoheldsession)")
         .await
         .unwrap()
         .take::<Option<i64>>(0)
@@ -500,7 +500,7 @@ async fn round_the_clock_advisor(
 async fn bookings_in_db(app: &TestApp) -> i64 {
     app.state
         .db
-        .query("RETURN count(SELECT id FROM booking WHERE id != booking:demo_held_session)")
+        .query("RETURN count(SELECT id FROM booking WHERE id != booking:demoheldsession)")
         .await
         .unwrap()
         .take::<Option<i64>>(0)
@@ -1387,4 +1387,87 @@ async fn an_advisor_whose_account_is_disabled_or_no_longer_an_advisor_is_not_off
     assert!(offer(&app, &staff, "children_dx").await.slots.is_empty());
     set("UPDATE type::record('app_user', $id) SET roles = ['govtech_advisor']").await;
     assert!(!offer(&app, &staff, "children_dx").await.slots.is_empty());
+}
+
+/// Checks `ics` with `scripts/check_ics.py` (Python's `icalendar`, a parser independent of the
+/// Rust crate that wrote it) and the given expectations; panics with its output otherwise.
+fn check_ics(ics: &str, args: &[String]) {
+    let file = std::env::temp_dir().join(format!("kyodo-{}.ics", app::ids::random_key()));
+    std::fs::write(&file, ics).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/check_ics.py");
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&file)
+        .args(args)
+        .output()
+        .expect("python3 runs (make test installs its icalendar package)");
+    std::fs::remove_file(&file).ok();
+    assert!(
+        out.status.success(),
+        "check_ics.py {args:?}: {}{}\n{ics}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn the_invites_parse_with_an_independent_parser_and_carry_the_right_instants() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    all_day_advisor(&app, &advisor, "security", 0).await;
+    let staff = app.user(Role::Staff, "131164").await;
+    let slots = offer(&app, &staff, "security").await.slots;
+    let (_, key, _) = book(&app, &staff, "security", &slots[0]).await;
+    let key = key.unwrap();
+    let view = booking(&app, &staff, &key).await.1.unwrap();
+    let invite = |who: &TestUser| {
+        let cookie = who.cookie.clone();
+        let path = format!("/consultations/bookings/{key}/invite.ics");
+        let app = &app;
+        async move { app.get(&path, Some(&cookie)).await.body }
+    };
+    let expect = |method: &str,
+                  sequence: u32,
+                  start: chrono::DateTime<chrono::Utc>,
+                  end: chrono::DateTime<chrono::Utc>| {
+        [
+            "--uid".to_owned(),
+            format!("booking-{key}@kyodo"),
+            "--method".to_owned(),
+            method.to_owned(),
+            "--sequence".to_owned(),
+            sequence.to_string(),
+            "--start".to_owned(),
+            start.to_rfc3339(),
+            "--end".to_owned(),
+            end.to_rfc3339(),
+            "--itip".to_owned(),
+        ]
+    };
+    check_ics(
+        &invite(&staff).await,
+        &expect("REQUEST", 0, view.start, view.end),
+    );
+
+    let (status, body) = reschedule(&app, &staff, &key, &view.version, &slots[1]).await;
+    assert!(ok(status), "{body}");
+    check_ics(
+        &invite(&advisor).await,
+        &expect("REQUEST", 1, slots[1].start, slots[1].end),
+    );
+
+    let moved = booking(&app, &staff, &key).await.1.unwrap();
+    let cancel = form(&[
+        ("id", key.as_str()),
+        ("version", moved.version.as_str()),
+        ("reason", "予定が変わりました"),
+    ]);
+    assert!(ok(app
+        .post("/api/cancel_booking", &cancel, Some(&staff.cookie))
+        .await
+        .status));
+    check_ics(
+        &invite(&staff).await,
+        &expect("CANCEL", 2, slots[1].start, slots[1].end),
+    );
 }

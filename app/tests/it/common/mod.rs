@@ -105,6 +105,8 @@ impl TestApp {
     pub fn second_server(&self) -> TestApp {
         let mut state = self.state.clone();
         state.caches = app::db::counter::Caches::default();
+        // A database session of its own, as another process has.
+        state.db = std::sync::Arc::new(app::db::Db::clone(&self.state.db));
         TestApp {
             router: router(state.clone(), &config("mem://", true)),
             state,
@@ -327,7 +329,7 @@ impl TestApp {
             .collect(),
             expiry_date: now + time::Duration::hours(8),
         };
-        SurrealSessionStore::new(self.state.db.clone())
+        SurrealSessionStore::new(app::db::Db::clone(&self.state.db))
             .create(&mut record)
             .await
             .unwrap();

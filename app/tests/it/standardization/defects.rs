@@ -838,7 +838,7 @@ async fn a_session_deleted_meanwhile_is_not_brought_back_by_a_late_save() {
     use tower_sessions::SessionStore;
     use tower_sessions::session::{Id, Record};
     let app = TestApp::new().await;
-    let store = app::auth::session::SurrealSessionStore::new(app.state.db.clone());
+    let store = app::auth::session::SurrealSessionStore::new(app::db::Db::clone(&app.state.db));
     let mut data = std::collections::HashMap::new();
     data.insert("user_id".to_owned(), Value::String("demo_admin".into()));
     let mut rec = Record {
