@@ -101,7 +101,7 @@ test('the advisor turns a held session into accompanying support, and staff book
   await page.locator('#subject').fill(subject('2回目: 移行計画のレビュー'));
   await submit(page, '申し込む', (url) => url.searchParams.get('booked') === '1');
   await expect(page.getByText('この相談は伴走支援の一部です:')).toBeVisible();
-  await expect(page.getByText('伴走支援', { exact: true }).first()).toBeVisible();
+  await expect(page.locator('main p').filter({ hasText: '伴走サポート' }).first()).toBeVisible();
 
   // The case lists both sessions; a post appears in its thread.
   await open(page, engagement);
