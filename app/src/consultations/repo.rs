@@ -531,16 +531,27 @@ const BOOKING_FIELDS: &str = "meta::id(id) AS key, meta::id(advisor) AS advisor,
     rating, rating_comment,
     (IF engagement != NONE { meta::id(engagement) } ELSE { NONE }) AS engagement";
 
-/// One booking.
-pub async fn booking(db: &Db, key: &str) -> Result<Option<BookingRow>, DbError> {
+/// The record `table:key` with `fields` (a projection), if it exists.
+async fn one<T: serde::de::DeserializeOwned>(
+    db: &Db,
+    fields: &str,
+    table: &str,
+    key: &str,
+) -> Result<Option<T>, DbError> {
     let response = db
         .query(format!(
-            "SELECT {BOOKING_FIELDS} FROM ONLY type::record('booking', $key)"
+            "SELECT {fields} FROM ONLY type::record($table, $key)"
         ))
+        .bind(("table", table.to_owned()))
         .bind(("key", key.to_owned()))
         .await?
         .check()?;
     Ok(first(response)?)
+}
+
+/// One booking.
+pub async fn booking(db: &Db, key: &str) -> Result<Option<BookingRow>, DbError> {
+    one(db, BOOKING_FIELDS, "booking", key).await
 }
 
 /// The bookings a user takes part in, newest session first (at most 200): those they asked
@@ -836,14 +847,7 @@ pub async fn start_engagement(
 
 /// One 伴走 case.
 pub async fn engagement(db: &Db, key: &str) -> Result<Option<EngagementRow>, DbError> {
-    let response = db
-        .query(format!(
-            "SELECT {ENGAGEMENT_FIELDS} FROM ONLY type::record('engagement', $key)"
-        ))
-        .bind(("key", key.to_owned()))
-        .await?
-        .check()?;
-    Ok(first(response)?)
+    one(db, ENGAGEMENT_FIELDS, "engagement", key).await
 }
 
 /// The 伴走 cases a user takes part in, newest first (at most 200): as contact, as advisor,

@@ -1,13 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import {
-  expectNoAxeViolations,
-  jsEnabled,
-  open,
-  signIn,
-  switchLanguage,
-  waitReady,
-  type Persona,
-} from '../helpers';
+import { expectNoAxeViolations, open, signIn, switchLanguage, waitReady } from '../helpers';
+import { submit, subject, switchTo } from './common';
 
 /**
  * Consultations end to end: municipal staff book a free slot of a GovTech Tokyo advisor and
@@ -16,22 +9,6 @@ import {
  * requester rates it once. The pages pass axe in Japanese and English, with and without
  * JavaScript.
  */
-
-function subject(what: string): string {
-  return `${what} (${jsEnabled() ? 'hydrated' : 'no-js'} ${Date.now().toString(36)})`;
-}
-
-async function submit(page: Page, button: string, done: (url: URL) => boolean) {
-  await page.getByRole('button', { name: button }).click();
-  await page.waitForURL(done);
-  await waitReady(page);
-}
-
-/** Signs out (by dropping the cookies, the language choice with them) and signs in as `persona`. */
-async function switchTo(page: Page, persona: Persona) {
-  await page.context().clearCookies();
-  await signIn(page, persona);
-}
 
 /** The demo advisor (signed in on `page`) turns automatic confirmation on or off in their settings. */
 async function setAutoConfirm(page: Page, on: boolean) {

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectNoAxeViolations, jsEnabled, open, signIn, switchLanguage, waitReady, type Persona } from '../helpers';
+import { expectNoAxeViolations, open, signIn, switchLanguage, waitReady } from '../helpers';
+import { submit, subject, switchTo } from './common';
 
 /**
  * Consultations beyond the first booking: moving a session to another slot, the private calendar
@@ -7,21 +8,6 @@ import { expectNoAxeViolations, jsEnabled, open, signIn, switchLanguage, waitRea
  * and day, and GovTech Tokyo's overview with its CSV. Japanese and English, axe on each page,
  * with and without JavaScript.
  */
-
-function subject(what: string): string {
-  return `${what} (${jsEnabled() ? 'hydrated' : 'no-js'} ${Date.now().toString(36)})`;
-}
-
-async function submit(page: Page, button: string | RegExp, done: (url: URL) => boolean) {
-  await page.getByRole('button', { name: button }).click();
-  await page.waitForURL(done);
-  await waitReady(page);
-}
-
-async function switchTo(page: Page, persona: Persona) {
-  await page.context().clearCookies();
-  await signIn(page, persona);
-}
 
 /** Books the first free slot of the demo advisor on `topic`; the booking page's path. */
 async function bookFirstSlot(page: Page, topic: string, name: string): Promise<string> {
