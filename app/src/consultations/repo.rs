@@ -967,26 +967,33 @@ pub fn feed_token_sha256(token: &str) -> String {
 /// Makes `user`'s calendar feed with a token whose SHA-256 is `token_sha256`, replacing any
 /// earlier one (whose address stops working at once).
 pub async fn set_calendar_feed(db: &Db, user: &UserId, token_sha256: &str) -> Result<(), DbError> {
-    let response = db
-        .query(
-            "BEGIN TRANSACTION;
-             DELETE type::record('calendar_feed', $user);
-             CREATE type::record('calendar_feed', $user) CONTENT { token_sha256: $hash };
-             COMMIT TRANSACTION;",
-        )
-        .bind(("user", user.as_str().to_owned()))
-        .bind(("hash", token_sha256.to_owned()))
-        .await?;
-    transaction_outcome(response)
+    with_retries(|| async {
+        let response = db
+            .query(
+                "BEGIN TRANSACTION;
+                 DELETE type::record('calendar_feed', $user);
+                 CREATE type::record('calendar_feed', $user) CONTENT { token_sha256: $hash };
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("user", user.as_str().to_owned()))
+            .bind(("hash", token_sha256.to_owned()))
+            .await?;
+        transaction_outcome(response)
+    })
+    .await
 }
 
 /// Deletes `user`'s calendar feed (its address stops working at once).
 pub async fn revoke_calendar_feed(db: &Db, user: &UserId) -> Result<(), DbError> {
-    db.query("DELETE type::record('calendar_feed', $user)")
-        .bind(("user", user.as_str().to_owned()))
-        .await?
-        .check()?;
-    Ok(())
+    with_retries(|| async {
+        db.query("DELETE type::record('calendar_feed', $user)")
+            .bind(("user", user.as_str().to_owned()))
+            .await
+            .map_err(DbError::from)
+            .and_then(crate::db::checked)
+            .map(|_| ())
+    })
+    .await
 }
 
 /// When `user`'s calendar feed was made (UTC), if they have one.

@@ -363,9 +363,10 @@ mod book {
                 }));
             }
         }
-        // A next session of a 伴走 case: the case's advisor, for the case's municipality.
-        let (engagement, advisor) = match engagement.trim() {
-            "" => (None, advisor),
+        // A next session of a 伴走 case: the case's advisor and topic, for the case's
+        // municipality.
+        let (engagement, advisor, topic) = match engagement.trim() {
+            "" => (None, advisor, topic),
             id => {
                 let e = visible_engagement(&state, &user, id).await?;
                 if !policy::may_book_engagement_session(&user, &e.organisation) {
@@ -374,7 +375,7 @@ mod book {
                 if e.status != crate::consultations::model::EngagementStatus::Active.code() {
                     return Err(engagement_ended());
                 }
-                (Some(e.key), e.advisor)
+                (Some(e.key), e.advisor, e.topic)
             }
         };
         let now = Utc::now();
@@ -578,7 +579,17 @@ async fn reschedule_slots(
         .map(|(_, s, ..)| s)
         .filter(|s| !(s.start == b.start && s.end == b.end))
         .collect();
-    let free = a.availability.free_slots(&others, now);
+    // An advisor who may no longer give consultations offers no new time; the booking's own
+    // time is not a move.
+    let free = if a.bookable {
+        a.availability
+            .free_slots(&others, now)
+            .into_iter()
+            .filter(|s| !(s.start == b.start && s.end == b.end))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok((a, free))
 }
 
@@ -654,6 +665,16 @@ pub async fn list_bookings() -> Result<BookingsView, AppError> {
         .remove(NEW_FEED_TOKEN)
         .await
         .map_err(AppError::internal)?;
+    // Shown only if it is the feed's current token (two "make" clicks at once keep one).
+    let fresh = match fresh {
+        Some(token) => {
+            super::repo::calendar_feed_owner(&state.db, &super::repo::feed_token_sha256(&token))
+                .await?
+                .filter(|owner| owner == user.id.as_str())
+                .map(|_| token)
+        }
+        None => None,
+    };
     Ok(BookingsView {
         bookings: rows
             .into_iter()
@@ -1372,7 +1393,11 @@ pub async fn get_advisor_schedule(
         .find(|a| a.key == advisor)
         .ok_or(AppError::NotFound)?;
     let today = Utc::now().with_timezone(&JST).date_naive();
-    let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").unwrap_or(today);
+    // Years 2000–2100 only: the period's arithmetic never leaves chrono's range.
+    let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (2000..=2100).contains(&d.year()))
+        .unwrap_or(today);
     let days: u32 = if days.trim() == "1" { 1 } else { 7 };
     let first = if days == 7 {
         date - Duration::days(i64::from(date.weekday().num_days_from_monday()))

@@ -846,11 +846,11 @@ async fn a_booking_moves_to_a_free_slot_once_keeping_its_history_and_a_taken_or_
     let (status, _, body) = book(&app, &other, "data_ebpm", &s2).await;
     assert!(ok(status), "{body}");
 
-    // The page lists the advisor's free slots: its own time counts as free, another's not.
+    // The page lists the advisor's free slots: not its own time, nor another booking's.
     let view = with_slots(&app, &staff, &key).await;
     assert!(view.may_reschedule);
     let starts: Vec<_> = view.reschedule_slots.iter().map(|s| s.start).collect();
-    assert!(starts.contains(&s0.start) && starts.contains(&s1.start));
+    assert!(!starts.contains(&s0.start) && starts.contains(&s1.start));
     assert!(
         !starts.contains(&s2.start),
         "another booking's time is not offered"
@@ -1113,6 +1113,10 @@ async fn an_advisor_sees_their_week_and_day_and_govtech_sees_counts_without_subj
         .flat_map(|d| d.bookings.iter().map(|x| x.key.clone()))
         .collect();
     assert!(in_week.contains(&b), "{in_week:?}");
+    for far in ["-262143-01-01", "+262142-12-31", "2026-02-30"] {
+        let reply = schedule(&advisor, "", far.to_owned(), "1").await;
+        assert_eq!(reply.status, StatusCode::OK, "{far}: {}", reply.body);
+    }
     for (who, key) in [
         (&colleague, advisor.id.as_str()),
         (&staff, advisor.id.as_str()),
@@ -1378,7 +1382,23 @@ async fn an_advisor_whose_account_is_disabled_or_no_longer_an_advisor_is_not_off
                 .unwrap();
         }
     };
+    let (_, key, _) = book(&app, &staff, "children_dx", &slot).await;
+    let key = key.unwrap();
+    assert!(
+        !with_slots(&app, &staff, &key)
+            .await
+            .reschedule_slots
+            .is_empty()
+    );
+    let slot = offer(&app, &staff, "children_dx").await.slots[0];
     set("UPDATE type::record('app_user', $id) SET status = 'disabled'").await;
+    assert!(
+        with_slots(&app, &staff, &key)
+            .await
+            .reschedule_slots
+            .is_empty(),
+        "no new time of a disabled advisor"
+    );
     let offered = offer(&app, &staff, "children_dx").await;
     assert!(offered.slots.is_empty() && offered.advisors.is_empty());
     let (status, _, body) = book(&app, &staff, "children_dx", &slot).await;
