@@ -1016,14 +1016,18 @@ pub async fn calendar_feed_owner(db: &Db, token_sha256: &str) -> Result<Option<S
     Ok(rows::<String>(&mut response, 0)?.into_iter().next())
 }
 
-/// The UTC span of the JST day that contains `at`.
-pub fn jst_day(at: DateTime<Utc>) -> Span {
-    let day = at.with_timezone(&super::model::JST).date_naive();
-    let start = super::model::JST
+/// The UTC instant at which JST day `day` starts.
+pub fn jst_midnight(day: chrono::NaiveDate) -> DateTime<Utc> {
+    super::model::JST
         .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
         .earliest()
         .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(at);
+        .unwrap_or_default()
+}
+
+/// The UTC span of the JST day that contains `at`.
+pub fn jst_day(at: DateTime<Utc>) -> Span {
+    let start = jst_midnight(at.with_timezone(&super::model::JST).date_naive());
     Span {
         start,
         end: start + Duration::days(1),

@@ -179,6 +179,21 @@ struct BookingInput {
     record: Option<(String, Option<u32>)>,
 }
 
+/// The slot field of a form: `start` or `start/end` (RFC 3339 instants); `None` when either
+/// does not read.
+#[cfg(feature = "ssr")]
+fn slot_field(text: &str) -> Option<(DateTime<Utc>, Option<DateTime<Utc>>)> {
+    let instant = |t: &str| {
+        DateTime::parse_from_rfc3339(t.trim())
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    };
+    match text.split_once('/') {
+        Some((a, b)) => Some((instant(a)?, Some(instant(b)?))),
+        None => Some((instant(text)?, None)),
+    }
+}
+
 #[cfg(feature = "ssr")]
 fn booking_input(
     topic: &str,
@@ -195,22 +210,14 @@ fn booking_input(
         }));
     }
     let kind = ConsultationKind::from_code(kind).unwrap_or(ConsultationKind::SpotConsultation);
-    let instant = |text: &str| {
-        DateTime::parse_from_rfc3339(text.trim())
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| {
-                refused("start", |l| {
-                    l.pick(
-                        "相談の日時（空き枠）を選んでください。",
-                        "Choose a time (a free slot).",
-                    )
-                })
-            })
-    };
-    let (start, end) = match start.split_once('/') {
-        Some((a, b)) => (instant(a)?, Some(instant(b)?)),
-        None => (instant(start)?, None),
-    };
+    let (start, end) = slot_field(start).ok_or_else(|| {
+        refused("start", |l| {
+            l.pick(
+                "相談の日時（空き枠）を選んでください。",
+                "Choose a time (a free slot).",
+            )
+        })
+    })?;
     let subject = crate::text::clean_line(subject);
     if crate::text::is_blank(&subject) || subject.chars().count() > MAX_SUBJECT_CHARS {
         return Err(refused("subject", |l| {
@@ -605,6 +612,16 @@ fn changed_already() -> AppError {
     })
 }
 
+/// A booking's or case's key as a request names it: 1–64 ASCII letters and digits, or 404.
+#[cfg(feature = "ssr")]
+fn record_key(id: &str) -> Result<&str, AppError> {
+    let id = id.trim();
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::NotFound);
+    }
+    Ok(id)
+}
+
 /// A booking the caller may see.
 #[cfg(feature = "ssr")]
 async fn visible_booking(
@@ -612,11 +629,7 @@ async fn visible_booking(
     user: &CurrentUser,
     id: &str,
 ) -> Result<BookingRow, AppError> {
-    let id = id.trim();
-    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(AppError::NotFound);
-    }
-    let b = super::repo::booking(&state.db, id)
+    let b = super::repo::booking(&state.db, record_key(id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     if !policy::may_read_booking(user, &booking_access(&b)) {
@@ -646,6 +659,13 @@ pub async fn invite_ics(
     )
 }
 
+/// The organisation whose bookings and cases `user` sees besides their own: a CIO's own.
+#[cfg(feature = "ssr")]
+fn cio_organisation(user: &CurrentUser) -> Option<&str> {
+    user.has(crate::auth::model::Role::Cio)
+        .then_some(user.organisation.key.as_str())
+}
+
 /// The caller's bookings (POST `/api/list_bookings`): as requester and as advisor; a CIO
 /// also sees their municipality's; the secretariat sees every booking. Newest session first,
 /// at most 200.
@@ -655,10 +675,7 @@ pub async fn list_bookings() -> Result<BookingsView, AppError> {
     let rows = if policy::may_read_all_bookings(&user) {
         super::repo::all_bookings(&state.db).await?
     } else {
-        let org = user
-            .has(crate::auth::model::Role::Cio)
-            .then_some(user.organisation.key.as_str());
-        super::repo::bookings_of(&state.db, &user.id, org).await?
+        super::repo::bookings_of(&state.db, &user.id, cio_organisation(&user)).await?
     };
     let session = crate::auth::request::session().await?;
     let fresh: Option<String> = session
@@ -843,15 +860,9 @@ pub async fn reschedule_booking(
             )
         })
     };
-    let instant = |text: &str| {
-        DateTime::parse_from_rfc3339(text.trim())
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| choose())
-    };
-    let (from, to) = start.split_once('/').ok_or_else(choose)?;
-    let span = Span {
-        start: instant(from)?,
-        end: instant(to)?,
+    let span = match slot_field(&start) {
+        Some((start, Some(end))) => Span { start, end },
+        _ => return Err(choose()),
     };
     if span.start == b.start && span.end == b.end {
         return Err(refused("start", |l| {
@@ -903,7 +914,14 @@ pub async fn reschedule_booking(
         actor: &user.id,
         changes: &changes,
     };
-    match super::repo::reschedule(&state.db, &change, &notice, &other_side(&b, &user)).await? {
+    match super::repo::reschedule(
+        &state.db,
+        &change,
+        &notice,
+        &other_side(&b.requester, &b.advisor, &user),
+    )
+    .await?
+    {
         Ok(()) => {
             tracing::info!(user = %user.id, booking = %b.key, "booking rescheduled");
             leptos_axum::redirect(&format!("/consultations/bookings/{}?changed=1", b.key));
@@ -919,11 +937,11 @@ pub async fn reschedule_booking(
     }
 }
 
-/// Who hears of a change to `b` made by `user`: the requester and the advisor, not the one
-/// who acted.
+/// Who hears of a change made by `user` to a booking or case with `requester` and `advisor`:
+/// those two, not the one who acted.
 #[cfg(feature = "ssr")]
-fn other_side(b: &BookingRow, user: &CurrentUser) -> Vec<crate::ids::UserId> {
-    [b.requester.as_str(), b.advisor.as_str()]
+fn other_side(requester: &str, advisor: &str, user: &CurrentUser) -> Vec<crate::ids::UserId> {
+    [requester, advisor]
         .into_iter()
         .filter(|k| *k != user.id.as_str())
         .map(crate::ids::UserId::from)
@@ -966,7 +984,7 @@ async fn apply(
         ),
         reason.unwrap_or_default(),
     );
-    let recipients = other_side(b, user);
+    let recipients = other_side(&b.requester, &b.advisor, user);
     let change = super::repo::StatusChange {
         key: &b.key,
         version,
@@ -1404,12 +1422,7 @@ pub async fn get_advisor_schedule(
     } else {
         date
     };
-    let start_of = |d: NaiveDate| {
-        JST.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_default()
-    };
+    let start_of = super::repo::jst_midnight;
     let period = Duration::days(i64::from(days));
     let rows = super::repo::advisor_bookings(
         &state.db,
@@ -1418,17 +1431,17 @@ pub async fn get_advisor_schedule(
         start_of(first + period),
     )
     .await?;
-    let mut views: Vec<BookingView> = rows.into_iter().map(|b| booking_view(b, &user)).collect();
+    let views: Vec<BookingView> = rows.into_iter().map(|b| booking_view(b, &user)).collect();
     let schedule = (0..days)
         .map(|i| {
             let day = first + Duration::days(i64::from(i));
-            let (mine, rest): (Vec<BookingView>, Vec<BookingView>) = views
-                .drain(..)
-                .partition(|b| b.start.with_timezone(&JST).date_naive() == day);
-            views = rest;
             super::views::ScheduleDay {
                 date: day,
-                bookings: mine,
+                bookings: views
+                    .iter()
+                    .filter(|b| b.start.with_timezone(&JST).date_naive() == day)
+                    .cloned()
+                    .collect(),
             }
         })
         .collect();
@@ -1577,11 +1590,7 @@ async fn visible_engagement(
     user: &CurrentUser,
     id: &str,
 ) -> Result<super::repo::EngagementRow, AppError> {
-    let id = id.trim();
-    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(AppError::NotFound);
-    }
-    let e = super::repo::engagement(&state.db, id)
+    let e = super::repo::engagement(&state.db, record_key(id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     if !policy::may_read_engagement(user, &engagement_access(&e)) {
@@ -1616,16 +1625,15 @@ async fn engagements_for(
     state: &AppState,
     user: &CurrentUser,
 ) -> Result<Vec<super::views::EngagementSummary>, AppError> {
-    let org = user
-        .has(crate::auth::model::Role::Cio)
-        .then_some(user.organisation.key.as_str());
     let all = policy::may_read_all_bookings(user);
-    Ok(super::repo::engagements_of(&state.db, &user.id, org, all)
-        .await?
-        .iter()
-        .filter(|e| policy::may_read_engagement(user, &engagement_access(e)))
-        .map(|e| engagement_summary(state, e))
-        .collect())
+    Ok(
+        super::repo::engagements_of(&state.db, &user.id, cio_organisation(user), all)
+            .await?
+            .iter()
+            .filter(|e| policy::may_read_engagement(user, &engagement_access(e)))
+            .map(|e| engagement_summary(state, e))
+            .collect(),
+    )
 }
 
 /// Starts a 伴走 case (accompanying support) from a booking (POST `/api/start_engagement`):
@@ -1696,7 +1704,14 @@ pub async fn start_engagement(
         goal: &goal,
         actor: &user.id,
     };
-    if !super::repo::start_engagement(&state.db, &new, &notice, &other_side(&b, &user)).await? {
+    if !super::repo::start_engagement(
+        &state.db,
+        &new,
+        &notice,
+        &other_side(&b.requester, &b.advisor, &user),
+    )
+    .await?
+    {
         return Err(changed_already());
     }
     tracing::info!(user = %user.id, booking = %b.key, engagement = %key, "engagement started");
@@ -1796,11 +1811,7 @@ pub async fn change_engagement(
         ),
         "",
     );
-    let recipients: Vec<crate::ids::UserId> = [e.requester.as_str(), e.advisor.as_str()]
-        .into_iter()
-        .filter(|k| *k != user.id.as_str())
-        .map(crate::ids::UserId::from)
-        .collect();
+    let recipients = other_side(&e.requester, &e.advisor, &user);
     let change = super::repo::EngagementChange {
         key: &e.key,
         version: &version,

@@ -837,25 +837,8 @@ pub async fn post_step_comment(
         return Err(AppError::Forbidden);
     }
     let body = crate::threads::server::clean_body(&body)?;
-    let reply_to = if reply_to.trim().is_empty() {
-        None
-    } else {
-        // A reply answers a post of the same thread.
-        let post = crate::ids::PostId::parse(&reply_to);
-        let owner = match &post {
-            Some(post) => crate::threads::repo::post_owner(&state.db, post).await,
-            None => Ok(None),
-        };
-        match owner {
-            Ok(Some((s, _))) if s == subject => post,
-            _ => {
-                return Err(AppError::Invalid {
-                    field: "reply_to".into(),
-                    reason: "not a post of this thread".into(),
-                });
-            }
-        }
-    };
+    // A reply answers a post of the same thread.
+    let reply_to = crate::threads::server::reply_in(&state, &subject, &reply_to).await?;
     let asks = user.is_municipal() && !user.has(Role::GovtechAdvisor);
     let recipients = super::repo::comment_recipients(&state.db, &subject, &user.id, asks).await?;
     let id = crate::ids::random_key();
