@@ -14,7 +14,7 @@
 //! | 1 kit and models | [`ui`], every `*/model.rs`, `*/views.rs` | components every page uses; domain types and rules; wire types |
 //! | 2 core | [`policy`], `db`, `config`, `state` | who may do what (pure, one file per capability, the endpoint table); database; settings; `AppState` and the reference `Catalog` |
 //! | 3 shared services | [`auth`], [`orgs`], [`notifications`], [`history`], [`threads`], [`attachments`], `http` | sign-in, sessions and the caller of a request; organisations; one inbox; one audit entry shape; one discussion kind for any subject; stored files with access checks; room routes, uploads and downloads |
-//! | 4 capabilities | [`standardization`], [`projects`], [`consultations`] | the rooms, each `mod.rs` with `routes()`, `model`, `views`, `repo`, `server`, `pages/` and its formats |
+//! | 4 capabilities | [`standardization`], [`projects`], [`consultations`], [`council`] | the rooms, each `mod.rs` with `routes()`, `model`, `views`, `repo`, `server`, `pages/` and its formats |
 //! | 5 top | [`shell`](mod@shell), `setup` | the document, header, routes, home and organisation pages; start-up and the router |
 //!
 //! Data flows page → server function → `auth::request::signed_in()` → `policy::may_*` → a
@@ -24,6 +24,7 @@
 pub mod attachments;
 pub mod auth;
 pub mod consultations;
+pub mod council;
 #[cfg(feature = "ssr")]
 pub mod csv_input;
 #[cfg(feature = "ssr")]

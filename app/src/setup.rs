@@ -87,6 +87,9 @@ pub async fn init_state(
             .await
             .map_err(|e| anyhow::anyhow!("writing the demo consultation: {e}"))?
             .ok();
+        crate::council::demo::insert(&db, chrono::Utc::now())
+            .await
+            .map_err(|e| anyhow::anyhow!("writing the demo council: {e}"))?;
     }
     SurrealSessionStore::new(db.clone())
         .delete_expired()
@@ -124,6 +127,7 @@ pub fn room_routes() -> crate::http::Routes {
         .merge(standardization::routes())
         .merge(crate::projects::routes())
         .merge(crate::consultations::routes())
+        .merge(crate::council::routes())
 }
 
 /// Every endpoint the router serves besides pages and static files, as "METHOD path": the

@@ -96,6 +96,10 @@ const SCHEMA: &[(&str, &str)] = &[
         "18_consultation.surql",
         include_str!("../../schema/18_consultation.surql"),
     ),
+    (
+        "19_council.surql",
+        include_str!("../../schema/19_council.surql"),
+    ),
 ];
 
 /// Data upgrades: (target version, SurrealQL) run once, in order, when the stored version is

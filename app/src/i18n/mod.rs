@@ -164,6 +164,17 @@ pub fn jst() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
 }
 
+/// A `datetime-local` form value (`2026-12-03T17:00`, seconds optional), read as Japan time,
+/// as a UTC instant; `None` when it is not one.
+pub fn parse_jst_local(value: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let value = value.trim();
+    chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+        .and_then(|t| t.and_local_timezone(jst()).single())
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
 /// Formats an instant in JST to the minute: `2026年12月3日 17:00` (ja) or
 /// `3 Dec 2026 17:00 JST` (en).
 pub fn fmt_jst(instant: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {

@@ -32,6 +32,55 @@ pub fn notice_bindings(
     )
 }
 
+/// The statement a room puts inside its write transaction to send several notices at once
+/// (e.g. "you were mentioned" to some and "a new reply" to others, each person once): for
+/// each `{ notice, recipients }` in `$notice_sets`, one notice per recipient key. Bind with
+/// [`notice_sets_binding`].
+pub const CREATE_NOTICE_SETS: &str = "FOR $set IN $notice_sets {
+    FOR $r IN $set.recipients {
+        CREATE notice CONTENT {
+            recipient: type::record('app_user', $r), kind: $set.notice.kind,
+            subject: $set.notice.subject, link: $set.notice.link, text_ja: $set.notice.text_ja,
+            text_en: $set.notice.text_en, excerpt: $set.notice.excerpt
+        };
+    };
+};";
+
+/// The binding of [`CREATE_NOTICE_SETS`]: each notice with its recipients (user keys).
+pub fn notice_sets_binding(
+    sets: &[(super::model::Notice, Vec<crate::ids::UserId>)],
+) -> (&'static str, serde_json::Value) {
+    let sets: Vec<serde_json::Value> = sets
+        .iter()
+        .map(|(notice, recipients)| {
+            serde_json::json!({
+                "notice": crate::db::to_value(notice),
+                "recipients": recipients.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    ("notice_sets", serde_json::Value::Array(sets))
+}
+
+/// Sends `notice` to each of `recipients` (user keys) in one write, for a cause that is not
+/// itself a write (a request to join).
+pub async fn send(
+    db: &Db,
+    notice: &super::model::Notice,
+    recipients: &[crate::ids::UserId],
+) -> Result<(), DbError> {
+    if recipients.is_empty() {
+        return Ok(());
+    }
+    let (notice, recipients) = notice_bindings(notice, recipients);
+    db.query(CREATE_NOTICES)
+        .bind(notice)
+        .bind(recipients)
+        .await?
+        .check()?;
+    Ok(())
+}
+
 /// A user's notices, newest first (at most 100), each excerpt cut to [`EXCERPT_CLUSTERS`]
 /// grapheme clusters, ending in `…` when cut.
 pub async fn inbox(db: &Db, user_id: &crate::ids::UserId) -> Result<Vec<InboxItem>, DbError> {

@@ -10,6 +10,7 @@
 mod accounts;
 mod attachments;
 mod consultations;
+mod council;
 mod projects;
 mod standardization;
 mod threads;
@@ -21,6 +22,10 @@ pub use consultations::{
     may_edit_advisor, may_give_booking, may_manage_engagement, may_rate_booking,
     may_read_all_bookings, may_read_booking, may_read_consultation_overview, may_read_engagement,
     may_read_schedule,
+};
+pub use council::{
+    WorkspaceAccess, may_create_workspace, may_manage_workspace, may_read_workspace,
+    may_register_training, may_request_join, may_see_closed_items, may_take_part,
 };
 pub use projects::{
     ProjectAccess, may_create_any_project, may_create_project, may_join_project,
@@ -101,6 +106,24 @@ pub enum Rule {
     /// no subjects or names): GovTech Tokyo and the secretariat
     /// ([`may_read_consultation_overview`]).
     ConsultationOverview,
+    /// Reading a council workspace and what is in it: council-wide ones every signed-in user,
+    /// private ones their members, closed ones their managers ([`may_read_workspace`]); closed
+    /// agenda items only members ([`may_see_closed_items`]).
+    ReadWorkspace,
+    /// Posting, answering attendance and voting in a workspace: its members but observers
+    /// ([`may_take_part`]); editing a post: its author while they may still take part.
+    TakePart,
+    /// Managing a workspace (members, join requests, meetings, agenda, minutes, summaries,
+    /// training sessions, pins, closing): its chair and secretariat ([`may_manage_workspace`]).
+    ManageWorkspace,
+    /// Asking to join a council-wide workspace, or leaving one: anyone who is not (or is) a member
+    /// ([`may_request_join`]).
+    JoinWorkspace,
+    /// Creating a working group: Tokyo officers and administrators ([`may_create_workspace`]).
+    CreateWorkspace,
+    /// Registering for a training session or cancelling: anyone who reads the open workspace
+    /// ([`may_register_training`]).
+    RegisterTraining,
     /// Managing accounts: an administrator (any account, any role) or a CIO (own
     /// organisation's accounts, roles staff and CIO only).
     ManageUsers,
@@ -194,6 +217,41 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
         "GET /consultations/overview.csv",
         Rule::ConsultationOverview,
     ),
+    ("POST /api/list_workspaces", Rule::SignedIn),
+    ("POST /api/get_workspace", Rule::ReadWorkspace),
+    ("POST /api/get_topic", Rule::ReadWorkspace),
+    ("POST /api/get_meeting", Rule::ReadWorkspace),
+    ("POST /api/get_meeting_summary", Rule::Public),
+    ("GET /council/meetings/{id}/summary.md", Rule::Public),
+    (
+        "GET /council/meetings/{id}/meeting.ics",
+        Rule::ReadWorkspace,
+    ),
+    ("POST /api/get_proposal", Rule::ReadWorkspace),
+    ("POST /api/get_training", Rule::ReadWorkspace),
+    ("POST /api/create_workspace", Rule::CreateWorkspace),
+    ("POST /api/add_member", Rule::ManageWorkspace),
+    ("POST /api/remove_member", Rule::ManageWorkspace),
+    ("POST /api/request_join", Rule::JoinWorkspace),
+    ("POST /api/answer_join", Rule::ManageWorkspace),
+    ("POST /api/leave_workspace", Rule::JoinWorkspace),
+    ("POST /api/close_workspace", Rule::ManageWorkspace),
+    ("POST /api/create_topic", Rule::TakePart),
+    ("POST /api/post_topic_reply", Rule::TakePart),
+    ("POST /api/edit_council_post", Rule::TakePart),
+    ("POST /api/pin_topic", Rule::ManageWorkspace),
+    ("POST /api/create_meeting", Rule::ManageWorkspace),
+    ("POST /api/add_agenda_item", Rule::ManageWorkspace),
+    ("POST /api/save_minutes", Rule::ManageWorkspace),
+    ("POST /api/set_attendance", Rule::TakePart),
+    ("POST /api/compile_summary", Rule::ManageWorkspace),
+    ("POST /api/save_summary", Rule::ManageWorkspace),
+    ("POST /api/create_proposal", Rule::TakePart),
+    ("POST /api/cast_vote", Rule::TakePart),
+    ("POST /api/close_proposal", Rule::ManageWorkspace),
+    ("POST /api/create_training", Rule::ManageWorkspace),
+    ("POST /api/register_training", Rule::RegisterTraining),
+    ("POST /api/cancel_registration", Rule::RegisterTraining),
     ("POST /api/get_advisor_profile", Rule::EditAdvisor),
     ("POST /api/save_advisor_profile", Rule::EditAdvisor),
 ];
@@ -380,6 +438,12 @@ mod tests {
                     | Rule::ReadEngagement
                     | Rule::ManageEngagement
                     | Rule::ConsultationOverview => booking_rules(*rule, &u, name),
+                    Rule::ReadWorkspace
+                    | Rule::TakePart
+                    | Rule::ManageWorkspace
+                    | Rule::JoinWorkspace
+                    | Rule::CreateWorkspace
+                    | Rule::RegisterTraining => council_rules(*rule, &u, name),
                     Rule::OwnImportRun => {
                         assert!(may_view_import_run(&u, &u.id));
                         assert_eq!(
@@ -519,6 +583,68 @@ mod tests {
                 );
             }
             _ => unreachable!("{name}"),
+        }
+    }
+
+    /// The council rules for one user: a council-wide and a private workspace, open and
+    /// closed, with the user in each role and as a non-member. Roles in a workspace come from
+    /// membership, not from the user's account roles, except creating one.
+    fn council_rules(rule: Rule, u: &CurrentUser, name: &str) {
+        use crate::council::model::{WorkspaceRole as R, WorkspaceVisibility as V};
+        let role = u.roles[0];
+        let central = matches!(role, Role::TokyoOfficer | Role::Admin);
+        let w = |visibility, closed, role| WorkspaceAccess {
+            visibility,
+            closed,
+            role,
+        };
+        let roles = [
+            None,
+            Some(R::Observer),
+            Some(R::Member),
+            Some(R::Secretariat),
+            Some(R::Chair),
+        ];
+        for visibility in [V::Council, V::Private] {
+            for closed in [false, true] {
+                for r in roles {
+                    let a = w(visibility, closed, r);
+                    let member = r.is_some();
+                    let manager = r.is_some_and(R::manages);
+                    let reads = if closed {
+                        manager
+                    } else {
+                        visibility == V::Council || member
+                    };
+                    let label = format!("{name} {role:?} {visibility:?} closed={closed} {r:?}");
+                    match rule {
+                        Rule::ReadWorkspace => {
+                            assert_eq!(may_read_workspace(u, &a), reads, "{label}");
+                            assert_eq!(may_see_closed_items(u, &a), reads && member, "{label}");
+                        }
+                        Rule::TakePart => assert_eq!(
+                            may_take_part(u, &a),
+                            !closed && member && r != Some(R::Observer),
+                            "{label}"
+                        ),
+                        Rule::ManageWorkspace => {
+                            assert_eq!(may_manage_workspace(u, &a), !closed && manager, "{label}")
+                        }
+                        Rule::JoinWorkspace => assert_eq!(
+                            may_request_join(u, &a),
+                            !closed && !member && visibility == V::Council,
+                            "{label}"
+                        ),
+                        Rule::RegisterTraining => {
+                            assert_eq!(may_register_training(u, &a), !closed && reads, "{label}")
+                        }
+                        Rule::CreateWorkspace => {
+                            assert_eq!(may_create_workspace(u), central, "{label}")
+                        }
+                        _ => unreachable!("{name}"),
+                    }
+                }
+            }
         }
     }
 

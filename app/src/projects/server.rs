@@ -831,21 +831,15 @@ pub async fn post_project_comment(
 /// Reads a `datetime-local` value (`2026-12-03T17:00`, Japan time) as a UTC instant.
 #[cfg(feature = "ssr")]
 fn jst_instant(field: &str, value: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
-    let value = value.trim();
-    chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
-        .ok()
-        .and_then(|t| t.and_local_timezone(super::model::jst()).single())
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .ok_or_else(|| {
-            refused(field, |lang| {
-                lang.pick(
-                    "日時を「2026-12-03 17:00」の形で入力してください（日本時間）。",
-                    "Enter a date and time such as 2026-12-03 17:00 (Japan time).",
-                )
-                .to_owned()
-            })
+    crate::i18n::parse_jst_local(value).ok_or_else(|| {
+        refused(field, |lang| {
+            lang.pick(
+                "日時を「2026-12-03 17:00」の形で入力してください（日本時間）。",
+                "Enter a date and time such as 2026-12-03 17:00 (Japan time).",
+            )
+            .to_owned()
         })
+    })
 }
 
 pub use forms::*;

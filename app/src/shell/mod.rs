@@ -103,6 +103,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/consultations/engagements/:id") view=crate::consultations::pages::EngagementPage ssr=SsrMode::Async/>
                     <Route path=path!("/consultations/bookings") view=crate::consultations::pages::BookingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/consultations/bookings/:id") view=crate::consultations::pages::BookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/council") view=crate::council::pages::CouncilPage ssr=SsrMode::Async/>
+                    <Route path=path!("/council/:id") view=crate::council::pages::WorkspacePage ssr=SsrMode::Async/>
+                    <Route path=path!("/council/topics/:id") view=crate::council::pages::TopicPage ssr=SsrMode::Async/>
+                    <Route path=path!("/council/meetings/:id") view=crate::council::pages::MeetingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/council/meetings/:id/summary") view=crate::council::pages::SummaryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/council/proposals/:id") view=crate::council::pages::ProposalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/council/trainings/:id") view=crate::council::pages::TrainingPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">
@@ -148,6 +155,7 @@ fn Header() -> impl IntoView {
                     <li><A href="/standardization/dashboard">{lang.pick("ダッシュボード", "Dashboard")}</A></li>
                     <li><A href="/projects">{lang.pick("協働事業", "Joint projects")}</A></li>
                     <li><A href="/consultations">{lang.pick("相談", "Consultations")}</A></li>
+                    <li><A href="/council">{lang.pick("協議会", "Council")}</A></li>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let may_import = matches!(user.await, Ok(Some(u)) if crate::policy::may_import(&u));

@@ -123,22 +123,28 @@ pub async fn mark_answered(
 }
 
 /// Adds a post and its notice to each recipient in one transaction
-/// ([`crate::notifications::repo::CREATE_NOTICES`]).
+/// ([`crate::notifications::repo::CREATE_NOTICE_SETS`]).
 pub async fn add_post(
     db: &Db,
     post: NewPost<'_>,
     notice: &crate::notifications::model::Notice,
     recipients: &[crate::ids::UserId],
 ) -> Result<(), DbError> {
-    use crate::notifications::repo::{CREATE_NOTICES, notice_bindings};
-    let (notice, recipients) = notice_bindings(notice, recipients);
+    add_post_notifying(db, post, &[(notice.clone(), recipients.to_vec())]).await
+}
+
+/// Adds a post and several notices (each with its recipients, e.g. mentions and replies) in
+/// one transaction ([`crate::notifications::repo::CREATE_NOTICE_SETS`]).
+pub async fn add_post_notifying(
+    db: &Db,
+    post: NewPost<'_>,
+    notices: &[(crate::notifications::model::Notice, Vec<crate::ids::UserId>)],
+) -> Result<(), DbError> {
+    use crate::notifications::repo::{CREATE_NOTICE_SETS, notice_sets_binding};
     db.query(format!(
         "BEGIN TRANSACTION;
-         CREATE type::record('post', $id) CONTENT {{
-            subject: $subject, author: type::record('app_user', $author), body: $body,
-            reply_to: IF $reply_to = NONE {{ NONE }} ELSE {{ type::record('post', $reply_to) }}
-         }};
-         {CREATE_NOTICES}
+         {CREATE_POST}
+         {CREATE_NOTICE_SETS}
          COMMIT TRANSACTION;"
     ))
     .bind(("id", post.id.to_owned()))
@@ -146,12 +152,18 @@ pub async fn add_post(
     .bind(("author", post.author_id.to_string()))
     .bind(("body", post.body.to_owned()))
     .bind(("reply_to", post.reply_to.map(crate::ids::PostId::to_string)))
-    .bind(notice)
-    .bind(recipients)
+    .bind(notice_sets_binding(notices))
     .await?
     .check()?;
     Ok(())
 }
+
+/// The statement that creates a post inside a room's transaction, from the bindings `$id`,
+/// `$subject`, `$author` (user key), `$body` and `$reply_to` (a post key or NONE).
+pub const CREATE_POST: &str = "CREATE type::record('post', $id) CONTENT {
+    subject: $subject, author: type::record('app_user', $author), body: $body,
+    reply_to: IF $reply_to = NONE { NONE } ELSE { type::record('post', $reply_to) }
+};";
 
 /// Replaces a post's body, keeping the version it replaces (with the instant it was written)
 /// in one transaction. The caller has checked that the editor is the author. Returns `false`

@@ -69,12 +69,6 @@ pub async fn reply_in(
 #[server(prefix = "/api", endpoint = "edit_post")]
 pub async fn edit_post(id: String, body: String, back: String) -> Result<(), AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    if !crate::http::is_local_path(&back) {
-        return Err(AppError::Invalid {
-            field: "back".into(),
-            reason: "not a local path".into(),
-        });
-    }
     let id = crate::ids::PostId::parse(&id).ok_or(AppError::NotFound)?;
     let (subject, author) = super::repo::post_owner(&state.db, &id)
         .await?
@@ -82,8 +76,28 @@ pub async fn edit_post(id: String, body: String, back: String) -> Result<(), App
     if !crate::policy::may_edit_post(&user, &subject, &author) {
         return Err(AppError::Forbidden);
     }
-    let body = clean_body(&body)?;
-    if !super::repo::edit_post(&state.db, &id, &body).await? {
+    edit_checked(&state, &user, &id, &body, &back).await
+}
+
+/// Edits post `id` for `user`, whom the caller has found allowed (the room's own rule): checks
+/// `back` (a local path) and the body, keeps the earlier version, and redirects back to the post.
+/// Errors as [`edit_post`].
+#[cfg(feature = "ssr")]
+pub async fn edit_checked(
+    state: &crate::state::AppState,
+    user: &crate::auth::model::CurrentUser,
+    id: &crate::ids::PostId,
+    body: &str,
+    back: &str,
+) -> Result<(), AppError> {
+    if !crate::http::is_local_path(back) {
+        return Err(AppError::Invalid {
+            field: "back".into(),
+            reason: "not a local path".into(),
+        });
+    }
+    let body = clean_body(body)?;
+    if !super::repo::edit_post(&state.db, id, &body).await? {
         return Err(AppError::Rejected {
             field: "body".into(),
             ja: "同じコメントが同時に編集されました。ページを再読み込みして、もう一度編集してください。".into(),
@@ -92,7 +106,7 @@ pub async fn edit_post(id: String, body: String, back: String) -> Result<(), App
     }
     tracing::info!(user = %user.id, post = %id, "post edited");
     leptos_axum::redirect(&crate::http::back_with_flag(
-        &back,
+        back,
         "edited",
         &format!("comment-{id}"),
     ));

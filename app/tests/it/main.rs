@@ -8,6 +8,7 @@ mod architecture;
 mod attachments;
 mod common;
 mod consultations;
+mod council;
 mod history;
 mod notifications;
 mod projects;
