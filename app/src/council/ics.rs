@@ -1,12 +1,12 @@
 //! A meeting as a calendar event (RFC 5545, built with the `icalendar` crate): one VEVENT whose
 //! UID is stable per meeting (`meeting-<key>@kyodo`), whose SEQUENCE rises with each agenda
-//! change, METHOD:PUBLISH, DTSTART/DTEND in UTC, the place as LOCATION and the agenda the
-//! reader may see in the DESCRIPTION (非公開 items only for members). One VERSION and one PRODID.
+//! change, METHOD:PUBLISH, DTSTART/DTEND in UTC, the place as LOCATION and the 公開 agenda
+//! items in the DESCRIPTION (never a 非公開 one: a calendar file travels beyond the workspace). One VERSION and one PRODID.
 
 use super::repo::MeetingRow;
 use icalendar::{Calendar, Component, Event, EventLike};
 
-/// The calendar of meeting `m` with `agenda` (lines the reader may see); `page` is the
+/// The calendar of meeting `m` with `agenda` (the 公開 items' lines); `page` is the
 /// meeting page's absolute address.
 pub fn meeting(m: &MeetingRow, agenda: &[String], page: &str) -> String {
     let mut description = agenda.join("\n");

@@ -93,12 +93,18 @@ pub async fn workspace(
 
 /// Workspace `key`'s names (Japanese, English); `None` when there is none.
 pub async fn workspace_names(db: &Db, key: &str) -> Result<Option<(String, String)>, DbError> {
-    Ok(first(
-        db.query("SELECT VALUE [name_ja, name_en] FROM ONLY type::record('workspace', $key)")
+    #[derive(Deserialize)]
+    struct Names {
+        name_ja: String,
+        name_en: String,
+    }
+    let names: Option<Names> = first(
+        db.query("SELECT name_ja, name_en FROM ONLY type::record('workspace', $key)")
             .bind(("key", key.to_owned()))
             .await?
             .check()?,
-    )?)
+    )?;
+    Ok(names.map(|n| (n.name_ja, n.name_en)))
 }
 
 /// Every workspace with the caller's roles: the council first, then by Japanese name.
@@ -359,7 +365,7 @@ pub async fn activity(
         .query(
             "LET $w = type::record('workspace', $ws);
              LET $all = array::concat(
-                (SELECT 'post' AS kind, (SELECT VALUE title FROM ONLY type::record('council_topic', string::split(subject, ':')[2])) AS title,
+                (SELECT 'post' AS kind, type::record('council_topic', string::split(subject, ':')[2]).title AS title,
                     string::concat('/council/topics/', string::split(subject, ':')[2], '#comment-', record::id(id)) AS link,
                     [author.name_ja, author.name_en] AS actor, at
                  FROM post WHERE string::starts_with(subject, $prefix) ORDER BY at DESC LIMIT $limit),

@@ -1059,7 +1059,8 @@ pub async fn summary_markdown(
 
 /// GET `/council/meetings/{id}/meeting.ics`: the meeting as a calendar event (RFC 5545, UID
 /// `meeting-<key>@kyodo`, SEQUENCE rising with agenda changes, DTSTART/DTEND in UTC), for
-/// whoever may read the workspace. Its description lists the agenda items the caller may see.
+/// whoever may read the workspace. Its description lists the 公開 agenda items only, whoever
+/// asks: a calendar file travels beyond the workspace.
 #[cfg(feature = "ssr")]
 pub async fn meeting_ics(
     axum::extract::State(state): axum::extract::State<AppState>,
@@ -1068,13 +1069,14 @@ pub async fn meeting_ics(
 ) -> axum::response::Response {
     let bytes = async {
         let user = policy::require_user(crate::auth::request::user_of(&state, &session).await?)?;
-        let (m, p) =
+        let (m, _) =
             item::<repo::MeetingRow>(&state, &user, "meeting", &id, repo::MEETING_FIELDS).await?;
-        let insider = policy::may_see_closed_items(&user, &p.access);
+        // 公開 items only, for members too: a calendar file travels (shared calendars,
+        // forwarded invites) beyond the workspace.
         let agenda: Vec<String> = repo::agenda(&state.db, &m.key)
             .await?
             .into_iter()
-            .filter(|i| insider || i.text.public)
+            .filter(|i| i.text.public)
             .map(|i| format!("{}. {}", i.position, i.text.title))
             .collect();
         let page = format!("{}/council/meetings/{}", state.public_url, m.key);

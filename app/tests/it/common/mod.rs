@@ -92,6 +92,12 @@ impl TestApp {
     }
 
     pub async fn with_config(config: Config) -> TestApp {
+        // The server's log (an internal error's cause) goes to the test's output, which
+        // nextest shows for a failed test only.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("warn,app=info")
+            .with_test_writer()
+            .try_init();
         let options = LeptosOptions::builder().output_name("kyodo").build();
         let state = init_state(&config, options).await.expect("start-up");
         TestApp {
