@@ -149,7 +149,7 @@ export async function addAgendaItem(
 /** The secretariat compiles the 議事要旨 draft from the public items of the meeting on `page`. */
 export async function compileSummary(page: Page): Promise<void> {
   await submit(form(page, 'compile_summary'), '公開の議題から下書きを作成', landed(here(page), 'compiled'));
-  await expect(notice(page)).toHaveText('公開の議題から下書きを作成しました。');
+  await expect(notice(page)).toHaveText('公開の議題から議事要旨の下書きを作成しました。');
 }
 
 /** The secretariat publishes the 議事要旨 draft of the meeting on `page` as it stands. */
