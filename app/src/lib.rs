@@ -37,6 +37,7 @@ pub mod notifications;
 pub mod orgs;
 pub mod policy;
 pub mod projects;
+pub mod search;
 pub mod shell;
 pub mod standardization;
 pub mod text;

@@ -1187,3 +1187,60 @@ pub async fn cancel_registration(
     })
     .await
 }
+
+/// A thing in a workspace that matches a search.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SearchRow {
+    /// `topic`, `post`, `meeting`, `agenda_item` or `proposal`.
+    pub kind: String,
+    /// Its page.
+    pub link: String,
+    /// Its title (a post's topic; an agenda item's meeting and item).
+    pub title: String,
+    /// Its workspace's key.
+    pub workspace: String,
+    /// The matched text.
+    pub text: String,
+    /// 公開 (always true but for a 非公開 agenda item).
+    pub public: bool,
+    /// BM25 relevance.
+    pub score: f64,
+    /// When written.
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// What in workspaces `ws` matches `q` (full-text, [`crate::search`]): topics, posts, meetings,
+/// agenda items (with their 公開 flag: the caller filters) and proposals, at most 200 of each.
+pub async fn search(db: &Db, q: &str, ws: &[String]) -> Result<Vec<SearchRow>, DbError> {
+    let mut response = db
+        .query(
+            "SELECT 'post' AS kind, string::concat('/council/topics/', string::split(subject, ':')[2], '#comment-', record::id(id)) AS link,
+                type::record('council_topic', string::split(subject, ':')[2]).title ?? '' AS title,
+                string::split(subject, ':')[1] AS workspace, body AS text, true AS public,
+                search::score(1) AS score, at
+             FROM post WHERE body @1@ $q AND string::starts_with(subject, 'council:')
+                AND string::split(subject, ':')[1] IN $ws ORDER BY score DESC LIMIT 200;
+             SELECT 'topic' AS kind, string::concat('/council/topics/', record::id(id)) AS link, title,
+                record::id(workspace) AS workspace, title AS text, true AS public, search::score(1) AS score, at
+             FROM council_topic WHERE title @1@ $q AND record::id(workspace) IN $ws ORDER BY score DESC LIMIT 200;
+             SELECT 'meeting' AS kind, string::concat('/council/meetings/', record::id(id)) AS link, title,
+                record::id(workspace) AS workspace, title AS text, true AS public, search::score(1) AS score, starts_at AS at
+             FROM meeting WHERE title @1@ $q AND record::id(workspace) IN $ws ORDER BY score DESC LIMIT 200;
+             SELECT 'agenda_item' AS kind, string::concat('/council/meetings/', record::id(meeting), '#item-', record::id(id)) AS link,
+                string::concat(meeting.title, ' · ', title) AS title, record::id(meeting.workspace) AS workspace,
+                search_text AS text, public, search::score(1) AS score, meeting.starts_at AS at
+             FROM agenda_item WHERE search_text @1@ $q AND record::id(meeting.workspace) IN $ws ORDER BY score DESC LIMIT 200;
+             SELECT 'proposal' AS kind, string::concat('/council/proposals/', record::id(id)) AS link, title,
+                record::id(workspace) AS workspace, search_text AS text, true AS public, search::score(1) AS score, at
+             FROM proposal WHERE search_text @1@ $q AND record::id(workspace) IN $ws ORDER BY score DESC LIMIT 200;",
+        )
+        .bind(("q", crate::search::model::grams(q)))
+        .bind(("ws", ws.to_vec()))
+        .await?
+        .check()?;
+    let mut found = Vec::new();
+    for statement in 0..5 {
+        found.extend(rows::<SearchRow>(&mut response, statement)?);
+    }
+    Ok(found)
+}

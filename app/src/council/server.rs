@@ -1656,3 +1656,43 @@ pub async fn cancel_registration(training: String) -> Result<(), AppError> {
     leptos_axum::redirect(&format!("/council/trainings/{}?cancelled=1", t.key));
     Ok(())
 }
+
+/// What in the workspaces `user` may read matches query `q` (already cleaned,
+/// [`crate::search::model::clean_query`]): a 非公開 agenda item only for the workspace's
+/// members. For the top layer's search page.
+#[cfg(feature = "ssr")]
+pub async fn search_hits(
+    state: &AppState,
+    user: &CurrentUser,
+    q: &str,
+) -> Result<Vec<crate::search::model::Hit>, AppError> {
+    let mut readable = std::collections::HashMap::new();
+    for row in repo::workspaces(&state.db, user).await? {
+        let access = WorkspaceAccess {
+            visibility: row.visibility,
+            closed: row.closed,
+            role: model::strongest(row.roles.iter().copied()),
+        };
+        if policy::may_read_workspace(user, &access) {
+            let insider = policy::may_see_closed_items(user, &access);
+            readable.insert(row.key.clone(), (insider, (row.name_ja, row.name_en)));
+        }
+    }
+    let keys: Vec<String> = readable.keys().cloned().collect();
+    Ok(repo::search(&state.db, q, &keys)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let (insider, place) = readable.get(&r.workspace)?;
+            (r.public || *insider).then(|| crate::search::model::Hit {
+                snippet_html: crate::search::model::snippet(&r.text, q),
+                kind: r.kind,
+                title: r.title,
+                place: place.clone(),
+                link: r.link,
+                score: r.score,
+                at: r.at.map(Timestamp),
+            })
+        })
+        .collect())
+}

@@ -100,6 +100,10 @@ const SCHEMA: &[(&str, &str)] = &[
         "19_council.surql",
         include_str!("../../schema/19_council.surql"),
     ),
+    (
+        "20_search.surql",
+        include_str!("../../schema/20_search.surql"),
+    ),
 ];
 
 /// Data upgrades: (target version, SurrealQL) run once, in order, when the stored version is

@@ -217,6 +217,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
         "GET /consultations/overview.csv",
         Rule::ConsultationOverview,
     ),
+    ("POST /api/search", Rule::SignedIn),
     ("POST /api/list_workspaces", Rule::SignedIn),
     ("POST /api/get_workspace", Rule::ReadWorkspace),
     ("POST /api/get_topic", Rule::ReadWorkspace),

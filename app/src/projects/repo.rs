@@ -674,3 +674,42 @@ pub async fn participations(
     }
     Ok(members)
 }
+
+/// A project or a post of a project's thread that matches a search.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SearchRow {
+    /// `project` or `project_post`.
+    pub kind: String,
+    /// The project's key.
+    pub project: String,
+    /// The post's key, for a post.
+    pub post: Option<String>,
+    /// The matched text.
+    pub text: String,
+    /// BM25 relevance.
+    pub score: f64,
+    /// When written.
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Projects whose title or description matches `q`, and posts of projects' threads that do
+/// (full-text, [`crate::search`]), at most 200 of each; the caller keeps what the user may see.
+pub async fn search(db: &Db, q: &str) -> Result<Vec<SearchRow>, DbError> {
+    let mut response = db
+        .query(
+            "SELECT 'project' AS kind, record::id(id) AS project, NONE AS post,
+                string::concat(title, ' ', description) AS text,
+                search::score(1) + search::score(2) AS score, created_at AS at
+             FROM project WHERE title @1@ $q OR description @2@ $q ORDER BY score DESC LIMIT 200;
+             SELECT 'project_post' AS kind, string::split(subject, ':')[1] AS project,
+                record::id(id) AS post, body AS text, search::score(1) AS score, at
+             FROM post WHERE body @1@ $q AND string::starts_with(subject, 'project:')
+             ORDER BY score DESC LIMIT 200;",
+        )
+        .bind(("q", crate::search::model::grams(q)))
+        .await?
+        .check()?;
+    let mut found: Vec<SearchRow> = rows(&mut response, 0)?;
+    found.extend(rows::<SearchRow>(&mut response, 1)?);
+    Ok(found)
+}

@@ -1196,3 +1196,48 @@ mod forms {
         Ok(())
     }
 }
+
+/// The joint projects and project-thread posts that match query `q` (cleaned,
+/// [`crate::search::model::clean_query`]) among the projects `user` may see
+/// ([`policy::may_read_project`]). For the top layer's search page.
+#[cfg(feature = "ssr")]
+pub async fn search_hits(
+    state: &AppState,
+    user: &CurrentUser,
+    q: &str,
+) -> Result<Vec<crate::search::model::Hit>, AppError> {
+    let rows = super::repo::search(&state.db, q).await?;
+    let mut projects: std::collections::HashMap<String, Option<Project>> = Default::default();
+    let mut hits = Vec::new();
+    for r in rows {
+        if !projects.contains_key(&r.project) {
+            let found = match crate::ids::ProjectId::parse(&r.project) {
+                Some(id) => super::repo::get(&state.db, &id)
+                    .await?
+                    .filter(|p| policy::may_read_project(user, &access(state, p))),
+                None => None,
+            };
+            projects.insert(r.project.clone(), found);
+        }
+        let Some(Some(p)) = projects.get(&r.project) else {
+            continue;
+        };
+        let lead = state.catalog.organisation(&p.lead);
+        hits.push(crate::search::model::Hit {
+            link: match &r.post {
+                Some(post) => format!("/projects/{}#comment-{post}", p.id),
+                None => format!("/projects/{}", p.id),
+            },
+            title: p.title.clone(),
+            place: (
+                lead.map_or_else(String::new, |o| o.name_ja.clone()),
+                lead.map_or_else(String::new, |o| o.name_en.clone()),
+            ),
+            snippet_html: crate::search::model::snippet(&r.text, q),
+            kind: r.kind,
+            score: r.score,
+            at: r.at.map(crate::ids::Timestamp),
+        });
+    }
+    Ok(hits)
+}

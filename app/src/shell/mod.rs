@@ -5,6 +5,7 @@
 mod home;
 mod org;
 pub mod projects;
+pub mod search;
 
 use crate::auth::pages::{AdminUsersPage, LoginPage};
 use crate::auth::server::get_current_user;
@@ -103,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/consultations/engagements/:id") view=crate::consultations::pages::EngagementPage ssr=SsrMode::Async/>
                     <Route path=path!("/consultations/bookings") view=crate::consultations::pages::BookingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/consultations/bookings/:id") view=crate::consultations::pages::BookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/council") view=crate::council::pages::CouncilPage ssr=SsrMode::Async/>
                     <Route path=path!("/council/:id") view=crate::council::pages::WorkspacePage ssr=SsrMode::Async/>
                     <Route path=path!("/council/topics/:id") view=crate::council::pages::TopicPage ssr=SsrMode::Async/>
@@ -156,6 +158,7 @@ fn Header() -> impl IntoView {
                     <li><A href="/projects">{lang.pick("協働事業", "Joint projects")}</A></li>
                     <li><A href="/consultations">{lang.pick("相談", "Consultations")}</A></li>
                     <li><A href="/council">{lang.pick("協議会", "Council")}</A></li>
+                    <li><A href="/search">{lang.pick("検索", "Search")}</A></li>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let may_import = matches!(user.await, Ok(Some(u)) if crate::policy::may_import(&u));

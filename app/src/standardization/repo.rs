@@ -459,3 +459,49 @@ pub async fn comment_recipients(
         .filter(|id| id != author_id)
         .collect())
 }
+
+/// A tracker note (a record's notes, or a comment on a step) that matches a search.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SearchRow {
+    /// `record_note` or `step_comment`.
+    pub kind: String,
+    /// The municipality's lg code.
+    pub lg: String,
+    /// The standard system's code.
+    pub system: String,
+    /// The step number, for a comment.
+    pub step: Option<String>,
+    /// The comment's key.
+    pub post: Option<String>,
+    /// The matched text.
+    pub text: String,
+    /// BM25 relevance.
+    pub score: f64,
+    /// When written.
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Records whose notes match `q` and step comments that do (full-text, [`crate::search`]), at
+/// most 200 of each. Every signed-in user reads the council's progress (issue #3).
+pub async fn search(db: &Db, q: &str) -> Result<Vec<SearchRow>, DbError> {
+    let mut response = db
+        .query(
+            "SELECT 'record_note' AS kind, record::id(organisation) AS lg,
+                record::id(standard_system) AS system, NONE AS step, NONE AS post, notes AS text,
+                search::score(1) AS score, updated_at AS at
+             FROM migration_progress WHERE notes @1@ $q ORDER BY score DESC LIMIT 200;
+             SELECT 'step_comment' AS kind,
+                string::slice(string::split(subject, ':')[1], 0, 6) AS lg,
+                string::slice(string::split(subject, ':')[1], 7) AS system,
+                string::split(subject, ':')[2] AS step, record::id(id) AS post, body AS text,
+                search::score(1) AS score, at
+             FROM post WHERE body @1@ $q AND string::starts_with(subject, 'migration_progress:')
+             ORDER BY score DESC LIMIT 200;",
+        )
+        .bind(("q", crate::search::model::grams(q)))
+        .await?
+        .check()?;
+    let mut found: Vec<SearchRow> = rows(&mut response, 0)?;
+    found.extend(rows::<SearchRow>(&mut response, 1)?);
+    Ok(found)
+}

@@ -1038,3 +1038,45 @@ async fn read_file_field(
         })
         .unwrap_or_default())
 }
+
+/// The tracker's notes and step comments that match query `q` (cleaned,
+/// [`crate::search::model::clean_query`]); every signed-in user reads them
+/// ([`crate::policy::may_read_thread`]). For the top layer's search page.
+#[cfg(feature = "ssr")]
+pub async fn search_hits(
+    state: &crate::state::AppState,
+    user: &CurrentUser,
+    q: &str,
+) -> Result<Vec<crate::search::model::Hit>, AppError> {
+    Ok(super::repo::search(&state.db, q)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let org = state.catalog.organisation(&r.lg)?;
+            let system = state.catalog.systems.iter().find(|s| s.code == r.system)?;
+            let record = format!("/standardization/records/{}/{}", r.lg, r.system);
+            let link = match (&r.step, &r.post) {
+                (Some(step), Some(post)) => {
+                    let subject = format!("migration_progress:{}_{}:{step}", r.lg, r.system);
+                    if !crate::policy::may_read_thread(user, &subject) {
+                        return None;
+                    }
+                    format!("{record}/steps/{step}#comment-{post}")
+                }
+                _ => record,
+            };
+            Some(crate::search::model::Hit {
+                title: match &r.step {
+                    Some(step) => format!("{} · {} · {step}", org.name_ja, system.name_ja),
+                    None => format!("{} · {}", org.name_ja, system.name_ja),
+                },
+                place: (org.name_ja.clone(), org.name_en.clone()),
+                link,
+                snippet_html: crate::search::model::snippet(&r.text, q),
+                kind: r.kind,
+                score: r.score,
+                at: r.at.map(crate::ids::Timestamp),
+            })
+        })
+        .collect())
+}

@@ -2160,3 +2160,145 @@ async fn only_tokyo_officers_and_administrators_create_and_only_managers_manage(
             .any(|m| m.key == member.id && m.role == WorkspaceRole::Member)
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Search across the rooms
+// ---------------------------------------------------------------------------------------------
+
+/// Searches as `who`; the view of `/api/search`.
+async fn search(
+    app: &TestApp,
+    who: &TestUser,
+    q: &str,
+    page: &str,
+) -> app::shell::search::SearchView {
+    let reply = call(app, Some(who), "search", &[("q", q), ("page", page)]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.decode()
+}
+
+#[tokio::test]
+async fn search_finds_japanese_inside_words_and_only_what_the_caller_may_read() {
+    let app = new_app().await;
+    let officer = app.user(Role::TokyoOfficer, TOKYO).await;
+    let private = new_workspace(&app, &officer, "private").await;
+    let member = join_as(&app, &officer, &private, "member", TOSHIMA).await;
+    let outsider = app.user(Role::Cio, CHIYODA).await;
+    let topic = new_topic(
+        &app,
+        &officer,
+        &private,
+        "移行の相談",
+        "住民記録システムの移行を来年度に行います。",
+    )
+    .await;
+
+    let found = search(&app, &member, "住民記録", "").await;
+    assert_eq!(found.total, 1, "{found:?}");
+    let hit = &found.hits[0];
+    assert!(
+        hit.link
+            .starts_with(&format!("/council/topics/{topic}#comment-")),
+        "{hit:?}"
+    );
+    assert!(
+        hit.snippet_html
+            .contains("<mark>住民記録</mark>システムの移行"),
+        "{hit:?}"
+    );
+    assert_eq!(search(&app, &outsider, "住民記録", "").await.total, 0);
+    // The pairs must be found together: 記録住民 is not in the text.
+    assert_eq!(search(&app, &member, "記録住民", "").await.total, 0);
+    // Too short to search (one character).
+    assert!(search(&app, &member, "住", "").await.refused);
+
+    // A council-wide group: any signed-in user finds it; English is found too, any case.
+    let open = new_workspace(&app, &officer, "council").await;
+    new_proposal(
+        &app,
+        &officer,
+        &open,
+        &[("title", "Government Cloud migration plan")],
+    )
+    .await;
+    let english = search(&app, &outsider, "cloud", "").await;
+    assert_eq!(english.total, 1, "{english:?}");
+    assert_eq!(english.hits[0].kind, "proposal");
+    assert!(
+        english.hits[0].snippet_html.contains("<mark>Cloud</mark>"),
+        "{english:?}"
+    );
+
+    // Removed: the private group's text is no longer found.
+    remove(&app, &officer, &private, &person(&member)).await;
+    assert_eq!(search(&app, &member, "住民記録", "").await.total, 0);
+}
+
+#[tokio::test]
+async fn search_never_shows_a_closed_agenda_item_to_a_reader_who_is_not_a_member() {
+    let app = new_app().await;
+    let officer = app.user(Role::TokyoOfficer, TOKYO).await;
+    let open = new_workspace(&app, &officer, "council").await;
+    let member = join_as(&app, &officer, &open, "observer", TOSHIMA).await;
+    let reader = app.user(Role::Staff, CHIYODA).await;
+    let meeting = new_meeting(&app, &officer, &open).await;
+    for (title, public) in [("公開の議題です", "1"), ("非公開の人事案件", "")] {
+        done(
+            &app,
+            &officer,
+            "add_agenda_item",
+            &[
+                ("meeting", meeting.as_str()),
+                ("title", title),
+                ("body", "予算の調整について"),
+                ("public", public),
+            ],
+        )
+        .await;
+    }
+    let titles = |v: &app::shell::search::SearchView| {
+        v.hits.iter().map(|h| h.title.clone()).collect::<Vec<_>>()
+    };
+    let for_member = search(&app, &member, "予算", "").await;
+    assert_eq!(for_member.total, 2, "{:?}", titles(&for_member));
+    let for_reader = search(&app, &reader, "予算", "").await;
+    assert_eq!(for_reader.total, 1, "{:?}", titles(&for_reader));
+    assert!(
+        !for_reader.hits[0].title.contains("人事"),
+        "{:?}",
+        titles(&for_reader)
+    );
+    assert!(search(&app, &reader, "人事案件", "").await.hits.is_empty());
+}
+
+#[tokio::test]
+async fn search_pages_twenty_at_a_time() {
+    let app = new_app().await;
+    let officer = app.user(Role::TokyoOfficer, TOKYO).await;
+    let open = new_workspace(&app, &officer, "council").await;
+    let topic = new_topic(
+        &app,
+        &officer,
+        &open,
+        "調達の相談",
+        "共同調達の仕様について",
+    )
+    .await;
+    for n in 0..24 {
+        let reply = post_reply(&app, &officer, &topic, &format!("共同調達の回答 {n}")).await;
+        assert!(ok(reply.status), "{}", reply.body);
+    }
+    let first = search(&app, &officer, "共同調達", "0").await;
+    assert_eq!((first.total, first.hits.len()), (25, 20));
+    let second = search(&app, &officer, "共同調達", "1").await;
+    assert_eq!(second.hits.len(), 5);
+    let mut links: Vec<String> = first
+        .hits
+        .iter()
+        .chain(&second.hits)
+        .map(|h| h.link.clone())
+        .collect();
+    links.sort();
+    links.dedup();
+    assert_eq!(links.len(), 25);
+}
