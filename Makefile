@@ -29,11 +29,11 @@ check:
 ## test: formatting, clippy (ssr, hydrate/wasm, server), docs (warnings denied), unit and
 ## integration tests (one binary, app/tests/it; cargo-nextest, a process per test, a hung test
 ## ended after 4 min and retried once: .config/nextest.toml; the .ics invites are also parsed
-## by Python's icalendar, installed from PyPI here), debug build, browser tests
+## by Python's icalendar, mail received by aiosmtpd, both installed from PyPI here), debug build, browser tests
 test:
 	source scripts/tools.sh
 	kyodo_ensure_e2e_tools
-	kyodo_ensure_icalendar
+	kyodo_ensure_python_packages
 	cargo fmt --all --check
 	# app (ssr) and the server in one run: one feature resolution, one set of checked dependencies
 	cargo clippy -p app -p kyodo --features app/ssr --all-targets -- -D warnings

@@ -42,7 +42,7 @@ ADDR="${ADDR:-127.0.0.1:3410}"
 TOPIC=standardization
 ADVISOR=demo_govtech_advisor
 source "$ROOT/scripts/bench_lib.sh"
-kyodo_ensure_icalendar
+kyodo_ensure_python_packages
 kyodo_require node jq curl
 
 read -r -a server_env <<<"${SERVER_ENV:-}"

@@ -12,7 +12,7 @@ floating or date-only value fails). --itip also asks for ORGANIZER/ATTENDEE (RFC
 Exits 1 with a message naming what differs; on success prints one summary line, or with --json
 the parsed UID/SEQUENCE/METHOD/STATUS/DTSTART/DTEND as one JSON object (summary on stderr), so
 that a caller can compare two invites (a CANCEL keeps the UID and raises the SEQUENCE).
-Install the parser with `source scripts/tools.sh; kyodo_ensure_icalendar`.
+Install the parser with `source scripts/tools.sh; kyodo_ensure_python_packages`.
 """
 
 import argparse
@@ -24,7 +24,7 @@ try:
     import icalendar
 except ImportError:
     sys.exit("check_ics: the Python package `icalendar` is missing "
-             "(source scripts/tools.sh; kyodo_ensure_icalendar)")
+             "(source scripts/tools.sh; kyodo_ensure_python_packages)")
 
 UTC = dt.timezone.utc
 

@@ -158,14 +158,22 @@ kyodo_ensure_nextest() {
   fi
 }
 
-# PyPI icalendar for scripts/check_ics.py: an .ics parser independent of the Rust `icalendar`
-# crate that writes the invites. Installed only when `import icalendar` fails.
+# Python packages from PyPI that the tests use as independent, real counterparts:
+#   icalendar  parses the .ics files (scripts/check_ics.py), independent of the Rust `icalendar`
+#              crate that writes them;
+#   aiosmtpd   a real SMTP server that receives the daily e-mail digest in the tests.
+# Each installed only when its import fails.
 KYODO_PY_ICALENDAR_VERSION=7.3.0
-kyodo_ensure_icalendar() {
+KYODO_PY_AIOSMTPD_VERSION=1.4.6
+kyodo_ensure_python_packages() {
   kyodo_require python3
   if ! python3 -c 'import icalendar' >/dev/null 2>&1; then
     kyodo_log "installing Python icalendar $KYODO_PY_ICALENDAR_VERSION (PyPI)"
     python3 -m pip install --quiet "icalendar==$KYODO_PY_ICALENDAR_VERSION"
+  fi
+  if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+    kyodo_log "installing Python aiosmtpd $KYODO_PY_AIOSMTPD_VERSION (PyPI)"
+    python3 -m pip install --quiet "aiosmtpd==$KYODO_PY_AIOSMTPD_VERSION"
   fi
 }
 

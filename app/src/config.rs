@@ -38,6 +38,29 @@ pub struct Config {
     /// How many demo projects demo mode stores in an empty project table
     /// (`KYODO_DEMO_PROJECTS`, default [`DEFAULT_DEMO_PROJECTS`]; e.g. 10000 for the benchmark).
     pub demo_projects: usize,
+    /// The daily e-mail digest's SMTP server and sender (`KYODO_SMTP_URL`, e.g.
+    /// `smtp://mail.example.jp:587?tls=required` or `smtps://user:password@mail.example.jp`,
+    /// and `KYODO_MAIL_FROM`, default `Kyodo <no-reply@kyodo.invalid>`); `None` (mail off) when
+    /// `KYODO_SMTP_URL` is unset.
+    pub mail: Option<MailConfig>,
+}
+
+/// Where the digest is sent from. The URL holds the SMTP password: redacted in `Debug`.
+#[derive(Clone)]
+pub struct MailConfig {
+    /// lettre's SMTP URL (`smtp://host:port`, `smtps://…`, `?tls=required` for STARTTLS).
+    pub smtp_url: String,
+    /// The `From` address (`Name <address>` or an address).
+    pub from: String,
+}
+
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("smtp_url", &"[redacted]")
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 /// Demo projects stored by default in demo mode.
@@ -88,6 +111,14 @@ impl Config {
             secure_cookies: env_flag("KYODO_SECURE_COOKIES"),
             ocds_prefix: ocds_prefix(std::env::var("KYODO_OCDS_PREFIX").ok().as_deref())?,
             demo_projects: demo_projects(std::env::var("KYODO_DEMO_PROJECTS").ok().as_deref())?,
+            mail: std::env::var("KYODO_SMTP_URL")
+                .ok()
+                .filter(|u| !u.trim().is_empty())
+                .map(|smtp_url| MailConfig {
+                    smtp_url: smtp_url.trim().to_owned(),
+                    from: std::env::var("KYODO_MAIL_FROM")
+                        .unwrap_or_else(|_| "Kyodo <no-reply@kyodo.invalid>".into()),
+                }),
         })
     }
 }

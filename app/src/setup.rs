@@ -204,6 +204,9 @@ pub async fn run() -> anyhow::Result<()> {
     {
         return replace_steps_command(&config, std::path::Path::new(file)).await;
     }
+    if args.first().is_some_and(|c| c == "digest") {
+        return digest_command(&config, args.get(1).map(String::as_str)).await;
+    }
     let conf = get_configuration(None).context("reading Leptos configuration")?;
     let addr: SocketAddr = conf.leptos_options.site_addr;
     check_demo_address(config.demo, addr)?;
@@ -212,6 +215,17 @@ pub async fn run() -> anyhow::Result<()> {
             .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
     }
     let state = init_state(&config, conf.leptos_options.clone()).await?;
+    match &config.mail {
+        Some(mail) => {
+            println!("Mail: the daily digest goes out at 07:00 JST");
+            tokio::spawn(crate::notifications::digest::daily(
+                state.db.clone(),
+                mail.clone(),
+                state.public_url.clone(),
+            ));
+        }
+        None => println!("Mail: off (set KYODO_SMTP_URL to send the daily digest)"),
+    }
     let app = router(state, &config);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -231,6 +245,30 @@ pub async fn run() -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("serving")?;
+    Ok(())
+}
+
+/// `kyodo digest [YYYY-MM-DD]`: sends the daily e-mail digest of that JST day (default:
+/// yesterday) now, to whoever has not had it yet; for a cron job or to catch up.
+async fn digest_command(config: &Config, day: Option<&str>) -> anyhow::Result<()> {
+    let mail = config
+        .mail
+        .as_ref()
+        .context("mail is off: set KYODO_SMTP_URL (and KYODO_MAIL_FROM)")?;
+    let day = match day {
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .with_context(|| format!("{d} is not a date like 2026-12-01"))?,
+        None => crate::i18n::today_jst() - chrono::Duration::days(1),
+    };
+    let db = db::connect(&config.database).await?;
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| "http://127.0.0.1:3000".into());
+    let sent = crate::notifications::digest::send_day(&db, mail, &public_url, day)
+        .await
+        .map_err(|e| anyhow::anyhow!("sending the digest: {e}"))?;
+    println!("Digest of {day}: {sent} mails sent.");
     Ok(())
 }
 

@@ -1173,7 +1173,8 @@ pub async fn cancel_registration(
                     CREATE notice CONTENT {
                         recipient: $next.user, kind: $notice.kind, subject: $notice.subject,
                         link: $notice.link, text_ja: $notice.text_ja, text_en: $notice.text_en,
-                        excerpt: $notice.excerpt
+                        excerpt: $notice.excerpt, group_key: $notice.group.key,
+                        group_ja: $notice.group.ja, group_en: $notice.group.en
                     };
                  };
                  UPDATE $t SET registered = IF $freed AND $next = NONE { registered - 1 } ELSE { registered };

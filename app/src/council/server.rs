@@ -134,11 +134,12 @@ fn require(allowed: bool) -> Result<(), AppError> {
     allowed.then_some(()).ok_or(AppError::Forbidden)
 }
 
-/// A notice about something in workspace `ws`: subject `council:<ws>:<thing>`.
+/// A notice about something in workspace `ws`: subject `council:<ws>:<thing>`, filed under
+/// the workspace in the daily digest.
 #[cfg(feature = "ssr")]
 fn notice(
     kind: &str,
-    ws: &str,
+    ws: &repo::WorkspaceRow,
     thing: &str,
     link: String,
     text: (String, String),
@@ -146,11 +147,16 @@ fn notice(
 ) -> Notice {
     Notice::new(
         kind,
-        format!("{}{thing}", repo::subject_prefix(ws)),
+        format!("{}{thing}", repo::subject_prefix(&ws.key)),
         link,
         text,
         excerpt,
     )
+    .in_group(crate::notifications::model::NoticeGroup {
+        key: ws.key.clone(),
+        ja: ws.name_ja.clone(),
+        en: ws.name_en.clone(),
+    })
 }
 
 /// Everyone active in workspace `ws` but `except` (user keys).
@@ -428,7 +434,7 @@ pub async fn request_join(workspace: String) -> Result<(), AppError> {
             .collect();
         let n = notice(
             "join_request",
-            ws,
+            &p.row,
             "members",
             format!("/council/{ws}#members"),
             (
@@ -471,7 +477,7 @@ pub async fn answer_join(workspace: String, user: String, accept: String) -> Res
         .await?;
         let n = notice(
             "join_accepted",
-            ws,
+            &p.row,
             "members",
             format!("/council/{ws}"),
             (
@@ -578,7 +584,7 @@ pub async fn create_topic(workspace: String, title: String, body: String) -> Res
     let subject = format!("{}{topic}", repo::subject_prefix(&ws));
     let mention = notice(
         "mention",
-        &ws,
+        &p.row,
         &topic,
         format!("/council/topics/{topic}#comment-{post_id}"),
         (
@@ -656,7 +662,7 @@ pub async fn post_topic_reply(
     let link = format!("/council/topics/{}#comment-{post_id}", topic.key);
     let mention = notice(
         "mention",
-        &ws,
+        &p.row,
         &topic.key,
         link.clone(),
         (
@@ -670,7 +676,7 @@ pub async fn post_topic_reply(
     );
     let reply = notice(
         "reply",
-        &ws,
+        &p.row,
         &topic.key,
         link,
         (
@@ -792,7 +798,7 @@ pub async fn create_meeting(
     let when = Timestamp(starts).jst();
     let n = notice(
         "meeting",
-        &ws,
+        &p.row,
         &format!("meeting:{meeting}"),
         format!("/council/meetings/{meeting}"),
         (
@@ -1217,7 +1223,7 @@ mod forms {
         let when = Timestamp(closes_at).jst();
         let n = notice(
             "proposal",
-            &ws,
+            &p.row,
             &format!("proposal:{key}"),
             format!("/council/proposals/{key}"),
             (
@@ -1301,7 +1307,7 @@ mod forms {
         let when = Timestamp(starts).jst();
         let n = notice(
             "training",
-            &ws,
+            &p.row,
             &format!("training:{key}"),
             format!("/council/trainings/{key}"),
             (
@@ -1361,7 +1367,7 @@ async fn close(
 ) -> Result<(), AppError> {
     let n = notice(
         "proposal_closed",
-        &ws.key,
+        ws,
         &format!("proposal:{}", pr.key),
         format!("/council/proposals/{}", pr.key),
         (
@@ -1639,7 +1645,7 @@ pub async fn cancel_registration(training: String) -> Result<(), AppError> {
     require(policy::may_register_training(&user, &p.access))?;
     let n = notice(
         "training_seat",
-        &p.row.key,
+        &p.row,
         &format!("training:{}", t.key),
         format!("/council/trainings/{}", t.key),
         (

@@ -26,6 +26,20 @@ pub struct Notice {
     /// The start of the text that caused it (the comment), at most [`EXCERPT_STORED`] code
     /// points; empty when there is none.
     pub excerpt: String,
+    /// The group the daily digest files it under (a council workspace); `None`: "other".
+    #[serde(default)]
+    pub group: Option<NoticeGroup>,
+}
+
+/// A heading of the daily digest: a council workspace's key and names.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct NoticeGroup {
+    /// Stable key (the workspace's).
+    pub key: String,
+    /// Name (Japanese).
+    pub ja: String,
+    /// Name (English).
+    pub en: String,
 }
 
 impl Notice {
@@ -44,7 +58,14 @@ impl Notice {
             text_ja,
             text_en,
             excerpt: excerpt.chars().take(EXCERPT_STORED).collect(),
+            group: None,
         }
+    }
+
+    /// This notice filed under `group` in the daily digest.
+    pub fn in_group(mut self, group: NoticeGroup) -> Notice {
+        self.group = Some(group);
+        self
     }
 }
 

@@ -11,7 +11,8 @@ pub const CREATE_NOTICES: &str = "FOR $r IN $notice_recipients {
     CREATE notice CONTENT {
         recipient: type::record('app_user', $r), kind: $notice.kind, subject: $notice.subject,
         link: $notice.link, text_ja: $notice.text_ja, text_en: $notice.text_en,
-        excerpt: $notice.excerpt
+        excerpt: $notice.excerpt, group_key: $notice.group.key, group_ja: $notice.group.ja,
+        group_en: $notice.group.en
     };
 };";
 
@@ -41,7 +42,9 @@ pub const CREATE_NOTICE_SETS: &str = "FOR $set IN $notice_sets {
         CREATE notice CONTENT {
             recipient: type::record('app_user', $r), kind: $set.notice.kind,
             subject: $set.notice.subject, link: $set.notice.link, text_ja: $set.notice.text_ja,
-            text_en: $set.notice.text_en, excerpt: $set.notice.excerpt
+            text_en: $set.notice.text_en, excerpt: $set.notice.excerpt,
+            group_key: $set.notice.group.key, group_ja: $set.notice.group.ja,
+            group_en: $set.notice.group.en
         };
     };
 };";

@@ -2302,3 +2302,174 @@ async fn search_pages_twenty_at_a_time() {
     links.dedup();
     assert_eq!(links.len(), 25);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The daily e-mail digest, through a real SMTP server
+// ---------------------------------------------------------------------------------------------
+
+/// A real SMTP server on loopback (Python's aiosmtpd, from PyPI, storing each mail in a
+/// Maildir), stopped when dropped.
+struct SmtpServer {
+    child: std::process::Child,
+    port: u16,
+    maildir: std::path::PathBuf,
+}
+
+impl SmtpServer {
+    fn start() -> SmtpServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let maildir =
+            std::env::temp_dir().join(format!("kyodo-maildir-{port}-{}", std::process::id()));
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(&maildir)
+            .spawn()
+            .expect("python3 -m aiosmtpd (make test installs it from PyPI)");
+        let server = SmtpServer {
+            child,
+            port,
+            maildir,
+        };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the SMTP server did not start on port {port}");
+    }
+
+    /// The mails received so far: each one's recipient and its body decoded by Python's own
+    /// `email` parser (a reader independent of the crate that wrote it).
+    fn mails(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else {
+            return Vec::new();
+        };
+        const DECODE: &str = "import email, sys\n\
+            m = email.message_from_binary_file(open(sys.argv[1], 'rb'))\n\
+            print('To:', m['To'])\n\
+            print(m.get_payload(decode=True).decode('utf-8'))";
+        entries
+            .map(|e| {
+                let out = std::process::Command::new("python3")
+                    .args(["-c", DECODE])
+                    .arg(e.unwrap().path())
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                String::from_utf8(out.stdout).unwrap()
+            })
+            .collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.maildir);
+    }
+}
+
+#[tokio::test]
+async fn a_day_with_five_events_in_two_workspaces_sends_each_person_one_mail_with_two_sections() {
+    let smtp = SmtpServer::start();
+    let app = new_app().await;
+    let officer = app.user(Role::TokyoOfficer, TOKYO).await;
+    let mut workspaces = Vec::new();
+    for (ja, en) in [
+        ("標準化部会", "Standardization WG"),
+        ("セキュリティWG", "Security WG"),
+    ] {
+        let reply = done(
+            &app,
+            &officer,
+            "create_workspace",
+            &[
+                ("name_ja", ja),
+                ("name_en", en),
+                ("description", ""),
+                ("visibility", "private"),
+            ],
+        )
+        .await;
+        workspaces.push(key_after(&reply, "/council/"));
+    }
+    let with_mail = app.user(Role::Staff, TOSHIMA).await;
+    let without_mail = app.user(Role::Staff, CHIYODA).await;
+    for ws in &workspaces {
+        add(&app, &officer, ws, &person(&with_mail), "member").await;
+        add(&app, &officer, ws, &person(&without_mail), "member").await;
+    }
+    app.state
+        .db
+        .query("CREATE identity CONTENT { issuer: 'https://idp.example.jp', subject: 'a', user: type::record('app_user', $u), email: 'hanako@example.jp' }")
+        .bind(("u", with_mail.id.clone()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    // Five events: two in the first workspace, three in the second.
+    new_meeting(&app, &officer, &workspaces[0]).await;
+    new_proposal(&app, &officer, &workspaces[0], &[]).await;
+    new_meeting(&app, &officer, &workspaces[1]).await;
+    new_proposal(&app, &officer, &workspaces[1], &[]).await;
+    let reply = create_training(
+        &app,
+        &officer,
+        &workspaces[1],
+        &jst_in(3 * 24 * 60),
+        &jst_in(2 * 24 * 60),
+        "20",
+    )
+    .await;
+    assert!(ok(reply.status), "{}", reply.body);
+
+    let mail = app::config::MailConfig {
+        smtp_url: format!("smtp://127.0.0.1:{}", smtp.port),
+        from: "Kyodo <no-reply@kyodo.invalid>".into(),
+    };
+    let today = app::i18n::today_jst();
+    let sent =
+        app::notifications::digest::send_day(&app.state.db, &mail, "http://kyodo.test", today)
+            .await
+            .unwrap();
+    assert_eq!(sent, 1, "only the person with an address gets a mail");
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 1);
+    let m = &mails[0];
+    assert!(m.contains("hanako@example.jp"), "{m}");
+    assert!(m.contains("■ 標準化部会（2件）"), "{m}");
+    assert!(m.contains("■ セキュリティWG（3件）"), "{m}");
+    assert!(m.contains("■ Security WG (3)"), "{m}");
+    assert_eq!(
+        m.matches("■ ").count(),
+        4,
+        "two sections, in Japanese and English: {m}"
+    );
+    assert!(m.contains("http://kyodo.test/council/meetings/"), "{m}");
+
+    // Once a day: a second run (another server, a cron job) sends nothing more.
+    let again =
+        app::notifications::digest::send_day(&app.state.db, &mail, "http://kyodo.test", today)
+            .await
+            .unwrap();
+    assert_eq!(again, 0);
+    assert_eq!(smtp.mails().len(), 1);
+}
