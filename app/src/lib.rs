@@ -13,7 +13,7 @@
 //! | 0 leaf | [`error`], [`ids`], [`i18n`], `markdown`, [`text`], `csv_input`, `csv_output` | the error type, ids, the two languages, sanitized Markdown, Japanese text, Japanese-spreadsheet reading and safe CSV writing |
 //! | 1 kit and models | [`ui`], every `*/model.rs`, `*/views.rs` | components every page uses; domain types and rules; wire types |
 //! | 2 core | [`policy`], `db`, `config`, `state` | who may do what (pure, one file per capability, the endpoint table); database; settings; `AppState` and the reference `Catalog` |
-//! | 3 shared services | [`auth`], [`orgs`], [`notifications`], [`history`], [`threads`], [`attachments`], `http` | sign-in, sessions and the caller of a request; organisations; one inbox; one audit entry shape; one discussion kind for any subject; stored files with access checks; room routes, uploads and downloads |
+//! | 3 shared services | [`auth`], [`orgs`], [`notifications`], [`history`], [`threads`], [`attachments`], [`search`], `http` | sign-in, sessions and the caller of a request; organisations; one inbox and the daily e-mail digest; one audit entry shape; one discussion kind for any subject; stored files with access checks; the search hit and its snippet; room routes, uploads and downloads |
 //! | 4 capabilities | [`standardization`], [`projects`], [`consultations`], [`council`] | the rooms, each `mod.rs` with `routes()`, `model`, `views`, `repo`, `server`, `pages/` and its formats |
 //! | 5 top | [`shell`](mod@shell), `setup` | the document, header, routes, home and organisation pages; start-up and the router |
 //!

@@ -2,7 +2,7 @@
 //!
 //! Members are rows `workspace_member:[workspace, member]` with `member` = `user:<key>` or
 //! `organisation:<key>`. Every change of membership or closing also deletes, in its transaction,
-//! the workspace's notices of everyone who can no longer read it ([`PURGE_NOTICES`]).
+//! the workspace's notices of everyone who can no longer read it (`PURGE_NOTICES`).
 
 use super::model::{AttendanceStatus, RegistrationStatus, WorkspaceRole, WorkspaceVisibility};
 use crate::db::{Db, DbError, first, rows, transaction_outcome, with_retries};

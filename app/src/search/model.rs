@@ -85,7 +85,7 @@ fn escape(s: &str) -> String {
 }
 
 /// A snippet of `text` for `query`: whitespace collapsed, the first case-insensitive match
-/// with [`CONTEXT_CHARS`] characters on each side (`…` where cut), HTML-escaped, the match in
+/// with 40 characters on each side (`…` where cut), HTML-escaped, the match in
 /// `<mark>`. Without an exact match (the words found apart), the text's start.
 pub fn snippet(text: &str, query: &str) -> String {
     let flat: Vec<char> = text
