@@ -8,7 +8,7 @@ use super::model::{AttendanceStatus, RegistrationStatus, WorkspaceRole, Workspac
 use crate::db::{Db, DbError, first, rows, transaction_outcome, with_retries};
 use crate::ids::{Timestamp, UserId};
 use crate::notifications::model::Notice;
-use crate::notifications::repo::{CREATE_NOTICE_SETS, notice_sets_binding};
+use crate::notifications::repo::notice_sets_binding;
 use serde::Deserialize;
 
 /// Notices to send in a write: each notice with its recipients.
@@ -35,6 +35,44 @@ const PURGE_NOTICES: &str = "
             AND string::concat('user:', record::id(recipient)) NOT IN $kept
             AND string::concat('organisation:', record::id(recipient.organisation)) NOT IN $kept;
     };";
+
+/// Refuses, inside a write transaction on workspace `$ws`, a workspace closed meanwhile
+/// (`THROW 'workspace_closed'`: the caller's check ran before the transaction).
+const OPEN_ONLY: &str = "
+    IF type::record('workspace', $ws).closed_at != NONE { THROW 'workspace_closed' };";
+
+/// Sends `$notice_sets` inside a write transaction on workspace `$ws`, to those recipients only
+/// who are still members (in person or through their organisation) when it commits — a member
+/// removed at the same moment gets nothing — and, in a closed workspace, to its managers only.
+const MEMBER_NOTICES: &str = "
+    LET $kept_members = IF type::record('workspace', $ws).closed_at != NONE {
+        (SELECT VALUE member FROM workspace_member WHERE workspace = type::record('workspace', $ws)
+            AND role IN ['chair', 'secretariat'])
+    } ELSE {
+        (SELECT VALUE member FROM workspace_member WHERE workspace = type::record('workspace', $ws))
+    };
+    FOR $set IN $notice_sets {
+        FOR $r IN $set.recipients {
+            IF string::concat('user:', $r) IN $kept_members
+                OR string::concat('organisation:', record::id(type::record('app_user', $r).organisation)) IN $kept_members {
+                CREATE notice CONTENT {
+                    recipient: type::record('app_user', $r), kind: $set.notice.kind,
+                    subject: $set.notice.subject, link: $set.notice.link,
+                    text_ja: $set.notice.text_ja, text_en: $set.notice.text_en,
+                    excerpt: $set.notice.excerpt, group_key: $set.notice.group.key,
+                    group_ja: $set.notice.group.ja, group_en: $set.notice.group.en
+                };
+            };
+        };
+    };";
+
+/// After a membership change inside its transaction: refuses (`THROW 'last_manager'`) to leave
+/// workspace `$ws` without a chair or secretariat, and writes the workspace's row so that two
+/// such changes at once serialize (each sees the other's outcome).
+const KEEP_A_MANAGER: &str = "
+    UPDATE type::record('workspace', $ws) SET members_version += 1;
+    IF count(SELECT VALUE id FROM workspace_member WHERE workspace = type::record('workspace', $ws)
+        AND role IN ['chair', 'secretariat']) = 0 { THROW 'last_manager' };";
 
 /// A workspace's settings and the caller's roles in it.
 #[derive(Debug, Clone, Deserialize)]
@@ -250,6 +288,7 @@ pub async fn add_member(
                     DELETE join_request WHERE workspace = type::record('workspace', $ws)
                         AND user = type::record('app_user', string::split($member, ':')[1]);
                  }};
+                 {KEEP_A_MANAGER}
                  {PURGE_NOTICES}
                  COMMIT TRANSACTION;"
             ))
@@ -271,6 +310,7 @@ pub async fn remove_member(db: &Db, ws: &str, member: &str) -> Result<(), DbErro
             .query(format!(
                 "BEGIN TRANSACTION;
                  DELETE type::record('workspace_member', [$ws, $member]);
+                 {KEEP_A_MANAGER}
                  {PURGE_NOTICES}
                  COMMIT TRANSACTION;"
             ))
@@ -449,12 +489,13 @@ pub async fn create_topic(
     let response = db
         .query(format!(
             "BEGIN TRANSACTION;
+             {OPEN_ONLY}
              CREATE type::record('council_topic', $key) CONTENT {{
                 workspace: type::record('workspace', $ws), title: $title,
                 author: type::record('app_user', $author)
              }};
              {}
-             {CREATE_NOTICE_SETS}
+             {MEMBER_NOTICES}
              COMMIT TRANSACTION;",
             crate::threads::repo::CREATE_POST
         ))
@@ -466,6 +507,34 @@ pub async fn create_topic(
         .bind(("author", post.author_id.to_string()))
         .bind(("body", post.body.to_owned()))
         .bind(("reply_to", None::<String>))
+        .bind(notice_sets_binding(notices))
+        .await?;
+    transaction_outcome(response)
+}
+
+/// A reply in a topic with its notices ([`MEMBER_NOTICES`]), in one transaction that refuses a
+/// workspace closed meanwhile.
+pub async fn add_reply(
+    db: &Db,
+    ws: &str,
+    post: &crate::threads::repo::NewPost<'_>,
+    notices: &NoticeSets,
+) -> Result<(), DbError> {
+    let response = db
+        .query(format!(
+            "BEGIN TRANSACTION;
+             {OPEN_ONLY}
+             {}
+             {MEMBER_NOTICES}
+             COMMIT TRANSACTION;",
+            crate::threads::repo::CREATE_POST
+        ))
+        .bind(("ws", ws.to_owned()))
+        .bind(("id", post.id.to_owned()))
+        .bind(("subject", post.subject.to_owned()))
+        .bind(("author", post.author_id.to_string()))
+        .bind(("body", post.body.to_owned()))
+        .bind(("reply_to", post.reply_to.map(crate::ids::PostId::to_string)))
         .bind(notice_sets_binding(notices))
         .await?;
     transaction_outcome(response)
@@ -573,12 +642,13 @@ pub async fn create_meeting(
     let response = db
         .query(format!(
             "BEGIN TRANSACTION;
+             {OPEN_ONLY}
              CREATE type::record('meeting', $key) CONTENT {{
                 workspace: type::record('workspace', $ws), title: $title,
                 starts_at: <datetime> $starts, ends_at: <datetime> $ends, place: $place,
                 online_url: $online_url, author: type::record('app_user', $author)
              }};
-             {CREATE_NOTICE_SETS}
+             {MEMBER_NOTICES}
              COMMIT TRANSACTION;"
         ))
         .bind(("key", m.key.to_owned()))
@@ -816,13 +886,14 @@ pub async fn create_proposal(
     let response = db
         .query(format!(
             "BEGIN TRANSACTION;
+             {OPEN_ONLY}
              CREATE type::record('proposal', $key) CONTENT {{
                 workspace: type::record('workspace', $ws), title: $title, body: $body, kind: $kind,
                 options: $options, closes_at: <datetime> $closes_at, quorum: $quorum,
                 anonymous: $anonymous, hide_results: $hide_results, vote_per: $vote_per,
                 author: type::record('app_user', $author)
              }};
-             {CREATE_NOTICE_SETS}
+             {MEMBER_NOTICES}
              COMMIT TRANSACTION;"
         ))
         .bind(("key", p.key.to_owned()))
@@ -895,6 +966,8 @@ pub async fn votes(db: &Db, proposal: &str) -> Result<Vec<VoteRow>, DbError> {
 pub enum VoteRefusal {
     /// The proposal closed (by server time, or early).
     Closed,
+    /// A deputy's vote would replace the member's own vote.
+    OwnVote,
 }
 
 /// Records a vote for `voter` (replacing its earlier vote), checked inside the transaction
@@ -914,7 +987,9 @@ pub async fn cast_vote(
             .query(
                 "BEGIN TRANSACTION;
                  LET $p = type::record('proposal', $proposal);
+                 IF $p.workspace.closed_at != NONE { THROW 'workspace_closed' };
                  IF $p.closed_at != NONE OR $p.closes_at <= time::now() { THROW 'proposal_closed' };
+                 IF $deputy AND type::record('vote', [$proposal, $voter]).deputy = false { THROW 'own_vote' };
                  UPDATE $p SET votes_version = (votes_version ?? 0) + 1;
                  UPSERT type::record('vote', [$proposal, $voter]) SET proposal = $p, voter = $voter,
                     option = $option, cast_by = type::record('app_user', $cast_by), deputy = $deputy,
@@ -936,6 +1011,7 @@ pub async fn cast_vote(
     match outcome {
         Ok(()) => Ok(Ok(())),
         Err(e) if e.is_thrown("proposal_closed") => Ok(Err(VoteRefusal::Closed)),
+        Err(e) if e.is_thrown("own_vote") => Ok(Err(VoteRefusal::OwnVote)),
         Err(e) => Err(e),
     }
 }
@@ -943,7 +1019,12 @@ pub async fn cast_vote(
 /// Closes a proposal now (if not yet closed), notifying in the same transaction (only the
 /// call that closes it notifies). Votes racing with it either commit before (and count) or
 /// see it closed.
-pub async fn close_proposal(db: &Db, proposal: &str, notices: &NoticeSets) -> Result<(), DbError> {
+pub async fn close_proposal(
+    db: &Db,
+    ws: &str,
+    proposal: &str,
+    notices: &NoticeSets,
+) -> Result<(), DbError> {
     with_retries(|| async {
         let response = db
             .query(format!(
@@ -951,11 +1032,12 @@ pub async fn close_proposal(db: &Db, proposal: &str, notices: &NoticeSets) -> Re
                  LET $p = type::record('proposal', $proposal);
                  IF $p.closed_at = NONE {{
                     UPDATE $p SET closed_at = time::now(), votes_version = (votes_version ?? 0) + 1;
-                    {CREATE_NOTICE_SETS}
+                    {MEMBER_NOTICES}
                  }};
                  COMMIT TRANSACTION;"
             ))
             .bind(("proposal", proposal.to_owned()))
+            .bind(("ws", ws.to_owned()))
             .bind(notice_sets_binding(notices))
             .await?;
         transaction_outcome(response)
@@ -1001,12 +1083,13 @@ pub async fn create_training(
     let response = db
         .query(format!(
             "BEGIN TRANSACTION;
+             {OPEN_ONLY}
              CREATE type::record('training', $key) CONTENT {{
                 workspace: type::record('workspace', $ws), title: $title, body: $body,
                 starts_at: <datetime> $starts, deadline: <datetime> $deadline,
                 capacity: $capacity, author: type::record('app_user', $author)
              }};
-             {CREATE_NOTICE_SETS}
+             {MEMBER_NOTICES}
              COMMIT TRANSACTION;"
         ))
         .bind(("key", t.key.to_owned()))
@@ -1109,6 +1192,7 @@ pub async fn register(
             .query(
                 "BEGIN TRANSACTION;
                  LET $t = type::record('training', $training);
+                 IF $t.workspace.closed_at != NONE { THROW 'workspace_closed' };
                  IF $t.deadline < time::now() { THROW 'registration_closed' };
                  IF (SELECT VALUE id FROM registration WHERE training = $t AND user = type::record('app_user', $user)) != [] {
                     THROW 'already_registered'

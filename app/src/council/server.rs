@@ -86,11 +86,15 @@ fn markdown(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
 /// A `datetime-local` field read as Japan time.
 #[cfg(feature = "ssr")]
 fn instant(field: &str, value: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
-    crate::i18n::parse_jst_local(value).ok_or_else(|| {
+    let now = chrono::Utc::now();
+    let sane = |t: &chrono::DateTime<chrono::Utc>| {
+        *t > now - chrono::Duration::days(366) && *t < now + chrono::Duration::days(5 * 366)
+    };
+    crate::i18n::parse_jst_local(value).filter(sane).ok_or_else(|| {
         refused(field, |l| {
             l.pick(
-                "日時を「2026-12-03 17:00」の形で入力してください（日本時間）。",
-                "Enter a date and time such as 2026-12-03 17:00 (Japan time).",
+                "日時を「2026-12-03 17:00」の形で、1年前から5年後までの範囲で入力してください（日本時間）。",
+                "Enter a date and time such as 2026-12-03 17:00 (Japan time), from a year ago to five years ahead.",
             )
             .to_owned()
         })
@@ -375,7 +379,9 @@ pub async fn add_member(workspace: String, member: String, role: String) -> Resu
     require(policy::may_manage_workspace(&user, &p.access))?;
     let member = member_key(&state, &member).await?;
     let role = role_of(&role)?;
-    repo::add_member(&state.db, &p.row.key, &member, role).await?;
+    repo::add_member(&state.db, &p.row.key, &member, role)
+        .await
+        .map_err(refusal)?;
     tracing::info!(user = %user.id, workspace = %p.row.key, %member, role = role.code(), "member added");
     leptos_axum::redirect(&format!("/council/{}?members=1", p.row.key));
     Ok(())
@@ -399,10 +405,25 @@ pub async fn remove_member(workspace: String, member: String) -> Result<(), AppE
     if !members.iter().any(|m| !is(m) && m.role.manages()) {
         return Err(last_manager());
     }
-    repo::remove_member(&state.db, &p.row.key, &member).await?;
+    repo::remove_member(&state.db, &p.row.key, &member)
+        .await
+        .map_err(refusal)?;
     tracing::info!(user = %user.id, workspace = %p.row.key, %member, "member removed");
     leptos_axum::redirect(&format!("/council/{}?members=1", p.row.key));
     Ok(())
+}
+
+/// A database refusal inside a write as the caller's error: a workspace closed meanwhile is
+/// [`AppError::Forbidden`], the last manager's removal [`last_manager`]; anything else as it is.
+#[cfg(feature = "ssr")]
+fn refusal(e: crate::db::DbError) -> AppError {
+    if e.is_thrown("workspace_closed") {
+        AppError::Forbidden
+    } else if e.is_thrown("last_manager") {
+        last_manager()
+    } else {
+        e.into()
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -509,7 +530,9 @@ pub async fn leave_workspace(workspace: String) -> Result<(), AppError> {
     if !members.iter().any(|m| !is_me(m) && m.role.manages()) {
         return Err(last_manager());
     }
-    repo::remove_member(&state.db, &p.row.key, &me).await?;
+    repo::remove_member(&state.db, &p.row.key, &me)
+        .await
+        .map_err(refusal)?;
     tracing::info!(user = %user.id, workspace = %p.row.key, "left workspace");
     leptos_axum::redirect("/council?left=1");
     Ok(())
@@ -601,7 +624,9 @@ pub async fn create_topic(workspace: String, title: String, body: String) -> Res
         body: &body,
         reply_to: None,
     };
-    repo::create_topic(&state.db, &ws, (&topic, &title), post, &sets).await?;
+    repo::create_topic(&state.db, &ws, (&topic, &title), post, &sets)
+        .await
+        .map_err(refusal)?;
     tracing::info!(user = %user.id, workspace = %ws, %topic, "topic created");
     leptos_axum::redirect(&format!("/council/topics/{topic}?created=1"));
     Ok(())
@@ -702,27 +727,15 @@ pub async fn post_topic_reply(
         body: &body,
         reply_to: reply_to.as_ref(),
     };
-    crate::db::with_retries(|| {
-        crate::threads::repo::add_post_notifying(&state.db, post_ref(&post), &sets)
-    })
-    .await?;
+    crate::db::with_retries(|| repo::add_reply(&state.db, &ws, &post, &sets))
+        .await
+        .map_err(refusal)?;
     tracing::info!(user = %user.id, topic = %topic.key, "topic reply posted");
     leptos_axum::redirect(&format!(
         "/council/topics/{}?posted=1#comment-{post_id}",
         topic.key
     ));
     Ok(())
-}
-
-#[cfg(feature = "ssr")]
-fn post_ref<'a>(p: &crate::threads::repo::NewPost<'a>) -> crate::threads::repo::NewPost<'a> {
-    crate::threads::repo::NewPost {
-        id: p.id,
-        subject: p.subject,
-        author_id: p.author_id,
-        body: p.body,
-        reply_to: p.reply_to,
-    }
 }
 
 /// Edits one's own post in a council topic (POST `/api/edit_council_post`: `id`, `body`,
@@ -823,7 +836,9 @@ pub async fn create_meeting(
         online_url: &online_url,
         author: &user.id,
     };
-    repo::create_meeting(&state.db, m, &[(n, everyone)]).await?;
+    repo::create_meeting(&state.db, m, &[(n, everyone)])
+        .await
+        .map_err(refusal)?;
     tracing::info!(user = %user.id, workspace = %ws, %meeting, "meeting created");
     leptos_axum::redirect(&format!("/council/meetings/{meeting}?created=1"));
     Ok(())
@@ -868,7 +883,8 @@ pub async fn get_meeting(id: String) -> Result<MeetingView, AppError> {
         starts_at: Timestamp(m.starts_at),
         ends_at: Timestamp(m.ends_at),
         place: m.place,
-        online_url: m.online_url,
+        // The link (often with its passcode) is for members only.
+        online_url: if insider { m.online_url } else { String::new() },
         items,
         attendance,
         my_attendance,
@@ -980,6 +996,17 @@ pub async fn compile_summary(meeting: String) -> Result<(), AppError> {
         .map(|i| i.text)
         .collect();
     let draft = model::compile_summary(&m.title, &items);
+    let length = draft.chars().count();
+    if length > 50_000 {
+        return Err(refused("draft", |l| match l {
+            Lang::Ja => format!(
+                "公開の議題が長すぎて議事要旨にまとめられません（{length}文字、50000文字まで）。議事録を短くしてください。"
+            ),
+            Lang::En => format!(
+                "The public items are too long for one summary ({length} characters, at most 50,000). Shorten the minutes."
+            ),
+        }));
+    }
     repo::save_summary(&state.db, &m.key, &draft, false).await?;
     leptos_axum::redirect(&format!("/council/meetings/{}?compiled=1#summary", m.key));
     Ok(())
@@ -1066,7 +1093,7 @@ pub async fn summary_markdown(
 /// GET `/council/meetings/{id}/meeting.ics`: the meeting as a calendar event (RFC 5545, UID
 /// `meeting-<key>@kyodo`, SEQUENCE rising with agenda changes, DTSTART/DTEND in UTC), for
 /// whoever may read the workspace. Its description lists the 公開 agenda items only, whoever
-/// asks: a calendar file travels beyond the workspace.
+/// asks (a calendar file travels beyond the workspace); the online link only for members.
 #[cfg(feature = "ssr")]
 pub async fn meeting_ics(
     axum::extract::State(state): axum::extract::State<AppState>,
@@ -1075,8 +1102,11 @@ pub async fn meeting_ics(
 ) -> axum::response::Response {
     let bytes = async {
         let user = policy::require_user(crate::auth::request::user_of(&state, &session).await?)?;
-        let (m, _) =
+        let (mut m, p) =
             item::<repo::MeetingRow>(&state, &user, "meeting", &id, repo::MEETING_FIELDS).await?;
+        if !policy::may_see_closed_items(&user, &p.access) {
+            m.online_url.clear();
+        }
         // 公開 items only, for members too: a calendar file travels (shared calendars,
         // forwarded invites) beyond the workspace.
         let agenda: Vec<String> = repo::agenda(&state.db, &m.key)
@@ -1248,11 +1278,14 @@ mod forms {
             closes_at,
             quorum,
             anonymous: ticked(&anonymous),
-            hide_results: ticked(&hide_results),
+            // Live counts of an anonymous vote would tell who voted what, one vote at a time.
+            hide_results: ticked(&hide_results) || ticked(&anonymous),
             vote_per,
             author: &user.id,
         };
-        repo::create_proposal(&state.db, new, &[(n, everyone)]).await?;
+        repo::create_proposal(&state.db, new, &[(n, everyone)])
+            .await
+            .map_err(refusal)?;
         tracing::info!(user = %user.id, workspace = %ws, proposal = %key, "proposal created");
         leptos_axum::redirect(&format!("/council/proposals/{key}?created=1"));
         Ok(())
@@ -1325,7 +1358,9 @@ mod forms {
             capacity,
             author: &user.id,
         };
-        repo::create_training(&state.db, t, &[(n, everyone)]).await?;
+        repo::create_training(&state.db, t, &[(n, everyone)])
+            .await
+            .map_err(refusal)?;
         tracing::info!(user = %user.id, workspace = %ws, training = %key, "training created");
         leptos_axum::redirect(&format!("/council/trainings/{key}?created=1"));
         Ok(())
@@ -1381,7 +1416,13 @@ async fn close(
         .into_iter()
         .map(|p| UserId::from(p.key))
         .collect();
-    repo::close_proposal(&state.db, &pr.key, &[(n, everyone)]).await?;
+    // A closed workspace's members no longer read it: nobody is told.
+    let sets = if ws.closed {
+        Vec::new()
+    } else {
+        vec![(n, everyone)]
+    };
+    repo::close_proposal(&state.db, &ws.key, &pr.key, &sets).await?;
     Ok(())
 }
 
@@ -1445,7 +1486,9 @@ pub async fn get_proposal(id: String) -> Result<ProposalView, AppError> {
     let closed = pr.closed_at.is_some();
     let visible = closed || !pr.hide_results;
     let me = voter_of(&pr, &user);
-    let my_vote = votes.iter().find(|v| v.voter == me).map(|v| v.option);
+    let my_vote = policy::may_take_part(&user, &p.access)
+        .then(|| votes.iter().find(|v| v.voter == me).map(|v| v.option))
+        .flatten();
     let may_vote = !closed && policy::may_take_part(&user, &p.access);
     let ballots = (visible && !pr.anonymous).then(|| {
         votes
@@ -1522,9 +1565,21 @@ pub async fn cast_vote(
             (format!("user:{}", principal.key), true)
         }
     };
-    match repo::cast_vote(&state.db, &pr.key, &voter, option, &user.id, deputy).await? {
+    match repo::cast_vote(&state.db, &pr.key, &voter, option, &user.id, deputy)
+        .await
+        .map_err(refusal)?
+    {
         Ok(()) => {}
         Err(repo::VoteRefusal::Closed) => return Err(closed_refusal()),
+        Err(repo::VoteRefusal::OwnVote) => {
+            return Err(refused("deputy_for", |l| {
+                l.pick(
+                    "本人がすでに投票しているため、代理で投票できません。",
+                    "This member has voted in person; a deputy cannot replace that vote.",
+                )
+                .to_owned()
+            }));
+        }
     }
     tracing::info!(user = %user.id, proposal = %pr.key, deputy, "vote cast");
     leptos_axum::redirect(&format!("/council/proposals/{}?voted=1", pr.key));
@@ -1613,7 +1668,10 @@ pub async fn register_training(training: String) -> Result<(), AppError> {
         item::<repo::TrainingRow>(&state, &user, "training", &training, repo::TRAINING_FIELDS)
             .await?;
     require(policy::may_register_training(&user, &p.access))?;
-    match repo::register(&state.db, &t.key, &user.id).await? {
+    match repo::register(&state.db, &t.key, &user.id)
+        .await
+        .map_err(refusal)?
+    {
         Ok(status) => {
             tracing::info!(user = %user.id, training = %t.key, status = status.code(), "registered");
         }

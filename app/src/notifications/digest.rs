@@ -249,8 +249,9 @@ async fn release(db: &Db, user: &str, day: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Runs for ever: each day at 07:00 JST, sends the previous day's digest (started by the server
-/// when mail is configured; every server may run it, the claim keeps it once per person).
+/// Runs for ever: each day at 07:00 JST, sends the previous day's digest, and catches up the two
+/// days before for anyone a failed send left out (started by the server when mail is
+/// configured; every server may run it, the claim keeps it once per person and day).
 pub async fn daily(db: std::sync::Arc<Db>, mail: MailConfig, public_url: String) {
     loop {
         let now = chrono::Utc::now().with_timezone(&crate::i18n::jst());
@@ -267,10 +268,14 @@ pub async fn daily(db: std::sync::Arc<Db>, mail: MailConfig, public_url: String)
             .to_std()
             .unwrap_or(std::time::Duration::from_secs(3600));
         tokio::time::sleep(wait).await;
-        let day = next.date_naive() - chrono::Duration::days(1);
-        match send_day(&db, &mail, &public_url, day).await {
-            Ok(sent) => tracing::info!(sent, %day, "daily digest done"),
-            Err(e) => tracing::error!(error = %e, %day, "daily digest failed"),
+        // The previous day, and the two before it for whoever a failed send or a server that
+        // was down left out (the claims keep everyone else from a second mail).
+        for back in (1..=3).rev() {
+            let day = next.date_naive() - chrono::Duration::days(back);
+            match send_day(&db, &mail, &public_url, day).await {
+                Ok(sent) => tracing::info!(sent, %day, "daily digest done"),
+                Err(e) => tracing::error!(error = %e, %day, "daily digest failed"),
+            }
         }
     }
 }

@@ -2473,3 +2473,85 @@ async fn a_day_with_five_events_in_two_workspaces_sends_each_person_one_mail_wit
     assert_eq!(again, 0);
     assert_eq!(smtp.mails().len(), 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Review findings, kept fixed
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_last_manager_can_neither_be_demoted_nor_removed_and_a_deputy_never_replaces_a_members_own_vote()
+ {
+    let app = new_app().await;
+    let officer = app.user(Role::TokyoOfficer, TOKYO).await;
+    let ws = new_workspace(&app, &officer, "council").await;
+    // The only secretariat demotes themself: refused, naming the member field.
+    let reply = call(
+        &app,
+        Some(&officer),
+        "add_member",
+        &[
+            ("workspace", ws.as_str()),
+            ("member", person(&officer).as_str()),
+            ("role", "member"),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert_eq!(reply.json()["field"], "member", "{}", reply.body);
+    assert!(ws_view(&app, &officer, &ws).await.may_manage);
+
+    // A colleague may vote for a member as deputy, but not over the member's own vote.
+    let member = join_as(&app, &officer, &ws, "member", TOSHIMA).await;
+    let colleague = join_as(&app, &officer, &ws, "member", TOSHIMA).await;
+    let proposal = new_proposal(&app, &officer, &ws, &[]).await;
+    assert!(ok(vote(&app, &member, &proposal, "0", "").await.status));
+    let reply = vote(&app, &colleague, &proposal, "2", &member.id).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert_eq!(reply.json()["field"], "deputy_for");
+    let view = proposal_view(&app, &officer, &proposal).await;
+    assert_eq!(view.counts, Some(vec![1, 0, 0, 0]));
+}
+
+#[tokio::test]
+async fn an_anonymous_vote_hides_its_counts_until_closing_and_the_online_link_is_for_members() {
+    let app = new_app().await;
+    let officer = app.user(Role::TokyoOfficer, TOKYO).await;
+    let ws = new_workspace(&app, &officer, "council").await;
+    let member = join_as(&app, &officer, &ws, "member", TOSHIMA).await;
+    let reader = app.user(Role::Staff, CHIYODA).await;
+    let proposal = new_proposal(&app, &officer, &ws, &[("anonymous", "1")]).await;
+    assert!(ok(vote(&app, &member, &proposal, "0", "").await.status));
+    let view = proposal_view(&app, &reader, &proposal).await;
+    assert!(view.hide_results && view.counts.is_none(), "{view:?}");
+    assert_eq!(view.my_vote, None);
+
+    let (starts, ends) = (jst_in(60), jst_in(120));
+    let reply = done(
+        &app,
+        &officer,
+        "create_meeting",
+        &[
+            ("workspace", ws.as_str()),
+            ("title", "オンライン部会"),
+            ("starts_at", starts.as_str()),
+            ("ends_at", ends.as_str()),
+            ("place", ""),
+            ("online_url", "https://meet.example.jp/secret-passcode"),
+        ],
+    )
+    .await;
+    let meeting = key_after(&reply, "/council/meetings/");
+    assert_eq!(
+        meeting_view(&app, &member, &meeting).await.online_url,
+        "https://meet.example.jp/secret-passcode"
+    );
+    assert_eq!(meeting_view(&app, &reader, &meeting).await.online_url, "");
+    let ics = app
+        .get(
+            &format!("/council/meetings/{meeting}/meeting.ics"),
+            Some(&reader.cookie),
+        )
+        .await;
+    assert_eq!(ics.status, StatusCode::OK);
+    assert!(!ics.body.contains("secret-passcode"), "{}", ics.body);
+}
