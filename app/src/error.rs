@@ -180,6 +180,16 @@ impl AppError {
         }
     }
 
+    /// [`AppError::Rejected`] on `field` with `message` in both languages (a domain rule's
+    /// refusal, e.g. "締切は今より後にしてください").
+    pub fn rejected(field: &str, message: impl Fn(Lang) -> String) -> AppError {
+        AppError::Rejected {
+            field: field.into(),
+            ja: message(Lang::Ja),
+            en: message(Lang::En),
+        }
+    }
+
     /// Logs an internal cause and returns [`AppError::Internal`]; the cause stays on the server.
     #[cfg(feature = "ssr")]
     pub fn internal(cause: impl std::fmt::Display) -> Self {

@@ -24,16 +24,6 @@ use {
     crate::state::AppState,
 };
 
-/// A refusal of field `field` with its message in both languages.
-#[cfg(feature = "ssr")]
-fn refused(field: &str, message: impl Fn(Lang) -> String) -> AppError {
-    AppError::Rejected {
-        field: field.into(),
-        ja: message(Lang::Ja),
-        en: message(Lang::En),
-    }
-}
-
 /// A record key from a form or a path: 1–64 ASCII letters, digits or `_`; anything else is
 /// not found.
 #[cfg(feature = "ssr")]
@@ -52,18 +42,24 @@ fn line(field: &str, raw: &str, max: usize, required: bool) -> Result<String, Ap
         .to_owned();
     let n = text.chars().count();
     if required && n == 0 {
-        return Err(refused(field, |l| {
+        return Err(AppError::rejected(field, |l| {
             l.pick("入力してください。", "Please fill this in.")
                 .to_owned()
         }));
     }
     if n > max {
-        return Err(refused(field, |l| match l {
-            Lang::Ja => format!("{max}文字以内にしてください（{n}文字）。"),
-            Lang::En => format!("At most {max} characters ({n})."),
-        }));
+        return Err(too_long(field, max, n));
     }
     Ok(text)
+}
+
+/// Field `field` is `n` characters, over `max`.
+#[cfg(feature = "ssr")]
+fn too_long(field: &str, max: usize, n: usize) -> AppError {
+    AppError::rejected(field, |l| match l {
+        Lang::Ja => format!("{max}文字以内にしてください（{n}文字）。"),
+        Lang::En => format!("At most {max} characters ({n})."),
+    })
 }
 
 /// A Markdown field: NFC, line breaks cleaned, trimmed, at most `max` characters (may be
@@ -75,10 +71,7 @@ fn markdown(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
         .to_owned();
     let n = text.chars().count();
     if n > max {
-        return Err(refused(field, |l| match l {
-            Lang::Ja => format!("{max}文字以内にしてください（{n}文字）。"),
-            Lang::En => format!("At most {max} characters ({n})."),
-        }));
+        return Err(too_long(field, max, n));
     }
     Ok(text)
 }
@@ -91,7 +84,7 @@ fn instant(field: &str, value: &str) -> Result<chrono::DateTime<chrono::Utc>, Ap
         *t > now - chrono::Duration::days(366) && *t < now + chrono::Duration::days(5 * 366)
     };
     crate::i18n::parse_jst_local(value).filter(sane).ok_or_else(|| {
-        refused(field, |l| {
+        AppError::rejected(field, |l| {
             l.pick(
                 "日時を「2026-12-03 17:00」の形で、1年前から5年後までの範囲で入力してください（日本時間）。",
                 "Enter a date and time such as 2026-12-03 17:00 (Japan time), from a year ago to five years ahead.",
@@ -336,7 +329,7 @@ pub async fn create_workspace(
 #[cfg(feature = "ssr")]
 async fn member_key(state: &AppState, member: &str) -> Result<String, AppError> {
     let unknown = || {
-        refused("member", |l| {
+        AppError::rejected("member", |l| {
             l.pick(
                 "追加する人または団体を選んでください。",
                 "Choose a person or an organisation to add.",
@@ -428,7 +421,7 @@ fn refusal(e: crate::db::DbError) -> AppError {
 
 #[cfg(feature = "ssr")]
 fn last_manager() -> AppError {
-    refused("member", |l| {
+    AppError::rejected("member", |l| {
         l.pick(
             "座長または事務局が1人もいなくなるため、できません。先に別の人を事務局に加えてください。",
             "This would leave no chair or secretariat. Add someone else as secretariat first.",
@@ -787,7 +780,7 @@ pub async fn create_meeting(
     let starts = instant("starts_at", &starts_at)?;
     let ends = instant("ends_at", &ends_at)?;
     if ends <= starts || ends - starts > chrono::Duration::hours(24) {
-        return Err(refused("ends_at", |l| {
+        return Err(AppError::rejected("ends_at", |l| {
             l.pick(
                 "終了は開始より後、24時間以内にしてください。",
                 "The end must be after the start, within 24 hours.",
@@ -798,7 +791,7 @@ pub async fn create_meeting(
     let venue = line("place", &place, 200, false)?;
     let online_url = line("online_url", &online_url, 500, false)?;
     if !online_url.is_empty() && !online_url.starts_with("https://") {
-        return Err(refused("online_url", |l| {
+        return Err(AppError::rejected("online_url", |l| {
             l.pick(
                 "オンライン会議のURLは https:// で始めてください。",
                 "The online link must start with https://.",
@@ -998,7 +991,7 @@ pub async fn compile_summary(meeting: String) -> Result<(), AppError> {
     let draft = model::compile_summary(&m.title, &items);
     let length = draft.chars().count();
     if length > 50_000 {
-        return Err(refused("draft", |l| match l {
+        return Err(AppError::rejected("draft", |l| match l {
             Lang::Ja => format!(
                 "公開の議題が長すぎて議事要旨にまとめられません（{length}文字、50000文字まで）。議事録を短くしてください。"
             ),
@@ -1026,7 +1019,7 @@ pub async fn save_summary(
     let draft = markdown("draft", &draft, 50_000)?;
     let publish = ticked(&publish);
     if publish && crate::markdown::is_blank(&draft) {
-        return Err(refused("draft", |l| {
+        return Err(AppError::rejected("draft", |l| {
             l.pick(
                 "空の議事要旨は公開できません。",
                 "An empty summary cannot be published.",
@@ -1147,7 +1140,7 @@ fn proposal_terms(
         reason: "not consent or poll".into(),
     })?;
     let options = model::proposal_options(kind, options).map_err(|e| {
-        refused("options", move |l| match (e, l) {
+        AppError::rejected("options", move |l| match (e, l) {
             (model::OptionsProblem::TooFew, _) => l
                 .pick(
                     "選択肢を2つ以上、1行に1つずつ書いてください。",
@@ -1182,7 +1175,7 @@ fn proposal_terms(
     })?;
     let closes = instant("closes_at", closes_at)?;
     if closes <= chrono::Utc::now() {
-        return Err(refused("closes_at", |l| {
+        return Err(AppError::rejected("closes_at", |l| {
             l.pick(
                 "締切は今より後にしてください。",
                 "The closing time must be in the future.",
@@ -1197,7 +1190,7 @@ fn proposal_terms(
                 .ok()
                 .filter(|q| (1..=10_000).contains(q))
                 .ok_or_else(|| {
-                    refused("quorum", |l| {
+                    AppError::rejected("quorum", |l| {
                         l.pick(
                             "定足数は1〜10000の整数にしてください。",
                             "The quorum must be a whole number from 1 to 10,000.",
@@ -1313,7 +1306,7 @@ mod forms {
         let starts = instant("starts_at", &starts_at)?;
         let deadline = instant("deadline", &deadline)?;
         if deadline > starts || deadline <= chrono::Utc::now() {
-            return Err(refused("deadline", |l| {
+            return Err(AppError::rejected("deadline", |l| {
                 l.pick(
                     "申込締切は今より後、開始日時まで にしてください。",
                     "The deadline must be in the future and no later than the start.",
@@ -1327,7 +1320,7 @@ mod forms {
             .ok()
             .filter(|c| (1..=model::CAPACITY_MAX).contains(c))
             .ok_or_else(|| {
-                refused("capacity", |l| match l {
+                AppError::rejected("capacity", |l| match l {
                     Lang::Ja => format!("定員は1〜{}の整数にしてください。", model::CAPACITY_MAX),
                     Lang::En => format!(
                         "The capacity must be a whole number from 1 to {}.",
@@ -1572,7 +1565,7 @@ pub async fn cast_vote(
         Ok(()) => {}
         Err(repo::VoteRefusal::Closed) => return Err(closed_refusal()),
         Err(repo::VoteRefusal::OwnVote) => {
-            return Err(refused("deputy_for", |l| {
+            return Err(AppError::rejected("deputy_for", |l| {
                 l.pick(
                     "本人がすでに投票しているため、代理で投票できません。",
                     "This member has voted in person; a deputy cannot replace that vote.",
@@ -1588,7 +1581,7 @@ pub async fn cast_vote(
 
 #[cfg(feature = "ssr")]
 fn closed_refusal() -> AppError {
-    refused("option", |l| {
+    AppError::rejected("option", |l| {
         l.pick(
             "この提案の投票は締め切られました。",
             "Voting on this proposal has closed.",
@@ -1676,13 +1669,13 @@ pub async fn register_training(training: String) -> Result<(), AppError> {
             tracing::info!(user = %user.id, training = %t.key, status = status.code(), "registered");
         }
         Err(repo::RegistrationRefusal::Closed) => {
-            return Err(refused("training", |l| {
+            return Err(AppError::rejected("training", |l| {
                 l.pick("申込は締め切られました。", "Registration has closed.")
                     .to_owned()
             }));
         }
         Err(repo::RegistrationRefusal::Already) => {
-            return Err(refused("training", |l| {
+            return Err(AppError::rejected("training", |l| {
                 l.pick("すでに申し込んでいます。", "You have already registered.")
                     .to_owned()
             }));

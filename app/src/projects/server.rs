@@ -196,7 +196,7 @@ async fn ocds_facts(
 #[cfg(feature = "ssr")]
 fn read_only(status: ProjectStatus) -> AppError {
     let e = super::model::TransitionError::ReadOnly { status };
-    refused("status", |lang| e.message(lang))
+    AppError::rejected("status", |lang| e.message(lang))
 }
 
 /// POST `/projects/{id}/documents` (multipart: `back`, `file`): adds a document to project
@@ -319,16 +319,6 @@ pub async fn ocds_record_package(
     session: tower_sessions::Session,
 ) -> axum::response::Response {
     ocds_download(state, session, id, "ocds-record.json", true).await
-}
-
-/// A refusal with the same sentence in both languages' forms.
-#[cfg(feature = "ssr")]
-fn refused(field: &str, message: impl Fn(Lang) -> String) -> AppError {
-    AppError::Rejected {
-        field: field.into(),
-        ja: message(Lang::Ja),
-        en: message(Lang::En),
-    }
 }
 
 /// One page of the projects the caller may see (POST `/api/list_projects`), filtered by
@@ -578,7 +568,7 @@ fn participation_input(
         .and_then(|digits| digits.parse().ok())
         .ok_or(())
         .map_err(|()| {
-            refused("quantity", |lang| {
+            AppError::rejected("quantity", |lang| {
                 lang.pick(
                     "数量は1以上の整数で入力してください。",
                     "The quantity must be a whole number, 1 or more.",
@@ -597,7 +587,7 @@ fn participation_input(
         quantity,
         note.as_deref(),
     )
-    .map_err(|e| refused(e.field().unwrap_or("quantity"), |lang| e.message(lang)))?;
+    .map_err(|e| AppError::rejected(e.field().unwrap_or("quantity"), |lang| e.message(lang)))?;
     Ok((quantity, note))
 }
 
@@ -616,21 +606,21 @@ async fn joinable(state: &AppState, user: &CurrentUser, id: &str) -> Result<Proj
 fn participation_refused(write: super::repo::ParticipationWrite, joining: bool) -> AppError {
     use super::repo::ParticipationWrite as W;
     match write {
-        W::WindowClosed => refused("quantity", |lang| {
+        W::WindowClosed => AppError::rejected("quantity", |lang| {
             lang.pick(
                 "参加募集の期間ではありません（締め切られたか、状況が変わりました）。ページを再読み込みしてください。",
                 "The call for participation is not open (it closed or the project moved on). Reload the page.",
             )
             .to_owned()
         }),
-        W::AlreadyDone if joining => refused("quantity", |lang| {
+        W::AlreadyDone if joining => AppError::rejected("quantity", |lang| {
             lang.pick(
                 "この団体はすでに参加しています。数量の変更は「参加内容を変更」からどうぞ。",
                 "Your organisation has already joined. Change the quantity with “Change participation”.",
             )
             .to_owned()
         }),
-        W::AlreadyDone | W::Done => refused("quantity", |lang| {
+        W::AlreadyDone | W::Done => AppError::rejected("quantity", |lang| {
             lang.pick(
                 "この団体は参加していません。ページを再読み込みしてください。",
                 "Your organisation is not taking part. Reload the page.",
@@ -724,7 +714,7 @@ pub async fn withdraw_project(id: String) -> Result<(), AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let project = joinable(&state, &user, &id).await?;
     super::model::check_withdraw(project.status, project.window, chrono::Utc::now())
-        .map_err(|e| refused("quantity", |lang| e.message(lang)))?;
+        .map_err(|e| AppError::rejected("quantity", |lang| e.message(lang)))?;
     let changes = [crate::history::model::FieldChange {
         field: "participant".into(),
         before: user.organisation.name_ja.clone(),
@@ -832,7 +822,7 @@ pub async fn post_project_comment(
 #[cfg(feature = "ssr")]
 fn jst_instant(field: &str, value: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
     crate::i18n::parse_jst_local(value).ok_or_else(|| {
-        refused(field, |lang| {
+        AppError::rejected(field, |lang| {
             lang.pick(
                 "日時を「2026-12-03 17:00」の形で入力してください（日本時間）。",
                 "Enter a date and time such as 2026-12-03 17:00 (Japan time).",
@@ -897,12 +887,12 @@ mod forms {
         };
         let checked = input
             .check()
-            .map_err(|p| refused(p.field, |lang| p.message(lang).to_owned()))?;
+            .map_err(|p| AppError::rejected(p.field, |lang| p.message(lang).to_owned()))?;
         let lead_org = state
             .catalog
             .organisation(lead.trim())
             .ok_or_else(|| {
-                refused("lead", |lang| {
+                AppError::rejected("lead", |lang| {
                     lang.pick(
                         "主担当の団体を選んでください。",
                         "Choose the lead organisation.",
@@ -916,7 +906,7 @@ mod forms {
         }
         for code in &systems {
             if !state.catalog.systems.iter().any(|s| s.code == *code) {
-                return Err(refused("systems", |lang| {
+                return Err(AppError::rejected("systems", |lang| {
                     lang.pick(
                         "関連する標準化対象業務を選び直してください。",
                         "Choose the related standard systems again.",
@@ -929,7 +919,7 @@ mod forms {
         let visibility = match visibility.trim() {
             "" => Visibility::Council,
             code => Visibility::from_code(code).ok_or_else(|| {
-                refused("visibility", |lang| {
+                AppError::rejected("visibility", |lang| {
                     lang.pick(
                         "公開範囲を選び直してください。",
                         "Choose who may see the project again.",
@@ -952,7 +942,7 @@ mod forms {
             .iter()
             .any(|k| !state.catalog.municipalities().any(|o| o.key == *k))
         {
-            return Err(refused("invited", |lang| {
+            return Err(AppError::rejected("invited", |lang| {
                 lang.pick(
                     "招待する団体を選び直してください。",
                     "Choose the invited organisations again.",
@@ -961,7 +951,7 @@ mod forms {
             }));
         }
         if visibility == Visibility::Invited && invited.is_empty() {
-            return Err(refused("invited", |lang| {
+            return Err(AppError::rejected("invited", |lang| {
                 lang.pick(
                     "招待する団体を1つ以上選んでください。",
                     "Choose at least one organisation to invite.",
@@ -1048,7 +1038,7 @@ mod forms {
                     .ok()
                     .flatten()
                     .ok_or_else(|| {
-                        refused("amount_yen", |lang| {
+                        AppError::rejected("amount_yen", |lang| {
                             lang.pick(
                                 "契約金額は1円以上の整数（円）で入力してください（例: 12,000,000）。",
                                 "The contract amount must be a whole number of yen, 1 or more (e.g. 12,000,000).",
@@ -1073,7 +1063,7 @@ mod forms {
         };
         let participants = super::super::repo::participants(&state.db, &project.id).await?;
         check_transition(project.status, &transition, participants.len(), now)
-            .map_err(|e| refused(e.field().unwrap_or("to"), |lang| e.message(lang)))?;
+            .map_err(|e| AppError::rejected(e.field().unwrap_or("to"), |lang| e.message(lang)))?;
         let mut after = project.clone();
         after.status = transition.to();
         match &transition {
@@ -1174,7 +1164,7 @@ mod forms {
         match write {
             MoveWrite::Done => {}
             MoveWrite::Stale => {
-                return Err(refused("version", |lang| {
+                return Err(AppError::rejected("version", |lang| {
                     lang.pick(
                         "この事業は、画面を開いた後に他の利用者が更新しました。再読み込みして確認してください。",
                         "Someone else changed this project after you opened it. Reload the page and check.",
@@ -1188,7 +1178,7 @@ mod forms {
                     .await?
                     .len();
                 let e = super::super::model::TransitionError::TooFewParticipants { count };
-                return Err(refused("to", |lang| e.message(lang)));
+                return Err(AppError::rejected("to", |lang| e.message(lang)));
             }
         }
         tracing::info!(user = %user.id, project = %project.id, to = after.status.code(), "project moved");
