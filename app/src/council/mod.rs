@@ -23,8 +23,9 @@ pub mod repo;
 pub mod server;
 pub mod views;
 
-/// The room's plain routes besides its server functions: a meeting's calendar event and the
-/// published 議事要旨 as Markdown; every page is a Leptos route and every form posts to a
+/// The room's plain routes besides its server functions: a meeting's calendar event, the
+/// published 議事要旨 as Markdown, a meeting's documents and a topic's attachments (upload, a
+/// multipart form, and download); every page is a Leptos route and every form posts to a
 /// server function.
 #[cfg(feature = "ssr")]
 pub fn routes() -> crate::http::Routes {
@@ -33,5 +34,15 @@ pub fn routes() -> crate::http::Routes {
         .get(
             "/council/meetings/{id}/summary.md",
             server::summary_markdown,
+        )
+        .post("/council/meetings/{id}/documents", server::upload_document)
+        .get(
+            "/council/meetings/{id}/documents/{file}",
+            server::download_document,
+        )
+        .post("/council/topics/{id}/files", server::upload_topic_file)
+        .get(
+            "/council/topics/{id}/files/{file}",
+            server::download_topic_file,
         )
 }

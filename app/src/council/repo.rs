@@ -322,38 +322,72 @@ pub async fn remove_member(db: &Db, ws: &str, member: &str) -> Result<(), DbErro
     .await
 }
 
-/// Records `user`'s request to join `ws` (once; asking again changes nothing).
-pub async fn request_join(db: &Db, ws: &str, user: &UserId) -> Result<(), DbError> {
-    db.query(
-        "UPSERT type::record('join_request', [$ws, $user]) SET
-            workspace = type::record('workspace', $ws), user = type::record('app_user', $user)",
-    )
-    .bind(("ws", ws.to_owned()))
-    .bind(("user", user.to_string()))
-    .await?
-    .check()?;
-    Ok(())
+/// Records `user`'s request to join `ws` and tells its managers (`notices`), in one transaction;
+/// `false` (nothing written, nobody told again) when the request was already there.
+pub async fn request_join(
+    db: &Db,
+    ws: &str,
+    user: &UserId,
+    notices: &NoticeSets,
+) -> Result<bool, DbError> {
+    let response = db
+        .query(format!(
+            "BEGIN TRANSACTION;
+             {OPEN_ONLY}
+             CREATE type::record('join_request', [$ws, $user]) CONTENT {{
+                workspace: type::record('workspace', $ws), user: type::record('app_user', $user)
+             }};
+             {MEMBER_NOTICES}
+             COMMIT TRANSACTION;"
+        ))
+        .bind(("ws", ws.to_owned()))
+        .bind(("user", user.to_string()))
+        .bind(notice_sets_binding(notices))
+        .await?;
+    match transaction_outcome(response) {
+        Ok(()) => Ok(true),
+        Err(DbError::Other(e)) if e.contains("already exists") => Ok(false),
+        Err(DbError::LostRace) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
-/// Whether `user` has a pending request to join `ws`; deletes it when `delete`.
-pub async fn take_join_request(
+/// Answers `user`'s request to join `ws`: accepted, they become a member and get `notices`;
+/// declined, the request goes. One transaction; `false` when there was no request (already
+/// answered by another manager: nothing written, nobody told).
+pub async fn answer_join(
     db: &Db,
     ws: &str,
     user: &str,
-    delete: bool,
+    accept: bool,
+    notices: &NoticeSets,
 ) -> Result<bool, DbError> {
-    let found: Option<bool> = first(
-        db.query(if delete {
-            "RETURN (DELETE type::record('join_request', [$ws, $user]) RETURN BEFORE) != []"
-        } else {
-            "RETURN (SELECT VALUE id FROM type::record('join_request', [$ws, $user])) != []"
-        })
+    let response = db
+        .query(format!(
+            "BEGIN TRANSACTION;
+             {OPEN_ONLY}
+             LET $asked = (DELETE type::record('join_request', [$ws, $user]) RETURN BEFORE);
+             IF $asked = [] {{ THROW 'no_join_request' }};
+             IF $accept {{
+                UPSERT type::record('workspace_member', [$ws, $member]) SET
+                    workspace = type::record('workspace', $ws), member = $member, role = 'member',
+                    user = type::record('app_user', $user), organisation = NONE;
+                {MEMBER_NOTICES}
+             }};
+             COMMIT TRANSACTION;"
+        ))
         .bind(("ws", ws.to_owned()))
         .bind(("user", user.to_owned()))
-        .await?
-        .check()?,
-    )?;
-    Ok(found.unwrap_or(false))
+        .bind(("member", format!("user:{user}")))
+        .bind(("accept", accept))
+        .bind(notice_sets_binding(notices))
+        .await?;
+    match transaction_outcome(response) {
+        Ok(()) => Ok(true),
+        Err(e) if e.is_thrown("no_join_request") => Ok(false),
+        Err(DbError::LostRace) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Pending requests to join `ws`, oldest first.
@@ -512,7 +546,7 @@ pub async fn create_topic(
     transaction_outcome(response)
 }
 
-/// A reply in a topic with its notices ([`MEMBER_NOTICES`]), in one transaction that refuses a
+/// A reply in a topic with its notices (`MEMBER_NOTICES`), in one transaction that refuses a
 /// workspace closed meanwhile.
 pub async fn add_reply(
     db: &Db,
@@ -813,6 +847,15 @@ pub async fn save_summary(
     .bind(("publish", publish))
     .await?
     .check()?;
+    Ok(())
+}
+
+/// Takes a meeting's 議事要旨 off the public page (the draft stays).
+pub async fn withdraw_summary(db: &Db, meeting: &str) -> Result<(), DbError> {
+    db.query("UPDATE type::record('meeting', $m) SET summary = NONE, published_at = NONE")
+        .bind(("m", meeting.to_owned()))
+        .await?
+        .check()?;
     Ok(())
 }
 
@@ -1252,8 +1295,14 @@ pub async fn cancel_registration(
                  LET $next = IF $freed {
                     (SELECT id, at, user FROM registration WHERE training = $t AND status = 'waiting' ORDER BY at LIMIT 1)[0]
                  } ELSE { NONE };
+                 LET $members = (SELECT VALUE member FROM workspace_member WHERE workspace = $t.workspace);
                  IF $next != NONE {
                     UPDATE $next.id SET status = 'registered';
+                 };
+                 -- Told if they still read the workspace: council-wide and open, or a member.
+                 IF $next != NONE AND (($t.workspace.visibility = 'council' AND $t.workspace.closed_at = NONE)
+                    OR string::concat('user:', record::id($next.user)) IN $members
+                    OR string::concat('organisation:', record::id($next.user.organisation)) IN $members) {
                     CREATE notice CONTENT {
                         recipient: $next.user, kind: $notice.kind, subject: $notice.subject,
                         link: $notice.link, text_ja: $notice.text_ja, text_en: $notice.text_en,

@@ -114,15 +114,21 @@ async fn reader_place(state: &AppState, user: &CurrentUser, ws: &str) -> Result<
     let row = repo::workspace(&state.db, &ws, user)
         .await?
         .ok_or(AppError::NotFound)?;
-    let access = WorkspaceAccess {
-        visibility: row.visibility,
-        closed: row.closed,
-        role: model::strongest(row.roles.iter().copied()),
-    };
+    let access = access_of(&row);
     if !policy::may_read_workspace(user, &access) {
         return Err(AppError::NotFound);
     }
     Ok(Place { row, access })
+}
+
+/// What the policy needs from a workspace read for the caller.
+#[cfg(feature = "ssr")]
+fn access_of(row: &repo::WorkspaceRow) -> WorkspaceAccess {
+    WorkspaceAccess {
+        visibility: row.visibility,
+        closed: row.closed,
+        role: model::strongest(row.roles.iter().copied()),
+    }
 }
 
 /// [`AppError::Forbidden`] unless `allowed`.
@@ -231,11 +237,7 @@ pub async fn list_workspaces() -> Result<WorkspacesView, AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let mut workspaces = Vec::new();
     for row in repo::workspaces(&state.db, &user).await? {
-        let access = WorkspaceAccess {
-            visibility: row.visibility,
-            closed: row.closed,
-            role: model::strongest(row.roles.iter().copied()),
-        };
+        let access = access_of(&row);
         if policy::may_read_workspace(&user, &access) {
             let p = Place { row, access };
             workspaces.push(card(&state, &user, &p).await?);
@@ -439,7 +441,6 @@ pub async fn request_join(workspace: String) -> Result<(), AppError> {
     require(policy::may_request_join(&user, &p.access))?;
     let ws = &p.row.key;
     if !p.row.requested {
-        repo::request_join(&state.db, ws, &user.id).await?;
         let managers: Vec<UserId> = repo::people(&state.db, ws)
             .await?
             .into_iter()
@@ -460,7 +461,9 @@ pub async fn request_join(workspace: String) -> Result<(), AppError> {
             ),
             "",
         );
-        crate::notifications::repo::send(&state.db, &n, &managers).await?;
+        repo::request_join(&state.db, ws, &user.id, &[(n, managers)])
+            .await
+            .map_err(refusal)?;
     }
     leptos_axum::redirect(&format!("/council/{ws}?requested=1"));
     Ok(())
@@ -478,30 +481,23 @@ pub async fn answer_join(workspace: String, user: String, accept: String) -> Res
     require(policy::may_manage_workspace(&caller, &p.access))?;
     let asker = key(&user)?;
     let ws = &p.row.key;
-    if ticked(&accept) {
-        if !repo::take_join_request(&state.db, ws, &asker, false).await? {
-            return Err(AppError::NotFound);
-        }
-        repo::add_member(
-            &state.db,
-            ws,
-            &format!("user:{asker}"),
-            WorkspaceRole::Member,
-        )
-        .await?;
-        let n = notice(
-            "join_accepted",
-            &p.row,
-            "members",
-            format!("/council/{ws}"),
-            (
-                format!("「{}」への参加が承認されました", p.row.name_ja),
-                format!("You are now a member of “{}”", p.row.name_en),
-            ),
-            "",
-        );
-        crate::notifications::repo::send(&state.db, &n, &[UserId::from(asker.as_str())]).await?;
-    } else if !repo::take_join_request(&state.db, ws, &asker, true).await? {
+    let accept = ticked(&accept);
+    let n = notice(
+        "join_accepted",
+        &p.row,
+        "members",
+        format!("/council/{ws}"),
+        (
+            format!("「{}」への参加が承認されました", p.row.name_ja),
+            format!("You are now a member of “{}”", p.row.name_en),
+        ),
+        "",
+    );
+    let sets = [(n, vec![UserId::from(asker.as_str())])];
+    if !repo::answer_join(&state.db, ws, &asker, accept, &sets)
+        .await
+        .map_err(refusal)?
+    {
         return Err(AppError::NotFound);
     }
     tracing::info!(user = %caller.id, workspace = %ws, asker = %asker, "join request answered");
@@ -646,7 +642,13 @@ pub async fn get_topic(id: String) -> Result<TopicView, AppError> {
     } else {
         Vec::new()
     };
+    let files = crate::attachments::repo::list(
+        &state.db,
+        &FileHolder::Topic.subject(&p.row.key, &topic.key),
+    )
+    .await?;
     Ok(TopicView {
+        files,
         key: topic.key,
         workspace: names(&p.row),
         title: topic.title,
@@ -890,7 +892,156 @@ pub async fn get_meeting(id: String) -> Result<MeetingView, AppError> {
         published_at: m.published_at.map(Timestamp),
         may_attend: policy::may_take_part(&user, &p.access),
         may_manage,
+        documents: crate::attachments::repo::list(
+            &state.db,
+            &documents_subject(&p.row.key, &m.key),
+        )
+        .await?,
     })
+}
+
+/// What holds files in a workspace: a meeting's documents (資料, added by the managers) and a
+/// topic's attachments (added by those who post).
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy)]
+enum FileHolder {
+    Meeting,
+    Topic,
+}
+
+#[cfg(feature = "ssr")]
+impl FileHolder {
+    fn table(self) -> &'static str {
+        match self {
+            FileHolder::Meeting => "meeting",
+            FileHolder::Topic => "council_topic",
+        }
+    }
+
+    /// The attachments subject: `council:<ws>:meeting:<key>` or `council:<ws>:topic:<key>`.
+    fn subject(self, ws: &str, key: &str) -> String {
+        let kind = match self {
+            FileHolder::Meeting => "meeting",
+            FileHolder::Topic => "topic",
+        };
+        format!("{}{kind}:{key}", repo::subject_prefix(ws))
+    }
+
+    fn may_attach(self, user: &CurrentUser, access: &WorkspaceAccess) -> bool {
+        match self {
+            FileHolder::Meeting => policy::may_manage_workspace(user, access),
+            FileHolder::Topic => policy::may_take_part(user, access),
+        }
+    }
+}
+
+/// The attachments subject of a meeting's documents.
+#[cfg(feature = "ssr")]
+fn documents_subject(ws: &str, meeting: &str) -> String {
+    FileHolder::Meeting.subject(ws, meeting)
+}
+
+/// Adds a file to `holder` `id` from a multipart form (`file`, `back`): the file rules are the
+/// attachments room's (size, type, count). Back with `?attached=1#attachments`, or with the
+/// error. Signed out: to `/login`; something the caller may not read: 404.
+#[cfg(feature = "ssr")]
+async fn upload(
+    holder: FileHolder,
+    state: AppState,
+    id: String,
+    session: tower_sessions::Session,
+    multipart: axum::extract::Multipart,
+) -> axum::response::Response {
+    use crate::attachments::server::{read_form, refuse, store, uploader};
+    use axum::response::IntoResponse;
+    let user = match uploader(&state, &session).await {
+        Ok(user) => user,
+        Err(answer) => return *answer,
+    };
+    let (thing, p) = match item::<repo::ItemRow>(&state, &user, holder.table(), &id, "title").await
+    {
+        Ok(found) => found,
+        Err(e) => return e.into_response(),
+    };
+    let (file, back) = match read_form(multipart).await {
+        Ok(form) => form,
+        Err(e) => return e.into_response(),
+    };
+    if !holder.may_attach(&user, &p.access) {
+        return refuse(&session, &back, AppError::Forbidden).await;
+    }
+    let subject = holder.subject(&p.row.key, &thing.key);
+    store(&state, &session, &user, &subject, file, &back).await
+}
+
+/// One file of `holder` `id`, as a download, for whoever reads it. Signed out: 401; something
+/// the caller may not read, or a file that is not its: 404.
+#[cfg(feature = "ssr")]
+async fn download(
+    holder: FileHolder,
+    state: AppState,
+    (id, file): (String, String),
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    let result = async {
+        let user = policy::require_user(crate::auth::request::user_of(&state, &session).await?)?;
+        let (thing, p) = item::<repo::ItemRow>(&state, &user, holder.table(), &id, "title").await?;
+        let file = crate::ids::AttachmentId::parse(&file).ok_or(AppError::NotFound)?;
+        let stored = crate::attachments::repo::file(&state.db, &file)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if stored.subject != holder.subject(&p.row.key, &thing.key) {
+            return Err(AppError::NotFound);
+        }
+        Ok(stored)
+    };
+    crate::attachments::server::serve(result.await)
+}
+
+/// POST `/council/meetings/{id}/documents` (multipart: `file`, `back`): adds a document (資料)
+/// to a meeting, for its workspace's chair and secretariat. A document is read by whoever reads
+/// the meeting: put 非公開 material in a private working group.
+#[cfg(feature = "ssr")]
+pub async fn upload_document(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    session: tower_sessions::Session,
+    multipart: axum::extract::Multipart,
+) -> axum::response::Response {
+    upload(FileHolder::Meeting, state, id, session, multipart).await
+}
+
+/// GET `/council/meetings/{id}/documents/{file}`: a meeting's document, for whoever reads the
+/// meeting.
+#[cfg(feature = "ssr")]
+pub async fn download_document(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(ids): axum::extract::Path<(String, String)>,
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    download(FileHolder::Meeting, state, ids, session).await
+}
+
+/// POST `/council/topics/{id}/files` (multipart: `file`, `back`): attaches a file to a topic,
+/// for those who may post there (members but observers).
+#[cfg(feature = "ssr")]
+pub async fn upload_topic_file(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    session: tower_sessions::Session,
+    multipart: axum::extract::Multipart,
+) -> axum::response::Response {
+    upload(FileHolder::Topic, state, id, session, multipart).await
+}
+
+/// GET `/council/topics/{id}/files/{file}`: a topic's attachment, for whoever reads the topic.
+#[cfg(feature = "ssr")]
+pub async fn download_topic_file(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(ids): axum::extract::Path<(String, String)>,
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    download(FileHolder::Topic, state, ids, session).await
 }
 
 /// A meeting the caller manages.
@@ -1031,6 +1182,18 @@ pub async fn save_summary(
     tracing::info!(user = %user.id, meeting = %m.key, publish, "summary saved");
     let flag = if publish { "published" } else { "saved" };
     leptos_axum::redirect(&format!("/council/meetings/{}?{flag}=1#summary", m.key));
+    Ok(())
+}
+
+/// Takes the 議事要旨 off the public page (POST `/api/withdraw_summary`, field `meeting`), e.g.
+/// after publishing a mistake; the draft stays to be corrected. The chair and the secretariat.
+#[server(prefix = "/api", endpoint = "withdraw_summary")]
+pub async fn withdraw_summary(meeting: String) -> Result<(), AppError> {
+    let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let (m, _) = managed_meeting(&state, &user, &meeting).await?;
+    repo::withdraw_summary(&state.db, &m.key).await?;
+    tracing::info!(user = %user.id, meeting = %m.key, "summary withdrawn");
+    leptos_axum::redirect(&format!("/council/meetings/{}?withdrawn=1#summary", m.key));
     Ok(())
 }
 
@@ -1686,17 +1849,35 @@ pub async fn register_training(training: String) -> Result<(), AppError> {
 }
 
 /// Cancels one's registration (POST `/api/cancel_registration`, field `training`); a freed seat
-/// goes to the first on the waiting list, who is notified, in the same transaction.
+/// goes to the first on the waiting list, who is notified (if still a member), in the same
+/// transaction. One's own registration may be cancelled even after losing access to the
+/// workspace.
 #[server(prefix = "/api", endpoint = "cancel_registration")]
 pub async fn cancel_registration(training: String) -> Result<(), AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
-    let (t, p) =
-        item::<repo::TrainingRow>(&state, &user, "training", &training, repo::TRAINING_FIELDS)
-            .await?;
-    require(policy::may_register_training(&user, &p.access))?;
+    let id = key(&training)?;
+    let t: repo::TrainingRow = repo::one(&state.db, "training", &id, repo::TRAINING_FIELDS)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let row = repo::workspace(&state.db, &t.workspace, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // One's own registration may always be cancelled: a member removed from a private group
+    // frees the seat they no longer can use. Anyone else is checked as for registering.
+    let registered = repo::registrations(&state.db, &t.key)
+        .await?
+        .iter()
+        .any(|r| r.user == user.id.as_str());
+    if !registered {
+        let access = access_of(&row);
+        if !policy::may_read_workspace(&user, &access) {
+            return Err(AppError::NotFound);
+        }
+        require(policy::may_register_training(&user, &access))?;
+    }
     let n = notice(
         "training_seat",
-        &p.row,
+        &row,
         &format!("training:{}", t.key),
         format!("/council/trainings/{}", t.key),
         (
@@ -1725,11 +1906,7 @@ pub async fn search_hits(
 ) -> Result<Vec<crate::search::model::Hit>, AppError> {
     let mut readable = std::collections::HashMap::new();
     for row in repo::workspaces(&state.db, user).await? {
-        let access = WorkspaceAccess {
-            visibility: row.visibility,
-            closed: row.closed,
-            role: model::strongest(row.roles.iter().copied()),
-        };
+        let access = access_of(&row);
         if policy::may_read_workspace(user, &access) {
             let insider = policy::may_see_closed_items(user, &access);
             readable.insert(row.key.clone(), (insider, (row.name_ja, row.name_en)));

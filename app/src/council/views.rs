@@ -205,6 +205,8 @@ pub struct TopicView {
     pub may_manage: bool,
     /// The caller's own posts, which they may edit.
     pub editable: Vec<crate::ids::PostId>,
+    /// Files attached to the topic (added by those who may post).
+    pub files: Vec<crate::attachments::model::AttachmentInfo>,
 }
 
 /// An agenda item as the caller may see it.
@@ -273,8 +275,10 @@ pub struct MeetingView {
     pub published_at: Option<Timestamp>,
     /// The caller may answer attendance (members but observers).
     pub may_attend: bool,
-    /// The caller manages it (agenda, minutes, summary).
+    /// The caller manages it (agenda, minutes, summary, documents).
     pub may_manage: bool,
+    /// The meeting's documents (資料), for whoever reads the meeting.
+    pub documents: Vec<crate::attachments::model::AttachmentInfo>,
 }
 
 /// `/council/meetings/<key>/summary`: a published 議事要旨, readable without signing in.

@@ -65,25 +65,6 @@ pub fn notice_sets_binding(
     ("notice_sets", serde_json::Value::Array(sets))
 }
 
-/// Sends `notice` to each of `recipients` (user keys) in one write, for a cause that is not
-/// itself a write (a request to join).
-pub async fn send(
-    db: &Db,
-    notice: &super::model::Notice,
-    recipients: &[crate::ids::UserId],
-) -> Result<(), DbError> {
-    if recipients.is_empty() {
-        return Ok(());
-    }
-    let (notice, recipients) = notice_bindings(notice, recipients);
-    db.query(CREATE_NOTICES)
-        .bind(notice)
-        .bind(recipients)
-        .await?
-        .check()?;
-    Ok(())
-}
-
 /// A user's notices, newest first (at most 100), each excerpt cut to [`EXCERPT_CLUSTERS`]
 /// grapheme clusters, ending in `…` when cut.
 pub async fn inbox(db: &Db, user_id: &crate::ids::UserId) -> Result<Vec<InboxItem>, DbError> {

@@ -26,7 +26,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("policy", 2), ("db", 2), ("config", 2), ("state", 2),
     // 3 shared services
     ("auth", 3), ("orgs", 3), ("notifications", 3), ("threads", 3), ("history", 3),
-    ("attachments", 3), ("http", 3),
+    ("attachments", 3), ("search", 3), ("http", 3),
     // 4 capabilities
     ("standardization", 4), ("projects", 4), ("consultations", 4), ("council", 4),
     // 5 top

@@ -2555,3 +2555,246 @@ async fn an_anonymous_vote_hides_its_counts_until_closing_and_the_online_link_is
     assert_eq!(ics.status, StatusCode::OK);
     assert!(!ics.body.contains("secret-passcode"), "{}", ics.body);
 }
+
+#[tokio::test]
+async fn a_published_summary_can_be_withdrawn_and_a_join_request_is_answered_once() {
+    let app = new_app().await;
+    let officer = app.user(Role::TokyoOfficer, TOKYO).await;
+    let ws = new_workspace(&app, &officer, "council").await;
+    let meeting = new_meeting(&app, &officer, &ws).await;
+    done(
+        &app,
+        &officer,
+        "save_summary",
+        &[
+            ("meeting", meeting.as_str()),
+            ("draft", "# 議事要旨\n\n誤って公開した文"),
+            ("publish", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        call(
+            &app,
+            None,
+            "get_meeting_summary",
+            &[("id", meeting.as_str())]
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let member = join_as(&app, &officer, &ws, "member", TOSHIMA).await;
+    assert_eq!(
+        call(
+            &app,
+            Some(&member),
+            "withdraw_summary",
+            &[("meeting", meeting.as_str())]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    done(
+        &app,
+        &officer,
+        "withdraw_summary",
+        &[("meeting", meeting.as_str())],
+    )
+    .await;
+    assert_eq!(
+        call(
+            &app,
+            None,
+            "get_meeting_summary",
+            &[("id", meeting.as_str())]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        meeting_view(&app, &officer, &meeting)
+            .await
+            .summary_draft
+            .contains("誤って公開した文")
+    );
+
+    // Asking twice tells the managers once; a second answer finds nothing to answer.
+    let asker = app.user(Role::Staff, CHIYODA).await;
+    let before = inbox(&app, &officer).await.len();
+    done(&app, &asker, "request_join", &[("workspace", ws.as_str())]).await;
+    let _ = call(
+        &app,
+        Some(&asker),
+        "request_join",
+        &[("workspace", ws.as_str())],
+    )
+    .await;
+    assert_eq!(inbox(&app, &officer).await.len(), before + 1);
+    done(
+        &app,
+        &officer,
+        "answer_join",
+        &[
+            ("workspace", ws.as_str()),
+            ("user", asker.id.as_str()),
+            ("accept", "1"),
+        ],
+    )
+    .await;
+    let again = call(
+        &app,
+        Some(&officer),
+        "answer_join",
+        &[
+            ("workspace", ws.as_str()),
+            ("user", asker.id.as_str()),
+            ("accept", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert!(ws_view(&app, &asker, &ws).await.may_post);
+}
+
+#[tokio::test]
+async fn meeting_documents_are_added_by_the_managers_and_served_to_the_meetings_readers_only() {
+    let app = new_app().await;
+    let officer = app.user(Role::TokyoOfficer, TOKYO).await;
+    let ws = new_workspace(&app, &officer, "private").await;
+    let member = join_as(&app, &officer, &ws, "member", TOSHIMA).await;
+    let outsider = app.user(Role::Cio, CHIYODA).await;
+    let meeting = new_meeting(&app, &officer, &ws).await;
+    let path = format!("/council/meetings/{meeting}/documents");
+    let back = format!("/council/meetings/{meeting}");
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    let refused = app
+        .upload_form(
+            &path,
+            &member.cookie,
+            &[("back", back.as_str())],
+            "資料.pdf",
+            pdf,
+        )
+        .await;
+    assert!(
+        refused
+            .location
+            .as_deref()
+            .is_some_and(|l| l.contains("form_error")),
+        "{:?} {}",
+        refused.location,
+        refused.body
+    );
+    let reply = app
+        .upload_form(
+            &path,
+            &officer.cookie,
+            &[("back", back.as_str())],
+            "第1回資料.pdf",
+            pdf,
+        )
+        .await;
+    assert!(
+        reply
+            .location
+            .as_deref()
+            .is_some_and(|l| l.contains("attached=1")),
+        "{:?} {}",
+        reply.location,
+        reply.body
+    );
+    let documents = meeting_view(&app, &member, &meeting).await.documents;
+    assert_eq!(documents.len(), 1);
+    let file = format!("{path}/{}", documents[0].id);
+    let download = app.get(&file, Some(&member.cookie)).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert!(download.body.starts_with("%PDF"));
+    assert_eq!(
+        app.get(&file, Some(&outsider.cookie)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get(&file, None).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn topic_attachments_are_added_by_those_who_post_and_read_by_the_topics_readers_only() {
+    let app = new_app().await;
+    let officer = app.user(Role::TokyoOfficer, TOKYO).await;
+    let ws = new_workspace(&app, &officer, "private").await;
+    let member = join_as(&app, &officer, &ws, "member", TOSHIMA).await;
+    let observer = join_as(&app, &officer, &ws, "observer", TOSHIMA).await;
+    let outsider = app.user(Role::Cio, CHIYODA).await;
+    let topic = new_topic(&app, &officer, &ws, "資料の共有", "資料を添付します").await;
+    let path = format!("/council/topics/{topic}/files");
+    let back = format!("/council/topics/{topic}");
+    let csv = "団体,進捗\n豊島区,50\n".as_bytes();
+    let refused = app
+        .upload_form(
+            &path,
+            &observer.cookie,
+            &[("back", back.as_str())],
+            "進捗.csv",
+            csv,
+        )
+        .await;
+    assert!(
+        refused
+            .location
+            .as_deref()
+            .is_some_and(|l| l.contains("form_error")),
+        "{:?}",
+        refused.location
+    );
+    assert_eq!(
+        app.upload_form(
+            &path,
+            &outsider.cookie,
+            &[("back", back.as_str())],
+            "x.csv",
+            csv
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let reply = app
+        .upload_form(
+            &path,
+            &member.cookie,
+            &[("back", back.as_str())],
+            "進捗.csv",
+            csv,
+        )
+        .await;
+    assert!(
+        reply
+            .location
+            .as_deref()
+            .is_some_and(|l| l.contains("attached=1")),
+        "{:?} {}",
+        reply.location,
+        reply.body
+    );
+    let files = topic_view(&app, &observer, &topic).await.files;
+    assert_eq!(files.len(), 1);
+    let file = format!("{path}/{}", files[0].id);
+    assert_eq!(
+        app.get(&file, Some(&observer.cookie)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&file, Some(&outsider.cookie)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // The generic attachment route never serves a council file.
+    let generic = app
+        .get(
+            &format!("/attachments/{}", files[0].id),
+            Some(&member.cookie),
+        )
+        .await;
+    assert!(generic.status.is_client_error(), "{}", generic.status);
+}

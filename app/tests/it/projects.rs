@@ -1363,3 +1363,93 @@ async fn a_question_is_marked_answered_by_the_lead_or_its_author_only() {
     assert_eq!(mark(&advisor, question, "1").await, StatusCode::BAD_REQUEST);
     assert_eq!(answered(&advisor).await, (false, 0));
 }
+
+/// The search page's answer for `q` as `who`.
+async fn search(app: &TestApp, who: &TestUser, q: &str) -> app::shell::search::SearchView {
+    let reply = app
+        .post(
+            "/api/search",
+            &form(&[("q", q), ("page", "")]),
+            Some(&who.cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.decode()
+}
+
+#[tokio::test]
+async fn search_finds_a_project_and_its_questions_only_for_those_who_may_see_it() {
+    let app = TestApp::new().await;
+    let advisor = app.user(Role::GovtechAdvisor, "govtech_tokyo").await;
+    let toshima = app.user(Role::Staff, TOSHIMA).await;
+    let hachioji = app.user(Role::Cio, HACHIOJI).await;
+    let id = create(
+        &app,
+        &advisor,
+        &[
+            ("visibility", "invited"),
+            ("invited[0]", TOSHIMA),
+            ("description", "仮想デスクトップ基盤を共同で構築します。"),
+        ],
+    )
+    .await;
+    open(&app, &advisor, &id).await;
+    let reply = app
+        .post(
+            "/api/post_project_comment",
+            &form(&[
+                ("id", id.as_str()),
+                ("body", "仮想デスクトップの台数は？"),
+                ("reply_to", ""),
+            ]),
+            Some(&toshima.cookie),
+        )
+        .await;
+    assert!(ok(reply.status), "{}", reply.body);
+
+    let invited = search(&app, &toshima, "仮想デスクトップ").await;
+    let kinds: Vec<&str> = invited.hits.iter().map(|h| h.kind.as_str()).collect();
+    assert_eq!(invited.total, 2, "{kinds:?}");
+    assert!(
+        kinds.contains(&"project") && kinds.contains(&"project_post"),
+        "{kinds:?}"
+    );
+    assert!(
+        invited
+            .hits
+            .iter()
+            .all(|h| h.link.starts_with(&format!("/projects/{id}")))
+    );
+    assert_eq!(search(&app, &hachioji, "仮想デスクトップ").await.total, 0);
+}
+
+#[tokio::test]
+async fn search_finds_the_trackers_step_comments_for_every_signed_in_user() {
+    let app = TestApp::new().await;
+    let toshima = app.user(Role::Staff, TOSHIMA).await;
+    let hachioji = app.user(Role::Cio, HACHIOJI).await;
+    let reply = crate::standardization::comment(
+        &app,
+        &toshima.cookie,
+        TOSHIMA,
+        5,
+        "ベンダ調整の進め方を共有します",
+    )
+    .await;
+    assert!(ok(reply.status), "{}", reply.body);
+    let found = search(&app, &hachioji, "ベンダ調整").await;
+    assert_eq!(found.total, 1, "{found:?}");
+    assert_eq!(found.hits[0].kind, "step_comment");
+    assert!(
+        found.hits[0]
+            .link
+            .contains(&format!("/standardization/records/{TOSHIMA}/")),
+        "{found:?}"
+    );
+    assert!(
+        found.hits[0]
+            .snippet_html
+            .contains("<mark>ベンダ調整</mark>"),
+        "{found:?}"
+    );
+}

@@ -5,13 +5,14 @@ use super::super::model::AttendanceStatus;
 use super::super::server::get_meeting;
 use super::super::views::{AgendaItemView, AttendanceRow, MeetingView};
 use super::{BackLink, FlagNotice, Flags, RowTextArea, meeting_href, span_text, time_of};
+use crate::attachments::pages::AttachmentsSection;
 use crate::i18n::{Lang, use_lang};
 use crate::ids::Timestamp;
 use crate::ui::{ScrollRegion, TextArea, loading, render};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 const FLAGS: Flags = &[
     (
@@ -48,6 +49,11 @@ const FLAGS: Flags = &[
         "published",
         "議事要旨を公開しました。",
         "The summary is published.",
+    ),
+    (
+        "withdrawn",
+        "議事要旨の公開を取り下げました。",
+        "The summary is no longer public.",
     ),
 ];
 
@@ -88,7 +94,10 @@ fn Meeting(view: MeetingView) -> impl IntoView {
         published_at,
         may_attend,
         may_manage,
+        documents,
     } = view;
+    let query = use_query_map();
+    let attached = query.with_untracked(|q| q.get("attached").is_some());
     let online = (!online_url.is_empty()).then(|| {
         view! {
             <dt>{lang.pick("オンライン", "Online")}</dt>
@@ -117,6 +126,15 @@ fn Meeting(view: MeetingView) -> impl IntoView {
         <h2>{lang.pick("議題", "Agenda")}</h2>
         <Agenda items may_manage/>
         {may_manage.then(|| view! { <AddItem meeting=key.clone()/> })}
+        <AttachmentsSection
+            subject=key.clone()
+            back=meeting_href(&key)
+            upload_to=format!("{}/documents", meeting_href(&key))
+            download_base=format!("{}/documents", meeting_href(&key))
+            heading=Some(("会議資料", "Meeting documents"))
+            items=documents
+            may_attach=may_manage
+            attached/>
         <Attendance meeting=key.clone() rows=attendance mine=my_attendance may_attend/>
         <Summary meeting=key html=summary_html published_at draft=summary_draft may_manage/>
     }
@@ -294,6 +312,14 @@ fn Summary(
         None => view! { <p class="muted">{lang.pick("議事要旨はまだ公開されていません。", "The summary is not published yet.")}</p> }
             .into_any(),
     };
+    let withdraw = (may_manage && published_at.is_some()).then(|| {
+        view! {
+            <form method="post" action="/api/withdraw_summary" class="inline-form">
+                <input type="hidden" name="meeting" value=meeting.clone()/>
+                <button type="submit" class="secondary">{lang.pick("公開を取り下げる", "Withdraw from the public")}</button>
+            </form>
+        }
+    });
     let manage = may_manage.then(|| {
         view! {
             <h3>{lang.pick("下書き", "Draft")}</h3>
@@ -320,6 +346,7 @@ fn Summary(
         <section id="summary">
             <h2>{lang.pick("議事要旨", "Summary (議事要旨)")}</h2>
             {published}
+            {withdraw}
             {manage}
         </section>
     }

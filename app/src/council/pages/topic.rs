@@ -4,13 +4,14 @@
 use super::super::server::get_topic;
 use super::super::views::TopicView;
 use super::{BackLink, FlagNotice, Flags, RowTextArea, time_of, topic_href};
+use crate::attachments::pages::AttachmentsSection;
 use crate::i18n::{Lang, use_lang};
 use crate::threads::model::Post;
 use crate::threads::pages::Thread;
 use crate::ui::{loading, render};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 const FLAGS: Flags = &[
     ("created", "話題を作成しました。", "The topic is started."),
@@ -53,8 +54,10 @@ fn Topic(view: TopicView) -> impl IntoView {
         may_post,
         may_manage,
         editable,
+        files,
     } = view;
     let back = topic_href(&key);
+    let attached = use_query_map().with_untracked(|q| q.get("attached").is_some());
     let own: Vec<Post> = posts
         .iter()
         .filter(|p| editable.contains(&p.id))
@@ -97,6 +100,14 @@ fn Topic(view: TopicView) -> impl IntoView {
         <h2>{lang.pick("投稿", "Posts")}</h2>
         {thread}
         {edits}
+        <AttachmentsSection
+            subject=key.clone()
+            back=back.clone()
+            upload_to=format!("{}/files", topic_href(&key))
+            download_base=format!("{}/files", topic_href(&key))
+            items=files
+            may_attach=may_post
+            attached/>
     }
 }
 
