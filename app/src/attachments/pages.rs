@@ -10,11 +10,15 @@ use leptos::prelude::*;
 /// (the upload returns there), `attached` confirms an upload just made. Files are sent to
 /// `upload_to` and downloaded from `<download_base>/<id>`: `/attachments/upload` and
 /// `/attachments` by default, or a room's own routes when the room decides who may attach
-/// and read (a project's documents).
+/// and read (a project's documents). `id` names the section (`attachments` by default; its
+/// heading, file field and hint take ids from it), so that a page may hold several, and
+/// `level` is its heading's level (2 by default; 4 inside an agenda item).
 #[component]
 pub fn AttachmentsSection(
     subject: String,
     back: String,
+    #[prop(default = "attachments".to_owned())] id: String,
+    #[prop(default = 2)] level: u8,
     #[prop(default = "/attachments/upload".to_owned())] upload_to: String,
     #[prop(default = "/attachments".to_owned())] download_base: String,
     #[prop(default = None)] heading: Option<(&'static str, &'static str)>,
@@ -33,9 +37,25 @@ pub fn AttachmentsSection(
             size_text(MAX_BYTES as u64)
         ),
     };
+    // The first section keeps the ids pages and tests have always used.
+    let (file_id, hint_id) = if id == "attachments" {
+        ("attachment-file".to_owned(), "attachment-hint".to_owned())
+    } else {
+        (format!("{id}-file"), format!("{id}-hint"))
+    };
+    let heading_id = format!("{id}-heading");
+    let title = heading.map_or_else(
+        || lang.pick("添付ファイル", "Attachments"),
+        |(ja, en)| lang.pick(ja, en),
+    );
+    let heading = if level == 4 {
+        view! { <h4 id=heading_id.clone()>{title}</h4> }.into_any()
+    } else {
+        view! { <h2 id=heading_id.clone()>{title}</h2> }.into_any()
+    };
     view! {
-        <section id="attachments" aria-labelledby="attachments-heading">
-            <h2 id="attachments-heading">{heading.map_or_else(|| lang.pick("添付ファイル", "Attachments"), |(ja, en)| lang.pick(ja, en))}</h2>
+        <section id=id aria-labelledby=heading_id>
+            {heading}
             {attached.then(|| view! {
                 <div class="notice success" role="status"><p>{lang.pick("ファイルを添付しました。", "The file was attached.")}</p></div>
             })}
@@ -61,10 +81,10 @@ pub fn AttachmentsSection(
                 <form method="post" action=upload_to.clone() enctype="multipart/form-data" class="attach-form">
                     <input type="hidden" name="subject" value=subject.clone()/>
                     <input type="hidden" name="back" value=back.clone()/>
-                    <label for="attachment-file">{lang.pick("ファイルを添付", "Attach a file")}</label>
-                    <input id="attachment-file" type="file" name="file" required=true
-                        accept=".pdf,.png,.jpg,.jpeg,.xlsx,.docx,.pptx,.csv,.txt" aria-describedby="attachment-hint"/>
-                    <p id="attachment-hint" class="muted">{hint}</p>
+                    <label for=file_id.clone()>{lang.pick("ファイルを添付", "Attach a file")}</label>
+                    <input id=file_id.clone() type="file" name="file" required=true
+                        accept=".pdf,.png,.jpg,.jpeg,.xlsx,.docx,.pptx,.csv,.txt" aria-describedby=hint_id.clone()/>
+                    <p id=hint_id.clone() class="muted">{hint.clone()}</p>
                     <p><button type="submit">{lang.pick("添付する", "Attach")}</button></p>
                 </form>
             })}

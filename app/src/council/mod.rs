@@ -24,7 +24,7 @@ pub mod server;
 pub mod views;
 
 /// The room's plain routes besides its server functions: a meeting's calendar event, the
-/// published 議事要旨 as Markdown, a meeting's documents and a topic's attachments (upload, a
+/// published 議事要旨 as Markdown, a meeting's and an agenda item's documents and a topic's attachments (upload, a
 /// multipart form, and download); every page is a Leptos route and every form posts to a
 /// server function.
 #[cfg(feature = "ssr")]
@@ -39,6 +39,14 @@ pub fn routes() -> crate::http::Routes {
         .get(
             "/council/meetings/{id}/documents/{file}",
             server::download_document,
+        )
+        .post(
+            "/council/items/{id}/documents",
+            server::upload_item_document,
+        )
+        .get(
+            "/council/items/{id}/documents/{file}",
+            server::download_item_document,
         )
         .post("/council/topics/{id}/files", server::upload_topic_file)
         .get(

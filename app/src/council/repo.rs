@@ -766,6 +766,30 @@ pub async fn add_agenda_item(
     .await
 }
 
+/// An agenda item's key, workspace and 公開 flag.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AgendaRef {
+    /// Key.
+    pub key: String,
+    /// Its meeting's workspace key.
+    pub workspace: String,
+    /// 公開.
+    pub public: bool,
+}
+
+/// Agenda item `key` with its workspace; `None` when there is none.
+pub async fn agenda_item(db: &Db, key: &str) -> Result<Option<AgendaRef>, DbError> {
+    Ok(first(
+        db.query(
+            "SELECT record::id(id) AS key, record::id(meeting.workspace) AS workspace, public
+             FROM ONLY type::record('agenda_item', $key)",
+        )
+        .bind(("key", key.to_owned()))
+        .await?
+        .check()?,
+    )?)
+}
+
 /// The meeting of agenda item `item`; `None` when there is no such item.
 pub async fn meeting_of_item(db: &Db, item: &str) -> Result<Option<String>, DbError> {
     Ok(first(

@@ -848,11 +848,12 @@ pub async fn get_meeting(id: String) -> Result<MeetingView, AppError> {
         item::<repo::MeetingRow>(&state, &user, "meeting", &id, repo::MEETING_FIELDS).await?;
     let insider = policy::may_see_closed_items(&user, &p.access);
     let may_manage = policy::may_manage_workspace(&user, &p.access);
-    let items = repo::agenda(&state.db, &m.key)
+    let mut items: Vec<AgendaItemView> = repo::agenda(&state.db, &m.key)
         .await?
         .into_iter()
         .filter(|i| insider || i.text.public)
         .map(|i| AgendaItemView {
+            documents: Vec::new(),
             body_html: crate::markdown::render(&i.text.body),
             minutes_html: crate::markdown::render(&i.text.minutes),
             key: i.key,
@@ -862,6 +863,10 @@ pub async fn get_meeting(id: String) -> Result<MeetingView, AppError> {
             minutes: i.text.minutes,
         })
         .collect();
+    for item in &mut items {
+        let subject = FileHolder::AgendaItem.subject(&p.row.key, &item.key);
+        item.documents = crate::attachments::repo::list(&state.db, &subject).await?;
+    }
     let attendance = if insider {
         repo::attendance(&state.db, &m.key).await?
     } else {
@@ -907,15 +912,35 @@ pub async fn get_meeting(id: String) -> Result<MeetingView, AppError> {
 enum FileHolder {
     Meeting,
     Topic,
+    /// An agenda item's documents: a 非公開 item's only for the workspace's members.
+    AgendaItem,
 }
 
 #[cfg(feature = "ssr")]
 impl FileHolder {
-    fn table(self) -> &'static str {
-        match self {
+    /// The holder `id` if the caller may read it: its key and workspace.
+    async fn locate(
+        self,
+        state: &AppState,
+        user: &CurrentUser,
+        id: &str,
+    ) -> Result<(String, Place), AppError> {
+        let table = match self {
             FileHolder::Meeting => "meeting",
             FileHolder::Topic => "council_topic",
-        }
+            FileHolder::AgendaItem => {
+                let item = repo::agenda_item(&state.db, &key(id)?)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let p = reader_place(state, user, &item.workspace).await?;
+                if !item.public && !policy::may_see_closed_items(user, &p.access) {
+                    return Err(AppError::NotFound);
+                }
+                return Ok((item.key, p));
+            }
+        };
+        let (thing, p) = item::<repo::ItemRow>(state, user, table, id, "title").await?;
+        Ok((thing.key, p))
     }
 
     /// The attachments subject: `council:<ws>:meeting:<key>` or `council:<ws>:topic:<key>`.
@@ -923,13 +948,16 @@ impl FileHolder {
         let kind = match self {
             FileHolder::Meeting => "meeting",
             FileHolder::Topic => "topic",
+            FileHolder::AgendaItem => "item",
         };
         format!("{}{kind}:{key}", repo::subject_prefix(ws))
     }
 
     fn may_attach(self, user: &CurrentUser, access: &WorkspaceAccess) -> bool {
         match self {
-            FileHolder::Meeting => policy::may_manage_workspace(user, access),
+            FileHolder::Meeting | FileHolder::AgendaItem => {
+                policy::may_manage_workspace(user, access)
+            }
             FileHolder::Topic => policy::may_take_part(user, access),
         }
     }
@@ -958,8 +986,7 @@ async fn upload(
         Ok(user) => user,
         Err(answer) => return *answer,
     };
-    let (thing, p) = match item::<repo::ItemRow>(&state, &user, holder.table(), &id, "title").await
-    {
+    let (thing, p) = match holder.locate(&state, &user, &id).await {
         Ok(found) => found,
         Err(e) => return e.into_response(),
     };
@@ -970,7 +997,7 @@ async fn upload(
     if !holder.may_attach(&user, &p.access) {
         return refuse(&session, &back, AppError::Forbidden).await;
     }
-    let subject = holder.subject(&p.row.key, &thing.key);
+    let subject = holder.subject(&p.row.key, &thing);
     store(&state, &session, &user, &subject, file, &back).await
 }
 
@@ -985,12 +1012,12 @@ async fn download(
 ) -> axum::response::Response {
     let result = async {
         let user = policy::require_user(crate::auth::request::user_of(&state, &session).await?)?;
-        let (thing, p) = item::<repo::ItemRow>(&state, &user, holder.table(), &id, "title").await?;
+        let (thing, p) = holder.locate(&state, &user, &id).await?;
         let file = crate::ids::AttachmentId::parse(&file).ok_or(AppError::NotFound)?;
         let stored = crate::attachments::repo::file(&state.db, &file)
             .await?
             .ok_or(AppError::NotFound)?;
-        if stored.subject != holder.subject(&p.row.key, &thing.key) {
+        if stored.subject != holder.subject(&p.row.key, &thing) {
             return Err(AppError::NotFound);
         }
         Ok(stored)
@@ -1020,6 +1047,29 @@ pub async fn download_document(
     session: tower_sessions::Session,
 ) -> axum::response::Response {
     download(FileHolder::Meeting, state, ids, session).await
+}
+
+/// POST `/council/items/{id}/documents` (multipart: `file`, `back`): adds a document to an
+/// agenda item, for the workspace's chair and secretariat.
+#[cfg(feature = "ssr")]
+pub async fn upload_item_document(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    session: tower_sessions::Session,
+    multipart: axum::extract::Multipart,
+) -> axum::response::Response {
+    upload(FileHolder::AgendaItem, state, id, session, multipart).await
+}
+
+/// GET `/council/items/{id}/documents/{file}`: an agenda item's document, for whoever may see
+/// the item (a 非公開 item's: the workspace's members only).
+#[cfg(feature = "ssr")]
+pub async fn download_item_document(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(ids): axum::extract::Path<(String, String)>,
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    download(FileHolder::AgendaItem, state, ids, session).await
 }
 
 /// POST `/council/topics/{id}/files` (multipart: `file`, `back`): attaches a file to a topic,

@@ -226,6 +226,8 @@ pub struct AgendaItemView {
     pub minutes: String,
     /// Minutes, rendered.
     pub minutes_html: String,
+    /// The item's documents (a 非公開 item's reach members only).
+    pub documents: Vec<crate::attachments::model::AttachmentInfo>,
 }
 
 /// One member's answer for a meeting.

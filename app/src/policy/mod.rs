@@ -236,6 +236,11 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
         "GET /council/meetings/{id}/documents/{file}",
         Rule::ReadWorkspace,
     ),
+    ("POST /council/items/{id}/documents", Rule::ManageWorkspace),
+    (
+        "GET /council/items/{id}/documents/{file}",
+        Rule::ReadWorkspace,
+    ),
     ("POST /council/topics/{id}/files", Rule::TakePart),
     ("GET /council/topics/{id}/files/{file}", Rule::ReadWorkspace),
     ("POST /api/get_proposal", Rule::ReadWorkspace),

@@ -2798,3 +2798,99 @@ async fn topic_attachments_are_added_by_those_who_post_and_read_by_the_topics_re
         .await;
     assert!(generic.status.is_client_error(), "{}", generic.status);
 }
+
+#[tokio::test]
+async fn a_closed_agenda_items_documents_reach_the_workspaces_members_only() {
+    let app = new_app().await;
+    let officer = app.user(Role::TokyoOfficer, TOKYO).await;
+    let ws = new_workspace(&app, &officer, "council").await;
+    let member = join_as(&app, &officer, &ws, "observer", TOSHIMA).await;
+    let reader = app.user(Role::Staff, CHIYODA).await;
+    let meeting = new_meeting(&app, &officer, &ws).await;
+    for (title, public) in [("公開の議題", "1"), ("非公開の議題", "")] {
+        done(
+            &app,
+            &officer,
+            "add_agenda_item",
+            &[
+                ("meeting", meeting.as_str()),
+                ("title", title),
+                ("body", ""),
+                ("public", public),
+            ],
+        )
+        .await;
+    }
+    let items = meeting_view(&app, &officer, &meeting).await.items;
+    let back = format!("/council/meetings/{meeting}");
+    let csv = "議題,資料\n".as_bytes();
+    let mut files = Vec::new();
+    for item in &items {
+        let path = format!("/council/items/{}/documents", item.key);
+        let reply = app
+            .upload_form(
+                &path,
+                &officer.cookie,
+                &[("back", back.as_str())],
+                "資料.csv",
+                csv,
+            )
+            .await;
+        assert!(
+            reply
+                .location
+                .as_deref()
+                .is_some_and(|l| l.contains("attached=1")),
+            "{:?} {}",
+            reply.location,
+            reply.body
+        );
+        let refused = app
+            .upload_form(
+                &path,
+                &member.cookie,
+                &[("back", back.as_str())],
+                "x.csv",
+                csv,
+            )
+            .await;
+        assert!(
+            refused
+                .location
+                .as_deref()
+                .is_some_and(|l| l.contains("form_error")),
+            "{:?}",
+            refused.location
+        );
+        let docs = meeting_view(&app, &officer, &meeting)
+            .await
+            .items
+            .into_iter()
+            .find(|i| i.key == item.key)
+            .unwrap()
+            .documents;
+        assert_eq!(docs.len(), 1);
+        files.push((item.public, format!("{path}/{}", docs[0].id)));
+    }
+    for (public, file) in &files {
+        assert_eq!(
+            app.get(file, Some(&member.cookie)).await.status,
+            StatusCode::OK,
+            "{file}"
+        );
+        let for_reader = app.get(file, Some(&reader.cookie)).await.status;
+        assert_eq!(
+            for_reader,
+            if *public {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            },
+            "{file}"
+        );
+    }
+    // The reader's meeting view lists the public item and its document only.
+    let seen = meeting_view(&app, &reader, &meeting).await.items;
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].documents.len(), 1);
+}

@@ -124,7 +124,7 @@ fn Meeting(view: MeetingView) -> impl IntoView {
             </a>
         </p>
         <h2>{lang.pick("議題", "Agenda")}</h2>
-        <Agenda items may_manage/>
+        <Agenda meeting=key.clone() items may_manage/>
         {may_manage.then(|| view! { <AddItem meeting=key.clone()/> })}
         <AttachmentsSection
             subject=key.clone()
@@ -143,7 +143,7 @@ fn Meeting(view: MeetingView) -> impl IntoView {
 /// The agenda items in order, each with its badge, description and minutes (and, for
 /// managers, the minutes form).
 #[component]
-fn Agenda(items: Vec<AgendaItemView>, may_manage: bool) -> impl IntoView {
+fn Agenda(meeting: String, items: Vec<AgendaItemView>, may_manage: bool) -> impl IntoView {
     let lang = use_lang();
     if items.is_empty() {
         return view! { <p class="muted">{lang.pick("議題はまだありません。", "No agenda items yet.")}</p> }
@@ -151,14 +151,14 @@ fn Agenda(items: Vec<AgendaItemView>, may_manage: bool) -> impl IntoView {
     }
     view! {
         <ol class="agenda">
-            {items.into_iter().map(|item| view! { <AgendaItem item may_manage/> }).collect_view()}
+            {items.into_iter().map(|item| view! { <AgendaItem meeting=meeting.clone() item may_manage/> }).collect_view()}
         </ol>
     }
     .into_any()
 }
 
 #[component]
-fn AgendaItem(item: AgendaItemView, may_manage: bool) -> impl IntoView {
+fn AgendaItem(meeting: String, item: AgendaItemView, may_manage: bool) -> impl IntoView {
     let lang = use_lang();
     let (badge, class) = if item.public {
         (lang.pick("公開", "Public"), "badge item-public")
@@ -192,6 +192,17 @@ fn AgendaItem(item: AgendaItemView, may_manage: bool) -> impl IntoView {
             <div class="markdown" inner_html=item.body_html.clone()></div>
             {minutes}
             {form}
+            <AttachmentsSection
+                id=format!("item-docs-{}", item.key)
+                level=4
+                subject=item.key.clone()
+                back=meeting_href(&meeting)
+                upload_to=format!("/council/items/{}/documents", item.key)
+                download_base=format!("/council/items/{}/documents", item.key)
+                heading=Some(("資料", "Documents"))
+                items=item.documents.clone()
+                may_attach=may_manage
+                attached=false/>
         </li>
     }
 }
