@@ -121,6 +121,20 @@ async fn reader_place(state: &AppState, user: &CurrentUser, ws: &str) -> Result<
     Ok(Place { row, access })
 }
 
+/// The workspaces the caller may read, the council first.
+#[cfg(feature = "ssr")]
+async fn readable(state: &AppState, user: &CurrentUser) -> Result<Vec<Place>, AppError> {
+    Ok(repo::workspaces(&state.db, user)
+        .await?
+        .into_iter()
+        .map(|row| Place {
+            access: access_of(&row),
+            row,
+        })
+        .filter(|p| policy::may_read_workspace(user, &p.access))
+        .collect())
+}
+
 /// What the policy needs from a workspace read for the caller.
 #[cfg(feature = "ssr")]
 fn access_of(row: &repo::WorkspaceRow) -> WorkspaceAccess {
@@ -236,12 +250,8 @@ async fn card(state: &AppState, user: &CurrentUser, p: &Place) -> Result<Workspa
 pub async fn list_workspaces() -> Result<WorkspacesView, AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let mut workspaces = Vec::new();
-    for row in repo::workspaces(&state.db, &user).await? {
-        let access = access_of(&row);
-        if policy::may_read_workspace(&user, &access) {
-            let p = Place { row, access };
-            workspaces.push(card(&state, &user, &p).await?);
-        }
+    for p in readable(&state, &user).await? {
+        workspaces.push(card(&state, &user, &p).await?);
     }
     Ok(WorkspacesView {
         workspaces,
@@ -1954,20 +1964,21 @@ pub async fn search_hits(
     user: &CurrentUser,
     q: &str,
 ) -> Result<Vec<crate::search::model::Hit>, AppError> {
-    let mut readable = std::collections::HashMap::new();
-    for row in repo::workspaces(&state.db, user).await? {
-        let access = access_of(&row);
-        if policy::may_read_workspace(user, &access) {
-            let insider = policy::may_see_closed_items(user, &access);
-            readable.insert(row.key.clone(), (insider, (row.name_ja, row.name_en)));
-        }
-    }
-    let keys: Vec<String> = readable.keys().cloned().collect();
+    let workspaces: std::collections::HashMap<String, (bool, (String, String))> =
+        readable(state, user)
+            .await?
+            .into_iter()
+            .map(|p| {
+                let insider = policy::may_see_closed_items(user, &p.access);
+                (p.row.key, (insider, (p.row.name_ja, p.row.name_en)))
+            })
+            .collect();
+    let keys: Vec<String> = workspaces.keys().cloned().collect();
     Ok(repo::search(&state.db, q, &keys)
         .await?
         .into_iter()
         .filter_map(|r| {
-            let (insider, place) = readable.get(&r.workspace)?;
+            let (insider, place) = workspaces.get(&r.workspace)?;
             (r.public || *insider).then(|| crate::search::model::Hit {
                 snippet_html: crate::search::model::snippet(&r.text, q),
                 kind: r.kind,

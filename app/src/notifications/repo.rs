@@ -33,23 +33,9 @@ pub fn notice_bindings(
     )
 }
 
-/// The statement a room puts inside its write transaction to send several notices at once
-/// (e.g. "you were mentioned" to some and "a new reply" to others, each person once): for
-/// each `{ notice, recipients }` in `$notice_sets`, one notice per recipient key. Bind with
-/// [`notice_sets_binding`].
-pub const CREATE_NOTICE_SETS: &str = "FOR $set IN $notice_sets {
-    FOR $r IN $set.recipients {
-        CREATE notice CONTENT {
-            recipient: type::record('app_user', $r), kind: $set.notice.kind,
-            subject: $set.notice.subject, link: $set.notice.link, text_ja: $set.notice.text_ja,
-            text_en: $set.notice.text_en, excerpt: $set.notice.excerpt,
-            group_key: $set.notice.group.key, group_ja: $set.notice.group.ja,
-            group_en: $set.notice.group.en
-        };
-    };
-};";
-
-/// The binding of [`CREATE_NOTICE_SETS`]: each notice with its recipients (user keys).
+/// The binding `$notice_sets` of a room's statement that sends several notices in one write
+/// (e.g. "you were mentioned" to some and "a new reply" to others, each person once): each
+/// notice with its recipients (user keys), as `[{ notice, recipients }]`.
 pub fn notice_sets_binding(
     sets: &[(super::model::Notice, Vec<crate::ids::UserId>)],
 ) -> (&'static str, serde_json::Value) {

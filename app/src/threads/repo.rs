@@ -123,28 +123,19 @@ pub async fn mark_answered(
 }
 
 /// Adds a post and its notice to each recipient in one transaction
-/// ([`crate::notifications::repo::CREATE_NOTICE_SETS`]).
+/// ([`crate::notifications::repo::CREATE_NOTICES`]).
 pub async fn add_post(
     db: &Db,
     post: NewPost<'_>,
     notice: &crate::notifications::model::Notice,
     recipients: &[crate::ids::UserId],
 ) -> Result<(), DbError> {
-    add_post_notifying(db, post, &[(notice.clone(), recipients.to_vec())]).await
-}
-
-/// Adds a post and several notices (each with its recipients, e.g. mentions and replies) in
-/// one transaction ([`crate::notifications::repo::CREATE_NOTICE_SETS`]).
-pub async fn add_post_notifying(
-    db: &Db,
-    post: NewPost<'_>,
-    notices: &[(crate::notifications::model::Notice, Vec<crate::ids::UserId>)],
-) -> Result<(), DbError> {
-    use crate::notifications::repo::{CREATE_NOTICE_SETS, notice_sets_binding};
+    use crate::notifications::repo::{CREATE_NOTICES, notice_bindings};
+    let (notice, recipients) = notice_bindings(notice, recipients);
     db.query(format!(
         "BEGIN TRANSACTION;
          {CREATE_POST}
-         {CREATE_NOTICE_SETS}
+         {CREATE_NOTICES}
          COMMIT TRANSACTION;"
     ))
     .bind(("id", post.id.to_owned()))
@@ -152,7 +143,8 @@ pub async fn add_post_notifying(
     .bind(("author", post.author_id.to_string()))
     .bind(("body", post.body.to_owned()))
     .bind(("reply_to", post.reply_to.map(crate::ids::PostId::to_string)))
-    .bind(notice_sets_binding(notices))
+    .bind(notice)
+    .bind(recipients)
     .await?
     .check()?;
     Ok(())
