@@ -52,7 +52,10 @@ e2e:
 	bash scripts/e2e.sh $(ARGS)
 
 ## release: optimised build (server in $CARGO_TARGET_DIR/release/kyodo, site in its own folder,
-## `kyodo_release_site_root`, so that it never rewrites the files a running `make run` serves)
+## `kyodo_release_site_root`, so that it never rewrites the files a running `make run` serves),
+## its JS, CSS and wasm precompressed beside them (.br, .gz; scripts/precompress.sh)
 release:
 	source scripts/tools.sh
+	kyodo_ensure_apt_tools
 	LEPTOS_SITE_ROOT="$$(kyodo_release_site_root)" cargo leptos build --release
+	bash scripts/precompress.sh "$$(kyodo_release_site_root)/pkg"

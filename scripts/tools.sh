@@ -177,6 +177,20 @@ kyodo_ensure_python_packages() {
   fi
 }
 
+# Debian packages of the release build and the benchmark, installed only when missing:
+#   brotli  precompresses the release build's files (scripts/precompress.sh);
+#   wrk     the load generator of scripts/bench.sh.
+kyodo_ensure_apt_tools() {
+  local missing=()
+  command -v brotli >/dev/null || missing+=(brotli)
+  command -v wrk >/dev/null || missing+=(wrk)
+  if (( ${#missing[@]} )); then
+    kyodo_log "installing Debian ${missing[*]}"
+    kyodo_as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+    kyodo_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+}
+
 kyodo_ensure_build_tools() {
   kyodo_require rustup cargo npm
   kyodo_ensure_nextest

@@ -158,12 +158,16 @@ pub fn router(state: AppState, config: &Config) -> Router {
         )));
     let options = state.leptos_options.clone();
     // The build's files, served by tower-http: `Last-Modified`, 304 on `If-Modified-Since`,
-    // ranges (leptos_axum's file handler forwards none of the conditional headers).
+    // ranges (leptos_axum's file handler forwards none of the conditional headers), and the
+    // `.br` / `.gz` files `make release` writes next to them (`scripts/precompress.sh`) to a
+    // browser that accepts them, with `Content-Encoding` and `Vary: Accept-Encoding`.
     let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let router = Router::new()
         .nest_service(
             &format!("/{}", options.site_pkg_dir),
-            tower_http::services::ServeDir::new(pkg_dir),
+            tower_http::services::ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
         )
         .route("/healthz", get(|| async { "ok" }))
         .merge(room_routes().into_router())
@@ -172,6 +176,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             shell::shell,
         ))
         .layer(axum::middleware::from_fn(crate::error::server_fn_status))
+        .layer(axum::middleware::from_fn(auth::request::remember_caller))
         .layer(axum::middleware::from_fn(auth::flash::keep_form_errors))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -188,7 +193,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             crate::error::refuse_large_bodies,
         ))
         .with_state(state);
-    auth::headers::with_security_headers(router, secure_cookies)
+    auth::headers::with_security_headers(router, secure_cookies).layer(crate::http::compression())
 }
 
 /// Starts Kyodo: reads configuration, opens the database and serves until Ctrl-C.

@@ -121,18 +121,30 @@ async fn matrix(
 #[server(prefix = "/api", endpoint = "get_home")]
 pub async fn get_home() -> Result<Home, AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
+    let all = all_progress(&state).await?;
     let Matrix {
         systems,
         rows,
         summary,
-    } = matrix(&state, None, None).await?;
+    } = Matrix::build(
+        state.catalog.systems.clone(),
+        state.catalog.municipalities_of(None),
+        &all,
+    );
     let own = rows
         .into_iter()
         .find(|row| row.organisation.key == user.organisation.key)
         .map(|row| OrgDetail {
+            progress: systems
+                .iter()
+                .map(|s| {
+                    all.iter()
+                        .find(|p| p.lg_code.as_str() == row.organisation.key && p.system == s.code)
+                        .cloned()
+                })
+                .collect(),
             organisation: row.organisation,
             systems: systems.clone(),
-            progress: row.cells,
         });
     Ok(Home {
         user,

@@ -3,6 +3,7 @@
 use super::progress::Progress;
 use super::steps::{ProgressStatus, percent_text};
 use super::system::StandardSystem;
+use crate::i18n::Lang;
 use crate::orgs::model::Organisation;
 use serde::Deserialize;
 use serde::Serialize;
@@ -40,13 +41,67 @@ impl SystemSummary {
     }
 }
 
+/// What a matrix cell shows of a progress record: the counts behind its percentage and its
+/// two flags. The record itself (steps, dates, vendor) is on the record's page, so the heatmap
+/// sends its 1,240 cells in a few dozen bytes each, once in the HTML and once for hydration.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MatrixCell {
+    /// 進捗状況.
+    pub status: ProgressStatus,
+    /// 完了ステップ数 among the template's steps.
+    pub steps_done: u8,
+    /// Steps of the template that apply (not 対象外).
+    pub steps_applicable: u8,
+    /// 特定移行支援システム flag.
+    pub special_migration_support: bool,
+    /// Generated demo data (never a municipality's report).
+    pub is_demo: bool,
+}
+
+impl MatrixCell {
+    /// 進捗率 in percent: done ÷ applicable steps × 100, 0.0–100.0 (0 when no step applies).
+    pub fn percent(&self) -> f32 {
+        if self.steps_applicable == 0 {
+            0.0
+        } else {
+            f32::from(self.steps_done) * 100.0 / f32::from(self.steps_applicable)
+        }
+    }
+
+    /// The short text shown in a matrix cell: status, and the percentage when in progress.
+    pub fn cell_text(&self, lang: Lang) -> String {
+        match self.status {
+            ProgressStatus::InProgress => {
+                format!(
+                    "{} {}%",
+                    self.status.label(lang),
+                    percent_text(self.percent())
+                )
+            }
+            other => other.label(lang).to_owned(),
+        }
+    }
+}
+
+impl From<&Progress> for MatrixCell {
+    fn from(p: &Progress) -> MatrixCell {
+        MatrixCell {
+            status: p.status,
+            steps_done: p.steps_done,
+            steps_applicable: p.steps_applicable,
+            special_migration_support: p.special_migration_support,
+            is_demo: p.is_demo,
+        }
+    }
+}
+
 /// One municipality's row in the matrix: its cells in the order of [`Matrix::systems`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatrixRow {
     /// The municipality.
     pub organisation: Organisation,
     /// One entry per system; `None` when nothing was reported.
-    pub cells: Vec<Option<Progress>>,
+    pub cells: Vec<Option<MatrixCell>>,
 }
 
 /// The standardization matrix: municipalities × 20 systems, with a summary per system.
@@ -73,7 +128,7 @@ impl Matrix {
 
     /// The average progress of a row in percent (unreported cells count 0).
     pub fn row_percent(row: &MatrixRow) -> f32 {
-        let sum: f32 = row.cells.iter().flatten().map(Progress::percent).sum();
+        let sum: f32 = row.cells.iter().flatten().map(MatrixCell::percent).sum();
         sum / row.cells.len().max(1) as f32
     }
 
@@ -103,14 +158,13 @@ impl Matrix {
                     .as_ref()
                     .map(|c| c.as_str().to_owned())
                     .unwrap_or_default();
-                let cells: Vec<Option<Progress>> = systems
+                let cells: Vec<Option<MatrixCell>> = systems
                     .iter()
                     .zip(summary.iter_mut())
                     .map(|(s, sum)| {
                         let cell = by_cell
                             .get(&(code.as_str(), s.code.as_str()))
-                            .copied()
-                            .cloned();
+                            .map(|p| MatrixCell::from(*p));
                         sum.total += 1;
                         match cell.as_ref().map(|c| c.status) {
                             Some(ProgressStatus::Live) => sum.live += 1,

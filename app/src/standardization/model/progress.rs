@@ -325,11 +325,7 @@ impl Progress {
 
     /// 進捗率 in percent: done ÷ applicable steps × 100, 0.0–100.0 (0 when no step applies).
     pub fn percent(&self) -> f32 {
-        if self.steps_applicable == 0 {
-            0.0
-        } else {
-            f32::from(self.steps_done) * 100.0 / f32::from(self.steps_applicable)
-        }
+        super::matrix::MatrixCell::from(self).percent()
     }
 
     /// [`Self::percent`] rounded to 0.1 point, as text without `%`.
@@ -339,12 +335,7 @@ impl Progress {
 
     /// The short text shown in a matrix cell: status, and the percentage when in progress.
     pub fn cell_text(&self, lang: Lang) -> String {
-        match self.status {
-            ProgressStatus::InProgress => {
-                format!("{} {}%", self.status.label(lang), self.percent_text())
-            }
-            other => other.label(lang).to_owned(),
-        }
+        super::matrix::MatrixCell::from(self).cell_text(lang)
     }
 
     /// Whether the record is late on `today`: not live and past its own planned date, or (no

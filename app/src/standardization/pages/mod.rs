@@ -8,7 +8,8 @@ pub mod record;
 pub mod widgets;
 
 use super::model::{
-    ImportReport, Matrix, MatrixRow, Progress, ProgressStatus, StandardSystem, SystemSummary,
+    ImportReport, Matrix, MatrixCell, MatrixRow, Progress, ProgressStatus, StandardSystem,
+    SystemSummary,
 };
 use super::server::{get_import_run, get_matrix};
 use crate::error::AppError;
@@ -31,8 +32,8 @@ fn status_class(p: Option<&Progress>) -> &'static str {
 
 /// CSS class of a heatmap cell by % done, in six bands (0, 1–24, 25–49, 50–74, 75–99, 100);
 /// the cell's text gives the value, so colour is never the only cue.
-fn heat_class(p: Option<&Progress>) -> &'static str {
-    match p.map(Progress::percent) {
+fn heat_class(p: Option<&MatrixCell>) -> &'static str {
+    match p.map(MatrixCell::percent) {
         None => "cell heat-none",
         Some(x) if x >= 100.0 => "cell heat-5",
         Some(x) if x >= 75.0 => "cell heat-4",
@@ -45,9 +46,9 @@ fn heat_class(p: Option<&Progress>) -> &'static str {
 
 /// The text of a cell, with the extension marker.
 #[component]
-fn CellContent(progress: Option<Progress>) -> impl IntoView {
+fn CellContent(cell: Option<MatrixCell>) -> impl IntoView {
     let lang = use_lang();
-    match progress {
+    match cell {
         None => view! { <span class="muted">{lang.pick("未報告", "No report")}</span> }.into_any(),
         Some(p) => {
             let ext = p.special_migration_support.then(|| {
@@ -129,7 +130,7 @@ pub fn ProgressTable(
                         view! {
                             <tr>
                                 <th scope="row"><A href=href>{label}</A></th>
-                                <td class=class data-cell=format!("{lg_key}-{}", s.code)><CellContent progress=p.clone()/></td>
+                                <td class=class data-cell=format!("{lg_key}-{}", s.code)><CellContent cell=p.as_ref().map(MatrixCell::from)/></td>
                                 <td>{date(p.as_ref().and_then(|p| p.planned_go_live))}</td>
                                 <td>{date(p.as_ref().and_then(|p| p.actual_go_live))}</td>
                                 <td>{fiscal_year(p.as_ref())}</td>
@@ -297,7 +298,7 @@ fn MatrixTable(matrix: Matrix) -> impl IntoView {
                             let href = record::record_href(&code, &s.code);
                             view! {
                                 <td class=class data-cell=format!("{code}-{}", s.code)>
-                                    <A href=href><CellContent progress=cell/></A>
+                                    <A href=href><CellContent cell/></A>
                                 </td>
                             }
                         }).collect_view();
