@@ -1,25 +1,119 @@
 #!/usr/bin/env bash
-# Page-speed benchmark for the standardization tracker (issue #3): with the demo data for all
-# 62 municipalities × 20 systems × 40 steps, how long do the heatmap and the council dashboard
-# take to answer? Not a test: it prints figures for the README's performance section.
+# The page-speed benchmark (issue #13): every page kind of the release build, side by side in
+# the same run with a bare server answering the same bytes (`kyodo ceiling`: no session, no
+# database, no rendering), at 1 and 64 connections with wrk (Debian), with the ratio; then
+# the first-load bytes of the heatmap as a browser receives them (brotli), the cold start on
+# the existing data folder and the resident memory after the load. Not a test: it prints the
+# report the README's performance section quotes.
 #
-#   bash scripts/bench.sh            # uses $CARGO_TARGET_DIR/release/kyodo (build: make release)
-#   KYODO_BIN=… N=200 bash scripts/bench.sh
+#   bash scripts/bench.sh                      # after `make release`
+#   DURATION=10 CONNS="1 16 64" bash scripts/bench.sh
+#   KYODO_DEMO_PROJECTS=10000 bash scripts/bench.sh
 #
 # Starts the server on 127.0.0.1:3400 with a fresh data folder and demo data, signs in as the
-# Tokyo officer, warms up, then requests each page N times one after another (curl, keep-alive
-# off, time to the last byte) and prints min / median / p95 / max in milliseconds.
+# Tokyo officer (who reads every page), imports the tracker's own CSV export once (for an
+# import-result page), captures each page's answer (body compressed as the client asked,
+# with its Content-Type and Content-Encoding) for the bare server on 127.0.0.1:3409, then
+# loads each page for $DURATION seconds per connection count. wrk and the servers share the
+# machine's cores, the same for both sides.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$ROOT/scripts/bench_lib.sh"
-bench_start 127.0.0.1:3400 KYODO_DEMO_PROJECTS=0
-bench_sign_in tokyo_officer "$JAR"
+command -v wrk >/dev/null || { echo "bench: wrk not found (apt-get install wrk; make release installs it)" >&2; exit 1; }
+DURATION="${DURATION:-5}"
+CONNS="${CONNS:-1 64}"
+ENCODING="${ENCODING:-br, gzip}"
 
-echo "kyodo page timings ($(nproc) cores, $(uname -m), $BIN)"
-measure "GET /standardization (heatmap, 62×20)" "$BASE/standardization"
-measure "GET /standardization?sort=progress_desc" "$BASE/standardization?sort=progress_desc"
-measure "GET /standardization/dashboard" "$BASE/standardization/dashboard"
-measure "GET /standardization/dashboard?cloud=aws" "$BASE/standardization/dashboard?cloud=aws"
-measure "POST /api/get_matrix (JSON)" -X POST -H "Origin: $BASE" -H 'Accept: application/json' -d kind= "$BASE/api/get_matrix"
-measure "POST /api/get_dashboard (JSON)" -X POST -H "Origin: $BASE" -H 'Accept: application/json' -d kind= "$BASE/api/get_dashboard"
-measure "GET /standardization/records/131164/resident_registry" "$BASE/standardization/records/131164/resident_registry"
+bench_start 127.0.0.1:3400 "KYODO_DEMO_PROJECTS=${KYODO_DEMO_PROJECTS:-12}"
+bench_sign_in tokyo_officer "$JAR"
+cookie="kyodo_session=$(awk '$6 == "kyodo_session" { print $7 }' "$JAR")"
+api=(-X POST -H "Origin: $BASE" -H 'Accept: application/json')
+
+# An import run to show: the tracker's own export, imported again.
+curl -sf -b "$JAR" -o "$DATA/export.csv" "$BASE/standardization/export.csv"
+import=$(curl -sf -b "$JAR" -H "Origin: $BASE" -o /dev/null -w '%{redirect_url}' \
+  -F "file=@$DATA/export.csv;type=text/csv" "$BASE/standardization/import/upload")
+import=${import#"$BASE"}
+project=$(curl -sf -b "$JAR" "${api[@]}" -d page=0 "$BASE/api/list_projects" \
+  | grep -o '"id":"[0-9a-f]*"' | head -1 | cut -d'"' -f4)
+
+PAGES=(
+  "home|/"
+  "heatmap|/standardization"
+  "dashboard|/standardization/dashboard"
+  "record|/standardization/records/131164/resident_registry"
+  "thread|/standardization/records/131164/resident_registry/steps/1"
+  "org|/orgs/131164"
+  "orgs|/orgs"
+  "import|$import"
+  "projects|/projects"
+  "project|/projects/$project"
+  "consultations|/consultations"
+  "booking|/consultations/bookings/demoheldsession"
+  "council|/council"
+  "workspace|/council/council"
+  "topic|/council/topics/demotopic1"
+  "meeting|/council/meetings/demomeeting1"
+  "proposal|/council/proposals/demoproposal1"
+  "search|/search?q=%E6%A8%99%E6%BA%96"
+)
+
+# Capture each answer for the bare server.
+CAP="$DATA/ceiling"
+mkdir -p "$CAP"
+for entry in "${PAGES[@]}"; do
+  name=${entry%%|*} path=${entry#*|}
+  status=$(curl -s -b "$JAR" -H "Accept-Encoding: $ENCODING" -D "$CAP/$name.raw" -o "$CAP/$name.body" \
+    -w '%{http_code}' "$BASE$path")
+  [[ $status == 200 ]] || { echo "bench: $path answered $status" >&2; exit 1; }
+  grep -iE '^(content-type|content-encoding|vary):' "$CAP/$name.raw" | tr -d '\r' >"$CAP/$name.headers"
+done
+"$BIN" ceiling "$CAP" 127.0.0.1:3409 >"$DATA/ceiling.log" 2>&1 &
+CEILING=$!
+trap 'kill $CEILING 2>/dev/null; bench_stop' EXIT
+until curl -sf -o /dev/null http://127.0.0.1:3409/home; do sleep 0.1; done
+
+# wrk: requests/s, p50 and p99 in ms, non-2xx count.
+load() { # connections url [cookie]
+  local c=$1 url=$2 threads=$(( $1 < 2 ? 1 : 2 ))
+  wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency -H "Accept-Encoding: $ENCODING" \
+    ${3:+-H "Cookie: $3"} "$url" | awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+    /Requests\/sec/ { rps = $2 } /Non-2xx/ { bad = $NF }
+    END { printf "%9.0f %8.2f %8.2f %s", rps, p50, p99, (bad ? bad : 0) }'
+}
+
+echo "kyodo page benchmark ($(nproc) cores, $(uname -m), release build, demo data, signed in as the Tokyo officer,"
+echo "Accept-Encoding: $ENCODING, wrk ${DURATION} s per row; $(date -u +%Y-%m-%d))"
+printf '%-14s %9s %4s | %9s %8s %8s | %9s %8s %8s | %7s\n' page bytes conn "kyodo r/s" p50_ms p99_ms "bare r/s" p50_ms p99_ms ratio
+for entry in "${PAGES[@]}"; do
+  name=${entry%%|*} path=${entry#*|}
+  bytes=$(stat -c %s "$CAP/$name.body")
+  for c in $CONNS; do
+    read -r k_rps k_p50 k_p99 k_bad < <(load "$c" "$BASE$path" "$cookie")
+    read -r c_rps c_p50 c_p99 _ < <(load "$c" "http://127.0.0.1:3409/$name")
+    ratio=$(awk -v a="$k_rps" -v b="$c_rps" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+    printf '%-14s %9s %4s | %9s %8s %8s | %9s %8s %8s | %7s%s\n' "$name" "$bytes" "$c" \
+      "$k_rps" "$k_p50" "$k_p99" "$c_rps" "$c_p50" "$c_p99" "$ratio" "$( [[ $k_bad != 0 ]] && echo "  non-2xx: $k_bad")"
+  done
+done
+echo "resident memory after the load: $(( $(ps -o rss= -p "$PID") / 1024 )) MiB"
+
+# First load of the heatmap as a browser receives it: the page, then its CSS, JS and wasm.
+first=0
+for path in /standardization /pkg/kyodo.css /pkg/kyodo.js /pkg/kyodo.wasm; do
+  size=$(curl -sf -b "$JAR" -H "Accept-Encoding: $ENCODING" -o /dev/null -w '%{size_download}' "$BASE$path")
+  printf '  %-18s %8s bytes\n' "$path" "$size"
+  first=$(( first + size ))
+done
+echo "first load of the heatmap: $first bytes ($(( first / 1024 )) KiB)"
+
+# Cold start: stop, start again on the same data folder, time to the first answer of a page.
+kill "$PID"; wait "$PID" 2>/dev/null || true
+started=$(date +%s.%N)
+LEPTOS_SITE_ROOT="$SITE" LEPTOS_SITE_ADDR=127.0.0.1:3400 LEPTOS_OUTPUT_NAME=kyodo KYODO_DATA_DIR="$DATA" \
+  KYODO_DEMO=1 "$BIN" >>"$DATA/server.log" 2>&1 &
+PID=$!
+until curl -s -o /dev/null -f "$BASE/login"; do sleep 0.01; done
+echo "cold start on the existing data folder to the first page: $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }') s"

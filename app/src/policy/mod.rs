@@ -146,6 +146,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /api/list_organisations", Rule::SignedIn),
     ("POST /api/get_organisation", Rule::SignedIn),
     ("POST /api/get_matrix", Rule::SignedIn),
+    ("POST /api/get_heatmap", Rule::SignedIn),
     ("POST /api/get_home", Rule::SignedIn),
     ("POST /api/get_import_run", Rule::OwnImportRun),
     ("POST /standardization/import/upload", Rule::WriteProgress),

@@ -6,6 +6,7 @@
 //! - `template` (ssr): the step template file.
 //! - `import` (ssr): decoding and validating the CSV municipalities send.
 //! - `export` (ssr): the CSV export.
+//! - `heatmap`: the heatmap's table rendered to HTML once per change of the progress.
 //! - `demo` (ssr): the deterministic demo data generator.
 //! - `repo` (ssr): database access; `server`: server functions; `pages`: UI.
 
@@ -14,6 +15,7 @@ pub mod dashboard;
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod heatmap;
 #[cfg(feature = "ssr")]
 pub mod import;
 pub mod model;

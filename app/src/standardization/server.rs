@@ -24,21 +24,126 @@ pub async fn get_matrix(
     sort: Option<String>,
 ) -> Result<Matrix, AppError> {
     let state = crate::auth::request::signed_in().await?.state;
-    let kind = parse_municipal_kind(kind.as_deref())?;
-    let cloud = parse_cloud(cloud.as_deref())?;
-    let sort = match sort.as_deref().unwrap_or("").trim() {
-        "" | "code" => None,
-        "progress_desc" => Some(true),
-        "progress_asc" => Some(false),
-        other => {
-            return Err(AppError::Invalid {
-                field: "sort".into(),
-                reason: format!("unknown sort {}", crate::error::quoted(other)),
-            });
-        }
+    let query = MatrixQuery::parse(kind, cloud, sort)?;
+    sorted_matrix(&state, &query).await
+}
+
+/// The heatmap as its page shows it (POST `/api/get_heatmap`; the same fields, rule and
+/// errors as [`get_matrix`]): the table rendered to HTML in the caller's language
+/// (`heatmap::table_html`). Each server renders a filter's table once and keeps it until the
+/// progress counter moves (a progress write on any server), so a request costs the session
+/// lookup, one counter read and a copy.
+#[server(prefix = "/api", endpoint = "get_heatmap")]
+pub async fn get_heatmap(
+    kind: Option<String>,
+    cloud: Option<String>,
+    sort: Option<String>,
+) -> Result<super::views::HeatmapView, AppError> {
+    use super::repo::PROGRESS_COUNTER;
+    use super::views::HeatmapView;
+    let state = crate::auth::request::signed_in().await?.state;
+    let lang = crate::i18n::detect_lang();
+    let query = MatrixQuery::parse(kind, cloud, sort)?;
+    let key = format!("{query:?} {lang:?}");
+    let tables = state.caches.slot::<RenderedHeatmaps>(PROGRESS_COUNTER);
+    // Read before the progress: a write committed in between renders again next time.
+    let tables = tables
+        .get(&state.db, PROGRESS_COUNTER, |_, now| async move {
+            Ok((now, RenderedHeatmaps::default()))
+        })
+        .await?;
+    if let Some(view) = tables
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key)
+    {
+        return Ok(view.clone());
+    }
+    let matrix = sorted_matrix(&state, &query).await?;
+    let count = matrix.rows.len();
+    let demo = matrix
+        .rows
+        .iter()
+        .any(|r| r.cells.iter().flatten().any(|c| c.is_demo));
+    // Rendering 1,240 cells is CPU work for a blocking thread, which also starts with an empty
+    // stack (a debug build's view types need a deep one).
+    let table_html = tokio::task::spawn_blocking(move || super::heatmap::table_html(matrix, lang))
+        .await
+        .map_err(AppError::internal)?;
+    let view = HeatmapView {
+        count,
+        demo,
+        table_html,
     };
-    let mut m = matrix(&state, kind, cloud).await?;
-    if let Some(descending) = sort {
+    let mut tables = tables.lock().unwrap_or_else(PoisonError::into_inner);
+    if tables.len() >= MAX_RENDERED_HEATMAPS {
+        tables.clear();
+    }
+    tables.insert(key, view.clone());
+    Ok(view)
+}
+
+/// The heatmap tables one server keeps, by filter and language, until the progress counter
+/// moves (at most [`MAX_RENDERED_HEATMAPS`], about 250 KB each).
+#[cfg(feature = "ssr")]
+type RenderedHeatmaps =
+    std::sync::Mutex<std::collections::HashMap<String, super::views::HeatmapView>>;
+
+/// The most heatmap tables kept at once (every filter × order × language is 252; the few in
+/// use stay).
+#[cfg(feature = "ssr")]
+const MAX_RENDERED_HEATMAPS: usize = 24;
+
+#[cfg(feature = "ssr")]
+use std::sync::PoisonError;
+
+/// The matrix's filter and order, checked.
+#[cfg(feature = "ssr")]
+#[derive(Debug)]
+struct MatrixQuery {
+    kind: Option<crate::orgs::model::OrgKind>,
+    cloud: Option<super::model::GovCloud>,
+    /// `Some(true)`: most progress first; `Some(false)`: least; `None`: by code.
+    descending: Option<bool>,
+}
+
+#[cfg(feature = "ssr")]
+impl MatrixQuery {
+    /// [`AppError::Invalid`] naming `kind`, `cloud` or `sort` when one is unknown.
+    fn parse(
+        kind: Option<String>,
+        cloud: Option<String>,
+        sort: Option<String>,
+    ) -> Result<MatrixQuery, AppError> {
+        let kind = parse_municipal_kind(kind.as_deref())?;
+        let cloud = parse_cloud(cloud.as_deref())?;
+        let descending = match sort.as_deref().unwrap_or("").trim() {
+            "" | "code" => None,
+            "progress_desc" => Some(true),
+            "progress_asc" => Some(false),
+            other => {
+                return Err(AppError::Invalid {
+                    field: "sort".into(),
+                    reason: format!("unknown sort {}", crate::error::quoted(other)),
+                });
+            }
+        };
+        Ok(MatrixQuery {
+            kind,
+            cloud,
+            descending,
+        })
+    }
+}
+
+/// The matrix of a checked query, for a caller already checked (ssr only).
+#[cfg(feature = "ssr")]
+async fn sorted_matrix(
+    state: &crate::state::AppState,
+    query: &MatrixQuery,
+) -> Result<Matrix, AppError> {
+    let mut m = matrix(state, query.kind, query.cloud).await?;
+    if let Some(descending) = query.descending {
         m.sort_by_progress(descending);
     }
     Ok(m)

@@ -5,6 +5,29 @@ use crate::auth::model::CurrentUser;
 use crate::orgs::model::Organisation;
 use serde::{Deserialize, Serialize};
 
+/// The record page's address.
+pub fn record_href(lg_code: &str, system: &str) -> String {
+    format!("/standardization/records/{lg_code}/{system}")
+}
+
+/// A step thread's address.
+pub fn thread_href(lg_code: &str, system: &str, step: u8) -> String {
+    format!("/standardization/records/{lg_code}/{system}/steps/{step}")
+}
+
+/// The heatmap as the page shows it: the table rendered by the server
+/// (`heatmap::table_html`), the number of municipalities shown and whether demo data is among
+/// them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeatmapView {
+    /// Municipalities shown (after the filter).
+    pub count: usize,
+    /// Whether any shown cell is generated demo data.
+    pub demo: bool,
+    /// `<table class="matrix">…</table>`, escaped by the renderer.
+    pub table_html: String,
+}
+
 /// An organisation with its standardization row (empty for Tokyo and GovTech Tokyo).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgDetail {

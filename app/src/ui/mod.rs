@@ -4,10 +4,12 @@
 
 mod feedback;
 mod scroll_region;
+mod server_html;
 mod text_area;
 
 pub use feedback::{ErrorView, loading, render, set_status};
 pub use scroll_region::ScrollRegion;
+pub use server_html::ServerHtml;
 pub use text_area::{TextArea, raw_text_content};
 
 use crate::auth::model::CurrentUser;

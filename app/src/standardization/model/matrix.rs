@@ -1,6 +1,6 @@
 //! The heatmap: municipalities × systems, per-system summaries and percentages.
 
-use super::progress::Progress;
+use super::progress::{GovCloud, Progress};
 use super::steps::{ProgressStatus, percent_text};
 use super::system::StandardSystem;
 use crate::i18n::Lang;
@@ -54,6 +54,8 @@ pub struct MatrixCell {
     pub steps_applicable: u8,
     /// 特定移行支援システム flag.
     pub special_migration_support: bool,
+    /// ガバメントクラウド provider (what the matrix's provider filter selects by).
+    pub gov_cloud: Option<GovCloud>,
     /// Generated demo data (never a municipality's report).
     pub is_demo: bool,
 }
@@ -90,6 +92,7 @@ impl From<&Progress> for MatrixCell {
             steps_done: p.steps_done,
             steps_applicable: p.steps_applicable,
             special_migration_support: p.special_migration_support,
+            gov_cloud: p.gov_cloud,
             is_demo: p.is_demo,
         }
     }

@@ -7,14 +7,14 @@ pub mod dashboard;
 pub mod record;
 pub mod widgets;
 
+use super::heatmap::cell_content;
 use super::model::{
-    ImportReport, Matrix, MatrixCell, MatrixRow, Progress, ProgressStatus, StandardSystem,
-    SystemSummary,
+    ImportReport, MatrixCell, Progress, ProgressStatus, StandardSystem, SystemSummary,
 };
-use super::server::{get_import_run, get_matrix};
+use super::server::{get_heatmap, get_import_run};
 use crate::error::AppError;
 use crate::i18n::{Lang, format_date, use_lang};
-use crate::ui::{ErrorView, ScrollRegion, UserResource, loading, render};
+use crate::ui::{ErrorView, ScrollRegion, ServerHtml, UserResource, loading, render};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -27,37 +27,6 @@ fn status_class(p: Option<&Progress>) -> &'static str {
         Some(ProgressStatus::InProgress) => "cell cell-progress",
         Some(ProgressStatus::NotStarted) => "cell cell-not-started",
         None => "cell cell-none",
-    }
-}
-
-/// CSS class of a heatmap cell by % done, in six bands (0, 1–24, 25–49, 50–74, 75–99, 100);
-/// the cell's text gives the value, so colour is never the only cue.
-fn heat_class(p: Option<&MatrixCell>) -> &'static str {
-    match p.map(MatrixCell::percent) {
-        None => "cell heat-none",
-        Some(x) if x >= 100.0 => "cell heat-5",
-        Some(x) if x >= 75.0 => "cell heat-4",
-        Some(x) if x >= 50.0 => "cell heat-3",
-        Some(x) if x >= 25.0 => "cell heat-2",
-        Some(x) if x > 0.0 => "cell heat-1",
-        Some(_) => "cell heat-0",
-    }
-}
-
-/// The text of a cell, with the extension marker.
-#[component]
-fn CellContent(cell: Option<MatrixCell>) -> impl IntoView {
-    let lang = use_lang();
-    match cell {
-        None => view! { <span class="muted">{lang.pick("未報告", "No report")}</span> }.into_any(),
-        Some(p) => {
-            let ext = p.special_migration_support.then(|| {
-                view! {
-                    " "<span class="ext-marker">{lang.pick("特定移行支援", "Ext.")}</span>
-                }
-            });
-            view! { <span>{p.cell_text(lang)}</span>{ext} }.into_any()
-        }
     }
 }
 
@@ -130,7 +99,7 @@ pub fn ProgressTable(
                         view! {
                             <tr>
                                 <th scope="row"><A href=href>{label}</A></th>
-                                <td class=class data-cell=format!("{lg_key}-{}", s.code)><CellContent cell=p.as_ref().map(MatrixCell::from)/></td>
+                                <td class=class data-cell=format!("{lg_key}-{}", s.code)>{cell_content(p.as_ref().map(MatrixCell::from), lang)}</td>
                                 <td>{date(p.as_ref().and_then(|p| p.planned_go_live))}</td>
                                 <td>{date(p.as_ref().and_then(|p| p.actual_go_live))}</td>
                                 <td>{fiscal_year(p.as_ref())}</td>
@@ -194,7 +163,13 @@ pub fn MatrixPage() -> impl IntoView {
             )
         })
     };
-    let matrix = Resource::new(filter, |(k, c, s)| get_matrix(Some(k), Some(c), Some(s)));
+    // The table comes rendered by the server (`get_heatmap`) and is not serialized again
+    // for hydration (`ServerHtml`).
+    let heatmap = Resource::new(filter, |(k, c, s)| async move {
+        get_heatmap(Some(k), Some(c), Some(s))
+            .await
+            .map(|h| (h.count, h.demo, ServerHtml(h.table_html)))
+    });
     view! {
         <Title text=lang.pick("標準化の進捗", "Standardization progress")/>
         <h1>{lang.pick("標準化の進捗（62区市町村 × 20業務）", "Standardization progress (62 municipalities × 20 systems)")}</h1>
@@ -220,7 +195,18 @@ pub fn MatrixPage() -> impl IntoView {
         }}
         <HeatLegend/>
         <Suspense fallback=loading>
-            {move || Suspend::new(async move { render(matrix.await, |m| view! { <MatrixTable matrix=m/> }) })}
+            {move || Suspend::new(async move {
+                render(heatmap.await, |(count, demo, table)| view! {
+                    <DemoNotice shown=demo/>
+                    <p aria-live="polite">{match lang {
+                        Lang::Ja => format!("{count}団体を表示しています。"),
+                        Lang::En => format!("Showing {count} municipalities."),
+                    }}</p>
+                    // ScrollRegion's element, holding the server's table.
+                    <div class="table-scroll tall" role="region" tabindex="0"
+                        aria-label=lang.pick("進捗ヒートマップ", "Progress heatmap") inner_html=table.0></div>
+                })
+            })}
         </Suspense>
     }
 }
@@ -245,75 +231,6 @@ fn HeatLegend() -> impl IntoView {
             <li><span class="swatch heat-none" aria-hidden="true"></span>{lang.pick("未報告・絞り込み外", "No report or filtered out")}</li>
             <li><span class="ext-marker">{lang.pick("特定移行支援", "Ext.")}</span>{lang.pick("特定移行支援システム（期限延長）", "Extension case (特定移行支援システム)")}</li>
         </ul>
-    }
-}
-
-#[component]
-fn MatrixTable(matrix: Matrix) -> impl IntoView {
-    let lang = use_lang();
-    let Matrix {
-        systems,
-        rows,
-        summary,
-    } = matrix;
-    let header = systems.iter().map(|s| view! {
-        <th scope="col" class="sys"><span class="sys-no">{s.no}</span><span class="sys-name">{s.name(lang).to_owned()}</span></th>
-    }).collect_view();
-    let footer = summary
-        .iter()
-        .map(|s| {
-            view! {
-                <td class="summary">
-                    <span>{ProgressStatus::Live.label(lang)}" "{s.share_text(s.live)}</span>
-                    <span>{ProgressStatus::InProgress.label(lang)}" "{s.share_text(s.in_progress)}</span>
-                    <span>{ProgressStatus::NotStarted.label(lang)}" "{s.share_text(s.not_started)}</span>
-                </td>
-            }
-        })
-        .collect_view();
-    let count = rows.len();
-    let demo = rows
-        .iter()
-        .any(|r| r.cells.iter().flatten().any(|c| c.is_demo));
-    view! {
-        <DemoNotice shown=demo/>
-        <p aria-live="polite">{match lang {
-            Lang::Ja => format!("{count}団体を表示しています。"),
-            Lang::En => format!("Showing {count} municipalities."),
-        }}</p>
-        <ScrollRegion label=lang.pick("進捗ヒートマップ", "Progress heatmap") class="tall">
-            <table class="matrix">
-                <thead><tr>
-                    <th scope="col">{lang.pick("団体", "Municipality")}</th>
-                    <th scope="col">{lang.pick("平均", "Mean")}</th>
-                    {header}
-                </tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|row| {
-                        let code = row.organisation.key.clone();
-                        let mean = format!("{}%", super::model::format_percent(Matrix::row_percent(&row).round()));
-                        let MatrixRow { organisation, cells } = row;
-                        let cells = cells.into_iter().zip(systems.iter()).map(|(cell, s)| {
-                            let class = heat_class(cell.as_ref());
-                            let href = record::record_href(&code, &s.code);
-                            view! {
-                                <td class=class data-cell=format!("{code}-{}", s.code)>
-                                    <A href=href><CellContent cell/></A>
-                                </td>
-                            }
-                        }).collect_view();
-                        view! {
-                            <tr data-lg-code=code.clone()>
-                                <th scope="row"><A href=format!("/orgs/{code}")>{organisation.name(lang).to_owned()}</A></th>
-                                <td class="mean">{mean}</td>
-                                {cells}
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-                <tfoot><tr><th scope="row">{lang.pick("集計", "Summary")}</th><td></td>{footer}</tr></tfoot>
-            </table>
-        </ScrollRegion>
     }
 }
 

@@ -15,15 +15,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// The record page's address.
-pub fn record_href(lg_code: &str, system: &str) -> String {
-    format!("/standardization/records/{lg_code}/{system}")
-}
-
-/// A step thread's address.
-pub fn thread_href(lg_code: &str, system: &str, step: u8) -> String {
-    format!("/standardization/records/{lg_code}/{system}/steps/{step}")
-}
+pub use super::super::views::{record_href, thread_href};
 
 fn date_text(lang: Lang, d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| format_date(lang, &d))

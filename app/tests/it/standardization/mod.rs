@@ -694,6 +694,7 @@ async fn every_tracker_endpoint_refuses_signed_out_callers() {
         ("/api/mark_notifications_read", ""),
         ("/api/get_dashboard", ""),
         ("/api/get_matrix", ""),
+        ("/api/get_heatmap", ""),
         ("/api/get_step_template", ""),
     ] {
         for cookie in [None, Some("kyodo_session=forged")] {
@@ -750,6 +751,7 @@ async fn every_signed_in_user_reads_the_tracker() {
             ),
             ("/api/get_dashboard", ""),
             ("/api/get_matrix", ""),
+            ("/api/get_heatmap", ""),
             ("/api/get_step_template", ""),
         ] {
             let reply = app.post(path, body, Some(&cookie)).await;
@@ -1442,6 +1444,76 @@ fn codes(matrix: &Value) -> Vec<String> {
         .iter()
         .map(|r| r["organisation"]["key"].as_str().unwrap().to_owned())
         .collect()
+}
+
+/// The heatmap cell of `lg_code` × `system` in a page or fragment: from its `data-cell` to the
+/// end of its `<td>`.
+fn heatmap_cell(html: &str, lg_code: &str, system: &str) -> String {
+    let start = html
+        .find(&format!(r#"data-cell="{lg_code}-{system}""#))
+        .unwrap_or_else(|| panic!("no cell {lg_code}-{system}"));
+    let end = start + html[start..].find("</td>").expect("cell end");
+    html[start..end].to_owned()
+}
+
+#[tokio::test]
+async fn the_heatmap_is_rendered_once_per_change_and_shows_a_save_made_through_another_server() {
+    let app = TestApp::new().await;
+    let other = app.second_server();
+    let cio = app.sign_in("ward_cio").await;
+    save_ok(&app, &cio, &RecordForm::new(TOSHIMA, SYSTEM)).await;
+
+    // The other server renders the table and keeps it: the same bytes twice.
+    let first = other.get("/standardization", Some(&cio)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(heatmap_cell(&first.body, TOSHIMA, SYSTEM).contains("未着手"));
+    let fragment = |reply: &Reply| reply.json()["table_html"].as_str().unwrap().to_owned();
+    let kept = fragment(&other.post("/api/get_heatmap", "", Some(&cio)).await);
+    assert_eq!(
+        kept,
+        fragment(&other.post("/api/get_heatmap", "", Some(&cio)).await)
+    );
+    // The page holds the table once: the copy for hydration is empty.
+    assert_eq!(
+        first.body.matches("data-cell=").count(),
+        62 * 20,
+        "62 rows of 20 cells, not sent twice"
+    );
+
+    // A save through the first server is on the other server's next page, in both languages.
+    save_ok(
+        &app,
+        &cio,
+        &RecordForm::new(TOSHIMA, SYSTEM).steps(1, 10, "done"),
+    )
+    .await;
+    let after = other.get("/standardization", Some(&cio)).await;
+    assert!(
+        heatmap_cell(&after.body, TOSHIMA, SYSTEM).contains("作業中 25%"),
+        "{}",
+        heatmap_cell(&after.body, TOSHIMA, SYSTEM)
+    );
+    let english = other
+        .get("/standardization", Some(&format!("{cio}; kyodo_lang=en")))
+        .await;
+    assert!(heatmap_cell(&english.body, TOSHIMA, SYSTEM).contains("In progress 25%"));
+    assert_ne!(
+        kept,
+        fragment(&other.post("/api/get_heatmap", "", Some(&cio)).await)
+    );
+
+    // Filters and order are checked as the matrix's are.
+    let refused = other
+        .post("/api/get_heatmap", "sort=alphabetical", Some(&cio))
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.json()["field"], "sort");
+    let towns = other
+        .post("/api/get_heatmap", "kind=town", Some(&cio))
+        .await
+        .json();
+    assert_eq!(towns["count"], 5);
+    assert!(!towns["table_html"].as_str().unwrap().contains(TOSHIMA));
 }
 
 #[tokio::test]
