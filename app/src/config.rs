@@ -38,6 +38,9 @@ pub struct Config {
     /// How many demo projects demo mode stores in an empty project table
     /// (`KYODO_DEMO_PROJECTS`, default [`DEFAULT_DEMO_PROJECTS`]; e.g. 10000 for the benchmark).
     pub demo_projects: usize,
+    /// Whether demo mode also adds the tenfold volume once (`KYODO_DEMO_TENFOLD=1`; see
+    /// `volume`): for the benchmark, not for a first look (it takes minutes).
+    pub demo_tenfold: bool,
     /// The daily e-mail digest's SMTP server and sender (`KYODO_SMTP_URL`, e.g.
     /// `smtp://mail.example.jp:587?tls=required` or `smtps://user:password@mail.example.jp`,
     /// and `KYODO_MAIL_FROM`, default `Kyodo <no-reply@kyodo.invalid>`); `None` (mail off) when
@@ -111,6 +114,7 @@ impl Config {
             secure_cookies: env_flag("KYODO_SECURE_COOKIES"),
             ocds_prefix: ocds_prefix(std::env::var("KYODO_OCDS_PREFIX").ok().as_deref())?,
             demo_projects: demo_projects(std::env::var("KYODO_DEMO_PROJECTS").ok().as_deref())?,
+            demo_tenfold: env_flag("KYODO_DEMO_TENFOLD"),
             mail: std::env::var("KYODO_SMTP_URL")
                 .ok()
                 .filter(|u| !u.trim().is_empty())

@@ -56,6 +56,8 @@ pub mod markdown;
 pub mod setup;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod volume;
 
 pub use shell::{App, shell};
 

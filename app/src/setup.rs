@@ -90,6 +90,18 @@ pub async fn init_state(
         crate::council::demo::insert(&db, chrono::Utc::now())
             .await
             .map_err(|e| anyhow::anyhow!("writing the demo council: {e}"))?;
+        if config.demo_tenfold {
+            let started = std::time::Instant::now();
+            let added = crate::volume::add(&db, &catalog, crate::volume::TENFOLD)
+                .await
+                .map_err(|e| anyhow::anyhow!("writing the tenfold volume: {e}"))?;
+            if added {
+                tracing::info!(
+                    seconds = started.elapsed().as_secs(),
+                    "tenfold volume stored"
+                );
+            }
+        }
     }
     SurrealSessionStore::new(db.clone())
         .delete_expired()

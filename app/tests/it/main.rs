@@ -14,3 +14,4 @@ mod notifications;
 mod projects;
 mod standardization;
 mod threads;
+mod volume;
