@@ -53,7 +53,7 @@ pub async fn add(db: &Db, catalog: &Catalog, volume: Volume) -> Result<bool, DbE
     let municipalities: Vec<&str> = catalog.municipalities().map(|o| o.key.as_str()).collect();
     let systems: Vec<&str> = catalog.systems.iter().map(|s| s.code.as_str()).collect();
     let now = chrono::Utc::now();
-    let mut at = |rng: &mut StdRng| {
+    let at = |rng: &mut StdRng| {
         (now - chrono::Duration::minutes(rng.random_range(0..2 * 365 * 24 * 60))).to_rfc3339()
     };
 

@@ -55,6 +55,55 @@ impl Caches {
     }
 }
 
+/// Answers kept per key (a filter and a language, say) until their counter moves: the values of
+/// [`Caches::keyed`].
+pub type Keyed<V> = Mutex<HashMap<String, V>>;
+
+impl Caches {
+    /// The value for `key` of a summary kept current by counter `name`: the one made since the
+    /// counter last moved, else `make()`'s, kept for the next request. `make` must read data no
+    /// older than this call (a write committed meanwhile only makes the next request make it
+    /// again). At most `max` keys are kept; all are dropped when a new one would exceed it. One
+    /// store per counter and value type `V`.
+    pub async fn keyed<V, E, F, Fut>(
+        &self,
+        db: &Db,
+        name: &'static str,
+        key: String,
+        max: usize,
+        make: F,
+    ) -> Result<V, E>
+    where
+        V: Clone + Send + Sync + 'static,
+        E: From<DbError>,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, E>>,
+    {
+        let values = self
+            .slot::<Keyed<V>>(name)
+            .get(
+                db,
+                name,
+                |_, now| async move { Ok((now, Keyed::default())) },
+            )
+            .await?;
+        if let Some(value) = values
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return Ok(value.clone());
+        }
+        let value = make().await?;
+        let mut kept = values.lock().unwrap_or_else(PoisonError::into_inner);
+        if kept.len() >= max {
+            kept.clear();
+        }
+        kept.insert(key, value.clone());
+        Ok(value)
+    }
+}
+
 /// One cached value and the counter value it was loaded at.
 pub struct Slot<T> {
     value: Mutex<Option<(i64, Arc<T>)>>,

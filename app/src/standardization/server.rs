@@ -45,57 +45,36 @@ pub async fn get_heatmap(
     let lang = crate::i18n::detect_lang();
     let query = MatrixQuery::parse(kind, cloud, sort)?;
     let key = format!("{query:?} {lang:?}");
-    let tables = state.caches.slot::<RenderedHeatmaps>(PROGRESS_COUNTER);
-    // Read before the progress: a write committed in between renders again next time.
-    let tables = tables
-        .get(&state.db, PROGRESS_COUNTER, |_, now| async move {
-            Ok((now, RenderedHeatmaps::default()))
+    let state = &state;
+    state
+        .caches
+        .keyed(&state.db, PROGRESS_COUNTER, key, MAX_KEPT, || async move {
+            let matrix = sorted_matrix(state, &query).await?;
+            let count = matrix.rows.len();
+            let demo = matrix
+                .rows
+                .iter()
+                .any(|r| r.cells.iter().flatten().any(|c| c.is_demo));
+            // Rendering 1,240 cells is CPU work for a blocking thread, which also starts with
+            // an empty stack (a debug build's view types need a deep one).
+            let table_html =
+                tokio::task::spawn_blocking(move || super::heatmap::table_html(matrix, lang))
+                    .await
+                    .map_err(AppError::internal)?;
+            Ok(HeatmapView {
+                count,
+                demo,
+                table_html,
+            })
         })
-        .await?;
-    if let Some(view) = tables
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(&key)
-    {
-        return Ok(view.clone());
-    }
-    let matrix = sorted_matrix(&state, &query).await?;
-    let count = matrix.rows.len();
-    let demo = matrix
-        .rows
-        .iter()
-        .any(|r| r.cells.iter().flatten().any(|c| c.is_demo));
-    // Rendering 1,240 cells is CPU work for a blocking thread, which also starts with an empty
-    // stack (a debug build's view types need a deep one).
-    let table_html = tokio::task::spawn_blocking(move || super::heatmap::table_html(matrix, lang))
         .await
-        .map_err(AppError::internal)?;
-    let view = HeatmapView {
-        count,
-        demo,
-        table_html,
-    };
-    let mut tables = tables.lock().unwrap_or_else(PoisonError::into_inner);
-    if tables.len() >= MAX_RENDERED_HEATMAPS {
-        tables.clear();
-    }
-    tables.insert(key, view.clone());
-    Ok(view)
 }
 
-/// The heatmap tables one server keeps, by filter and language, until the progress counter
-/// moves (at most [`MAX_RENDERED_HEATMAPS`], about 250 KB each).
+/// The most heatmaps (about 250 KB each) or dashboards one server keeps at once, by filter
+/// and language, until the progress counter moves (every filter × order × language of the
+/// heatmap is 252; the few in use stay).
 #[cfg(feature = "ssr")]
-type RenderedHeatmaps =
-    std::sync::Mutex<std::collections::HashMap<String, super::views::HeatmapView>>;
-
-/// The most heatmap tables kept at once (every filter × order × language is 252; the few in
-/// use stay).
-#[cfg(feature = "ssr")]
-const MAX_RENDERED_HEATMAPS: usize = 24;
-
-#[cfg(feature = "ssr")]
-use std::sync::PoisonError;
+const MAX_KEPT: usize = 24;
 
 /// The matrix's filter and order, checked.
 #[cfg(feature = "ssr")]
@@ -993,20 +972,31 @@ pub async fn get_dashboard(
     kind: Option<String>,
     cloud: Option<String>,
 ) -> Result<Dashboard, AppError> {
+    use super::repo::PROGRESS_COUNTER;
     let state = crate::auth::request::signed_in().await?.state;
     let kind = parse_municipal_kind(kind.as_deref())?;
     let cloud = parse_cloud(cloud.as_deref())?;
-    let template_len = super::repo::steps(&state.db).await?.len();
-    let progress = all_progress(&state).await?;
-    let municipalities = state.catalog.municipalities_of(kind);
-    Ok(Dashboard::build(
-        state.catalog.systems.clone(),
-        municipalities,
-        &progress,
-        cloud,
-        template_len,
-        crate::i18n::today_jst(),
-    ))
+    let today = crate::i18n::today_jst();
+    // Kept per filter and JST day until a progress write (a template replacement bumps the
+    // progress counter too).
+    let key = format!("{kind:?} {cloud:?} {today}");
+    let state = &state;
+    state
+        .caches
+        .keyed(&state.db, PROGRESS_COUNTER, key, MAX_KEPT, || async move {
+            let template_len = super::repo::steps(&state.db).await?.len();
+            let progress = all_progress(state).await?;
+            let municipalities = state.catalog.municipalities_of(kind);
+            Ok::<_, AppError>(Dashboard::build(
+                state.catalog.systems.clone(),
+                municipalities,
+                &progress,
+                cloud,
+                template_len,
+                today,
+            ))
+        })
+        .await
 }
 
 /// The step template and, once after a replacement by this session, its outcome.

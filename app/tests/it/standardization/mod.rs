@@ -1457,7 +1457,8 @@ fn heatmap_cell(html: &str, lg_code: &str, system: &str) -> String {
 }
 
 #[tokio::test]
-async fn the_heatmap_is_rendered_once_per_change_and_shows_a_save_made_through_another_server() {
+async fn the_heatmap_and_dashboard_are_made_once_per_change_and_show_a_save_made_through_another_server()
+ {
     let app = TestApp::new().await;
     let other = app.second_server();
     let cio = app.sign_in("ward_cio").await;
@@ -1480,6 +1481,18 @@ async fn the_heatmap_is_rendered_once_per_change_and_shows_a_save_made_through_a
         "62 rows of 20 cells, not sent twice"
     );
 
+    let dashboard = other
+        .post("/api/get_dashboard", "", Some(&cio))
+        .await
+        .json();
+    assert_eq!(
+        dashboard,
+        other
+            .post("/api/get_dashboard", "", Some(&cio))
+            .await
+            .json()
+    );
+
     // A save through the first server is on the other server's next page, in both languages.
     save_ok(
         &app,
@@ -1497,6 +1510,14 @@ async fn the_heatmap_is_rendered_once_per_change_and_shows_a_save_made_through_a
         .get("/standardization", Some(&format!("{cio}; kyodo_lang=en")))
         .await;
     assert!(heatmap_cell(&english.body, TOSHIMA, SYSTEM).contains("In progress 25%"));
+    assert_ne!(
+        dashboard,
+        other
+            .post("/api/get_dashboard", "", Some(&cio))
+            .await
+            .json(),
+        "the other server's dashboard counts the save"
+    );
     assert_ne!(
         kept,
         fragment(&other.post("/api/get_heatmap", "", Some(&cio)).await)
