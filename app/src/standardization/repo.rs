@@ -142,17 +142,6 @@ pub async fn history(db: &Db, cell: &str) -> Result<Vec<HistoryEntry>, DbError> 
     crate::history::repo::entries(db, &history_subject(cell)).await
 }
 
-/// The progress cells of one municipality.
-pub async fn progress_of(db: &Db, lg_code: &LgCode) -> Result<Vec<Progress>, DbError> {
-    let query = format!("{SELECT_PROGRESS} WHERE organisation = type::record('organisation', $lg)");
-    let mut response = db
-        .query(query)
-        .bind(("lg", lg_code.to_string()))
-        .await?
-        .check()?;
-    Ok(rows(&mut response, 0)?)
-}
-
 /// Record key of a cell: `<lg_code>_<system>`.
 pub fn cell_key(lg_code: &LgCode, system: &str) -> String {
     format!("{lg_code}_{system}")

@@ -257,12 +257,20 @@ pub async fn org_detail(state: &crate::state::AppState, key: &str) -> Result<Org
         .ok_or(AppError::NotFound)?;
     let progress = match &organisation.lg_code {
         Some(code) if organisation.kind.is_municipal() => {
-            let cells = super::repo::progress_of(&state.db, code).await?;
+            // From this server's copy of every record, current as of the progress counter.
+            let all = all_progress(state).await?;
+            let cells: Vec<&super::model::Progress> =
+                all.iter().filter(|p| p.lg_code == *code).collect();
             state
                 .catalog
                 .systems
                 .iter()
-                .map(|s| cells.iter().find(|c| c.system == s.code).cloned())
+                .map(|s| {
+                    cells
+                        .iter()
+                        .find(|c| c.system == s.code)
+                        .map(|c| (*c).clone())
+                })
                 .collect()
         }
         _ => Vec::new(),
