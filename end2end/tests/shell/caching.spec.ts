@@ -19,3 +19,17 @@ test('pages are no-store', async ({ request }) => {
   const page = await request.get(`${KYODO}/login`);
   expect(page.headers()['cache-control']).toBe('no-store');
 });
+
+test('pages and build files go out compressed to a client that accepts it', async ({ request }) => {
+  const page = await request.get(`${KYODO}/login`, { headers: { 'Accept-Encoding': 'br, gzip' } });
+  expect(page.status()).toBe(200);
+  expect(page.headers()['content-encoding']).toBe('br');
+  expect(page.headers()['vary'] ?? '').toMatch(/accept-encoding/i);
+  expect(await page.text()).toContain('<html');
+  const gzip = await request.get(`${KYODO}/login`, { headers: { 'Accept-Encoding': 'gzip' } });
+  expect(gzip.headers()['content-encoding']).toBe('gzip');
+  const css = await request.get(`${KYODO}/pkg/kyodo.css`, { headers: { 'Accept-Encoding': 'gzip' } });
+  expect(css.headers()['content-encoding']).toBe('gzip');
+  const plain = await request.get(`${KYODO}/login`, { headers: { 'Accept-Encoding': 'identity' } });
+  expect(plain.headers()['content-encoding']).toBeUndefined();
+});

@@ -38,6 +38,26 @@ test('filters by kind', async ({ page }) => {
   expect([...codes].sort()).toEqual(TOWNS);
 });
 
+// The table is rendered by the server and placed as it came (not hydrated): filtering,
+// ordering and following a cell still work, in the browser (hydrated) and as plain HTML.
+test('filters, orders and follows a cell of the server-rendered table', async ({ page }) => {
+  await open(page, '/standardization');
+  await expect(page.locator('main td[data-cell]')).toHaveCount(62 * 20);
+  const form = page.locator('main form.filters');
+  await form.locator('select[name="kind"]').selectOption('town');
+  await form.locator('select[name="sort"]').selectOption('progress_desc');
+  await form.getByRole('button', { name: '絞り込む' }).click();
+  await expect(page).toHaveURL(/kind=town/);
+  await expect(page).toHaveURL(/sort=progress_desc/);
+  const rows = page.locator('main tbody tr[data-lg-code]');
+  await expect(rows).toHaveCount(5);
+  const means = (await page.locator('main tbody td.mean').allInnerTexts()).map((t) => parseFloat(t));
+  expect(means).toEqual([...means].sort((a, b) => b - a));
+  await page.locator('main td[data-cell="133035-resident_registry"] a').click();
+  await expect(page).toHaveURL(/\/standardization\/records\/133035\/resident_registry$/);
+  await expect(page.locator('main h1')).toBeVisible();
+});
+
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
