@@ -81,7 +81,7 @@ load() { # connections url [cookie]
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
     /Requests\/sec/ { rps = $2 } /Non-2xx/ { bad = $NF }
-    END { printf "%9.0f %8.2f %8.2f %s", rps, p50, p99, (bad ? bad : 0) }'
+    END { printf "%9.0f %8.2f %8.2f %s\n", rps, p50, p99, (bad ? bad : 0) }'
 }
 
 echo "kyodo page benchmark ($(nproc) cores, $(uname -m), release build, demo data, signed in as the Tokyo officer,"

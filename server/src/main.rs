@@ -3,6 +3,11 @@
 
 mod ceiling;
 
+/// mimalloc instead of the system allocator: rendering a page allocates and frees many small
+/// strings from several threads, where it is faster and keeps resident memory lower.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
