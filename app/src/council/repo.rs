@@ -233,23 +233,66 @@ pub struct Person {
 }
 
 /// The active people of a workspace: members in person and every active user of a member
-/// organisation, each once, by Japanese name.
+/// organisation, each once, by Japanese name. The member rows are few; the users are read in
+/// one pass with a plain membership test (a subquery per user was 0.5 s with 1,000 users).
 pub async fn people(db: &Db, ws: &str) -> Result<Vec<Person>, DbError> {
+    #[derive(Deserialize)]
+    struct Membership {
+        member: String,
+        role: WorkspaceRole,
+    }
+    #[derive(Deserialize)]
+    struct User {
+        key: String,
+        name_ja: String,
+        name_en: String,
+        organisation: String,
+    }
     let mut response = db
-        .query(
-            "LET $m = (SELECT member, role FROM workspace_member WHERE workspace = type::record('workspace', $ws));
-             SELECT record::id(id) AS key, name_ja, name_en, record::id(organisation) AS organisation,
-                (SELECT VALUE role FROM $m WHERE member = string::concat('user:', record::id($parent.id))
-                    OR member = string::concat('organisation:', record::id($parent.organisation))) AS roles
-             FROM app_user WHERE status = 'active'
-                AND (string::concat('user:', record::id(id)) IN $m.member
-                    OR string::concat('organisation:', record::id(organisation)) IN $m.member)
-             ORDER BY name_ja",
-        )
+        .query("SELECT member, role FROM workspace_member WHERE workspace = type::record('workspace', $ws)")
         .bind(("ws", ws.to_owned()))
         .await?
         .check()?;
-    Ok(rows(&mut response, 1)?)
+    let memberships: Vec<Membership> = rows(&mut response, 0)?;
+    let keys = |prefix: &str| -> Vec<String> {
+        memberships
+            .iter()
+            .filter_map(|m| m.member.strip_prefix(prefix).map(str::to_owned))
+            .collect()
+    };
+    let (users, organisations) = (keys("user:"), keys("organisation:"));
+    let mut response = db
+        .query(
+            "SELECT record::id(id) AS key, name_ja, name_en, record::id(organisation) AS organisation
+             FROM app_user WHERE status = 'active'
+                AND (record::id(id) IN $users OR record::id(organisation) IN $organisations)
+             ORDER BY name_ja",
+        )
+        .bind(("users", users))
+        .bind(("organisations", organisations))
+        .await?
+        .check()?;
+    let found: Vec<User> = rows(&mut response, 0)?;
+    Ok(found
+        .into_iter()
+        .map(|u| {
+            let (in_person, through) = (
+                format!("user:{}", u.key),
+                format!("organisation:{}", u.organisation),
+            );
+            Person {
+                roles: memberships
+                    .iter()
+                    .filter(|m| m.member == in_person || m.member == through)
+                    .map(|m| m.role)
+                    .collect(),
+                key: u.key,
+                name_ja: u.name_ja,
+                name_en: u.name_en,
+                organisation: u.organisation,
+            }
+        })
+        .collect())
 }
 
 /// Every active user (key, names with organisation), for the managers' "add a member" choice.

@@ -417,12 +417,18 @@ fn outcome_of(errors: std::collections::HashMap<usize, surrealdb::Error>) -> Res
     }
 }
 
-/// How often [`with_retries`] runs a transaction that keeps losing write races.
-pub const RACE_ATTEMPTS: u32 = 12;
+/// How often [`with_retries`] runs a transaction that keeps losing write races: enough for
+/// the last of 30 people who sign up for one 研修会 in the same moment (each round one of them
+/// commits; 12 were too few once requests really ran at once).
+pub const RACE_ATTEMPTS: u32 = 40;
+
+/// The longest pause between two attempts, in milliseconds.
+const RACE_PAUSE_MAX_MS: u64 = 50;
 
 /// Runs `attempt` (one whole transaction) again while it loses a write race
 /// ([`DbError::LostRace`]), up to [`RACE_ATTEMPTS`] times with a short random pause that grows
-/// each time; then [`DbError::LostRace`]. Any other outcome is returned as it is.
+/// each time (at most [`RACE_PAUSE_MAX_MS`]); then [`DbError::LostRace`]. Any other outcome
+/// is returned as it is.
 pub async fn with_retries<T, F, Fut>(mut attempt: F) -> Result<T, DbError>
 where
     F: FnMut() -> Fut,
@@ -431,7 +437,7 @@ where
     for n in 1..=RACE_ATTEMPTS {
         match attempt().await {
             Err(DbError::LostRace) if n < RACE_ATTEMPTS => {
-                let pause = rand::random_range(1..=5 * u64::from(n));
+                let pause = rand::random_range(1..=(5 * u64::from(n)).min(RACE_PAUSE_MAX_MS));
                 tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
             }
             outcome => return outcome,
