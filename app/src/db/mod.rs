@@ -423,7 +423,7 @@ fn outcome_of(errors: std::collections::HashMap<usize, surrealdb::Error>) -> Res
 pub const RACE_ATTEMPTS: u32 = 40;
 
 /// The longest pause between two attempts, in milliseconds.
-const RACE_PAUSE_MAX_MS: u64 = 50;
+pub const RACE_PAUSE_MAX_MS: u64 = 50;
 
 /// Runs `attempt` (one whole transaction) again while it loses a write race
 /// ([`DbError::LostRace`]), up to [`RACE_ATTEMPTS`] times with a short random pause that grows

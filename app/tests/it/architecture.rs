@@ -30,7 +30,7 @@ const LAYERS: &[(&str, u8)] = &[
     // 4 capabilities
     ("standardization", 4), ("projects", 4), ("consultations", 4), ("council", 4),
     // 5 top
-    ("shell", 5), ("setup", 5),
+    ("shell", 5), ("setup", 5), ("volume", 5),
 ];
 /// Names of the layers, by number, for messages.
 #[rustfmt::skip]

@@ -1,7 +1,7 @@
 //! The heatmap: municipalities × systems, per-system summaries and percentages.
 
 use super::progress::{GovCloud, Progress};
-use super::steps::{ProgressStatus, percent_text};
+use super::steps::{ProgressStatus, cell_text, percent_done, percent_text};
 use super::system::StandardSystem;
 use crate::i18n::Lang;
 use crate::orgs::model::Organisation;
@@ -63,25 +63,12 @@ pub struct MatrixCell {
 impl MatrixCell {
     /// 進捗率 in percent: done ÷ applicable steps × 100, 0.0–100.0 (0 when no step applies).
     pub fn percent(&self) -> f32 {
-        if self.steps_applicable == 0 {
-            0.0
-        } else {
-            f32::from(self.steps_done) * 100.0 / f32::from(self.steps_applicable)
-        }
+        percent_done(self.steps_done, self.steps_applicable)
     }
 
     /// The short text shown in a matrix cell: status, and the percentage when in progress.
     pub fn cell_text(&self, lang: Lang) -> String {
-        match self.status {
-            ProgressStatus::InProgress => {
-                format!(
-                    "{} {}%",
-                    self.status.label(lang),
-                    percent_text(self.percent())
-                )
-            }
-            other => other.label(lang).to_owned(),
-        }
+        cell_text(self.status, self.steps_done, self.steps_applicable, lang)
     }
 }
 

@@ -325,7 +325,7 @@ impl Progress {
 
     /// 進捗率 in percent: done ÷ applicable steps × 100, 0.0–100.0 (0 when no step applies).
     pub fn percent(&self) -> f32 {
-        super::matrix::MatrixCell::from(self).percent()
+        super::steps::percent_done(self.steps_done, self.steps_applicable)
     }
 
     /// [`Self::percent`] rounded to 0.1 point, as text without `%`.
@@ -335,7 +335,7 @@ impl Progress {
 
     /// The short text shown in a matrix cell: status, and the percentage when in progress.
     pub fn cell_text(&self, lang: Lang) -> String {
-        super::matrix::MatrixCell::from(self).cell_text(lang)
+        super::steps::cell_text(self.status, self.steps_done, self.steps_applicable, lang)
     }
 
     /// Whether the record is late on `today`: not live and past its own planned date, or (no

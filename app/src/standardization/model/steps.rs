@@ -270,6 +270,28 @@ impl StepCounts {
     }
 }
 
+/// 進捗率 in percent: `done` ÷ `applicable` steps × 100, 0.0–100.0 (0 when no step applies).
+pub fn percent_done(done: u8, applicable: u8) -> f32 {
+    if applicable == 0 {
+        0.0
+    } else {
+        f32::from(done) * 100.0 / f32::from(applicable)
+    }
+}
+
+/// The short text of a matrix cell: the status, and the percentage when in progress
+/// (`作業中 25%`, `In progress 25%`).
+pub fn cell_text(status: ProgressStatus, done: u8, applicable: u8, lang: Lang) -> String {
+    match status {
+        ProgressStatus::InProgress => format!(
+            "{} {}%",
+            status.label(lang),
+            percent_text(percent_done(done, applicable))
+        ),
+        other => other.label(lang).to_owned(),
+    }
+}
+
 /// A percentage rounded to 0.1 point, as text without `%`: `54.8`, `50` (lists, dashboard,
 /// exports).
 pub fn percent_text(p: f32) -> String {
