@@ -57,5 +57,7 @@ e2e:
 release:
 	source scripts/tools.sh
 	kyodo_ensure_apt_tools
+	# No .br/.gz of an earlier build may outlive it (the server would send them for the new files).
+	rm -f "$$(kyodo_release_site_root)"/pkg/*.br "$$(kyodo_release_site_root)"/pkg/*.gz
 	LEPTOS_SITE_ROOT="$$(kyodo_release_site_root)" cargo leptos build --release
 	bash scripts/precompress.sh "$$(kyodo_release_site_root)/pkg"

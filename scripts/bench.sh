@@ -115,5 +115,8 @@ started=$(date +%s.%N)
 LEPTOS_SITE_ROOT="$SITE" LEPTOS_SITE_ADDR=127.0.0.1:3400 LEPTOS_OUTPUT_NAME=kyodo KYODO_DATA_DIR="$DATA" \
   KYODO_DEMO=1 "$BIN" >>"$DATA/server.log" 2>&1 &
 PID=$!
-until curl -s -o /dev/null -f "$BASE/login"; do sleep 0.01; done
+until curl -s -o /dev/null -f "$BASE/login"; do
+  kill -0 "$PID" 2>/dev/null || { cat "$DATA/server.log" >&2; exit 1; }
+  sleep 0.01
+done
 echo "cold start on the existing data folder to the first page: $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }') s"

@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use tower_http::set_header::SetResponseHeader;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -172,14 +173,19 @@ pub fn router(state: AppState, config: &Config) -> Router {
     // The build's files, served by tower-http: `Last-Modified`, 304 on `If-Modified-Since`,
     // ranges (leptos_axum's file handler forwards none of the conditional headers), and the
     // `.br` / `.gz` files `make release` writes next to them (`scripts/precompress.sh`) to a
-    // browser that accepts them, with `Content-Encoding` and `Vary: Accept-Encoding`.
+    // browser that accepts them, with `Content-Encoding`; `Vary: Accept-Encoding` on all.
     let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let router = Router::new()
         .nest_service(
             &format!("/{}", options.site_pkg_dir),
-            tower_http::services::ServeDir::new(pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
+            // ServeDir picks the encoding by `Accept-Encoding` but says nothing of it.
+            SetResponseHeader::overriding(
+                tower_http::services::ServeDir::new(pkg_dir)
+                    .precompressed_br()
+                    .precompressed_gzip(),
+                http::header::VARY,
+                http::HeaderValue::from_static("accept-encoding"),
+            ),
         )
         .route("/healthz", get(|| async { "ok" }))
         .merge(room_routes().into_router())

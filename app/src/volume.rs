@@ -38,11 +38,15 @@ pub const TENFOLD: Volume = Volume {
 /// Rows per transaction.
 pub const BATCH: usize = 1_000;
 
-/// Adds `volume` unless it was added before (the first generated user exists); returns whether
-/// it did. Errors: the database's.
+/// Adds `volume` unless it was added before (the record `demo_volume:tenfold`, written after the
+/// last row, exists); returns whether it did. A run cut short starts over on the next start
+/// (the users are upserted; rows written before stay). Errors: the database's.
 pub async fn add(db: &Db, catalog: &Catalog, volume: Volume) -> Result<bool, DbError> {
+    db.query("DEFINE TABLE IF NOT EXISTS demo_volume SCHEMALESS")
+        .await?
+        .check()?;
     let done: Option<Value> = crate::db::first(
-        db.query("SELECT VALUE id FROM ONLY type::record('app_user', 'volume_0')")
+        db.query("SELECT VALUE id FROM ONLY demo_volume:tenfold")
             .await?
             .check()?,
     )?;
@@ -70,7 +74,7 @@ pub async fn add(db: &Db, catalog: &Catalog, volume: Volume) -> Result<bool, DbE
     insert(
         db,
         &users,
-        "CREATE type::record('app_user', $r.key) CONTENT {
+        "UPSERT type::record('app_user', $r.key) MERGE {
             name_ja: $r.name_ja, name_en: $r.name_en,
             organisation: type::record('organisation', $r.org),
             roles: ['staff'], status: 'active', is_demo: true
@@ -159,6 +163,9 @@ pub async fn add(db: &Db, catalog: &Catalog, volume: Volume) -> Result<bool, DbE
          };",
     )
     .await?;
+    db.query("UPSERT demo_volume:tenfold SET done_at = time::now()")
+        .await?
+        .check()?;
     Ok(true)
 }
 

@@ -68,7 +68,8 @@ impl Routes {
 /// else gzip; `Vary: Accept-Encoding` added), at level 4: pages and JSON are made per request,
 /// so a fast level costs little CPU (a page of 100 KB in about a millisecond) and still takes
 /// most of the bytes off. Left alone: answers that already have a `Content-Encoding` (the
-/// precompressed build files), images, bodies under 32 bytes, and the wasm: a debug build's
+/// precompressed build files), images, PDF and zip-based files (compressed already), bodies
+/// under 32 bytes, and the wasm: a debug build's
 /// is tens of megabytes, so it goes out compressed only where `make release` wrote its `.br`
 /// and `.gz` files at the highest level.
 pub fn compression()
@@ -78,7 +79,14 @@ pub fn compression()
     CompressionLayer::new()
         .quality(CompressionLevel::Precise(4))
         .compress_when(
-            DefaultPredicate::new().and(NotForContentType::const_new("application/wasm")),
+            DefaultPredicate::new()
+                .and(NotForContentType::const_new("application/wasm"))
+                // Attachments that are compressed already (PDF; xlsx, docx, pptx are zip files).
+                .and(NotForContentType::const_new("application/pdf"))
+                .and(NotForContentType::const_new("application/zip"))
+                .and(NotForContentType::const_new(
+                    "application/vnd.openxmlformats",
+                )),
         )
 }
 

@@ -30,6 +30,9 @@ test('pages and build files go out compressed to a client that accepts it', asyn
   expect(gzip.headers()['content-encoding']).toBe('gzip');
   const css = await request.get(`${KYODO}/pkg/kyodo.css`, { headers: { 'Accept-Encoding': 'gzip' } });
   expect(css.headers()['content-encoding']).toBe('gzip');
+  expect(css.headers()['vary'] ?? '').toMatch(/accept-encoding/i);
+  const wasm = await request.get(`${KYODO}/pkg/kyodo.wasm`, { headers: { 'Accept-Encoding': 'br, gzip' } });
+  expect(wasm.headers()['vary'] ?? '', 'the build files say that their encoding depends on the request').toMatch(/accept-encoding/i);
   const plain = await request.get(`${KYODO}/login`, { headers: { 'Accept-Encoding': 'identity' } });
   expect(plain.headers()['content-encoding']).toBeUndefined();
 });

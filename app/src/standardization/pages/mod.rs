@@ -164,7 +164,9 @@ pub fn MatrixPage() -> impl IntoView {
         })
     };
     // The table comes rendered by the server (`get_heatmap`) and is not serialized again
-    // for hydration (`ServerHtml`).
+    // for hydration (`ServerHtml`). This needs the route's `SsrMode::Async` (shell): the
+    // resource is resolved in the page when hydration starts, which then keeps the server's
+    // `inner_html`; a streaming mode would build the table from the empty copy.
     let heatmap = Resource::new(filter, |(k, c, s)| async move {
         get_heatmap(Some(k), Some(c), Some(s))
             .await
