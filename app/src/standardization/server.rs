@@ -219,14 +219,7 @@ pub async fn get_home() -> Result<Home, AppError> {
         .into_iter()
         .find(|row| row.organisation.key == user.organisation.key)
         .map(|row| OrgDetail {
-            progress: systems
-                .iter()
-                .map(|s| {
-                    all.iter()
-                        .find(|p| p.lg_code.as_str() == row.organisation.key && p.system == s.code)
-                        .cloned()
-                })
-                .collect(),
+            progress: row_of(&systems, &all, &row.organisation.key),
             organisation: row.organisation,
             systems: systems.clone(),
         });
@@ -247,6 +240,28 @@ pub async fn get_org_progress(key: String) -> Result<OrgDetail, AppError> {
     org_detail(&state, key.trim()).await
 }
 
+/// One municipality's records (`lg_code`) among `all`, one per system in the order of
+/// `systems`, `None` where it reported nothing (ssr only).
+#[cfg(feature = "ssr")]
+fn row_of(
+    systems: &[super::model::StandardSystem],
+    all: &[super::model::Progress],
+    lg_code: &str,
+) -> Vec<Option<super::model::Progress>> {
+    let own: Vec<&super::model::Progress> = all
+        .iter()
+        .filter(|p| p.lg_code.as_str() == lg_code)
+        .collect();
+    systems
+        .iter()
+        .map(|s| {
+            own.iter()
+                .find(|p| p.system == s.code)
+                .map(|p| (*p).clone())
+        })
+        .collect()
+}
+
 /// One organisation with its progress row, for a caller already checked (ssr only).
 #[cfg(feature = "ssr")]
 pub async fn org_detail(state: &crate::state::AppState, key: &str) -> Result<OrgDetail, AppError> {
@@ -259,19 +274,7 @@ pub async fn org_detail(state: &crate::state::AppState, key: &str) -> Result<Org
         Some(code) if organisation.kind.is_municipal() => {
             // From this server's copy of every record, current as of the progress counter.
             let all = all_progress(state).await?;
-            let cells: Vec<&super::model::Progress> =
-                all.iter().filter(|p| p.lg_code == *code).collect();
-            state
-                .catalog
-                .systems
-                .iter()
-                .map(|s| {
-                    cells
-                        .iter()
-                        .find(|c| c.system == s.code)
-                        .map(|c| (*c).clone())
-                })
-                .collect()
+            row_of(&state.catalog.systems, &all, code.as_str())
         }
         _ => Vec::new(),
     };
