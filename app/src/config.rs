@@ -86,6 +86,23 @@ pub fn demo_projects(value: Option<&str>) -> anyhow::Result<usize> {
         })
 }
 
+/// A configured database wait (`KYODO_DATABASE_WAIT_SECONDS`): whole seconds up to 3,600; the
+/// default ([`crate::db::DEFAULT_WAIT_SECONDS`]) when unset. Errors: anything else.
+pub fn database_wait_seconds(value: Option<&str>) -> anyhow::Result<u64> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(crate::db::DEFAULT_WAIT_SECONDS);
+    };
+    value
+        .parse::<u64>()
+        .ok()
+        .filter(|n| *n <= 3_600)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "KYODO_DATABASE_WAIT_SECONDS must be whole seconds up to 3600 (got {value:?})"
+            )
+        })
+}
+
 fn env_flag(name: &str) -> bool {
     std::env::var(name).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"))
 }
@@ -107,6 +124,9 @@ impl Config {
                 url,
                 user: std::env::var("KYODO_DATABASE_USER").ok(),
                 password: std::env::var("KYODO_DATABASE_PASSWORD").ok(),
+                wait: std::time::Duration::from_secs(database_wait_seconds(
+                    std::env::var("KYODO_DATABASE_WAIT_SECONDS").ok().as_deref(),
+                )?),
             },
             data_dir,
             demo: env_flag("KYODO_DEMO"),

@@ -27,6 +27,16 @@ pub async fn init_state(
     leptos_options: LeptosOptions,
 ) -> anyhow::Result<AppState> {
     let db = db::connect(&config.database).await?;
+    init_state_on(db, config, leptos_options).await
+}
+
+/// [`init_state`] on a database already opened and migrated (`config.database` is not used):
+/// for a store just restored from a backup.
+pub async fn init_state_on(
+    db: Db,
+    config: &Config,
+    leptos_options: LeptosOptions,
+) -> anyhow::Result<AppState> {
     let (orgs_csv, systems_csv) = match &config.reference_dir {
         Some(dir) => (
             std::fs::read_to_string(dir.join("tokyo_local_governments.csv")).with_context(
@@ -187,7 +197,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 http::HeaderValue::from_static("accept-encoding"),
             ),
         )
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(healthz))
         .merge(room_routes().into_router())
         .leptos_routes(&state, routes, move || shell::shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
@@ -214,10 +224,31 @@ pub fn router(state: AppState, config: &Config) -> Router {
     auth::headers::with_security_headers(router, secure_cookies).layer(crate::http::compression())
 }
 
+/// How long the health check waits for the database.
+const HEALTH_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// `GET /healthz`, for a load balancer or an orchestrator: 200 `ok` when the database answers a
+/// trivial query within 2 s, else 503 `database unavailable` (the server itself is up, so
+/// the balancer sends its requests elsewhere until the database is back).
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (http::StatusCode, &'static str) {
+    if db::answers(&state.db, HEALTH_WAIT).await {
+        (http::StatusCode::OK, "ok")
+    } else {
+        (
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            "database unavailable",
+        )
+    }
+}
+
 /// Starts Kyodo: reads configuration, opens the database and serves until Ctrl-C.
 ///
 /// `kyodo replace-steps <file>` instead replaces the step template from a CSV file (the same
 /// check as the upload at `/admin/steps`), prints what changed and exits; errors exit non-zero.
+/// `kyodo backup FILE` and `kyodo restore [--force] FILE` write and read a backup of the store
+/// (`db::backup`); `kyodo digest [DAY]` sends a day's e-mail digest.
 pub async fn run() -> anyhow::Result<()> {
     tracing_subscriber_init();
     let config = Config::from_env()?;
@@ -230,13 +261,26 @@ pub async fn run() -> anyhow::Result<()> {
     if args.first().is_some_and(|c| c == "digest") {
         return digest_command(&config, args.get(1).map(String::as_str)).await;
     }
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["backup", file] => return backup_command(&config, file).await,
+        ["restore", file] => return restore_command(&config, file, false).await,
+        ["restore", "--force", file] | ["restore", file, "--force"] => {
+            return restore_command(&config, file, true).await;
+        }
+        ["backup" | "restore", ..] => {
+            bail!("usage: kyodo backup FILE | kyodo restore [--force] FILE")
+        }
+        _ => {}
+    }
     let conf = get_configuration(None).context("reading Leptos configuration")?;
     let addr: SocketAddr = conf.leptos_options.site_addr;
     check_demo_address(config.demo, addr)?;
-    if config.database.url.starts_with("surrealkv://") {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
-    }
+    ensure_data_dir(&config)?;
     let state = init_state(&config, conf.leptos_options.clone()).await?;
     match &config.mail {
         Some(mail) => {
@@ -261,13 +305,64 @@ pub async fn run() -> anyhow::Result<()> {
             println!("  {:<16} {}", p.key, p.name_ja);
         }
     }
-    axum::serve(
+    // On SIGTERM or Ctrl-C: no new connections; requests under way finish (for at most
+    // SHUTDOWN_GRACE); then the process ends, and the embedded store, which writes each commit
+    // through before acknowledging it, has nothing left to flush.
+    let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
+    let serve = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("serving")?;
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        stopping.send_replace(true);
+    });
+    tokio::select! {
+        served = serve => served.context("serving")?,
+        _ = async {
+            let _ = stop_seen.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => tracing::warn!(seconds = SHUTDOWN_GRACE.as_secs(), "requests still under way after the grace period; stopping anyway"),
+    }
+    tracing::info!("stopped: the requests under way are finished");
+    Ok(())
+}
+
+/// How long a shutdown waits for requests under way.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Creates the data folder of an embedded store (a command may run before the server ever has).
+fn ensure_data_dir(config: &Config) -> anyhow::Result<()> {
+    if config.database.url.starts_with("surrealkv://") {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
+    }
+    Ok(())
+}
+
+/// `kyodo backup FILE`: writes a backup of the configured store to FILE (`db::backup`).
+async fn backup_command(config: &Config, file: &str) -> anyhow::Result<()> {
+    let db = db::open(&config.database).await?;
+    db::backup::backup_to(&db, std::path::Path::new(file)).await?;
+    println!("Backup of {} written to {file}.", config.database.url);
+    Ok(())
+}
+
+/// `kyodo restore [--force] FILE`: restores a backup into the configured store; a store that
+/// is not empty is refused unless `--force` (then everything in it is replaced). Stop the
+/// servers first: their caches would not know of the change.
+async fn restore_command(config: &Config, file: &str, force: bool) -> anyhow::Result<()> {
+    ensure_data_dir(config)?;
+    let db = db::open(&config.database).await?;
+    let existing = if force {
+        db::backup::Existing::Replace
+    } else {
+        db::backup::Existing::Refuse
+    };
+    db::backup::restore(&db, std::path::Path::new(file), existing).await?;
+    // A backup of an older Kyodo is brought up to this one's schema now, not at the next start.
+    db::migrate(&db).await?;
+    println!("{file} restored into {}.", config.database.url);
     Ok(())
 }
 
@@ -299,10 +394,7 @@ async fn digest_command(config: &Config, day: Option<&str>) -> anyhow::Result<()
 async fn replace_steps_command(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
     use standardization::server::TemplateOutcome;
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    if config.database.url.starts_with("surrealkv://") {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
-    }
+    ensure_data_dir(config)?;
     let db = db::connect(&config.database).await?;
     standardization::repo::ensure_template(&db)
         .await

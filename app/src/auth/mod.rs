@@ -25,4 +25,5 @@ pub fn routes() -> crate::http::Routes {
     crate::http::Routes::new()
         .get("/auth/oidc/{provider}/start", oidc::start)
         .get("/auth/oidc/callback", oidc::callback)
+        .get("/admin/backup", server::download_backup)
 }

@@ -325,3 +325,42 @@ pub async fn list_provider_config() -> Result<Vec<super::model::ProviderInfo>, A
         })
         .collect())
 }
+
+/// GET `/admin/backup`: a backup of the whole store (`crate::db::backup`: SurrealQL that
+/// `kyodo restore` reads), streamed as `kyodo-backup-YYYYMMDD-HHMM.surql` (JST).
+/// Administrators only (403 otherwise; 401 signed out); 500 with the cause logged when the
+/// engine cannot export (a remote server over WebSocket).
+#[cfg(feature = "ssr")]
+pub async fn download_backup(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use futures::StreamExt;
+    let user = match super::request::user_of(&state, &session)
+        .await
+        .and_then(crate::policy::require_user)
+    {
+        Ok(user) => user,
+        Err(e) => return e.into_response(),
+    };
+    if !crate::policy::may_download_backup(&user) {
+        return AppError::Forbidden.into_response();
+    }
+    let stream = match crate::db::backup::backup_stream(&state.db).await {
+        Ok(stream) => stream,
+        Err(e) => return AppError::internal(format!("{e:#}")).into_response(),
+    };
+    tracing::info!(user = %user.id, "backup downloaded");
+    let name = format!(
+        "kyodo-backup-{}.surql",
+        chrono::Utc::now()
+            .with_timezone(&crate::i18n::jst())
+            .format("%Y%m%d-%H%M")
+    );
+    crate::http::download(
+        &name,
+        "application/sql; charset=utf-8",
+        axum::body::Body::from_stream(stream.map(|chunk| chunk.map_err(std::io::Error::other))),
+    )
+}

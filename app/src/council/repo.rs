@@ -295,15 +295,29 @@ pub async fn people(db: &Db, ws: &str) -> Result<Vec<Person>, DbError> {
         .collect())
 }
 
-/// Every active user (key, names with organisation), for the managers' "add a member" choice.
-pub async fn active_users(db: &Db) -> Result<Vec<super::views::Candidate>, DbError> {
+/// Active users whose name (Japanese or English, any case) or organisation name contains
+/// `text`, by Japanese name, at most `limit` (key, names with organisation), for the managers'
+/// "add a member" choice. A list of every user would be a megabyte of options with tens of
+/// thousands of accounts; the managers search by name instead.
+pub async fn find_active_users(
+    db: &Db,
+    text: &str,
+    limit: usize,
+) -> Result<Vec<super::views::Candidate>, DbError> {
     let mut response = db
         .query(
             "SELECT 'user' AS kind, record::id(id) AS key,
                 string::concat(name_ja, '（', organisation.name_ja, '）') AS name_ja,
                 string::concat(name_en, ' (', organisation.name_en, ')') AS name_en
-             FROM app_user WHERE status = 'active' ORDER BY name_ja",
+             FROM app_user WHERE status = 'active'
+                AND (string::contains(name_ja, $text)
+                    OR string::contains(string::lowercase(name_en), string::lowercase($text))
+                    OR string::contains(organisation.name_ja, $text)
+                    OR string::contains(string::lowercase(organisation.name_en), string::lowercase($text)))
+             ORDER BY name_ja LIMIT $limit",
         )
+        .bind(("text", text.to_owned()))
+        .bind(("limit", limit))
         .await?
         .check()?;
     Ok(rows(&mut response, 0)?)

@@ -260,9 +260,13 @@ pub async fn list_workspaces() -> Result<WorkspacesView, AppError> {
 }
 
 /// A workspace with its members, feed, topics, meetings, proposals and training sessions (POST
-/// `/api/get_workspace`, field `id`).
+/// `/api/get_workspace`, fields `id` and, for its managers, `people`: a name to find people to
+/// add by, up to 100 characters; longer is cut).
 #[server(prefix = "/api", endpoint = "get_workspace")]
-pub async fn get_workspace(id: String) -> Result<WorkspaceView, AppError> {
+pub async fn get_workspace(
+    id: String,
+    #[server(default)] people: String,
+) -> Result<WorkspaceView, AppError> {
     let crate::auth::request::SignedIn { state, user } = crate::auth::request::signed_in().await?;
     let p = reader_place(&state, &user, &id).await?;
     let ws = p.row.key.clone();
@@ -275,8 +279,12 @@ pub async fn get_workspace(id: String) -> Result<WorkspaceView, AppError> {
             .any(|m| m.kind == "user" && m.key == user.id.as_str());
     let mut candidates = Vec::new();
     let mut join_requests = Vec::new();
+    let people_query: String = people.trim().chars().take(100).collect();
     if may_manage {
-        candidates = repo::active_users(db).await?;
+        if !people_query.is_empty() {
+            candidates =
+                repo::find_active_users(db, &people_query, super::views::PEOPLE_FOUND_MAX).await?;
+        }
         candidates.extend(state.catalog.organisations.iter().map(|o| Candidate {
             kind: "organisation".into(),
             key: o.key.clone(),
@@ -298,6 +306,11 @@ pub async fn get_workspace(id: String) -> Result<WorkspaceView, AppError> {
         may_manage,
         may_leave,
         candidates,
+        people_query: if may_manage {
+            people_query
+        } else {
+            String::new()
+        },
         join_requests,
     })
 }

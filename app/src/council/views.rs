@@ -55,6 +55,9 @@ pub struct MemberRow {
     pub role: WorkspaceRole,
 }
 
+/// How many people a search in the "add a member" form shows at most.
+pub const PEOPLE_FOUND_MAX: usize = 30;
+
 /// A person or organisation the managers may add: key and names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
@@ -180,8 +183,12 @@ pub struct WorkspaceView {
     pub may_manage: bool,
     /// The caller may leave (a member in person).
     pub may_leave: bool,
-    /// For managers: people and organisations they may add.
+    /// For managers: the organisations, and the active people whose name or organisation
+    /// matches [`WorkspaceView::people_query`] (at most [`PEOPLE_FOUND_MAX`]), they may add.
     pub candidates: Vec<Candidate>,
+    /// For managers: the name searched for among people (`people` in the address), trimmed;
+    /// empty when none.
+    pub people_query: String,
     /// For managers: pending requests to join.
     pub join_requests: Vec<JoinRequestRow>,
 }

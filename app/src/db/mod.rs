@@ -8,6 +8,7 @@
 //! `schema_meta:current.version` records the version so that later versions can run data
 //! upgrades on an existing data folder.
 
+pub mod backup;
 pub mod counter;
 pub mod reference;
 
@@ -175,6 +176,9 @@ const UPGRADES: [(i64, &str); 4] = [
     ),
 ];
 
+/// How long start-up waits for the database by default, in seconds.
+pub const DEFAULT_WAIT_SECONDS: u64 = 30;
+
 /// Connection settings.
 #[derive(Clone)]
 pub struct DbConfig {
@@ -184,6 +188,21 @@ pub struct DbConfig {
     pub user: Option<String>,
     /// Root password (`KYODO_DATABASE_PASSWORD`); redacted in `Debug`.
     pub password: Option<String>,
+    /// How long start-up keeps trying a database that does not answer
+    /// (`KYODO_DATABASE_WAIT_SECONDS`, default 30 s).
+    pub wait: std::time::Duration,
+}
+
+impl DbConfig {
+    /// Endpoint `url`, no credentials, the default start-up wait.
+    pub fn at(url: &str) -> DbConfig {
+        DbConfig {
+            url: url.to_owned(),
+            user: None,
+            password: None,
+            wait: std::time::Duration::from_secs(DEFAULT_WAIT_SECONDS),
+        }
+    }
 }
 
 impl std::fmt::Debug for DbConfig {
@@ -192,18 +211,54 @@ impl std::fmt::Debug for DbConfig {
             .field("url", &self.url)
             .field("user", &self.user)
             .field("password", &self.password.as_ref().map(|_| "[redacted]"))
+            .field("wait", &self.wait)
             .finish()
     }
 }
 
 /// Connects, selects namespace `kyodo` / database `main` and applies the schema.
 ///
-/// Errors: the endpoint cannot be opened, sign-in fails, or the stored schema is newer than
-/// this build (an older Kyodo must not write a newer data folder).
+/// Errors: the endpoint cannot be opened within `config.wait` ([`open`]), sign-in fails, or
+/// the stored schema is newer than this build (an older Kyodo must not write a newer data
+/// folder).
 pub async fn connect(config: &DbConfig) -> anyhow::Result<Db> {
-    let db = surrealdb::engine::any::connect(config.url.as_str())
-        .await
-        .with_context(|| format!("opening the database at {}", config.url))?;
+    let db = open(config).await?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
+/// Connects and selects namespace `kyodo` / database `main`, without touching the schema (a
+/// restore brings its own).
+///
+/// A database that does not answer yet (a server still starting, a data folder another
+/// process has not let go of) is tried again every second, with a log line each time, until
+/// `config.wait` has passed; then the last error, with the endpoint and the time waited.
+/// Errors in the credentials are not retried.
+pub async fn open(config: &DbConfig) -> anyhow::Result<Db> {
+    let started = std::time::Instant::now();
+    let mut attempt = 1u32;
+    let db = loop {
+        match surrealdb::engine::any::connect(config.url.as_str()).await {
+            Ok(db) => break db,
+            Err(e) if started.elapsed() < config.wait => {
+                tracing::warn!(
+                    url = %config.url,
+                    attempt,
+                    error = %e,
+                    "the database does not answer yet; trying again in 1 s"
+                );
+                attempt += 1;
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!(
+                    "opening the database at {} (gave up after {} s; KYODO_DATABASE_WAIT_SECONDS)",
+                    config.url,
+                    started.elapsed().as_secs()
+                )));
+            }
+        }
+    };
     if let (Some(username), Some(password)) = (&config.user, &config.password) {
         db.signin(surrealdb::opt::auth::Root {
             username: username.clone(),
@@ -216,8 +271,15 @@ pub async fn connect(config: &DbConfig) -> anyhow::Result<Db> {
         .use_db("main")
         .await
         .context("selecting namespace kyodo, database main")?;
-    migrate(&db).await?;
     Ok(db)
+}
+
+/// Whether the database answers a trivial query within `limit` (the health check).
+pub async fn answers(db: &Db, limit: std::time::Duration) -> bool {
+    matches!(
+        tokio::time::timeout(limit, async { db.query("RETURN 1").await?.check() }).await,
+        Ok(Ok(_))
+    )
 }
 
 /// Applies the schema and any pending upgrades; returns the resulting version.
@@ -496,11 +558,7 @@ mod tests {
 
     #[tokio::test]
     async fn schema_applies_twice_and_records_its_version() {
-        let config = DbConfig {
-            url: "mem://".into(),
-            user: None,
-            password: None,
-        };
+        let config = DbConfig::at("mem://");
         let db = connect(&config).await.unwrap();
         assert_eq!(migrate(&db).await.unwrap(), SCHEMA_VERSION);
         let v: Option<i64> = first(
@@ -514,11 +572,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_schema_is_applied_again_only_when_it_changed() {
-        let config = DbConfig {
-            url: "mem://".into(),
-            user: None,
-            password: None,
-        };
+        let config = DbConfig::at("mem://");
         let db = connect(&config).await.unwrap();
         migrate(&db).await.unwrap();
         let indexes = |db: Db| async move {
@@ -553,12 +607,27 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_unreachable_database_is_tried_until_the_wait_ends_then_named() {
+        // Nothing listens on port 1 of loopback.
+        let mut config = DbConfig::at("ws://127.0.0.1:1");
+        config.wait = std::time::Duration::from_secs(2);
+        let started = std::time::Instant::now();
+        let err = open(&config).await.expect_err("nothing answers");
+        assert!(started.elapsed() >= config.wait, "{:?}", started.elapsed());
+        let text = format!("{err:#}");
+        assert!(text.contains("ws://127.0.0.1:1"), "{text}");
+        assert!(text.contains("KYODO_DATABASE_WAIT_SECONDS"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn the_health_check_sees_an_answering_database() {
+        let db = connect(&DbConfig::at("mem://")).await.unwrap();
+        assert!(answers(&db, std::time::Duration::from_secs(5)).await);
+    }
+
+    #[tokio::test]
     async fn a_newer_data_folder_is_refused() {
-        let config = DbConfig {
-            url: "mem://".into(),
-            user: None,
-            password: None,
-        };
+        let config = DbConfig::at("mem://");
         let db = connect(&config).await.unwrap();
         db.query("UPSERT schema_meta:current SET version = 99")
             .await

@@ -100,10 +100,16 @@ pub fn attachment(
     content_type: &str,
     bytes: Result<Vec<u8>, AppError>,
 ) -> Response {
-    let bytes = match bytes {
-        Ok(bytes) => bytes,
-        Err(e) => return e.into_response(),
-    };
+    match bytes {
+        Ok(bytes) => download(file_name, content_type, axum::body::Body::from(bytes)),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `body` as a download named `file_name` (`Content-Disposition: attachment`, with the name in
+/// ASCII and in UTF-8), of type `content_type`, sandboxed (`Content-Security-Policy: sandbox`)
+/// so that a file that a browser would render never runs as Kyodo's page.
+pub fn download(file_name: &str, content_type: &str, body: axum::body::Body) -> Response {
     let ascii: String = file_name
         .chars()
         .map(|c| {
@@ -117,7 +123,7 @@ pub fn attachment(
     let encoded =
         percent_encoding::utf8_percent_encode(file_name, percent_encoding::NON_ALPHANUMERIC);
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    let mut response = bytes.into_response();
+    let mut response = body.into_response();
     let headers = response.headers_mut();
     for (name, value) in [
         (http::header::CONTENT_TYPE, content_type.to_owned()),

@@ -31,6 +31,12 @@ pub fn may_manage_user(
         && current_roles.iter().all(municipal)
 }
 
+/// Whether `user` may download a backup of the whole store: administrators only (it holds
+/// every account and every municipality's files).
+pub fn may_download_backup(user: &CurrentUser) -> bool {
+    user.has(Role::Admin)
+}
+
 /// Demo sign-in is allowed only while demo mode is on (loopback servers only, see `setup`).
 pub fn require_demo(demo_mode: bool) -> Result<(), AppError> {
     if demo_mode {

@@ -15,7 +15,7 @@ mod projects;
 mod standardization;
 mod threads;
 
-pub use accounts::{may_manage_user, may_manage_users, require_demo};
+pub use accounts::{may_download_backup, may_manage_user, may_manage_users, require_demo};
 pub use attachments::{may_attach, may_read_attachment, record_of_subject};
 pub use consultations::{
     BookingAccess, may_book_consultation, may_book_engagement_session, may_cancel_booking,
@@ -127,6 +127,9 @@ pub enum Rule {
     /// Managing accounts: an administrator (any account, any role) or a CIO (own
     /// organisation's accounts, roles staff and CIO only).
     ManageUsers,
+    /// Downloading a backup of the whole store (every record, every account, every file):
+    /// administrators ([`may_download_backup`]).
+    DownloadBackup,
 }
 
 /// Every server function and route with the rule it enforces.
@@ -152,6 +155,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule)] = &[
     ("POST /standardization/import/upload", Rule::WriteProgress),
     ("POST /api/list_users", Rule::ManageUsers),
     ("POST /api/set_user_access", Rule::ManageUsers),
+    ("GET /admin/backup", Rule::DownloadBackup),
     ("POST /api/list_provider_config", Rule::ManageUsers),
     ("GET /standardization/export.csv", Rule::SignedIn),
     ("GET /standardization/export.json", Rule::SignedIn),
@@ -384,6 +388,13 @@ mod tests {
                             may_comment(&u, &other),
                             central || advisor,
                             "{name} {role:?} other"
+                        );
+                    }
+                    Rule::DownloadBackup => {
+                        assert_eq!(
+                            may_download_backup(&u),
+                            *role == Role::Admin,
+                            "{name} {role:?}"
                         );
                     }
                     Rule::ManageReference => {

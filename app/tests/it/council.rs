@@ -2093,6 +2093,38 @@ async fn only_tokyo_officers_and_administrators_create_and_only_managers_manage(
 
     let view = ws_view(&app, &member, &ws).await;
     assert!(!view.may_manage && view.candidates.is_empty() && view.join_requests.is_empty());
+    // The managers find people by name or organisation; nobody else gets any.
+    let find = async |who: &TestUser, text: &str| -> WorkspaceView {
+        let reply = done(&app, who, "get_workspace", &[("id", &ws), ("people", text)]).await;
+        reply.decode()
+    };
+    let people = |view: &WorkspaceView| -> Vec<String> {
+        view.candidates
+            .iter()
+            .filter(|c| c.kind == "user")
+            .map(|c| c.key.clone())
+            .collect()
+    };
+    let unsearched = find(&officer, "").await;
+    assert!(people(&unsearched).is_empty(), "no list of every account");
+    assert_eq!(
+        unsearched.candidates.len(),
+        app.state.catalog.organisations.len(),
+        "every organisation"
+    );
+    for text in ["千代田区", "STAFF 131016", "  staff 13101  "] {
+        let view = find(&officer, text).await;
+        assert!(
+            people(&view).contains(&newcomer.id),
+            "{text}: {:?}",
+            people(&view)
+        );
+        assert_eq!(view.people_query, text.trim());
+        assert!(people(&view).len() <= app::council::views::PEOPLE_FOUND_MAX);
+    }
+    assert!(people(&find(&officer, "該当なしの名前").await).is_empty());
+    let refused = find(&member, "千代田区").await;
+    assert!(refused.candidates.is_empty() && refused.people_query.is_empty());
     for who in [&member, &observer] {
         let reply = call(
             &app,

@@ -6,6 +6,7 @@
 mod api;
 mod architecture;
 mod attachments;
+mod backup;
 mod common;
 mod consultations;
 mod council;

@@ -4,8 +4,8 @@
 use super::super::model::{CAPACITY_MAX, ProposalKind, VotePer, WorkspaceRole};
 use super::super::server::get_workspace;
 use super::super::views::{
-    ActivityItem, Candidate, JoinRequestRow, MeetingCard, MemberRow, ProposalCard, TopicCard,
-    TrainingCard, WorkspaceView,
+    ActivityItem, Candidate, JoinRequestRow, MeetingCard, MemberRow, PEOPLE_FOUND_MAX,
+    ProposalCard, TopicCard, TrainingCard, WorkspaceView,
 };
 use super::{
     CardMeta, FlagNotice, Flags, meeting_href, names, proposal_href, span_text, time_of,
@@ -16,7 +16,7 @@ use crate::ui::{ScrollRegion, TextArea, loading, render};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 const FLAGS: Flags = &[
     ("created", "作成しました。", "The workspace is created."),
@@ -41,8 +41,14 @@ const FLAGS: Flags = &[
 #[component]
 pub fn WorkspacePage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let workspace = Resource::new(id, get_workspace);
+    let query = use_query_map();
+    let id = move || {
+        (
+            params.with(|p| p.get("id").unwrap_or_default()),
+            query.with(|q| q.get("people").unwrap_or_default()),
+        )
+    };
+    let workspace = Resource::new(id, |(id, people)| get_workspace(id, people));
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -71,6 +77,7 @@ fn Workspace(view: WorkspaceView) -> impl IntoView {
         may_manage,
         may_leave,
         candidates,
+        people_query,
         join_requests,
     } = view;
     let key = card.key.clone();
@@ -115,7 +122,7 @@ fn Workspace(view: WorkspaceView) -> impl IntoView {
         <Trainings workspace=key.clone() trainings may_manage/>
 
         <h2>{lang.pick("メンバー", "Members")}</h2>
-        <Members workspace=key.clone() members may_manage candidates join_requests/>
+        <Members workspace=key.clone() members may_manage candidates people_query join_requests/>
         {may_leave.then(|| view! {
             <form method="post" action="/api/leave_workspace" class="inline-form">
                 <input type="hidden" name="workspace" value=key.clone()/>
@@ -382,6 +389,7 @@ fn Members(
     members: Vec<MemberRow>,
     may_manage: bool,
     candidates: Vec<Candidate>,
+    people_query: String,
     join_requests: Vec<JoinRequestRow>,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -432,7 +440,7 @@ fn Members(
     view! {
         {table}
         {may_manage.then(|| view! {
-            <AddMember workspace=workspace.clone() candidates/>
+            <AddMember workspace=workspace.clone() candidates people_query=people_query.clone()/>
             <JoinRequests workspace=workspace.clone() requests=join_requests/>
         })}
     }
@@ -447,20 +455,41 @@ fn member_kind(kind: &str, lang: Lang) -> &'static str {
     }
 }
 
-/// The managers' form that adds a person or an organisation with a role.
+/// The managers' forms: find people by name (a GET form: the page comes back with the matches,
+/// with or without JavaScript), then add a person or an organisation with a role.
 #[component]
-fn AddMember(workspace: String, candidates: Vec<Candidate>) -> impl IntoView {
+fn AddMember(workspace: String, candidates: Vec<Candidate>, people_query: String) -> impl IntoView {
     let lang = use_lang();
-    if candidates.is_empty() {
-        return view! {
-            <h3>{lang.pick("メンバーを追加", "Add a member")}</h3>
-            <p class="muted">{lang.pick("追加できる人・団体はいません。", "There is nobody left to add.")}</p>
-        }
-        .into_any();
-    }
     let (organisations, people): (Vec<Candidate>, Vec<Candidate>) = candidates
         .into_iter()
         .partition(|c| c.kind == "organisation");
+    let found = if people_query.is_empty() {
+        lang.pick(
+            "個人を追加するときは、名前または所属で探してください。",
+            "To add a person, find them by name or organisation.",
+        )
+        .to_owned()
+    } else if people.is_empty() {
+        lang.pick(
+            &format!("「{people_query}」に当てはまる人はいません。"),
+            &format!("Nobody matches “{people_query}”."),
+        )
+        .to_owned()
+    } else {
+        lang.pick(
+            &format!(
+                "「{people_query}」に当てはまる人: {} 人（最大 {}）",
+                people.len(),
+                PEOPLE_FOUND_MAX
+            ),
+            &format!(
+                "{} matching “{people_query}” (at most {})",
+                people.len(),
+                PEOPLE_FOUND_MAX
+            ),
+        )
+        .to_owned()
+    };
     let options = move |group: Vec<Candidate>| {
         group
             .into_iter()
@@ -472,17 +501,23 @@ fn AddMember(workspace: String, candidates: Vec<Candidate>) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <h3>{lang.pick("メンバーを追加", "Add a member")}</h3>
+        <h3 id="add-member">{lang.pick("メンバーを追加", "Add a member")}</h3>
+        <form method="get" action=format!("/council/{workspace}#add-member") class="inline-form" role="search">
+            <label for="member-search">{lang.pick("人を探す（名前・所属）", "Find a person (name or organisation)")}</label>
+            <input id="member-search" type="search" name="people" maxlength="100" value=people_query.clone()/>
+            <button type="submit" class="secondary">{lang.pick("探す", "Find")}</button>
+        </form>
+        <p class="muted" role="status">{found}</p>
         <form method="post" action="/api/add_member" class="record-form">
             <input type="hidden" name="workspace" value=workspace/>
             <label for="member-candidate">{lang.pick("人・団体", "Person or organisation")}</label>
             <select id="member-candidate" name="member" required>
                 <option value="">{lang.pick("選んでください", "Choose")}</option>
-                {(!organisations.is_empty()).then(|| view! {
-                    <optgroup label=lang.pick("団体（全職員）", "Organisations (all their staff)")>{options(organisations)}</optgroup>
-                })}
                 {(!people.is_empty()).then(|| view! {
                     <optgroup label=lang.pick("個人", "People")>{options(people)}</optgroup>
+                })}
+                {(!organisations.is_empty()).then(|| view! {
+                    <optgroup label=lang.pick("団体（全職員）", "Organisations (all their staff)")>{options(organisations)}</optgroup>
                 })}
             </select>
             <label for="member-role">{lang.pick("役割", "Role")}</label>
@@ -494,7 +529,6 @@ fn AddMember(workspace: String, candidates: Vec<Candidate>) -> impl IntoView {
             <p><button type="submit">{lang.pick("追加する", "Add")}</button></p>
         </form>
     }
-    .into_any()
 }
 
 /// The managers' list of pending requests to join, each with accept and decline.

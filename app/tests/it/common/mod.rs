@@ -106,6 +106,19 @@ impl TestApp {
         }
     }
 
+    /// An instance over `db`, a store already opened and migrated (e.g. just restored).
+    pub async fn on(db: app::db::Db, demo: bool) -> TestApp {
+        let config = config("mem://", demo);
+        let options = LeptosOptions::builder().output_name("kyodo").build();
+        let state = app::setup::init_state_on(db, &config, options)
+            .await
+            .expect("start-up");
+        TestApp {
+            router: router(state.clone(), &config),
+            state,
+        }
+    }
+
     /// Another Kyodo server over the same database: the same state with caches of its own, as
     /// a second process behind a load balancer has.
     pub fn second_server(&self) -> TestApp {
