@@ -7,7 +7,7 @@ SHELL := bash
 .ONESHELL:
 .DEFAULT_GOAL := run
 
-.PHONY: run check test e2e release
+.PHONY: run check test e2e release dbserver cluster cluster-test crash-test
 
 ## run: debug build, then serve it with the demo data on http://127.0.0.1:3000 (data in $KYODO_DATA_DIR, default ./data)
 run:
@@ -61,3 +61,23 @@ release:
 	rm -f "$$(kyodo_release_site_root)"/pkg/*.br "$$(kyodo_release_site_root)"/pkg/*.gz
 	LEPTOS_SITE_ROOT="$$(kyodo_release_site_root)" cargo leptos build --release
 	bash scripts/precompress.sh "$$(kyodo_release_site_root)/pkg"
+
+## dbserver: the SurrealDB server for several Kyodo servers ($CARGO_TARGET_DIR/release/kyodo-surrealdb;
+## dbserver/, its own workspace and lock file, the surrealdb-server crate with SurrealKV only)
+dbserver:
+	source scripts/tools.sh
+	cd dbserver && cargo build --release --locked
+
+## cluster: SurrealDB server, two Kyodo servers (release build) and haproxy on loopback, left
+## running at http://127.0.0.1:3530 (stop: bash scripts/cluster.sh stop)
+cluster: dbserver release
+	bash scripts/cluster.sh start
+
+## cluster-test: the same, then the cross-server checks and their report; stops everything
+cluster-test: dbserver release
+	bash scripts/cluster.sh test
+
+## crash-test: SIGKILL during a write load, 50 rounds on the embedded store and 50 on the
+## SurrealDB server; every acknowledged write must be there once (scripts/crash.sh)
+crash-test: dbserver release
+	bash scripts/crash.sh

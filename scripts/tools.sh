@@ -191,6 +191,14 @@ kyodo_ensure_apt_tools() {
   fi
 }
 
+# haproxy (Debian) for the cluster test's load balancer.
+kyodo_ensure_haproxy() {
+  command -v haproxy >/dev/null && return
+  kyodo_log "installing Debian haproxy"
+  kyodo_as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+  kyodo_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends haproxy
+}
+
 kyodo_ensure_build_tools() {
   kyodo_require rustup cargo npm
   kyodo_ensure_nextest

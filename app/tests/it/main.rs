@@ -13,6 +13,7 @@ mod council;
 mod history;
 mod notifications;
 mod projects;
+mod properties;
 mod standardization;
 mod threads;
 mod volume;
