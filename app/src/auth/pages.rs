@@ -99,13 +99,14 @@ fn DemoPersonas() -> impl IntoView {
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     use super::model::{AccountStatus, Role};
-    use super::server::{list_provider_config, list_users};
+    use super::server::{get_current_user, list_provider_config, list_users};
     use crate::ui::render;
     let lang = use_lang();
     let data = Resource::new(
         || (),
         |_| async { (list_users().await, list_provider_config().await) },
     );
+    let me = Resource::new(|| (), |_| get_current_user());
     view! {
         <Title text=lang.pick("アカウント管理", "Accounts")/>
         <h1>{lang.pick("アカウント管理", "Accounts")}</h1>
@@ -185,6 +186,17 @@ pub fn AdminUsersPage() -> impl IntoView {
                             </table>
                         }.into_any()
                     }}
+                })
+            })}
+            {move || Suspend::new(async move {
+                let admin = me.await.ok().flatten().is_some_and(|u| crate::policy::may_download_backup(&u));
+                admin.then(|| view! {
+                    <h2>{lang.pick("バックアップ", "Backup")}</h2>
+                    <p>{lang.pick(
+                        "データベースの全内容（記録・履歴・スレッド・アカウント・添付ファイル）を1つのファイルで保存します。復元はサーバーを止めて `kyodo restore ファイル` で行います。",
+                        "Saves everything in the database (records, history, threads, accounts, attached files) as one file. To restore it, stop the servers and run `kyodo restore FILE`.",
+                    )}</p>
+                    <p><a href="/admin/backup" download rel="external">{lang.pick("バックアップをダウンロード", "Download a backup")}</a></p>
                 })
             })}
         </Suspense>
