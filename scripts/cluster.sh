@@ -24,17 +24,22 @@ B_ADDR=127.0.0.1:3522
 LB_ADDR=127.0.0.1:3530
 DB_BIN="${KYODO_SURREALDB_BIN:-$CARGO_TARGET_DIR/release/kyodo-surrealdb}"
 if [[ -z ${KYODO_BIN:-} ]]; then
-  if [[ -x $CARGO_TARGET_DIR/release/kyodo ]]; then
-    KYODO_BIN="$CARGO_TARGET_DIR/release/kyodo" SITE="$(kyodo_release_site_root)"
-  else
-    KYODO_BIN="$CARGO_TARGET_DIR/debug/kyodo" SITE="$(kyodo_site_root)"
-  fi
+  KYODO_BIN="$CARGO_TARGET_DIR/release/kyodo"
+  [[ -x $KYODO_BIN ]] || KYODO_BIN="$CARGO_TARGET_DIR/debug/kyodo"
 fi
-SITE="${KYODO_SITE_ROOT:-${SITE:-$(kyodo_site_root)}}"
+# The site folder of the build the binary belongs to.
+if [[ $KYODO_BIN == */release/* ]]; then
+  SITE="${KYODO_SITE_ROOT:-$(kyodo_release_site_root)}"
+else
+  SITE="${KYODO_SITE_ROOT:-$(kyodo_site_root)}"
+fi
 
-wait_for() { # url, seconds, what
+wait_for() { # url, seconds, what, pid file
   local started=$SECONDS
   until curl -sf -o /dev/null "$1"; do
+    if [[ -n ${4:-} ]] && ! kill -0 "$(cat "$4")" 2>/dev/null; then
+      echo "cluster: $3 exited; its log:" >&2; tail -20 "${4%.pid}.log" >&2; return 1
+    fi
     (( SECONDS - started < $2 )) || { echo "cluster: $3 did not answer at $1 in $2 s" >&2; return 1; }
     sleep 0.3
   done
@@ -48,7 +53,7 @@ start_kyodo() { # name, address
     KYODO_RATE_SIGN_IN_PER_MINUTE=1000 \
     "$KYODO_BIN" >"$DIR/$1.log" 2>&1 &
   echo $! >"$DIR/$1.pid"
-  wait_for "http://$2/healthz" 600 "Kyodo server $1"
+  wait_for "http://$2/healthz" 600 "Kyodo server $1" "$DIR/$1.pid"
 }
 
 start() {
@@ -62,7 +67,7 @@ start() {
   SURREAL_LOG=warn "$DB_BIN" start --bind "$DB_ADDR" --user root \
     --pass "$(cat "$DIR/db-password")" "surrealkv://$DIR/surrealdb" >"$DIR/surrealdb.log" 2>&1 &
   echo $! >"$DIR/surrealdb.pid"
-  wait_for "http://$DB_ADDR/health" 60 "the SurrealDB server"
+  wait_for "http://$DB_ADDR/health" 60 "the SurrealDB server" "$DIR/surrealdb.pid"
   # One after the other: the first applies the schema and writes the demo data, the second
   # finds them there.
   start_kyodo a "$A_ADDR"
@@ -92,23 +97,24 @@ EOF
   echo "  SurrealDB ws://$DB_ADDR (user root, password in $DIR/db-password); logs in $DIR"
 }
 
-stop() {
-  local name
+stop() { # SIGTERM, then up to 30 s for each to exit (Kyodo finishes its requests), then SIGKILL
+  local name pid i
   for name in haproxy a b surrealdb; do
-    if [[ -f $DIR/$name.pid ]]; then
-      kill "$(cat "$DIR/$name.pid")" 2>/dev/null || true
-      rm -f "$DIR/$name.pid"
-    fi
+    [[ -f $DIR/$name.pid ]] || continue
+    pid=$(cat "$DIR/$name.pid")
+    kill "$pid" 2>/dev/null || true
+    for i in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$DIR/$name.pid"
   done
-  sleep 1
 }
 
 case "${1:-test}" in
   start) start ;;
   stop) stop ;;
   test)
-    start
     trap stop EXIT
+    start
     python3 "$ROOT/scripts/cluster_check.py" "http://$LB_ADDR" "http://$A_ADDR" "http://$B_ADDR" \
       | tee "$DIR/report.md"
     ;;

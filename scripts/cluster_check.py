@@ -78,8 +78,11 @@ def sign_in(base, persona):
 
 
 def who(base, cookie):
+    """The signed-in user's id, None when signed out; any answer but 200 stops the check."""
     status, user = api(base, "current_user", {}, cookie)
-    return user.get("id") if status == 200 and isinstance(user, dict) else None
+    if status != 200:
+        raise SystemExit(f"current_user through {base} answered {status}: {user}")
+    return user.get("id") if isinstance(user, dict) else None
 
 
 def check(name, ok, detail=""):
@@ -127,6 +130,8 @@ check("signing out on A ends the session on B", who(B, cio) is None)
 # 2. Disabling an account ends its sessions everywhere.
 admin = sign_in(LB, "admin")
 staff_a, staff_b = sign_in(A, "city_staff"), sign_in(B, "city_staff")
+check("the account is signed in on A and on B",
+      who(A, staff_a) == who(B, staff_b) == "demo_city_staff")
 status, reply = api(LB, "set_user_access",
                     {"user_id": "demo_city_staff", "status": "disabled", "role": "staff"}, admin)
 check("the administrator disables an account through the balancer", status == 200, f"{status} {reply}")

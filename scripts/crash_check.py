@@ -129,7 +129,7 @@ def sign_in():
     return next(v.split(";", 1)[0] for v in headers.get_all("Set-Cookie") if v.startswith("kyodo_session="))
 
 
-def writers(cookie, lg, tag, stop, acked):
+def writers(cookie, lg, tag, stop, acked, errors, killed):
     def ok(status):
         return 200 <= status < 400
 
@@ -140,7 +140,9 @@ def writers(cookie, lg, tag, stop, acked):
             try:
                 status, _ = api("post_step_comment", {"lg_code": lg, "system": SAVE_SYSTEM,
                                                       "step": "1", "body": body}, cookie)
-            except Exception:
+            except Exception as e:
+                if not killed.is_set():
+                    errors.append(f"comment: {e!r}")
                 return
             if ok(status):
                 acked["comments"].append(body)
@@ -158,7 +160,9 @@ def writers(cookie, lg, tag, stop, acked):
                 # Every step stated (a whole record): 未着手 needs no go-live date.
                 fields += [(f"steps[{i}]", "done" if i < n % 30 else "not_started") for i in range(40)]
                 status, _ = api("save_record", fields, cookie)
-            except Exception:
+            except Exception as e:
+                if not killed.is_set():
+                    errors.append(f"save: {e!r}")
                 return
             if ok(status):
                 acked["saves"].append(vendor)
@@ -176,10 +180,22 @@ def writers(cookie, lg, tag, stop, acked):
             try:
                 status, headers, _ = request("/standardization/import/upload", cookie=cookie, body=body,
                                              content_type=f"multipart/form-data; boundary={boundary}")
-            except Exception:
+            except Exception as e:
+                if not killed.is_set():
+                    errors.append(f"import: {e!r}")
                 return
-            if status == 303 and "/import/" in (headers.get("Location") or ""):
-                acked["imports"].append(vendor)
+            location = headers.get("Location") or ""
+            if status == 303 and "/import/" in location:
+                # Acknowledged only when the run says it was applied (a refused run has a page too).
+                run = location.rstrip("/").rsplit("/", 1)[-1]
+                try:
+                    status, report = api("get_import_run", {"id": run}, cookie)
+                except Exception:
+                    return
+                if status == 200 and report.get("applied"):
+                    acked["imports"].append(vendor)
+                elif status == 200:
+                    errors.append(f"import {vendor} refused: {report.get('errors')}")
             n += 1
 
     return [threading.Thread(target=f) for f in (comments, saves, imports)]
@@ -196,17 +212,18 @@ def main():
     os.makedirs(DIR, exist_ok=True)
     codes = municipalities()
     totals = {k: [0, 0] for k in ("comments", "saves", "imports")}
-    duplicates = half = lost = 0
+    duplicates = half = lost = failed_writes = 0
     start()
     for r in range(ROUNDS):
         lg, tag = codes[r % len(codes)], f"r{r}"
         cookie = sign_in()
         acked = {"comments": [], "saves": [], "imports": []}
-        stop = threading.Event()
-        threads = writers(cookie, lg, tag, stop, acked)
+        stop, killed, errors = threading.Event(), threading.Event(), []
+        threads = writers(cookie, lg, tag, stop, acked, errors, killed)
         for t in threads:
             t.start()
         time.sleep(random.uniform(0.3, 2.5))
+        killed.set()
         kill()
         stop.set()
         for t in threads:
@@ -235,6 +252,9 @@ def main():
         for k, found in (("comments", found_c), ("saves", found_s), ("imports", found_i)):
             totals[k][0] += len(acked[k])
             totals[k][1] += found
+        if errors:
+            print(f"round {r + 1}: writer errors before the kill: {errors[:3]}", flush=True)
+            failed_writes += len(errors)
         duplicates += dup
         half += bad
         lost += round_lost
@@ -245,7 +265,10 @@ def main():
     print(f"\n{MODE}: {ROUNDS} rounds; acknowledged / found after restart: "
           + ", ".join(f"{k} {a}/{f}" for k, (a, f) in totals.items())
           + f"; duplicates {duplicates}; half-written {half}")
-    ok = lost == 0 and duplicates == 0 and half == 0
+    idle = [k for k, (a, _) in totals.items() if a == 0]
+    if idle or failed_writes:
+        print(f"the load did not run: nothing acknowledged for {idle}; {failed_writes} writer errors before a kill")
+    ok = lost == 0 and duplicates == 0 and half == 0 and not idle and failed_writes == 0
     print("ok: no acknowledged write lost, none twice, none half-written" if ok else "FAILED")
     sys.exit(0 if ok else 1)
 

@@ -31,6 +31,10 @@ pub struct Config {
     pub oidc: Vec<OidcProvider>,
     /// Rate limits (`KYODO_RATE_*`, see `auth::rate_limit`).
     pub rate_limits: RateLimits,
+    /// Load balancers and proxies in front of Kyodo (`KYODO_TRUSTED_PROXIES`, comma-separated
+    /// IP addresses): for a connection from one of them, the client's address for the rate
+    /// limits is the last address in `X-Forwarded-For` that is not one of them.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The OCDS `ocid` prefix of the council's open data (`KYODO_OCDS_PREFIX`, default
     /// [`DEFAULT_OCDS_PREFIX`]): `ocds-` and six letters or digits, as the Open Contracting
     /// Partnership registers them; every project's `ocid` is `<prefix>-<project key>`.
@@ -103,6 +107,21 @@ pub fn database_wait_seconds(value: Option<&str>) -> anyhow::Result<u64> {
         })
 }
 
+/// Configured proxy addresses (`KYODO_TRUSTED_PROXIES`): comma-separated IPv4 or IPv6
+/// addresses; none when unset. Errors: an entry that is not an IP address (named).
+pub fn trusted_proxies(value: Option<&str>) -> anyhow::Result<Vec<std::net::IpAddr>> {
+    value
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.parse()
+                .map_err(|_| anyhow::anyhow!("KYODO_TRUSTED_PROXIES: {v:?} is not an IP address"))
+        })
+        .collect()
+}
+
 fn env_flag(name: &str) -> bool {
     std::env::var(name).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"))
 }
@@ -120,6 +139,9 @@ impl Config {
                 .map(|u| u.trim_end_matches('/').to_owned()),
             oidc: providers_from_env()?,
             rate_limits: RateLimits::from_env(),
+            trusted_proxies: trusted_proxies(
+                std::env::var("KYODO_TRUSTED_PROXIES").ok().as_deref(),
+            )?,
             database: DbConfig {
                 url,
                 user: std::env::var("KYODO_DATABASE_USER").ok(),

@@ -211,7 +211,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
             auth::server::same_origin_posts,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            auth::rate_limit::Limiters::new(config.rate_limits),
+            auth::rate_limit::Limiters::new(config.rate_limits)
+                .behind(config.trusted_proxies.clone()),
             auth::rate_limit::limit,
         ))
         .layer(sessions)

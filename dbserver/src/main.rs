@@ -6,6 +6,9 @@
 //! kyodo-surrealdb start --bind 127.0.0.1:8000 --user root --pass secret surrealkv://data/db
 //! ```
 
+// SurrealDB's futures are deep: its own server crate sets the same limit.
+#![recursion_limit = "256"]
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

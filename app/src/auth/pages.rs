@@ -193,8 +193,8 @@ pub fn AdminUsersPage() -> impl IntoView {
                 admin.then(|| view! {
                     <h2>{lang.pick("バックアップ", "Backup")}</h2>
                     <p>{lang.pick(
-                        "データベースの全内容（記録・履歴・スレッド・アカウント・添付ファイル）を1つのファイルで保存します。復元はサーバーを止めて `kyodo restore ファイル` で行います。",
-                        "Saves everything in the database (records, history, threads, accounts, attached files) as one file. To restore it, stop the servers and run `kyodo restore FILE`.",
+                        "データベースの全内容（記録・履歴・スレッド・アカウント・添付ファイル。ログイン中のセッションは除く）を1つのファイルで保存します。復元は、新しいデータフォルダーに `kyodo restore ファイル`、または今のデータを置き換えるならサーバーを止めて `kyodo restore --force ファイル` です。",
+                        "Saves everything in the database (records, history, threads, accounts, attached files; not the sessions) as one file. To restore it, run `kyodo restore FILE` on a new data folder, or stop the servers and run `kyodo restore --force FILE` to replace the data.",
                     )}</p>
                     <p><a href="/admin/backup" download rel="external">{lang.pick("バックアップをダウンロード", "Download a backup")}</a></p>
                 })

@@ -15,7 +15,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -27,6 +27,7 @@ pub struct Limiters {
     sign_in: Arc<DefaultKeyedRateLimiter<String>>,
     posts: Arc<DefaultKeyedRateLimiter<String>>,
     checks: Arc<std::sync::atomic::AtomicU64>,
+    trusted_proxies: Arc<Vec<IpAddr>>,
 }
 
 impl Limiters {
@@ -40,7 +41,45 @@ impl Limiters {
             sign_in: Arc::new(RateLimiter::keyed(sign_in)),
             posts: Arc::new(RateLimiter::keyed(posts)),
             checks: Arc::new(std::sync::atomic::AtomicU64::new(1)),
+            trusted_proxies: Arc::new(Vec::new()),
         }
+    }
+
+    /// The same limiters, reading the client's address from `X-Forwarded-For` on connections
+    /// from `proxies` (a load balancer: otherwise every client would share its bucket).
+    pub fn behind(mut self, proxies: Vec<IpAddr>) -> Limiters {
+        self.trusted_proxies = Arc::new(proxies);
+        self
+    }
+
+    /// The client's address: the connection's peer, or, when the peer is a trusted proxy, the
+    /// last `X-Forwarded-For` address that is not a trusted proxy (each proxy appends the
+    /// address it saw; earlier entries are the client's own word).
+    fn client_ip(&self, request: &Request) -> String {
+        let Some(peer) = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip())
+        else {
+            return "unknown".to_owned();
+        };
+        if !self.trusted_proxies.contains(&peer) {
+            return peer.to_string();
+        }
+        let forwarded: Vec<IpAddr> = request
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse().ok())
+            .collect();
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !self.trusted_proxies.contains(a))
+            .unwrap_or(peer)
+            .to_string()
     }
 }
 
@@ -51,24 +90,13 @@ fn is_sign_in(path: &str) -> bool {
         || (path.starts_with("/auth/oidc/") && path.ends_with("/start"))
 }
 
-fn client_ip(request: &Request) -> String {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(
-            || "unknown".to_owned(),
-            |ConnectInfo(addr)| addr.ip().to_string(),
-        )
-}
-
 /// The key of a POST: `user:<id>` for a signed-in session (what the session layer resolved
 /// from the cookies, the same user every server function sees), otherwise `ip:<address>`.
-fn post_key(request: &Request) -> impl Future<Output = String> + Send + use<> {
+fn post_key(request: &Request, ip: String) -> impl Future<Output = String> + Send + use<> {
     let session = request
         .extensions()
         .get::<tower_sessions::Session>()
         .cloned();
-    let ip = client_ip(request);
     post_key_of(session, ip)
 }
 
@@ -123,10 +151,10 @@ pub async fn limit(
     let path = request.uri().path().to_owned();
     let verdict = if is_sign_in(&path) {
         limiters.tick();
-        Some(limiters.sign_in.check_key(&client_ip(&request)))
+        Some(limiters.sign_in.check_key(&limiters.client_ip(&request)))
     } else if request.method() == http::Method::POST {
         limiters.tick();
-        let key = post_key(&request).await;
+        let key = post_key(&request, limiters.client_ip(&request)).await;
         Some(limiters.posts.check_key(&key))
     } else {
         None
@@ -157,6 +185,42 @@ mod tests {
         assert!(is_sign_in("/auth/oidc/entra/start"));
         assert!(is_sign_in("/auth/oidc/callback"));
         assert!(!is_sign_in("/api/get_matrix"));
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_forwarded_client_counts() {
+        let limits = RateLimits {
+            sign_in_per_minute: 1,
+            posts_per_second: 1,
+        };
+        let request = |peer: &str, forwarded: Option<&str>| {
+            let mut r = Request::new(axum::body::Body::empty());
+            r.extensions_mut()
+                .insert(ConnectInfo(SocketAddr::new(peer.parse().unwrap(), 4000)));
+            if let Some(f) = forwarded {
+                r.headers_mut()
+                    .insert("x-forwarded-for", http::HeaderValue::from_str(f).unwrap());
+            }
+            r
+        };
+        let direct = Limiters::new(limits);
+        // Without trusted proxies the header is the client's word: ignored.
+        assert_eq!(
+            direct.client_ip(&request("10.0.0.9", Some("203.0.113.7"))),
+            "10.0.0.9"
+        );
+        let lb = Limiters::new(limits).behind(vec!["10.0.0.9".parse().unwrap()]);
+        assert_eq!(
+            lb.client_ip(&request("10.0.0.9", Some("198.51.100.1, 203.0.113.7"))),
+            "203.0.113.7",
+            "the address the balancer saw, not one the client wrote before it"
+        );
+        assert_eq!(lb.client_ip(&request("10.0.0.9", None)), "10.0.0.9");
+        assert_eq!(
+            lb.client_ip(&request("192.0.2.1", Some("203.0.113.7"))),
+            "192.0.2.1",
+            "only the trusted proxy's header counts"
+        );
     }
 
     #[test]

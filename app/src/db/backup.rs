@@ -4,7 +4,8 @@
 //! A backup is the SurrealQL that SurrealDB's export writes for namespace `kyodo`, database
 //! `main`: every table's definition, fields and indexes, then every record — progress,
 //! history, threads, projects, bookings, council, users and the attachments' bytes, which are
-//! records too. Restoring runs it with SurrealDB's import. Backups work on the embedded
+//! records too — but not the sessions ([`NOT_BACKED_UP`]). Restoring runs it with SurrealDB's
+//! import. Backups work on the embedded
 //! stores (`surrealkv://`, `mem://`); SurrealDB's WebSocket protocol has no export, so for a
 //! remote server the README points to that server's own `export` and `import` commands.
 
@@ -20,21 +21,75 @@ pub enum Existing {
     Replace,
 }
 
-/// Writes a backup of `db` to `file` (created or replaced). Errors: the engine has no export
-/// (a remote server over WebSocket), or the file cannot be written.
+/// Tables a backup leaves out: `session`, whose record ids are the session cookies (a backup
+/// must not let whoever holds it act as a signed-in user; a restored store starts with every
+/// user signed out).
+pub const NOT_BACKED_UP: &[&str] = &["session"];
+
+/// Whether `url` names an embedded store, the ones SurrealDB's export and import run on here
+/// (`surrealkv://`, `mem://`); a remote server has its own `export` and `import` commands.
+pub fn embedded(url: &str) -> bool {
+    url.starts_with("surrealkv://") || url.starts_with("mem://")
+}
+
+/// The tables a backup of `db` holds: every table but [`NOT_BACKED_UP`]. Errors: the store
+/// has no tables (the wrong data folder or database: an empty backup would restore nothing).
+async fn backed_up_tables(db: &Db) -> anyhow::Result<Vec<String>> {
+    let all = tables(db).await?;
+    if all.is_empty() {
+        bail!(
+            "the store is empty (no tables): check KYODO_DATA_DIR / KYODO_DATABASE_URL; nothing to back up"
+        );
+    }
+    Ok(all
+        .into_iter()
+        .filter(|t| !NOT_BACKED_UP.contains(&t.as_str()))
+        .collect())
+}
+
+/// Writes a backup of `db` to `file` (created with mode 0600: it holds every account, or
+/// replaced). Errors: the store is empty, the engine has no export (a remote server over
+/// WebSocket), or the file cannot be written.
 pub async fn backup_to(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
+    let tables = backed_up_tables(db).await?;
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(file)
+            .with_context(|| format!("creating {}", file.display()))?;
+    }
     db.export(file)
+        .with_config()
+        .tables(tables)
         .await
         .map_err(explain)
         .with_context(|| format!("writing the backup to {}", file.display()))
 }
 
-/// A backup of `db` as a stream of byte chunks (for a download). Errors: as [`backup_to`].
+/// A backup of `db` as a stream of byte chunks (for a download). Errors: as [`backup_to`];
+/// [`no_export`] tells a remote server's refusal apart.
 pub async fn backup_stream(
     db: &Db,
 ) -> anyhow::Result<impl futures::Stream<Item = Result<Vec<u8>, surrealdb::Error>> + use<>> {
-    db.export(()).await.map_err(explain)
+    let tables = backed_up_tables(db).await?;
+    db.export(())
+        .with_config()
+        .tables(tables)
+        .await
+        .map_err(explain)
 }
+
+/// Whether `error` says the connection has no export (a remote server over WebSocket).
+pub fn no_export(error: &anyhow::Error) -> bool {
+    format!("{error:#}").contains(NO_EXPORT)
+}
+
+/// What SurrealDB says when the protocol has no export or import.
+const NO_EXPORT: &str = "does not support backups";
 
 /// The names of the tables in database `main` (none in a new store).
 pub async fn tables(db: &Db) -> anyhow::Result<Vec<String>> {
@@ -54,8 +109,9 @@ pub async fn tables(db: &Db) -> anyhow::Result<Vec<String>> {
     Ok(names)
 }
 
-/// Restores the backup in `file` into `db` (opened without the schema: [`super::open`]), in
-/// one import. A store that already has tables is refused with [`Existing::Refuse`] (the
+/// Restores the backup in `file` into `db` (an embedded store, [`embedded`]; opened without
+/// the schema: [`super::open`]), in one import, and marks the schema to be applied again (run
+/// [`super::migrate`] next, or start Kyodo). A store that already has tables is refused with [`Existing::Refuse`] (the
 /// error names how many and how to force it) and emptied first with [`Existing::Replace`].
 /// Errors: the file is missing or not a backup SurrealDB can import (the store is then left
 /// as the import left it: restore again with `--force`).
@@ -87,13 +143,20 @@ pub async fn restore(db: &Db, file: &std::path::Path, existing: Existing) -> any
     db.import(file)
         .await
         .map_err(explain)
-        .with_context(|| format!("restoring {}", file.display()))
+        .with_context(|| format!("restoring {}", file.display()))?;
+    // The backup leaves out the session table, definition and all: the next migration must
+    // apply the schema again, whatever hash the backup recorded.
+    db.query("UPDATE schema_meta:current SET schema_hash = NONE")
+        .await
+        .and_then(|r| r.check())
+        .context("marking the schema to be applied again")?;
+    Ok(())
 }
 
 /// SurrealDB's error, with what to do when the engine has no export or import.
 fn explain(e: surrealdb::Error) -> anyhow::Error {
     let text = e.to_string();
-    if text.contains("does not support backups") {
+    if text.contains(NO_EXPORT) {
         anyhow::anyhow!(
             "{text}: this connection (a remote server over WebSocket) has no export or import; \
              use the SurrealDB server's own `export` / `import` commands (README, Backups)"
@@ -112,9 +175,19 @@ mod tests {
     async fn a_backup_restores_into_an_empty_store_and_not_over_a_full_one() {
         let db = connect(&DbConfig::at("mem://")).await.unwrap();
         db.query("CREATE kept:x SET name = 'テスト'").await.unwrap();
+        db.query("CREATE session:secret_cookie SET data = {}")
+            .await
+            .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("backup.surql");
         backup_to(&db, &file).await.unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(!text.contains("secret_cookie"), "sessions stay out");
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
 
         let empty = open(&DbConfig::at("mem://")).await.unwrap();
         assert!(tables(&empty).await.unwrap().is_empty());
@@ -126,6 +199,13 @@ mod tests {
             .take(0)
             .unwrap();
         assert_eq!(names, ["テスト"]);
+        crate::db::migrate(&empty).await.unwrap();
+        assert!(
+            tables(&empty)
+                .await
+                .unwrap()
+                .contains(&"session".to_owned())
+        );
 
         // The same store again: it has tables now.
         let err = restore(&empty, &file, Existing::Refuse).await.unwrap_err();
@@ -143,6 +223,16 @@ mod tests {
             .take(0)
             .unwrap();
         assert_eq!(keys, ["x"]);
+    }
+
+    #[tokio::test]
+    async fn an_empty_store_is_not_backed_up() {
+        let db = open(&DbConfig::at("mem://")).await.unwrap();
+        let file = tempfile::tempdir().unwrap().path().join("b.surql");
+        let err = backup_to(&db, &file).await.unwrap_err();
+        assert!(err.to_string().contains("empty"), "{err}");
+        assert!(embedded("surrealkv://data/db") && embedded("mem://"));
+        assert!(!embedded("ws://127.0.0.1:8000"));
     }
 
     #[tokio::test]

@@ -235,6 +235,14 @@ pub async fn connect(config: &DbConfig) -> anyhow::Result<Db> {
 /// `config.wait` has passed; then the last error, with the endpoint and the time waited.
 /// Errors in the credentials are not retried.
 pub async fn open(config: &DbConfig) -> anyhow::Result<Db> {
+    // A mistyped endpoint is not worth waiting for.
+    if !ENDPOINTS.iter().any(|e| config.url.starts_with(e)) {
+        bail!(
+            "KYODO_DATABASE_URL {:?} is not one of {} (this build's engines)",
+            config.url,
+            ENDPOINTS.join(", ")
+        );
+    }
     let started = std::time::Instant::now();
     let mut attempt = 1u32;
     let db = loop {
@@ -273,6 +281,9 @@ pub async fn open(config: &DbConfig) -> anyhow::Result<Db> {
         .context("selecting namespace kyodo, database main")?;
     Ok(db)
 }
+
+/// The endpoints this build opens: embedded SurrealKV and memory, a server over WebSocket.
+const ENDPOINTS: &[&str] = &["surrealkv://", "mem://", "ws://", "wss://"];
 
 /// Whether the database answers a trivial query within `limit` (the health check).
 pub async fn answers(db: &Db, limit: std::time::Duration) -> bool {
@@ -617,6 +628,14 @@ mod tests {
         let text = format!("{err:#}");
         assert!(text.contains("ws://127.0.0.1:1"), "{text}");
         assert!(text.contains("KYODO_DATABASE_WAIT_SECONDS"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn an_unknown_endpoint_is_refused_at_once() {
+        let started = std::time::Instant::now();
+        let err = open(&DbConfig::at("rocksdb://data")).await.expect_err("not built in");
+        assert!(err.to_string().contains("rocksdb://data"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[tokio::test]
