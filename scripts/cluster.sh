@@ -50,7 +50,7 @@ start_kyodo() { # name, address
     KYODO_DATABASE_URL="ws://$DB_ADDR" KYODO_DATABASE_USER=root \
     KYODO_DATABASE_PASSWORD="$(cat "$DIR/db-password")" \
     KYODO_PUBLIC_URL="http://$LB_ADDR" KYODO_DEMO=1 KYODO_DATA_DIR="$DIR/$1" \
-    KYODO_RATE_SIGN_IN_PER_MINUTE=1000 \
+    KYODO_TRUSTED_PROXIES=127.0.0.1 KYODO_RATE_SIGN_IN_PER_MINUTE=1000 \
     "$KYODO_BIN" >"$DIR/$1.log" 2>&1 &
   echo $! >"$DIR/$1.pid"
   wait_for "http://$2/healthz" 600 "Kyodo server $1" "$DIR/$1.pid"
