@@ -632,37 +632,56 @@ pub async fn add_reply(
 }
 
 /// A workspace's topics: pinned first, then the latest post first, with post counts.
+///
+/// Two reads through indexes: the topics, then the workspace's posts counted per thread
+/// (`post_subject`, a range of subjects `council:<ws>:`). A subquery per topic whose subject
+/// is built from `$parent` read every post of every thread instead (0.4 s with 100,000 posts).
 pub async fn topics(db: &Db, ws: &str) -> Result<Vec<super::views::TopicCard>, DbError> {
-    let mut response = db
-        .query(
-            "SELECT * FROM (SELECT record::id(id) AS key, title, pinned,
-                count(SELECT VALUE id FROM post WHERE subject = string::concat('council:', $ws, ':', record::id($parent.id))) AS posts,
-                array::max((SELECT VALUE at FROM post WHERE subject = string::concat('council:', $ws, ':', record::id($parent.id)))) ?? at AS last
-             FROM council_topic WHERE workspace = type::record('workspace', $ws))
-             ORDER BY pinned DESC, last DESC",
-        )
-        .bind(("ws", ws.to_owned()))
-        .await?
-        .check()?;
     #[derive(Deserialize)]
-    struct Row {
+    struct Topic {
         key: String,
         title: String,
         pinned: bool,
+        at: chrono::DateTime<chrono::Utc>,
+    }
+    #[derive(Deserialize)]
+    struct Thread {
+        subject: String,
         posts: u32,
         last: chrono::DateTime<chrono::Utc>,
     }
-    let rows: Vec<Row> = rows(&mut response, 0)?;
-    Ok(rows
+    let mut response = db
+        .query(
+            "SELECT record::id(id) AS key, title, pinned, at FROM council_topic
+                WHERE workspace = type::record('workspace', $ws);
+             SELECT subject, count() AS posts, time::max(at) AS last FROM post
+                WHERE string::starts_with(subject, $prefix) GROUP BY subject;",
+        )
+        .bind(("ws", ws.to_owned()))
+        .bind(("prefix", subject_prefix(ws)))
+        .await?
+        .check()?;
+    let topics: Vec<Topic> = rows(&mut response, 0)?;
+    let threads: std::collections::HashMap<String, Thread> = rows::<Thread>(&mut response, 1)?
         .into_iter()
-        .map(|r| super::views::TopicCard {
-            key: r.key,
-            title: r.title,
-            pinned: r.pinned,
-            posts: r.posts,
-            last_at: Timestamp(r.last),
+        .map(|t| (t.subject.clone(), t))
+        .collect();
+    let prefix = subject_prefix(ws);
+    let mut cards: Vec<super::views::TopicCard> = topics
+        .into_iter()
+        .map(|t| {
+            let thread = threads.get(&format!("{prefix}{}", t.key));
+            super::views::TopicCard {
+                posts: thread.map_or(0, |th| th.posts),
+                last_at: Timestamp(thread.map_or(t.at, |th| th.last.max(t.at))),
+                key: t.key,
+                title: t.title,
+                pinned: t.pinned,
+            }
         })
-        .collect())
+        .collect();
+    cards.sort_by(|a, b| b.pinned.cmp(&a.pinned).then(b.last_at.0.cmp(&a.last_at.0)));
+    Ok(cards)
 }
 
 /// Pins or unpins a topic.

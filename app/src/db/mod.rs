@@ -633,7 +633,9 @@ mod tests {
     #[tokio::test]
     async fn an_unknown_endpoint_is_refused_at_once() {
         let started = std::time::Instant::now();
-        let err = open(&DbConfig::at("rocksdb://data")).await.expect_err("not built in");
+        let err = open(&DbConfig::at("rocksdb://data"))
+            .await
+            .expect_err("not built in");
         assert!(err.to_string().contains("rocksdb://data"), "{err}");
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }

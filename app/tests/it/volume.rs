@@ -100,6 +100,11 @@ async fn the_queries_of_threads_history_and_notices_read_through_their_indexes()
             "post_subject",
         ),
         (
+            // A workspace's topics with their post counts (council::repo::topics).
+            "SELECT subject, count() AS posts, time::max(at) AS last FROM post WHERE string::starts_with(subject, $from) GROUP BY subject",
+            "post_subject",
+        ),
+        (
             "SELECT * FROM history WHERE subject = $s ORDER BY at DESC",
             "history_subject",
         ),

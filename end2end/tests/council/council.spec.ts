@@ -227,6 +227,36 @@ test('a private working group is neither found nor listed for a non-member', asy
   await expect(heading(page)).toHaveText('情報セキュリティWG');
 });
 
+test('the secretariat finds a person by name and adds them to a new working group', async ({ page }) => {
+  await signIn(page, 'tokyo_officer');
+  await open(page, '/council');
+  const name = `名簿WG ${tag()}`;
+  const create = form(page, 'create_workspace');
+  await create.getByLabel('名称（日本語）').fill(name);
+  await submit(create, '作成する', landed(/^\/council\/[0-9a-z]+$/, 'created'));
+  await expect(heading(page)).toHaveText(name);
+  const workspace = new URL(page.url()).pathname;
+
+  // No list of every account: organisations only, until a name is searched.
+  const candidate = page.locator('#member-candidate');
+  await expect(candidate.locator('optgroup[label="個人"]')).toHaveCount(0);
+  await page.getByLabel('人を探す（名前・所属）').fill('瑞穂');
+  const loaded = page.waitForEvent('load');
+  await page.getByRole('button', { name: '探す', exact: true }).click();
+  await loaded;
+  await page.waitForURL((url) => url.pathname === workspace && url.searchParams.get('people') === '瑞穂');
+  await waitReady(page);
+  await expect(page.locator('main')).toContainText('「瑞穂」に当てはまる人');
+  const person = candidate.locator('optgroup[label="個人"] option', { hasText: '瑞穂 みどり' });
+  await expect(person).toHaveCount(1);
+  await candidate.selectOption({ label: (await person.textContent()) ?? '' });
+  await submit(form(page, 'add_member'), '追加する', landed(workspace, 'members'));
+  const row = page.locator('main table tr', { hasText: '瑞穂 みどり' });
+  await expect(row).toContainText('個人');
+  await expect(row).toContainText('構成員');
+  await expectNoAxeViolations(page);
+});
+
 test('markup in a topic body never runs and never reaches the page as markup', async ({ page }) => {
   const dialogs: string[] = [];
   page.on('dialog', async (dialog) => {

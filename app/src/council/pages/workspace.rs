@@ -507,7 +507,7 @@ fn AddMember(workspace: String, candidates: Vec<Candidate>, people_query: String
             <input id="member-search" type="search" name="people" maxlength="100" value=people_query.clone()/>
             <button type="submit" class="secondary">{lang.pick("探す", "Find")}</button>
         </form>
-        <p class="muted" role="status">{found}</p>
+        <p class="muted">{found}</p>
         <form method="post" action="/api/add_member" class="record-form">
             <input type="hidden" name="workspace" value=workspace/>
             <label for="member-candidate">{lang.pick("人・団体", "Person or organisation")}</label>
