@@ -233,8 +233,9 @@ pub struct Person {
 }
 
 /// The active people of a workspace: members in person and every active user of a member
-/// organisation, each once, by Japanese name. The member rows are few; the users are read in
-/// one pass with a plain membership test (a subquery per user was 0.5 s with 1,000 users).
+/// organisation, each once, by Japanese name. The member rows are few; the users are read
+/// through the organisation index and by id (a subquery per user was 0.5 s with 1,000 users; a
+/// pass over every account 11 ms).
 pub async fn people(db: &Db, ws: &str) -> Result<Vec<Person>, DbError> {
     #[derive(Deserialize)]
     struct Membership {
@@ -261,18 +262,29 @@ pub async fn people(db: &Db, ws: &str) -> Result<Vec<Person>, DbError> {
             .collect()
     };
     let (users, organisations) = (keys("user:"), keys("organisation:"));
+    // The users of the member organisations through the organisation index, and the members
+    // in person by id: what a workspace has, not every account.
     let mut response = db
         .query(
-            "SELECT record::id(id) AS key, name_ja, name_en, record::id(organisation) AS organisation
-             FROM app_user WHERE status = 'active'
-                AND (record::id(id) IN $users OR record::id(organisation) IN $organisations)
-             ORDER BY name_ja",
+            "LET $orgs = $organisations.map(|$k| type::record('organisation', $k));
+             LET $people = $users.map(|$k| type::record('app_user', $k));
+             SELECT record::id(id) AS key, name_ja, name_en, record::id(organisation) AS organisation
+                FROM app_user WHERE organisation IN $orgs AND status = 'active';
+             SELECT record::id(id) AS key, name_ja, name_en, record::id(organisation) AS organisation
+                FROM $people WHERE status = 'active';",
         )
         .bind(("users", users))
         .bind(("organisations", organisations))
         .await?
         .check()?;
-    let found: Vec<User> = rows(&mut response, 0)?;
+    let mut found: Vec<User> = rows(&mut response, 2)?;
+    let in_person: Vec<User> = rows(&mut response, 3)?;
+    for user in in_person {
+        if !found.iter().any(|u| u.key == user.key) {
+            found.push(user);
+        }
+    }
+    found.sort_by(|a, b| a.name_ja.cmp(&b.name_ja).then(a.key.cmp(&b.key)));
     Ok(found
         .into_iter()
         .map(|u| {

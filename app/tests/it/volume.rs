@@ -105,6 +105,11 @@ async fn the_queries_of_threads_history_and_notices_read_through_their_indexes()
             "post_subject",
         ),
         (
+            // A workspace's people through its member organisations (council::repo::people).
+            "SELECT * FROM app_user WHERE organisation IN [organisation:131164, organisation:132012] AND status = 'active'",
+            "app_user_organisation",
+        ),
+        (
             "SELECT * FROM history WHERE subject = $s ORDER BY at DESC",
             "history_subject",
         ),
