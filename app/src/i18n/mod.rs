@@ -31,6 +31,15 @@ impl Lang {
         }
     }
 
+    /// Like [`Lang::pick`] for a name whose English form is optional: in English a blank
+    /// English name falls back to the Japanese one (a link or heading is never empty).
+    pub fn pick_name<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::En if !en.trim().is_empty() => en,
+            _ => ja,
+        }
+    }
+
     /// BCP 47 code for `<html lang>`: `ja` or `en`.
     pub fn code(self) -> &'static str {
         match self {
@@ -186,6 +195,14 @@ pub fn fmt_jst(instant: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_blank_english_name_falls_back_to_the_japanese() {
+        assert_eq!(Lang::En.pick_name("名簿WG", ""), "名簿WG");
+        assert_eq!(Lang::En.pick_name("名簿WG", "  "), "名簿WG");
+        assert_eq!(Lang::En.pick_name("名簿WG", "Roster WG"), "Roster WG");
+        assert_eq!(Lang::Ja.pick_name("名簿WG", "Roster WG"), "名簿WG");
+    }
     use chrono::NaiveDate;
 
     #[test]

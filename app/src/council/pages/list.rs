@@ -65,7 +65,7 @@ fn Workspaces(view: WorkspacesView) -> impl IntoView {
 #[component]
 fn Card(card: WorkspaceCard) -> impl IntoView {
     let lang = use_lang();
-    let name = lang.pick(&card.name_ja, &card.name_en).to_owned();
+    let name = lang.pick_name(&card.name_ja, &card.name_en).to_owned();
     let ask = card.may_request.then(|| {
         view! {
             <form method="post" action="/api/request_join" class="inline-form">

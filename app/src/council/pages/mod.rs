@@ -116,9 +116,9 @@ fn CardMeta(card: WorkspaceCard) -> impl IntoView {
     }
 }
 
-/// A pair of names (Japanese, English) in `lang`.
+/// A pair of names (Japanese, English) in `lang`; the Japanese where the English is blank.
 fn names(lang: Lang, (ja, en): &(String, String)) -> String {
-    lang.pick(ja, en).to_owned()
+    lang.pick_name(ja, en).to_owned()
 }
 
 /// An instant as `<time>`, shown in JST (`2026-12-03 14:00 JST`).

@@ -81,7 +81,7 @@ fn Workspace(view: WorkspaceView) -> impl IntoView {
         join_requests,
     } = view;
     let key = card.key.clone();
-    let name = lang.pick(&card.name_ja, &card.name_en).to_owned();
+    let name = lang.pick_name(&card.name_ja, &card.name_en).to_owned();
     let closed = card.closed;
     let close = (may_manage && !closed).then(|| {
         view! {
