@@ -19,12 +19,10 @@ What must hold across processes, each through server A, server B or the balancer
 Rate limits are per server (in-process token buckets): README, "Several servers".
 """
 import concurrent.futures
-import json
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
+
+import kyodo_http
 
 LB, A, B = sys.argv[1:4]
 TOSHIMA, SYSTEM = "131164", "resident_registry"
@@ -32,49 +30,17 @@ STEPS = 40
 failures = []
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
 def request(base, path, fields=None, cookie=None, body=None, content_type=None):
-    """POST `fields` (form) or `body`, or GET; returns (status, headers, bytes)."""
-    headers = {"Origin": LB, "Accept": "application/json"}
-    if cookie:
-        headers["Cookie"] = cookie
-    data = None
-    if fields is not None:
-        data = urllib.parse.urlencode(fields).encode()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    elif body is not None:
-        data = body
-        headers["Content-Type"] = content_type
-    req = urllib.request.Request(base + path, data=data, headers=headers,
-                                 method="POST" if data is not None else "GET")
-    try:
-        with OPENER.open(req, timeout=120) as r:
-            return r.status, r.headers, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers, e.read()
+    # Every request says it comes from the balancer's address, the site people use.
+    return kyodo_http.request(base, path, fields, cookie, body, content_type, origin=LB)
 
 
 def api(base, endpoint, fields, cookie):
-    status, _, body = request(base, f"/api/{endpoint}", fields, cookie)
-    try:
-        return status, json.loads(body) if body else None
-    except json.JSONDecodeError:
-        return status, body.decode(errors="replace")
+    return kyodo_http.api(base, endpoint, fields, cookie, origin=LB)
 
 
 def sign_in(base, persona):
-    status, headers, _ = request(base, "/api/demo_sign_in", {"persona": persona})
-    for value in headers.get_all("Set-Cookie") or []:
-        if value.startswith("kyodo_session="):
-            return value.split(";", 1)[0]
-    raise SystemExit(f"sign-in as {persona} through {base} failed: {status}")
+    return kyodo_http.sign_in(base, persona, origin=LB)
 
 
 def who(base, cookie):

@@ -21,7 +21,6 @@ server, then Kyodo), everything is restarted and the municipality is read back:
     hold the same import (a file is one transaction: both lines or neither).
 Prints one line per round and a summary; exits 1 on any loss, duplicate or half-write.
 """
-import json
 import os
 import random
 import signal
@@ -29,9 +28,9 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
 import urllib.request
+
+import kyodo_http
 
 MODE, ROUNDS = sys.argv[1], int(sys.argv[2])
 DIR = os.environ["CRASH_DIR"]
@@ -50,33 +49,12 @@ def municipalities():
     return [r[0] for r in rows if r[4] != "prefecture"]
 
 
-def request(path, fields=None, cookie=None, body=None, content_type=None, timeout=30):
-    headers = {"Origin": BASE, "Accept": "application/json"}
-    if cookie:
-        headers["Cookie"] = cookie
-    data = None
-    if fields is not None:
-        data = urllib.parse.urlencode(fields).encode()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    elif body is not None:
-        data, headers["Content-Type"] = body, content_type
-    req = urllib.request.Request(BASE + path, data=data, headers=headers,
-                                 method="POST" if data is not None else "GET")
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    try:
-        with urllib.request.build_opener(NoRedirect).open(req, timeout=timeout) as r:
-            return r.status, r.headers, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers, e.read()
+def request(path, fields=None, cookie=None, body=None, content_type=None):
+    return kyodo_http.request(BASE, path, fields, cookie, body, content_type, timeout=30)
 
 
 def api(endpoint, fields, cookie):
-    status, _, body = request(f"/api/{endpoint}", fields, cookie)
-    return status, (json.loads(body) if body and body[:1] in b"{[" else body)
+    return kyodo_http.api(BASE, endpoint, fields, cookie)
 
 
 def up(url, seconds):
@@ -125,8 +103,7 @@ def kill():
 
 
 def sign_in():
-    _, headers, _ = request("/api/demo_sign_in", {"persona": "tokyo_officer"})
-    return next(v.split(";", 1)[0] for v in headers.get_all("Set-Cookie") if v.startswith("kyodo_session="))
+    return kyodo_http.sign_in(BASE, "tokyo_officer")
 
 
 def writers(cookie, lg, tag, stop, acked, errors, killed):

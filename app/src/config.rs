@@ -76,35 +76,32 @@ pub const DEFAULT_DEMO_PROJECTS: usize = 12;
 /// A configured demo project count: a whole number up to 1,000,000; the default when unset.
 /// Errors: anything else.
 pub fn demo_projects(value: Option<&str>) -> anyhow::Result<usize> {
-    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(DEFAULT_DEMO_PROJECTS);
-    };
-    value
-        .parse::<usize>()
-        .ok()
-        .filter(|n| *n <= 1_000_000)
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "KYODO_DEMO_PROJECTS must be a whole number up to 1000000 (got {value:?})"
-            )
-        })
+    let n = whole_number("KYODO_DEMO_PROJECTS", value, 1_000_000, DEFAULT_DEMO_PROJECTS as u64)?;
+    Ok(usize::try_from(n)?)
 }
 
 /// A configured database wait (`KYODO_DATABASE_WAIT_SECONDS`): whole seconds up to 3,600; the
 /// default ([`crate::db::DEFAULT_WAIT_SECONDS`]) when unset. Errors: anything else.
 pub fn database_wait_seconds(value: Option<&str>) -> anyhow::Result<u64> {
+    whole_number(
+        "KYODO_DATABASE_WAIT_SECONDS",
+        value,
+        3_600,
+        crate::db::DEFAULT_WAIT_SECONDS,
+    )
+}
+
+/// The setting `name`'s `value`: a whole number up to `max`, `default` when unset or blank.
+/// Errors: anything else, naming the setting and the value.
+fn whole_number(name: &str, value: Option<&str>, max: u64, default: u64) -> anyhow::Result<u64> {
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(crate::db::DEFAULT_WAIT_SECONDS);
+        return Ok(default);
     };
     value
         .parse::<u64>()
         .ok()
-        .filter(|n| *n <= 3_600)
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "KYODO_DATABASE_WAIT_SECONDS must be whole seconds up to 3600 (got {value:?})"
-            )
-        })
+        .filter(|n| *n <= max)
+        .ok_or_else(|| anyhow::anyhow!("{name} must be a whole number up to {max} (got {value:?})"))
 }
 
 /// Configured proxy addresses (`KYODO_TRUSTED_PROXIES`): comma-separated IPv4 or IPv6
