@@ -76,7 +76,12 @@ pub const DEFAULT_DEMO_PROJECTS: usize = 12;
 /// A configured demo project count: a whole number up to 1,000,000; the default when unset.
 /// Errors: anything else.
 pub fn demo_projects(value: Option<&str>) -> anyhow::Result<usize> {
-    let n = whole_number("KYODO_DEMO_PROJECTS", value, 1_000_000, DEFAULT_DEMO_PROJECTS as u64)?;
+    let n = whole_number(
+        "KYODO_DEMO_PROJECTS",
+        value,
+        1_000_000,
+        DEFAULT_DEMO_PROJECTS as u64,
+    )?;
     Ok(usize::try_from(n)?)
 }
 
