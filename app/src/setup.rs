@@ -262,15 +262,18 @@ pub async fn run() -> anyhow::Result<()> {
     if args.first().is_some_and(|c| c == "digest") {
         return digest_command(&config, args.get(1).map(String::as_str)).await;
     }
+    let file_arg = |f: &str| !f.starts_with("--");
     match args
         .iter()
         .map(String::as_str)
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["backup", file] => return backup_command(&config, file).await,
-        ["restore", file] => return restore_command(&config, file, false).await,
-        ["restore", "--force", file] | ["restore", file, "--force"] => {
+        ["backup", file] if file_arg(file) => return backup_command(&config, file).await,
+        ["restore", file] if file_arg(file) => {
+            return restore_command(&config, file, false).await;
+        }
+        ["restore", "--force", file] | ["restore", file, "--force"] if file_arg(file) => {
             return restore_command(&config, file, true).await;
         }
         ["backup" | "restore", ..] => {
@@ -319,13 +322,15 @@ pub async fn run() -> anyhow::Result<()> {
         stopping.send_replace(true);
     });
     tokio::select! {
-        served = serve => served.context("serving")?,
+        served = serve => {
+            served.context("serving")?;
+            tracing::info!("stopped: the requests under way are finished");
+        }
         _ = async {
             let _ = stop_seen.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(SHUTDOWN_GRACE).await;
         } => tracing::warn!(seconds = SHUTDOWN_GRACE.as_secs(), "requests still under way after the grace period; stopping anyway"),
     }
-    tracing::info!("stopped: the requests under way are finished");
     Ok(())
 }
 
@@ -341,20 +346,52 @@ fn ensure_data_dir(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Why an embedded store may not open for a command.
+const IN_USE: &str = "a running Kyodo keeps its data folder locked: stop it first (or download a backup at /admin/users)";
+
+/// The database settings of a backup command: the embedded store on disk only (a remote
+/// server has its own `export` and `import`; a `mem://` store ends with the command), and no
+/// long wait (a store that does not open is locked by a running server).
+fn command_database(
+    config: &Config,
+    command: &str,
+    server_command: &str,
+) -> anyhow::Result<db::DbConfig> {
+    if !config.database.url.starts_with("surrealkv://") {
+        bail!(
+            "kyodo {command} works on the embedded store (surrealkv://); for {} use the SurrealDB server's own `kyodo-surrealdb {server_command}` (README, Backups)",
+            config.database.url
+        );
+    }
+    let mut database = config.database.clone();
+    database.wait = std::time::Duration::from_secs(2);
+    Ok(database)
+}
+
 /// `kyodo backup FILE`: writes a backup of the configured store to FILE (`db::backup`).
 async fn backup_command(config: &Config, file: &str) -> anyhow::Result<()> {
-    let db = db::open(&config.database).await?;
+    let database = command_database(config, "backup", "export")?;
+    if !config.data_dir.is_dir() {
+        bail!(
+            "no data folder at {} (KYODO_DATA_DIR): nothing to back up",
+            config.data_dir.display()
+        );
+    }
+    let db = db::open(&database).await.context(IN_USE)?;
     db::backup::backup_to(&db, std::path::Path::new(file)).await?;
     println!("Backup of {} written to {file}.", config.database.url);
     Ok(())
 }
 
-/// `kyodo restore [--force] FILE`: restores a backup into the configured store; a store that
-/// is not empty is refused unless `--force` (then everything in it is replaced). Stop the
-/// servers first: their caches would not know of the change.
+/// `kyodo restore [--force] FILE`: checks that FILE is a whole Kyodo backup, then restores it
+/// into the configured store; a store that is not empty is refused unless `--force` (then
+/// everything in it is replaced). Stop the servers first: their caches would not know.
 async fn restore_command(config: &Config, file: &str, force: bool) -> anyhow::Result<()> {
+    let database = command_database(config, "restore", "import")?;
+    // Before the store is opened (or created): a file that is not a whole backup changes nothing.
+    db::backup::verify(std::path::Path::new(file))?;
     ensure_data_dir(config)?;
-    let db = db::open(&config.database).await?;
+    let db = db::open(&database).await.context(IN_USE)?;
     let existing = if force {
         db::backup::Existing::Replace
     } else {
@@ -474,7 +511,10 @@ async fn shutdown_signal() {
 
 fn tracing_subscriber_init() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new("info,surrealdb=warn,surrealkv=warn")
+        // SurrealDB's background tasks report their cancellation at every exit as an error.
+        tracing_subscriber::EnvFilter::new(
+            "info,surrealdb=warn,surrealkv=warn,surrealdb_core::kvs::tasks=off",
+        )
     });
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }

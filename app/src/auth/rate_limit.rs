@@ -53,8 +53,10 @@ impl Limiters {
     }
 
     /// The client's address: the connection's peer, or, when the peer is a trusted proxy, the
-    /// last `X-Forwarded-For` address that is not a trusted proxy (each proxy appends the
-    /// address it saw; earlier entries are the client's own word).
+    /// first `X-Forwarded-For` entry from the right that is not a trusted proxy (each proxy
+    /// appends the address it saw; entries further left are the client's own word and never
+    /// count). An entry with a port (`203.0.113.7:4711`, `[2001:db8::1]:443`) counts without
+    /// it; one that is no address at all (`unknown`) leaves the peer's address.
     fn client_ip(&self, request: &Request) -> String {
         let Some(peer) = request
             .extensions()
@@ -66,21 +68,38 @@ impl Limiters {
         if !self.trusted_proxies.contains(&peer) {
             return peer.to_string();
         }
-        let forwarded: Vec<IpAddr> = request
+        let entries: Vec<&str> = request
             .headers()
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .filter_map(|a| a.trim().parse().ok())
+            .map(str::trim)
             .collect();
-        forwarded
-            .into_iter()
-            .rev()
-            .find(|a| !self.trusted_proxies.contains(a))
-            .unwrap_or(peer)
-            .to_string()
+        for entry in entries.into_iter().rev() {
+            match forwarded_address(entry) {
+                Some(a) if self.trusted_proxies.contains(&a) => continue,
+                Some(a) => return a.to_string(),
+                None => break,
+            }
+        }
+        peer.to_string()
     }
+}
+
+/// One `X-Forwarded-For` entry as an address: `203.0.113.7`, `203.0.113.7:4711`, `2001:db8::1`
+/// or `[2001:db8::1]:443`; `None` for anything else.
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| {
+            entry
+                .strip_prefix('[')
+                .and_then(|e| e.strip_suffix(']'))
+                .and_then(|e| e.parse().ok())
+        })
 }
 
 /// Whether a path is a sign-in endpoint.
@@ -216,6 +235,18 @@ mod tests {
             "the address the balancer saw, not one the client wrote before it"
         );
         assert_eq!(lb.client_ip(&request("10.0.0.9", None)), "10.0.0.9");
+        for (header, client) in [
+            ("10.8.8.1, 203.0.113.88:4711", "203.0.113.88"),
+            ("10.7.7.1, [2001:db8::1]:443", "2001:db8::1"),
+            ("10.6.6.1, unknown", "10.0.0.9"),
+            ("10.5.5.1, 203.0.113.7, 10.0.0.9", "203.0.113.7"),
+        ] {
+            assert_eq!(
+                lb.client_ip(&request("10.0.0.9", Some(header))),
+                client,
+                "{header}: never an entry the client wrote"
+            );
+        }
         assert_eq!(
             lb.client_ip(&request("192.0.2.1", Some("203.0.113.7"))),
             "192.0.2.1",

@@ -328,8 +328,10 @@ pub async fn list_provider_config() -> Result<Vec<super::model::ProviderInfo>, A
 
 /// GET `/admin/backup`: a backup of the whole store (`crate::db::backup`: SurrealQL that
 /// `kyodo restore` reads), streamed as `kyodo-backup-YYYYMMDD-HHMM.surql` (JST).
-/// Administrators only (403 otherwise; 401 signed out); 500 with the cause logged when the
-/// engine cannot export (a remote server over WebSocket).
+/// The file ends with its checksum line (`db::backup::verify`), so that a download cut short
+/// is refused by `kyodo restore`. Administrators only (403 otherwise; 401 signed out). On a
+/// remote SurrealDB server, which has no export over WebSocket, a 400 that says to use the
+/// server's export command.
 #[cfg(feature = "ssr")]
 pub async fn download_backup(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
@@ -349,6 +351,14 @@ pub async fn download_backup(
     }
     let stream = match crate::db::backup::backup_stream(&state.db).await {
         Ok(stream) => stream,
+        Err(e) if crate::db::backup::no_export(&e) => {
+            return AppError::Rejected {
+                field: "backup".into(),
+                ja: "このデータベースはSurrealDBサーバーにあり、ここからはバックアップできません。サーバーの export コマンドを使ってください（README「Backups」）。".into(),
+                en: "The database is on a SurrealDB server and cannot be backed up from here: use the server's export command (README, Backups).".into(),
+            }
+            .into_response();
+        }
         Err(e) => return AppError::internal(format!("{e:#}")).into_response(),
     };
     tracing::info!(user = %user.id, "backup downloaded");

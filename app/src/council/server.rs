@@ -261,7 +261,7 @@ pub async fn list_workspaces() -> Result<WorkspacesView, AppError> {
 
 /// A workspace with its members, feed, topics, meetings, proposals and training sessions (POST
 /// `/api/get_workspace`, fields `id` and, for its managers, `people`: a name to find people to
-/// add by, up to 100 characters; longer is cut).
+/// add by, up to 100 characters, control characters dropped; longer is cut).
 #[server(prefix = "/api", endpoint = "get_workspace")]
 pub async fn get_workspace(
     id: String,
@@ -279,7 +279,12 @@ pub async fn get_workspace(
             .any(|m| m.kind == "user" && m.key == user.id.as_str());
     let mut candidates = Vec::new();
     let mut join_requests = Vec::new();
-    let people_query: String = people.trim().chars().take(100).collect();
+    let people_query: String = people
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect();
     if may_manage {
         if !people_query.is_empty() {
             candidates =

@@ -47,40 +47,114 @@ async fn backed_up_tables(db: &Db) -> anyhow::Result<Vec<String>> {
         .collect())
 }
 
-/// Writes a backup of `db` to `file` (created with mode 0600: it holds every account, or
-/// replaced). Errors: the store is empty, the engine has no export (a remote server over
-/// WebSocket), or the file cannot be written.
+/// The last line of every Kyodo backup: the SHA-256 (hex) of everything before it. A file cut
+/// short (an interrupted download) or changed is refused before anything is touched.
+const END_MARKER: &str = "\n-- kyodo-backup-end sha256=";
+
+/// The end line for `content`.
+fn end_line(hash: sha2::Sha256) -> String {
+    use sha2::Digest;
+    let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    format!("{END_MARKER}{hex}\n")
+}
+
+/// Writes a backup of `db` to `file`, replacing it only once the backup is whole: it is
+/// written to `FILE.partial` (mode 0600: it holds every account), ended with its checksum line
+/// and then renamed. Errors: the store is empty, the engine has no export (a remote server
+/// over WebSocket), or the file cannot be written (an earlier `file` is then left as it was).
 pub async fn backup_to(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
+    use sha2::Digest;
+    use std::io::Write;
     let tables = backed_up_tables(db).await?;
+    let partial = std::path::PathBuf::from(format!("{}.partial", file.display()));
+    let _ = std::fs::remove_file(&partial);
     {
         use std::os::unix::fs::OpenOptionsExt;
         std::fs::OpenOptions::new()
             .write(true)
-            .create(true)
-            .truncate(true)
+            .create_new(true)
             .mode(0o600)
-            .open(file)
-            .with_context(|| format!("creating {}", file.display()))?;
+            .open(&partial)
+            .with_context(|| format!("creating {}", partial.display()))?;
     }
-    db.export(file)
+    db.export(&partial)
         .with_config()
         .tables(tables)
         .await
         .map_err(explain)
-        .with_context(|| format!("writing the backup to {}", file.display()))
+        .with_context(|| format!("writing the backup to {}", partial.display()))?;
+    let content = std::fs::read(&partial).context("reading the backup back")?;
+    let mut out = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&partial)
+        .context("ending the backup")?;
+    out.write_all(end_line(sha2::Sha256::new_with_prefix(&content)).as_bytes())
+        .and_then(|()| out.sync_all())
+        .context("ending the backup")?;
+    std::fs::rename(&partial, file)
+        .with_context(|| format!("moving the backup to {}", file.display()))
 }
 
-/// A backup of `db` as a stream of byte chunks (for a download). Errors: as [`backup_to`];
-/// [`no_export`] tells a remote server's refusal apart.
+/// A backup of `db` as a stream of byte chunks (for a download), ended with its checksum
+/// line. Errors: as [`backup_to`]; [`no_export`] tells a remote server's refusal apart.
 pub async fn backup_stream(
     db: &Db,
 ) -> anyhow::Result<impl futures::Stream<Item = Result<Vec<u8>, surrealdb::Error>> + use<>> {
+    use futures::StreamExt;
+    use sha2::Digest;
     let tables = backed_up_tables(db).await?;
-    db.export(())
+    let chunks = db
+        .export(())
         .with_config()
         .tables(tables)
         .await
-        .map_err(explain)
+        .map_err(explain)?;
+    let hash = std::sync::Arc::new(std::sync::Mutex::new(sha2::Sha256::new()));
+    let seen = hash.clone();
+    let body = chunks.map(move |chunk| {
+        if let Ok(bytes) = &chunk {
+            seen.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .update(bytes);
+        }
+        chunk
+    });
+    let end = futures::stream::once(async move {
+        let hash = hash
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        Ok(end_line(hash).into_bytes())
+    });
+    Ok(body.chain(end))
+}
+
+/// Checks that `file` is a whole Kyodo backup: it ends with the checksum line and the checksum
+/// is right. Errors: the file cannot be read, or is cut short, changed or no Kyodo backup
+/// (nothing has been touched then).
+pub fn verify(file: &std::path::Path) -> anyhow::Result<()> {
+    use sha2::Digest;
+    if !file.is_file() {
+        bail!("{} is not a backup file", file.display());
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let marker = END_MARKER.as_bytes();
+    let whole = bytes
+        .windows(marker.len())
+        .rposition(|w| w == marker)
+        .filter(|&at| bytes.ends_with(b"\n") && bytes.len() - at == END_MARKER.len() + 64 + 1)
+        .is_some_and(|at| {
+            let written = &bytes[at + marker.len()..bytes.len() - 1];
+            end_line(sha2::Sha256::new_with_prefix(&bytes[..at])).as_bytes()[marker.len()..]
+                .starts_with(written)
+        });
+    if !whole {
+        bail!(
+            "{} is not a whole Kyodo backup (its end line with the checksum is missing or does not match: cut short, changed, or another file); nothing was changed",
+            file.display()
+        );
+    }
+    Ok(())
 }
 
 /// Whether `error` says the connection has no export (a remote server over WebSocket).
@@ -111,14 +185,13 @@ pub async fn tables(db: &Db) -> anyhow::Result<Vec<String>> {
 
 /// Restores the backup in `file` into `db` (an embedded store, [`embedded`]; opened without
 /// the schema: [`super::open`]), in one import, and marks the schema to be applied again (run
-/// [`super::migrate`] next, or start Kyodo). A store that already has tables is refused with [`Existing::Refuse`] (the
+/// [`super::migrate`] next, or start Kyodo). The file is [`verify`]-ed first: one that is not
+/// a whole backup changes nothing. A store that already has tables is refused with [`Existing::Refuse`] (the
 /// error names how many and how to force it) and emptied first with [`Existing::Replace`].
 /// Errors: the file is missing or not a backup SurrealDB can import (the store is then left
 /// as the import left it: restore again with `--force`).
 pub async fn restore(db: &Db, file: &std::path::Path, existing: Existing) -> anyhow::Result<()> {
-    if !file.is_file() {
-        bail!("{} is not a backup file", file.display());
-    }
+    verify(file)?;
     let found = tables(db).await?;
     if !found.is_empty() {
         match existing {
@@ -233,6 +306,39 @@ mod tests {
         assert!(err.to_string().contains("empty"), "{err}");
         assert!(embedded("surrealkv://data/db") && embedded("mem://"));
         assert!(!embedded("ws://127.0.0.1:8000"));
+    }
+
+    #[tokio::test]
+    async fn a_cut_or_changed_backup_is_refused_and_the_store_kept() {
+        let db = connect(&DbConfig::at("mem://")).await.unwrap();
+        db.query("CREATE kept:x SET name = 'テスト'").await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("backup.surql");
+        backup_to(&db, &file).await.unwrap();
+        verify(&file).unwrap();
+        let whole = std::fs::read(&file).unwrap();
+        let bad = dir.path().join("bad.surql");
+        for broken in [
+            whole[..whole.len() / 2].to_vec(),
+            whole[..whole.len() - 3].to_vec(),
+            [&whole[..10], b"X", &whole[11..]].concat(),
+            b"hello world\n".to_vec(),
+            Vec::new(),
+        ] {
+            std::fs::write(&bad, &broken).unwrap();
+            let err = restore(&db, &bad, Existing::Replace).await.unwrap_err();
+            assert!(
+                err.to_string().contains("not a whole Kyodo backup"),
+                "{err}"
+            );
+            let kept: Vec<String> = db
+                .query("SELECT VALUE name FROM kept:x")
+                .await
+                .unwrap()
+                .take(0)
+                .unwrap();
+            assert_eq!(kept, ["テスト"], "a refused restore removes nothing");
+        }
     }
 
     #[tokio::test]
