@@ -91,13 +91,18 @@ record_key!(
     ProjectId
 );
 
+/// `bytes` as lowercase hex digits, two per byte (keys, SHA-256 digests).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A fresh random record key: 96 random bits as 24 lowercase hex digits (import runs, posts,
 /// attachments, kept form errors). Unguessable, so a key in a URL reveals nothing about others.
 #[cfg(feature = "ssr")]
 pub fn random_key() -> String {
     use rand::Rng;
     let bytes: [u8; 12] = rand::rng().random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&bytes)
 }
 
 /// An instant in UTC, as the database keeps it; serialized as RFC 3339 and shown in Japan time

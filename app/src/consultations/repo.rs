@@ -958,10 +958,7 @@ pub async fn set_engagement_status(
 /// The SHA-256 (hex) of a calendar feed token: all that is stored of it.
 pub fn feed_token_sha256(token: &str) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::ids::hex(&sha2::Sha256::digest(token.as_bytes()))
 }
 
 /// Makes `user`'s calendar feed with a token whose SHA-256 is `token_sha256`, replacing any

@@ -26,12 +26,6 @@ pub enum Existing {
 /// user signed out).
 pub const NOT_BACKED_UP: &[&str] = &["session"];
 
-/// Whether `url` names an embedded store, the ones SurrealDB's export and import run on here
-/// (`surrealkv://`, `mem://`); a remote server has its own `export` and `import` commands.
-pub fn embedded(url: &str) -> bool {
-    url.starts_with("surrealkv://") || url.starts_with("mem://")
-}
-
 /// The tables a backup of `db` holds: every table but [`NOT_BACKED_UP`]. Errors: the store
 /// has no tables (the wrong data folder or database: an empty backup would restore nothing).
 async fn backed_up_tables(db: &Db) -> anyhow::Result<Vec<String>> {
@@ -54,8 +48,7 @@ const END_MARKER: &str = "\n-- kyodo-backup-end sha256=";
 /// The end line for `content`.
 fn end_line(hash: sha2::Sha256) -> String {
     use sha2::Digest;
-    let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    format!("{END_MARKER}{hex}\n")
+    format!("{END_MARKER}{}\n", crate::ids::hex(&hash.finalize()))
 }
 
 /// Writes a backup of `db` to `file`, replacing it only once the backup is whole: it is
@@ -63,34 +56,26 @@ fn end_line(hash: sha2::Sha256) -> String {
 /// and then renamed. Errors: the store is empty, the engine has no export (a remote server
 /// over WebSocket), or the file cannot be written (an earlier `file` is then left as it was).
 pub async fn backup_to(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
-    use sha2::Digest;
+    use futures::StreamExt;
     use std::io::Write;
-    let tables = backed_up_tables(db).await?;
+    let mut chunks = std::pin::pin!(backup_stream(db).await?);
     let partial = std::path::PathBuf::from(format!("{}.partial", file.display()));
     let _ = std::fs::remove_file(&partial);
-    {
+    let mut out = {
         use std::os::unix::fs::OpenOptionsExt;
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
             .open(&partial)
-            .with_context(|| format!("creating {}", partial.display()))?;
+            .with_context(|| format!("creating {}", partial.display()))?
+    };
+    let writing = || format!("writing the backup to {}", partial.display());
+    while let Some(chunk) = chunks.next().await {
+        out.write_all(&chunk.map_err(explain).with_context(writing)?)
+            .with_context(writing)?;
     }
-    db.export(&partial)
-        .with_config()
-        .tables(tables)
-        .await
-        .map_err(explain)
-        .with_context(|| format!("writing the backup to {}", partial.display()))?;
-    let content = std::fs::read(&partial).context("reading the backup back")?;
-    let mut out = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&partial)
-        .context("ending the backup")?;
-    out.write_all(end_line(sha2::Sha256::new_with_prefix(&content)).as_bytes())
-        .and_then(|()| out.sync_all())
-        .context("ending the backup")?;
+    out.sync_all().with_context(writing)?;
     std::fs::rename(&partial, file)
         .with_context(|| format!("moving the backup to {}", file.display()))
 }
@@ -139,14 +124,12 @@ pub fn verify(file: &std::path::Path) -> anyhow::Result<()> {
     }
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let marker = END_MARKER.as_bytes();
+    // The last marker, and after it exactly the end line of everything before it.
     let whole = bytes
         .windows(marker.len())
         .rposition(|w| w == marker)
-        .filter(|&at| bytes.ends_with(b"\n") && bytes.len() - at == END_MARKER.len() + 64 + 1)
         .is_some_and(|at| {
-            let written = &bytes[at + marker.len()..bytes.len() - 1];
-            end_line(sha2::Sha256::new_with_prefix(&bytes[..at])).as_bytes()[marker.len()..]
-                .starts_with(written)
+            bytes[at..] == *end_line(sha2::Sha256::new_with_prefix(&bytes[..at])).as_bytes()
         });
     if !whole {
         bail!(
@@ -183,7 +166,7 @@ pub async fn tables(db: &Db) -> anyhow::Result<Vec<String>> {
     Ok(names)
 }
 
-/// Restores the backup in `file` into `db` (an embedded store, [`embedded`]; opened without
+/// Restores the backup in `file` into `db` (an embedded store; opened without
 /// the schema: [`super::open`]), in one import, and marks the schema to be applied again (run
 /// [`super::migrate`] next, or start Kyodo). The file is [`verify`]-ed first: one that is not
 /// a whole backup changes nothing. A store that already has tables is refused with [`Existing::Refuse`] (the
@@ -304,8 +287,6 @@ mod tests {
         let file = tempfile::tempdir().unwrap().path().join("b.surql");
         let err = backup_to(&db, &file).await.unwrap_err();
         assert!(err.to_string().contains("empty"), "{err}");
-        assert!(embedded("surrealkv://data/db") && embedded("mem://"));
-        assert!(!embedded("ws://127.0.0.1:8000"));
     }
 
     #[tokio::test]

@@ -374,11 +374,7 @@ fn schema_hash() -> String {
         hasher.update(surql.as_bytes());
         hasher.update([0]);
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::ids::hex(&hasher.finalize())
 }
 
 /// What a repository function reports when it cannot answer: no user-facing text and no domain
