@@ -162,11 +162,9 @@ def with_vendor(name):
 
 
 def upload(base, name):
-    boundary = "kyodoCLUSTERboundary"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}.csv\"\r\n"
-            f"Content-Type: text/csv\r\n\r\n").encode() + with_vendor(name) + f"\r\n--{boundary}--\r\n".encode()
+    body, content_type = kyodo_http.csv_upload(f"{name}.csv", with_vendor(name))
     status, headers, reply = request(base, "/standardization/import/upload", cookie=officer, body=body,
-                                     content_type=f"multipart/form-data; boundary={boundary}")
+                                     content_type=content_type)
     return status, headers.get("Location"), reply[:300]
 
 

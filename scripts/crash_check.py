@@ -147,16 +147,14 @@ def writers(cookie, lg, tag, stop, acked, errors, killed):
 
     def imports():
         n = 0
-        boundary = "kyodoCRASHboundary"
         while not stop.is_set() and n < 60:
             vendor = f"{tag} import {n}"
             csv = "団体コード,業務,進捗状況,ベンダ\r\n" + "".join(
                 f"{lg},{s},作業中,{vendor}\r\n" for s in IMPORT_SYSTEMS)
-            body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.csv\"\r\n"
-                    f"Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n").encode()
+            body, content_type = kyodo_http.csv_upload("c.csv", csv.encode())
             try:
                 status, headers, _ = request("/standardization/import/upload", cookie=cookie, body=body,
-                                             content_type=f"multipart/form-data; boundary={boundary}")
+                                             content_type=content_type)
             except Exception as e:
                 if not killed.is_set():
                     errors.append(f"import: {e!r}")

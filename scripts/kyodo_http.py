@@ -38,6 +38,15 @@ def request(base, path, fields=None, cookie=None, body=None, content_type=None, 
         return e.code, e.headers, e.read()
 
 
+def csv_upload(file_name, content):
+    """A multipart form with one `file` field holding `content` (bytes) as a CSV named
+    `file_name`, as the import form sends it; returns (body, content_type)."""
+    boundary = "kyodoSCRIPTboundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n"
+            f"Content-Type: text/csv\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
 def api(base, endpoint, fields, cookie, origin=None):
     """Calls server function `endpoint` (POST /api/<endpoint>); returns (status, JSON or text)."""
     status, _, body = request(base, f"/api/{endpoint}", fields, cookie, origin=origin)
