@@ -61,10 +61,11 @@ pub mod volume;
 
 pub use shell::{App, shell};
 
-/// Browser entry point: hydrates the server-rendered page.
+/// Browser entry point: hydrates the page's islands ([`ui::Enhancements`]); the rest of the
+/// page stays the HTML the server sent.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

@@ -16,7 +16,7 @@ use crate::orgs::pages::OrgsPage;
 use crate::standardization::pages::dashboard::{DashboardPage, StepTemplatePage};
 use crate::standardization::pages::record::{RecordPage, StepThreadPage};
 use crate::standardization::pages::{ImportPage, ImportRunPage, MatrixPage};
-use crate::ui::{UserResource, set_status};
+use crate::ui::{Enhancements, UserResource, set_status};
 use home::HomePage;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -35,7 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -57,28 +57,21 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     let user: UserResource = Resource::new(|| (), |_| get_current_user());
     provide_context(user);
-    // Created with the user resource (not inside the header's Suspense), so that the server's
-    // and the browser's resources line up during hydration.
+    // Read once per page (not inside the header's Suspense, which may render again).
     let unread = UnreadResource(Resource::new(
         || (),
         |_| crate::notifications::server::count_unread_notifications(),
     ));
     provide_context(unread);
-    let main = NodeRef::<leptos::html::Main>::new();
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/kyodo.css"/>
         // leptos_meta writes the title into the server's HTML as it is: titles hold user text
         // (organisation and step names), so it is escaped there (`raw_text_content`).
         <Title formatter=move |t: String| crate::ui::raw_text_content(&if t.is_empty() { "Kyodo 協働".to_owned() } else { format!("{t} | Kyodo 協働") })/>
         <Router>
-            <a class="skip-link" href="#main" on:click=move |ev| focus_main(ev, main)>{lang.pick("本文へスキップ", "Skip to main content")}</a>
+            <a class="skip-link" href="#main">{lang.pick("本文へスキップ", "Skip to main content")}</a>
             <Header/>
-            <main id="main" tabindex="-1" node_ref=main>
+            <main id="main" tabindex="-1">
                 <FormError/>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
@@ -120,18 +113,8 @@ pub fn App() -> impl IntoView {
                     "Kyodo — the shared workspace of the Tokyo CIO council. Codes: MIC; standard systems: Digital Agency public data.",
                 )}</p>
             </footer>
+            <Enhancements/>
         </Router>
-    }
-}
-
-/// The skip link's click (also Enter on it). Without JavaScript the browser follows `#main`
-/// and focuses the `<main tabindex="-1">`; the router would take the click for an in-app
-/// navigation that only scrolls, leaving focus on the link. So focus the main region here, as
-/// the browser would, and keep the router out of it.
-fn focus_main(ev: leptos::ev::MouseEvent, main: NodeRef<leptos::html::Main>) {
-    if let Some(main) = main.get_untracked() {
-        ev.prevent_default();
-        let _ = main.focus();
     }
 }
 

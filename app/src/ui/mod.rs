@@ -2,14 +2,14 @@
 //! controls whose rendering must be exactly right everywhere, and layout frames. Imports only
 //! leaf modules and models, never a capability or the shell.
 
+mod enhance;
 mod feedback;
 mod scroll_region;
-mod server_html;
 mod text_area;
 
+pub use enhance::Enhancements;
 pub use feedback::{ErrorView, loading, render, set_status};
 pub use scroll_region::ScrollRegion;
-pub use server_html::ServerHtml;
 pub use text_area::{TextArea, raw_text_content};
 
 use crate::auth::model::CurrentUser;

@@ -102,3 +102,23 @@ test('an unknown page answers 404 with a message', async ({ page }) => {
   await expect(page.locator('main')).toContainText('ページが見つかりません');
   await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
 });
+
+test('with JavaScript a POST form already on its way is not sent again', async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, 'the guard is the page script; without it the browser sends every submission');
+  await open(page, '/orgs');
+  const posts: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST') posts.push(request.url());
+  });
+  const form = page.locator('form[action="/api/set_language"]');
+  await expect(form).not.toHaveAttribute('aria-busy', 'true');
+  // Two submissions in a row, as a double click or a second Enter would make them.
+  await form.evaluate((f: HTMLFormElement) => {
+    const button = f.querySelector('button');
+    f.requestSubmit(button);
+    f.requestSubmit(button);
+  });
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page).toHaveURL(/\/orgs\??$/);
+  expect(posts.filter((url) => url.endsWith('/api/set_language'))).toHaveLength(1);
+});

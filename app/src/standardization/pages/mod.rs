@@ -14,7 +14,7 @@ use super::model::{
 use super::server::{get_heatmap, get_import_run};
 use crate::error::AppError;
 use crate::i18n::{Lang, format_date, use_lang};
-use crate::ui::{ErrorView, ScrollRegion, ServerHtml, UserResource, loading, render};
+use crate::ui::{ErrorView, ScrollRegion, UserResource, loading, render};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -163,14 +163,12 @@ pub fn MatrixPage() -> impl IntoView {
             )
         })
     };
-    // The table comes rendered by the server (`get_heatmap`) and is not serialized again
-    // for hydration (`ServerHtml`). This needs the route's `SsrMode::Async` (shell): the
-    // resource is resolved in the page when hydration starts, which then keeps the server's
-    // `inner_html`; a streaming mode would build the table from the empty copy.
+    // The table comes rendered by the server (`get_heatmap`, kept per change and filter) and
+    // is placed as it is; the page is not hydrated (only islands are), so it is sent once.
     let heatmap = Resource::new(filter, |(k, c, s)| async move {
         get_heatmap(Some(k), Some(c), Some(s))
             .await
-            .map(|h| (h.count, h.demo, ServerHtml(h.table_html)))
+            .map(|h| (h.count, h.demo, h.table_html))
     });
     view! {
         <Title text=lang.pick("標準化の進捗", "Standardization progress")/>
@@ -206,7 +204,7 @@ pub fn MatrixPage() -> impl IntoView {
                     }}</p>
                     // ScrollRegion's element, holding the server's table.
                     <div class="table-scroll tall" role="region" tabindex="0"
-                        aria-label=lang.pick("進捗ヒートマップ", "Progress heatmap") inner_html=table.0></div>
+                        aria-label=lang.pick("進捗ヒートマップ", "Progress heatmap") inner_html=table></div>
                 })
             })}
         </Suspense>
