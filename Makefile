@@ -57,8 +57,9 @@ e2e:
 release:
 	source scripts/tools.sh
 	kyodo_ensure_apt_tools
-	# No .br/.gz of an earlier build may outlive it (the server would send them for the new files).
-	rm -f "$$(kyodo_release_site_root)"/pkg/*.br "$$(kyodo_release_site_root)"/pkg/*.gz
+	# Nothing of an earlier build may outlive it: its hashed files, nor a .br/.gz that the
+	# server would send for a new file of the same name.
+	rm -rf "$$(kyodo_release_site_root)/pkg"
 	LEPTOS_SITE_ROOT="$$(kyodo_release_site_root)" cargo leptos build --release
 	bash scripts/precompress.sh "$$(kyodo_release_site_root)/pkg"
 

@@ -102,7 +102,10 @@ echo "resident memory after the load: $(( $(ps -o rss= -p "$PID") / 1024 )) MiB"
 
 # First load of the heatmap as a browser receives it: the page, then its CSS, JS and wasm.
 first=0
-for path in /standardization /pkg/kyodo.css /pkg/kyodo.js /pkg/kyodo.wasm; do
+# The build's files are named by their content (kyodo.<hash>.wasm): take the names from the page.
+page_html=$(curl -sf -b "$JAR" "$BASE/standardization")
+assets=$(grep -o '/pkg/kyodo[^"]*\.\(css\|js\|wasm\)' <<<"$page_html" | sort -u)
+for path in /standardization $assets; do
   size=$(curl -sf -b "$JAR" -H "Accept-Encoding: $ENCODING" -o /dev/null -w '%{size_download}' "$BASE$path")
   printf '  %-18s %8s bytes\n' "$path" "$size"
   first=$(( first + size ))

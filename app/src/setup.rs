@@ -281,7 +281,8 @@ pub async fn run() -> anyhow::Result<()> {
         }
         _ => {}
     }
-    let conf = get_configuration(None).context("reading Leptos configuration")?;
+    let mut conf = get_configuration(None).context("reading Leptos configuration")?;
+    conf.leptos_options.hash_files = build_files_hashed(&conf.leptos_options);
     let addr: SocketAddr = conf.leptos_options.site_addr;
     check_demo_address(config.demo, addr)?;
     ensure_data_dir(&config)?;
@@ -490,6 +491,17 @@ pub fn check_demo_address(demo: bool, addr: SocketAddr) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Whether the build named its JS, wasm and CSS files by their content: cargo-leptos
+/// (`hash-files` in `Cargo.toml`) then writes their hashes to `hash.txt` beside the server
+/// binary, where Leptos reads them to name the files in each page. Without that file (a test
+/// binary, an older build) the plain names are used.
+fn build_files_hashed(options: &LeptosOptions) -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(&*options.hash_file)))
+        .is_some_and(|file| file.is_file())
 }
 
 /// Resolves on Ctrl-C or SIGTERM (service managers and scripts stop Kyodo with SIGTERM).

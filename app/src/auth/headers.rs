@@ -37,19 +37,32 @@ pub fn provide_csp() {
     }
 }
 
-/// How long a response may be cached, by path: the build's `/pkg/` files (fixed names that a
-/// new build rewrites) are stored but revalidated on every use (`no-cache`; the file server
-/// answers 304 from `Last-Modified`), other static files (`/robots.txt`) for an
-/// hour, and everything else — pages, server functions, downloads, which may hold signed-in
-/// data — is never stored (`no-store`), neither by the browser nor by a shared proxy.
+/// How long a response may be cached, by path: the build's `/pkg/` files named by their
+/// content (`kyodo.<hash>.wasm`, see [`content_addressed`]) for a year without asking again
+/// (`immutable`: a new build has new names, and the page names the files it needs), the
+/// build's files with fixed names (a build without hashing, e.g. tests) stored but revalidated
+/// on every use (`no-cache`; the file server answers 304 from `Last-Modified`), other static
+/// files (`/robots.txt`) for an hour, and everything else — pages, server functions,
+/// downloads, which may hold signed-in data — is never stored (`no-store`), neither by the
+/// browser nor by a shared proxy.
 pub fn cache_control_for(path: &str) -> &'static str {
-    if path.starts_with("/pkg/") {
-        "public, no-cache"
-    } else if STATIC_FILES.contains(&path) {
-        "public, max-age=3600"
-    } else {
-        "no-store"
+    match path.strip_prefix("/pkg/") {
+        Some(file) if content_addressed(file) => "public, max-age=31536000, immutable",
+        Some(_) => "public, no-cache",
+        None if STATIC_FILES.contains(&path) => "public, max-age=3600",
+        None => "no-store",
     }
+}
+
+/// Whether a build file's name carries the hash of its content: `NAME.HASH.EXT`, where HASH
+/// is what cargo-leptos' `hash-files` writes (the MD5 of the file in unpadded base64url, 22
+/// characters).
+pub fn content_addressed(file: &str) -> bool {
+    let parts: Vec<&str> = file.split('.').collect();
+    matches!(parts.as_slice(), [name, hash, _ext]
+        if !name.is_empty()
+            && hash.len() == 22
+            && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
 }
 
 /// The files of `public/` (served at the root).

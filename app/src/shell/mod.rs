@@ -19,7 +19,7 @@ use crate::standardization::pages::{ImportPage, ImportRunPage, MatrixPage};
 use crate::ui::{Enhancements, UserResource, set_status};
 use home::HomePage;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use org::OrgPage;
@@ -35,6 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
@@ -64,7 +65,6 @@ pub fn App() -> impl IntoView {
     ));
     provide_context(unread);
     view! {
-        <Stylesheet id="leptos" href="/pkg/kyodo.css"/>
         // leptos_meta writes the title into the server's HTML as it is: titles hold user text
         // (organisation and step names), so it is escaped there (`raw_text_content`).
         <Title formatter=move |t: String| crate::ui::raw_text_content(&if t.is_empty() { "Kyodo 協働".to_owned() } else { format!("{t} | Kyodo 協働") })/>

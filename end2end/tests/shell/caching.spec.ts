@@ -1,18 +1,26 @@
 import { expect, test } from '@playwright/test';
 
-// The build's files revalidate (304 when unchanged); signed-in answers are never stored.
+// The build's files are named by their content and kept for a year; signed-in answers are never stored.
 const KYODO = process.env.KYODO_BASE_URL ?? 'http://127.0.0.1:3100';
 
-test('build files answer 304 to a revalidation and are cached with no-cache', async ({ request }) => {
-  for (const file of ['/pkg/kyodo.js', '/pkg/kyodo.wasm', '/pkg/kyodo.css']) {
-    const first = await request.get(`${KYODO}${file}`);
-    expect(first.status(), file).toBe(200);
-    expect(first.headers()['cache-control'], file).toBe('public, no-cache');
-    const modified = first.headers()['last-modified'];
-    expect(modified, file).toBeTruthy();
-    const again = await request.get(`${KYODO}${file}`, { headers: { 'If-Modified-Since': modified } });
-    expect(again.status(), file).toBe(304);
+/** The build's CSS, JS and wasm as a page names them (`/pkg/kyodo.<hash>.css` …). */
+async function buildFiles(request: import('@playwright/test').APIRequestContext): Promise<string[]> {
+  const html = await (await request.get(`${KYODO}/login`)).text();
+  const files = [...new Set(html.match(/\/pkg\/kyodo[^"]*\.(css|js|wasm)/g) ?? [])].sort();
+  expect(files.map((f) => f.split('.').pop()).sort(), 'the page names its CSS, JS and wasm').toEqual(['css', 'js', 'wasm']);
+  return files;
+}
+
+test('build files are named by their content and cached for a year without revalidation', async ({ request }) => {
+  for (const file of await buildFiles(request)) {
+    expect(file, 'a hashed name').toMatch(/^\/pkg\/kyodo\.[A-Za-z0-9_-]{22}\.(css|js|wasm)$/);
+    const reply = await request.get(`${KYODO}${file}`);
+    expect(reply.status(), file).toBe(200);
+    expect(reply.headers()['cache-control'], file).toBe('public, max-age=31536000, immutable');
   }
+  // A name the build did not write is not found (no page can be kept with a stale file).
+  const missing = await request.get(`${KYODO}/pkg/kyodo.AAAAAAAAAAAAAAAAAAAAAA.wasm`);
+  expect(missing.status()).toBe(404);
 });
 
 test('pages are no-store', async ({ request }) => {
@@ -28,10 +36,13 @@ test('pages and build files go out compressed to a client that accepts it', asyn
   expect(await page.text()).toContain('<html');
   const gzip = await request.get(`${KYODO}/login`, { headers: { 'Accept-Encoding': 'gzip' } });
   expect(gzip.headers()['content-encoding']).toBe('gzip');
-  const css = await request.get(`${KYODO}/pkg/kyodo.css`, { headers: { 'Accept-Encoding': 'gzip' } });
-  expect(css.headers()['content-encoding']).toBe('gzip');
-  expect(css.headers()['vary'] ?? '').toMatch(/accept-encoding/i);
-  const wasm = await request.get(`${KYODO}/pkg/kyodo.wasm`, { headers: { 'Accept-Encoding': 'br, gzip' } });
+  const files = await buildFiles(request);
+  const css = files.find((f) => f.endsWith('.css'));
+  const wasmFile = files.find((f) => f.endsWith('.wasm'));
+  const style = await request.get(`${KYODO}${css}`, { headers: { 'Accept-Encoding': 'gzip' } });
+  expect(style.headers()['content-encoding']).toBe('gzip');
+  expect(style.headers()['vary'] ?? '').toMatch(/accept-encoding/i);
+  const wasm = await request.get(`${KYODO}${wasmFile}`, { headers: { 'Accept-Encoding': 'br, gzip' } });
   expect(wasm.headers()['vary'] ?? '', 'the build files say that their encoding depends on the request').toMatch(/accept-encoding/i);
   const plain = await request.get(`${KYODO}/login`, { headers: { 'Accept-Encoding': 'identity' } });
   expect(plain.headers()['content-encoding']).toBeUndefined();

@@ -779,6 +779,22 @@ async fn signed_in_answers_are_never_stored_and_build_files_revalidate() {
         app::auth::headers::cache_control_for("/pkg/kyodo.wasm"),
         "public, no-cache"
     );
+    assert_eq!(
+        app::auth::headers::cache_control_for("/pkg/kyodo.hV3ECd9Kt_Ep-wJ9c8WhmA.wasm"),
+        "public, max-age=31536000, immutable"
+    );
+    for not_hashed in [
+        "/pkg/kyodo.css",
+        "/pkg/kyodo.short.css",
+        "/pkg/.hV3ECd9Kt_Ep-wJ9c8WhmA.js",
+        "/pkg/a.hV3ECd9Kt_Ep+wJ9c8WhmA.js",
+    ] {
+        assert_eq!(
+            app::auth::headers::cache_control_for(not_hashed),
+            "public, no-cache",
+            "{not_hashed}"
+        );
+    }
 }
 
 /// `Cache-Control` of a GET with a cookie (requires 200).
