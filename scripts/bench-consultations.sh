@@ -15,6 +15,8 @@
 # scripts/burst.mjs (each request its own connection, all sent at once):
 #   1. N (default 1000) bookings of one slot, each with its own request_key; expected: 1 booked,
 #      N-1 "slot taken" (400), no 5xx;
+#   1b. the same burst against `kyodo ceiling`, a bare server that does no work (the yardstick:
+#      what this machine gives N simultaneous requests at best; nothing is checked);
 #   2. the booking's invite.ics checked with scripts/check_ics.py (Python icalendar, a parser
 #      independent of the Rust crate that wrote it): METHOD:REQUEST, SEQUENCE 0, the slot's
 #      start and end; then the booking is cancelled (POST /api/cancel_booking) and the invite
@@ -101,6 +103,22 @@ echo "== 1. $N simultaneous bookings of $start/$end ($offered slots offered)"
 burst "$WORK/run1.json" --mode same --n "$N" --slots "$WORK/one.json" || failed+=("one-slot burst")
 key=$(jq -r '.booked[0].key // empty' "$WORK/run1.json")
 
+# 1b. The yardstick: the same burst, from the same client, against `kyodo ceiling` (a bare
+# axum server that does no work: every request here answers 404 at once). Its latencies are
+# what this machine gives 1000 simultaneous requests at best (client and server share 2 cores).
+BARE_ADDR="127.0.0.1:$(( ${ADDR##*:} + 50 ))"
+mkdir -p "$WORK/bare"
+"$BIN" ceiling "$WORK/bare" "$BARE_ADDR" >"$WORK/bare.log" 2>&1 &
+BARE_PID=$!
+until curl -s -o /dev/null "http://$BARE_ADDR/"; do sleep 0.1; done
+echo "== 1b. the same burst against a bare server (kyodo ceiling, no work) on $BARE_ADDR"
+bare_extra=()
+[[ $PRECONNECT == 1 ]] && bare_extra+=(--preconnect)
+node "$ROOT/scripts/burst.mjs" --base "http://$BARE_ADDR" --jar "$JAR" --accept "$ACCEPT" \
+  --topic "$TOPIC" --advisor "$ADVISOR" --out "$WORK/bare.json" "${bare_extra[@]}" \
+  --mode same --n "$N" --slots "$WORK/one.json" --label "bare server" | head -3 || true
+kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true
+
 # 2. The invite, before and after a cancel. Each step sets ics_status to what failed.
 allow=()
 for prop in ${ICS_ALLOW_DUPLICATE:-}; do allow+=(--allow-duplicate "$prop"); done
@@ -182,6 +200,7 @@ wall() { jq -r '"\(.wall_ms | round) ms for all; server CPU \(.server_cpu_ms) ms
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
   echo "- build: $BIN (release), fresh demo data; client: scripts/burst.mjs on the same machine, Accept $ACCEPT$([[ $PRECONNECT == 1 ]] && echo ', connections opened beforehand'); listen backlog $backlog"
   echo "- 1. $N × one slot ($start): $(counts "$WORK/run1.json"); $(lat "$WORK/run1.json"); $(wall "$WORK/run1.json"); accept queue overflows $(jq .listen_overflows "$WORK/run1.json")"
+  echo "- 1b. the same burst against a bare server that does no work (the yardstick): $(lat "$WORK/bare.json")"
   echo "- 2. invite.ics: $ics_status"
   if [[ -f $WORK/run2.json ]]; then
     echo "- 3. distinct slots: $distinct_note: $(counts "$WORK/run2.json"); $(lat "$WORK/run2.json"); $(wall "$WORK/run2.json")"

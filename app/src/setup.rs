@@ -299,9 +299,7 @@ pub async fn run() -> anyhow::Result<()> {
         None => println!("Mail: off (set KYODO_SMTP_URL to send the daily digest)"),
     }
     let app = router(state, &config);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("binding {addr}"))?;
+    let listener = listen(addr).with_context(|| format!("binding {addr}"))?;
     println!("Kyodo is running at http://{addr}");
     println!("Database: {}", config.database.url);
     if config.demo {
@@ -491,6 +489,26 @@ pub fn check_demo_address(demo: bool, addr: SocketAddr) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Connections the kernel may hold for the server before it accepts them. tokio's
+/// `TcpListener::bind` asks for 128: a burst of a thousand simultaneous connections (issue
+/// #11's booking burst) overflowed it, and every refused SYN waited a second before the client
+/// tried again. The kernel caps the number at `net.core.somaxconn` (4096 on current kernels).
+pub const LISTEN_BACKLOG: u32 = 4096;
+
+/// A TCP listener on `addr` with [`LISTEN_BACKLOG`] and `SO_REUSEADDR` (as tokio's `bind`
+/// sets it), for Kyodo and for the benchmark's bare server.
+/// Errors: the address is taken or cannot be bound.
+pub fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// Whether the build named its JS, wasm and CSS files by their content: cargo-leptos

@@ -39,7 +39,8 @@ pub async fn run(dir: &str, addr: &str) -> anyhow::Result<()> {
     let app = Router::new()
         .route("/{name}", axum::routing::get(page))
         .with_state(Arc::new(pages));
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    // The same listen backlog as Kyodo's, so that a burst meets the same accept queue.
+    let listener = app::setup::listen(addr.parse()?)?;
     axum::serve(listener, app).await?;
     Ok(())
 }
