@@ -513,13 +513,33 @@ pub fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
 
 /// Whether the build named its JS, wasm and CSS files by their content: cargo-leptos
 /// (`hash-files` in `Cargo.toml`) then writes their hashes to `hash.txt` beside the server
-/// binary, where Leptos reads them to name the files in each page. Without that file (a test
-/// binary, an older build) the plain names are used.
+/// binary, where Leptos reads them to name the files in each page, and the site's `pkg/`
+/// holds `kyodo.<hash>.css`. Plain names are used when `hash.txt` is missing (a test binary,
+/// a binary copied without it) or names a stylesheet the site does not have (a warning: pages
+/// would name files nobody serves).
 fn build_files_hashed(options: &LeptosOptions) -> bool {
-    std::env::current_exe()
+    let hashes = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(|dir| dir.join(&*options.hash_file)))
-        .is_some_and(|file| file.is_file())
+        .and_then(|file| std::fs::read_to_string(file).ok());
+    let Some(hashes) = hashes else {
+        return false;
+    };
+    let css = hashes
+        .lines()
+        .find_map(|line| line.strip_prefix("css:"))
+        .map(|hash| format!("{}.{}.css", options.output_name, hash.trim()));
+    let pkg = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    match css {
+        Some(css) if pkg.join(&css).is_file() => true,
+        _ => {
+            tracing::warn!(
+                "hash.txt beside the binary names files that {} does not have: using plain names",
+                pkg.display()
+            );
+            false
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM (service managers and scripts stop Kyodo with SIGTERM).

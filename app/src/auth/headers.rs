@@ -62,19 +62,26 @@ pub fn content_addressed(file: &str) -> bool {
     matches!(parts.as_slice(), [name, hash, _ext]
         if !name.is_empty()
             && hash.len() == 22
-            && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+            && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && hash.bytes().any(|b| b.is_ascii_alphanumeric()))
 }
 
 /// The files of `public/` (served at the root).
 const STATIC_FILES: &[&str] = &["/robots.txt"];
 
-/// Middleware setting `Cache-Control` by [`cache_control_for`] unless a handler set one.
+/// Middleware setting `Cache-Control` by [`cache_control_for`] unless a handler set one. Only
+/// a found file is cached: any other answer (a 404 for a build file that a newer build
+/// replaced, or an older one not yet there on this server) is `no-store`, so that no browser or
+/// proxy keeps it for the year a hashed name would get.
 pub async fn cache_control(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let value = cache_control_for(request.uri().path());
     let mut response = next.run(request).await;
+    let found =
+        response.status().is_success() || response.status() == http::StatusCode::NOT_MODIFIED;
+    let value = if found { value } else { "no-store" };
     response
         .headers_mut()
         .entry(header::CACHE_CONTROL)

@@ -2,12 +2,9 @@
 //! the progress (ssr only; the page shows it as it came, see `pages::MatrixPage`).
 //!
 //! 62 rows × 20 linked cells make the largest page of the tracker. Rendering them on every
-//! request, and sending their data a second time for hydration, cost more than everything else
-//! the page does; the table has nothing to hydrate (its links are plain links, which the
-//! router follows in the browser as it follows any link). So the server renders the table to a
+//! request cost more than everything else the page does. So the server renders the table to a
 //! string, keeps it until the next progress write on any server bumps the progress counter
-//! (`server::get_heatmap`), and the page puts it in place with `inner_html`, which hydration
-//! leaves alone.
+//! (`server::get_heatmap`), and the page puts it in place with `inner_html`.
 
 use super::model::{Matrix, MatrixCell, MatrixRow, ProgressStatus, format_percent};
 use super::views::record_href;

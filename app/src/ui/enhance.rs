@@ -7,9 +7,10 @@ use leptos::prelude::*;
 
 /// The page's island: once the browser has run it, `<body data-hydrated="true">` says the
 /// page's script is live (browser tests wait for it), and a POST form that is already on its
-/// way is not sent a second time by a double click or a second Enter (the form is marked
-/// `aria-busy="true"` until its answer replaces the page; a page shown again from the back-
-/// forward cache takes submissions again).
+/// way is not sent a second time by a double click or a second Enter: the form says
+/// `aria-busy="true"` and further submissions are dropped for 10 seconds (after that the
+/// person may have stopped the load and want to send again), or until the page is shown again
+/// from the back-forward cache.
 #[island]
 pub fn Enhancements() -> impl IntoView {
     #[cfg(feature = "hydrate")]
@@ -20,18 +21,22 @@ pub fn Enhancements() -> impl IntoView {
 mod browser {
     use leptos::prelude::*;
     use leptos::wasm_bindgen::JsCast;
-    use leptos::web_sys::Element;
+    use leptos::web_sys::{Element, js_sys::Date};
     use std::cell::RefCell;
     use std::rc::Rc;
 
     /// The attribute that marks a POST form whose submission is under way.
     const BUSY: &str = "aria-busy";
 
+    /// How long a second submission of a POST form is dropped after the first, in milliseconds.
+    const RESUBMIT_AFTER_MS: f64 = 10_000.0;
+
     pub fn start() {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
-        let busy: Rc<RefCell<Vec<Element>>> = Rc::default();
+        // The forms sent from this page, with the time (ms since 1970) each was sent.
+        let busy: Rc<RefCell<Vec<(Element, f64)>>> = Rc::default();
         let submitted = Rc::clone(&busy);
         let submit = window_event_listener(leptos::ev::submit, move |ev| {
             let Some(form) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
@@ -43,17 +48,23 @@ mod browser {
             if !post {
                 return;
             }
-            if form.get_attribute(BUSY).as_deref() == Some("true") {
-                ev.prevent_default();
-            } else {
-                let _ = form.set_attribute(BUSY, "true");
-                submitted.borrow_mut().push(form);
+            let now = Date::now();
+            let mut sent = submitted.borrow_mut();
+            match sent.iter_mut().find(|(f, _)| *f == form) {
+                Some((_, at)) if now - *at < RESUBMIT_AFTER_MS => ev.prevent_default(),
+                Some((_, at)) => *at = now,
+                None => {
+                    let _ = form.set_attribute(BUSY, "true");
+                    sent.push((form, now));
+                }
             }
         });
         // A page restored from the back-forward cache keeps its attributes: let its forms go again.
-        let shown = window_event_listener(leptos::ev::pageshow, move |_| {
-            for form in busy.borrow_mut().drain(..) {
-                let _ = form.remove_attribute(BUSY);
+        let shown = window_event_listener(leptos::ev::pageshow, move |ev| {
+            if ev.persisted() {
+                for (form, _) in busy.borrow_mut().drain(..) {
+                    let _ = form.remove_attribute(BUSY);
+                }
             }
         });
         // The listeners live as long as the page.

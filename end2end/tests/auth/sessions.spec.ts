@@ -10,10 +10,13 @@ test('requests of one session at the same time all succeed', async ({ page }) =>
   // A page's document, styles, script and wasm arrive together with one session cookie; none
   // of them may fail because another request of the same session is being saved.
   await signIn(page, 'ward_cio');
+  // The stylesheet as the page names it (`/pkg/kyodo.<hash>.css`).
+  const css = await page.locator('link[rel="stylesheet"]').first().getAttribute('href');
+  expect(css).toMatch(/^\/pkg\/kyodo\..+\.css$/);
   const statuses: number[] = [];
   for (let round = 0; round < 10 && statuses.every((s) => s === 200); round++) {
     const batch = await Promise.all(
-      Array.from({ length: 6 }, () => page.request.get('/pkg/kyodo.css', { headers: { 'cache-control': 'no-cache' } })),
+      Array.from({ length: 6 }, () => page.request.get(css!, { headers: { 'cache-control': 'no-cache' } })),
     );
     statuses.push(...batch.map((r) => r.status()));
   }

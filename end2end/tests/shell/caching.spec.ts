@@ -21,6 +21,7 @@ test('build files are named by their content and cached for a year without reval
   // A name the build did not write is not found (no page can be kept with a stale file).
   const missing = await request.get(`${KYODO}/pkg/kyodo.AAAAAAAAAAAAAAAAAAAAAA.wasm`);
   expect(missing.status()).toBe(404);
+  expect(missing.headers()['cache-control'], 'a missing file is not kept').toBe('no-store');
 });
 
 test('pages are no-store', async ({ request }) => {

@@ -221,9 +221,9 @@ async function postComment(page: Page, body: string, marker: string): Promise<Lo
 }
 
 /**
- * Clicks a link and waits for its page. In the hydrated project the client-side router handles
- * the click; if the page does not change, that is recorded as a (soft) failure and the link's
- * address is opened directly, so that the rest of the flow is still checked.
+ * Clicks a link and waits for its page. If the page does not change, that is recorded as a
+ * (soft) failure and the link's address is opened directly, so that the rest of the flow is
+ * still checked.
  */
 async function follow(page: Page, link: Locator, path: string): Promise<void> {
   await expect(link).toHaveAttribute('href', path);

@@ -43,7 +43,7 @@ impl SystemSummary {
 
 /// What a matrix cell shows of a progress record: the counts behind its percentage and its
 /// two flags. The record itself (steps, dates, vendor) is on the record's page, so the heatmap
-/// sends its 1,240 cells in a few dozen bytes each, once in the HTML and once for hydration.
+/// holds its 1,240 cells in a few dozen bytes each.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MatrixCell {
     /// 進捗状況.

@@ -1474,7 +1474,7 @@ async fn the_heatmap_and_dashboard_are_made_once_per_change_and_show_a_save_made
         kept,
         fragment(&other.post("/api/get_heatmap", "", Some(&cio)).await)
     );
-    // The page holds the table once: the copy for hydration is empty.
+    // The page holds the table once (nothing is serialized for hydration).
     assert_eq!(
         first.body.matches("data-cell=").count(),
         62 * 20,
