@@ -72,13 +72,17 @@ server_cpu_ms() { awk -v tick="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 10
 listen_overflows() {
   awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "ListenOverflows") c = i; h = 1 } else print $c }' /proc/net/netstat
 }
+burst_at() { # base URL, then burst.mjs options: the burst as this run sends it (session, Accept, topic)
+  local base=$1; shift
+  node "$ROOT/scripts/burst.mjs" --base "$base" --jar "$JAR" --accept "$ACCEPT" \
+    --topic "$TOPIC" --advisor "$ADVISOR" "$@"
+}
 burst() { # output file, then burst.mjs options; adds server_cpu_ms and listen_overflows to it
   local out=$1; shift
   local extra=() cpu0 drops0 rc=0
   [[ $PRECONNECT == 1 ]] && extra+=(--preconnect)
   cpu0=$(server_cpu_ms) drops0=$(listen_overflows)
-  node "$ROOT/scripts/burst.mjs" --base "$BASE" --jar "$JAR" --accept "$ACCEPT" \
-    --topic "$TOPIC" --advisor "$ADVISOR" --out "$out" "${extra[@]}" "$@" || rc=$?
+  burst_at "$BASE" --out "$out" "${extra[@]}" "$@" || rc=$?
   local cpu=$(( $(server_cpu_ms) - cpu0 )) drops=$(( $(listen_overflows) - drops0 ))
   echo "  server CPU ${cpu} ms ($(jq -r --argjson c "$cpu" '$c / .n * 10 | round / 10' "$out") ms a request); accept queue overflows: $drops"
   jq --argjson c "$cpu" --argjson d "$drops" '. + {server_cpu_ms: $c, listen_overflows: $d}' "$out" >"$out.tmp" && mv "$out.tmp" "$out"
@@ -120,9 +124,8 @@ done
 if ((bare_up)); then
   echo "== 1b. the same burst against a bare server (kyodo ceiling, no work) on $BARE_ADDR"
   # Every request answers 404 there, so burst.mjs reports a failure: only its timings count.
-  node "$ROOT/scripts/burst.mjs" --base "http://$BARE_ADDR" --jar "$JAR" --accept "$ACCEPT" \
-    --topic "$TOPIC" --advisor "$ADVISOR" --out "$WORK/bare.json" \
-    --mode same --n "$N" --slots "$WORK/one.json" --label "bare server" >"$WORK/bare.out" 2>&1 || true
+  burst_at "http://$BARE_ADDR" --out "$WORK/bare.json" --mode same --n "$N" \
+    --slots "$WORK/one.json" --label "bare server" >"$WORK/bare.out" 2>&1 || true
   head -3 "$WORK/bare.out"
 else
   echo "== 1b. skipped: the bare server did not start on $BARE_ADDR ($(tail -1 "$WORK/bare.log"))"

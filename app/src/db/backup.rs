@@ -227,6 +227,11 @@ mod tests {
     use super::*;
     use crate::db::{DbConfig, connect, open};
 
+    /// The strings a `SELECT VALUE …` in `db` answers.
+    async fn values(db: &Db, sql: &str) -> Vec<String> {
+        db.query(sql).await.unwrap().take(0).unwrap()
+    }
+
     #[tokio::test]
     async fn a_backup_restores_into_an_empty_store_and_not_over_a_full_one() {
         let db = connect(&DbConfig::at("mem://")).await.unwrap();
@@ -248,13 +253,10 @@ mod tests {
         let empty = open(&DbConfig::at("mem://")).await.unwrap();
         assert!(tables(&empty).await.unwrap().is_empty());
         restore(&empty, &file, Existing::Refuse).await.unwrap();
-        let names: Vec<String> = empty
-            .query("SELECT VALUE name FROM kept:x")
-            .await
-            .unwrap()
-            .take(0)
-            .unwrap();
-        assert_eq!(names, ["テスト"]);
+        assert_eq!(
+            values(&empty, "SELECT VALUE name FROM kept:x").await,
+            ["テスト"]
+        );
         crate::db::migrate(&empty).await.unwrap();
         assert!(
             tables(&empty)
@@ -272,13 +274,10 @@ mod tests {
             .await
             .unwrap();
         restore(&empty, &file, Existing::Replace).await.unwrap();
-        let keys: Vec<String> = empty
-            .query("SELECT VALUE record::id(id) FROM kept")
-            .await
-            .unwrap()
-            .take(0)
-            .unwrap();
-        assert_eq!(keys, ["x"]);
+        assert_eq!(
+            values(&empty, "SELECT VALUE record::id(id) FROM kept").await,
+            ["x"]
+        );
     }
 
     #[tokio::test]
@@ -312,13 +311,11 @@ mod tests {
                 err.to_string().contains("not a whole Kyodo backup"),
                 "{err}"
             );
-            let kept: Vec<String> = db
-                .query("SELECT VALUE name FROM kept:x")
-                .await
-                .unwrap()
-                .take(0)
-                .unwrap();
-            assert_eq!(kept, ["テスト"], "a refused restore removes nothing");
+            assert_eq!(
+                values(&db, "SELECT VALUE name FROM kept:x").await,
+                ["テスト"],
+                "a refused restore removes nothing"
+            );
         }
     }
 
