@@ -40,7 +40,8 @@ test:
 	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 	# the same package and feature selection as clippy, so the dependencies' metadata is reused
 	RUSTDOCFLAGS="-D warnings" cargo doc -p app -p kyodo --features app/ssr --no-deps
-	cargo nextest run -p app --features ssr --profile ci
+	# app (ssr) and the server binary's own tests (its benchmark yardstick), as clippy selects them
+	cargo nextest run -p app -p kyodo --features app/ssr --profile ci
 	cargo leptos build
 	bash scripts/e2e.sh
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The page-speed benchmark (issue #13): every page kind of the release build, side by side in
 # the same run with a bare server answering the same bytes (`kyodo ceiling`: no session, no
-# database, no rendering), at 1 and 64 connections with wrk (Debian), with the ratio; then
+# database, no rendering), at 1 and 64 connections with wrk (Debian), with the ratio, and
+# against a minimal Leptos page the bare server renders on each request (`/leptos`); then
 # the first-load bytes of the heatmap as a browser receives them (brotli), the cold start on
 # the existing data folder and the resident memory after the load. Not a test: it prints the
 # report the README's performance section quotes.
@@ -72,6 +73,8 @@ done
 CEILING=$!
 trap 'kill $CEILING 2>/dev/null; bench_stop' EXIT
 until curl -sf -o /dev/null http://127.0.0.1:3409/home; do sleep 0.1; done
+curl -sf http://127.0.0.1:3409/leptos | grep -q 'A minimal Leptos page' \
+  || { echo "bench: the bare server's minimal Leptos page is missing" >&2; exit 1; }
 
 # wrk: requests/s, p50 and p99 in ms, non-2xx count.
 load() { # connections url [cookie]
@@ -86,7 +89,15 @@ load() { # connections url [cookie]
 
 echo "kyodo page benchmark ($(nproc) cores, $(uname -m), release build, demo data, signed in as the Tokyo officer,"
 echo "Accept-Encoding: $ENCODING, wrk ${DURATION} s per row; $(date -u +%Y-%m-%d))"
-printf '%-14s %9s %4s | %9s %8s %8s | %9s %8s %8s | %7s\n' page bytes conn "kyodo r/s" p50_ms p99_ms "bare r/s" p50_ms p99_ms ratio
+# The second yardstick: a minimal Leptos page rendered on each request by the bare server.
+declare -A minimal
+for c in $CONNS; do
+  read -r m_rps m_p50 m_p99 _ < <(load "$c" "http://127.0.0.1:3409/leptos")
+  minimal[$c]=$m_rps
+  printf 'minimal Leptos page, %s conn: %s r/s, p50 %s ms, p99 %s ms\n' "$c" "$m_rps" "$m_p50" "$m_p99"
+done
+echo "ratio: kyodo ÷ bare server for the same bytes; ÷ leptos: kyodo ÷ the minimal Leptos page"
+printf '%-14s %9s %4s | %9s %8s %8s | %9s %8s %8s | %7s %8s\n' page bytes conn "kyodo r/s" p50_ms p99_ms "bare r/s" p50_ms p99_ms ratio "÷ leptos"
 for entry in "${PAGES[@]}"; do
   name=${entry%%|*} path=${entry#*|}
   bytes=$(stat -c %s "$CAP/$name.body")
@@ -94,8 +105,10 @@ for entry in "${PAGES[@]}"; do
     read -r k_rps k_p50 k_p99 k_bad < <(load "$c" "$BASE$path" "$cookie")
     read -r c_rps c_p50 c_p99 _ < <(load "$c" "http://127.0.0.1:3409/$name")
     ratio=$(awk -v a="$k_rps" -v b="$c_rps" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
-    printf '%-14s %9s %4s | %9s %8s %8s | %9s %8s %8s | %7s%s\n' "$name" "$bytes" "$c" \
-      "$k_rps" "$k_p50" "$k_p99" "$c_rps" "$c_p50" "$c_p99" "$ratio" "$( [[ $k_bad != 0 ]] && echo "  non-2xx: $k_bad")"
+    vs_leptos=$(awk -v a="$k_rps" -v b="${minimal[$c]}" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+    printf '%-14s %9s %4s | %9s %8s %8s | %9s %8s %8s | %7s %8s%s\n' "$name" "$bytes" "$c" \
+      "$k_rps" "$k_p50" "$k_p99" "$c_rps" "$c_p50" "$c_p99" "$ratio" "$vs_leptos" \
+      "$( [[ $k_bad != 0 ]] && echo "  non-2xx: $k_bad")"
   done
 done
 echo "resident memory after the load: $(( $(ps -o rss= -p "$PID") / 1024 )) MiB"
