@@ -2,7 +2,8 @@
 # The page-speed benchmark (issue #13): every page kind of the release build, side by side in
 # the same run with a bare server answering the same bytes (`kyodo ceiling`: no session, no
 # database, no rendering), at 1 and 64 connections with wrk (Debian), with the ratio, and
-# against a minimal Leptos page the bare server renders on each request (`/leptos`); then
+# against a minimal Leptos page the bare server renders on each request (`/leptos`; and
+# `/leptos-session`, the same after one session read); then
 # the first-load bytes of the heatmap as a browser receives them (brotli), the cold start on
 # the existing data folder and the resident memory after the load. Not a test: it prints the
 # report the README's performance section quotes.
@@ -72,9 +73,14 @@ done
 "$BIN" ceiling "$CAP" 127.0.0.1:3409 >"$DATA/ceiling.log" 2>&1 &
 CEILING=$!
 trap 'kill $CEILING 2>/dev/null; bench_stop' EXIT
-until curl -sf -o /dev/null http://127.0.0.1:3409/home; do sleep 0.1; done
-curl -sf http://127.0.0.1:3409/leptos | grep -q 'A minimal Leptos page' \
-  || { echo "bench: the bare server's minimal Leptos page is missing" >&2; exit 1; }
+until curl -sf -o /dev/null http://127.0.0.1:3409/home; do
+  kill -0 "$CEILING" 2>/dev/null || { cat "$DATA/ceiling.log" >&2; exit 1; }
+  sleep 0.1
+done
+for p in leptos leptos-session; do
+  curl -sf "http://127.0.0.1:3409/$p" | grep -q 'A minimal Leptos page' \
+    || { echo "bench: the bare server's /$p is missing" >&2; exit 1; }
+done
 
 # wrk: requests/s, p50 and p99 in ms, non-2xx count.
 load() { # connections url [cookie]
@@ -89,12 +95,17 @@ load() { # connections url [cookie]
 
 echo "kyodo page benchmark ($(nproc) cores, $(uname -m), release build, demo data, signed in as the Tokyo officer,"
 echo "Accept-Encoding: $ENCODING, wrk ${DURATION} s per row; $(date -u +%Y-%m-%d))"
-# The second yardstick: a minimal Leptos page rendered on each request by the bare server.
+# The other yardsticks, from the bare server: a minimal Leptos page rendered on each request,
+# and the same page after one read of a session through Kyodo's session store.
 declare -A minimal
 for c in $CONNS; do
   read -r m_rps m_p50 m_p99 _ < <(load "$c" "http://127.0.0.1:3409/leptos")
   minimal[$c]=$m_rps
-  printf 'minimal Leptos page, %s conn: %s r/s, p50 %s ms, p99 %s ms\n' "$c" "$m_rps" "$m_p50" "$m_p99"
+  printf 'minimal Leptos page, %2s conn: %6s r/s, p50 %6s ms, p99 %6s ms\n' "$c" "$m_rps" "$m_p50" "$m_p99"
+  read -r s_rps s_p50 s_p99 s_bad < <(load "$c" "http://127.0.0.1:3409/leptos-session")
+  [[ $s_bad == 0 ]] || { echo "bench: /leptos-session answered $s_bad non-2xx" >&2; exit 1; }
+  printf '  … after a session read: %6s r/s, p50 %6s ms, p99 %6s ms (%s × the minimal page)\n' \
+    "$s_rps" "$s_p50" "$s_p99" "$(awk -v a="$s_rps" -v b="$m_rps" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
 done
 echo "ratio: kyodo ÷ bare server for the same bytes; ÷ leptos: kyodo ÷ the minimal Leptos page"
 printf '%-14s %9s %4s | %9s %8s %8s | %9s %8s %8s | %7s %8s\n' page bytes conn "kyodo r/s" p50_ms p99_ms "bare r/s" p50_ms p99_ms ratio "÷ leptos"

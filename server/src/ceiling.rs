@@ -1,14 +1,19 @@
 //! `kyodo ceiling DIR ADDR`: the benchmark's yardstick (scripts/bench.sh). A bare axum server
 //! that answers `GET /<name>` with the bytes of `DIR/<name>.body` and the headers listed in
 //! `DIR/<name>.headers` (`Name: value` lines, e.g. `Content-Type` and `Content-Encoding`), read
-//! once at start. No session, database, rendering or middleware: what this machine can do at
-//! most for a page of the same bytes, so that Kyodo's figures are read against it.
+//! once at start. For those, no session, database, rendering or middleware: what this machine
+//! can do at most for a page of the same bytes, so that Kyodo's figures are read against it.
 //!
 //! It also answers `GET /leptos` with a minimal Leptos page rendered on every request through
 //! leptos_axum (a router with one route, a heading and a sentence; no session, database,
 //! compression or middleware): what any Leptos page costs here at least, the yardstick of the
 //! pages that are not summaries (issue #13: "≥ 0.2 × what a minimal Leptos page reaches").
+//! And `GET /leptos-session`: the same page after reading one session through Kyodo's own
+//! session store (`auth::session`, the one query every signed-in request makes) from a
+//! SurrealDB store on disk in `DIR/db`: the least a Kyodo page can cost.
 
+use app::auth::session::{SurrealSessionStore, USER_KEY};
+use app::db::DbConfig;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -20,6 +25,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use std::collections::HashMap;
 use std::sync::Arc;
+use tower_sessions::SessionStore;
+use tower_sessions::cookie::time::{Duration, OffsetDateTime};
+use tower_sessions::session::{Id, Record};
 
 /// The captured answers by name.
 type Pages = Arc<HashMap<String, (HeaderMap, Bytes)>>;
@@ -41,26 +49,72 @@ pub async fn run(dir: &str, addr: &str) -> anyhow::Result<()> {
             );
         }
     }
+    let db = app::db::connect(&DbConfig::at(&format!(
+        "surrealkv://{}",
+        std::path::Path::new(dir).join("db").display()
+    )))
+    .await?;
+    let session = OneSession::create(SurrealSessionStore::new(db)).await?;
     println!(
         "ceiling: {} answers from {dir} and a minimal Leptos page on http://{addr}",
         pages.len()
     );
     // The same listen backlog as Kyodo's, so that a burst meets the same accept queue.
     let listener = app::setup::listen(addr.parse()?)?;
-    axum::serve(listener, router(pages)).await?;
+    axum::serve(listener, router(pages, session)).await?;
     Ok(())
 }
 
-/// `GET /<name>` for each captured answer, and `GET /leptos` for the minimal Leptos page.
-fn router(pages: HashMap<String, (HeaderMap, Bytes)>) -> axum::Router {
+/// `GET /<name>` for each captured answer, `GET /leptos` for the minimal Leptos page and
+/// `GET /leptos-session` for the same page after a session read.
+fn router(pages: HashMap<String, (HeaderMap, Bytes)>, session: OneSession) -> axum::Router {
     let captured = axum::Router::new()
         .route("/{name}", axum::routing::get(page))
         .with_state(Arc::new(pages));
     let options = LeptosOptions::builder().output_name("minimal").build();
     let minimal = axum::Router::new()
         .leptos_routes(&options, generate_route_list(Minimal), minimal_shell)
+        .layer(axum::middleware::from_fn_with_state(session, read_session))
         .with_state(options);
     captured.merge(minimal)
+}
+
+/// The session `/leptos-session` reads: its store and id.
+#[derive(Clone)]
+struct OneSession {
+    store: SurrealSessionStore,
+    id: Id,
+}
+
+impl OneSession {
+    /// Saves a session of one hour with one value in `store`, as signing in does.
+    async fn create(store: SurrealSessionStore) -> anyhow::Result<OneSession> {
+        let mut record = Record {
+            id: Id::default(),
+            data: [(USER_KEY.to_owned(), serde_json::json!("bench"))].into(),
+            expiry_date: OffsetDateTime::now_utc() + Duration::hours(1),
+        };
+        store.create(&mut record).await?;
+        Ok(OneSession {
+            store,
+            id: record.id,
+        })
+    }
+}
+
+/// Before `/leptos-session`, reads the session as Kyodo does for a signed-in request; 500
+/// when it is not found.
+async fn read_session(
+    State(session): State<OneSession>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if request.uri().path() == "/leptos-session"
+        && !matches!(session.store.load(&session.id).await, Ok(Some(_)))
+    {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    next.run(request).await
 }
 
 /// One captured answer, or 404.
@@ -78,16 +132,20 @@ fn Minimal() -> impl IntoView {
         <Router>
             <main>
                 <Routes fallback=|| "Not found.">
-                    <Route
-                        path=path!("/leptos")
-                        view=|| view! {
-                            <h1>"A minimal Leptos page"</h1>
-                            <p>"Rendered on every request, with nothing behind it."</p>
-                        }
-                    />
+                    <Route path=path!("/leptos") view=MinimalPage/>
+                    <Route path=path!("/leptos-session") view=MinimalPage/>
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The minimal page's content.
+#[component]
+fn MinimalPage() -> impl IntoView {
+    view! {
+        <h1>"A minimal Leptos page"</h1>
+        <p>"Rendered on every request, with nothing behind it."</p>
     }
 }
 
@@ -139,20 +197,39 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn answers_the_captured_bytes_and_renders_the_minimal_page() {
+    async fn answers_the_captured_bytes_and_renders_the_minimal_pages() {
         let mut headers = HeaderMap::new();
         headers.insert("content-type", "text/plain".parse().unwrap());
-        let pages = [("home".to_owned(), (headers, Bytes::from_static(b"captured")))];
-        let app = super::router(pages.into_iter().collect());
+        let pages = [(
+            "home".to_owned(),
+            (headers, Bytes::from_static(b"captured")),
+        )];
+        let db = app::db::connect(&app::db::DbConfig::at("mem://"))
+            .await
+            .unwrap();
+        let store = app::auth::session::SurrealSessionStore::new(db);
+        let session = super::OneSession::create(store.clone()).await.unwrap();
+        let app = super::router(pages.into_iter().collect(), session.clone());
         assert_eq!(
             get(app.clone(), "/home").await,
             (StatusCode::OK, "captured".to_owned())
         );
         assert_eq!(get(app.clone(), "/other").await.0, StatusCode::NOT_FOUND);
-        let (status, html) = get(app, "/leptos").await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
-        assert!(html.contains("<h1>A minimal Leptos page</h1>"), "{html}");
+        for path in ["/leptos", "/leptos-session"] {
+            let (status, html) = get(app.clone(), path).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+            assert!(html.contains("<h1>A minimal Leptos page</h1>"), "{html}");
+        }
+        // The session is really read: without it the page is refused.
+        tower_sessions::SessionStore::delete(&store, &session.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            get(app.clone(), "/leptos-session").await.0,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(get(app, "/leptos").await.0, StatusCode::OK);
     }
 
     #[test]
