@@ -27,7 +27,7 @@ check:
 	cargo nextest run -p app --features ssr --lib
 
 ## test: formatting, clippy (ssr, hydrate/wasm, server), docs (warnings denied), unit and
-## integration tests (one binary, app/tests/it; cargo-nextest, a process per test, a hung test
+## integration tests (app/tests/it, and the server binary's own; cargo-nextest, a process per test, a hung test
 ## ended after 4 min and retried once: .config/nextest.toml; the .ics invites are also parsed
 ## by Python's icalendar, mail received by aiosmtpd, both installed from PyPI here), debug build, browser tests
 test:
