@@ -72,7 +72,7 @@ for entry in "${PAGES[@]}"; do
 done
 "$BIN" ceiling "$CAP" 127.0.0.1:3409 >"$DATA/ceiling.log" 2>&1 &
 CEILING=$!
-trap 'kill $CEILING 2>/dev/null; wait $CEILING 2>/dev/null; bench_stop' EXIT
+trap 'kill $CEILING 2>/dev/null; wait $CEILING 2>/dev/null || true; bench_stop' EXIT
 for try in $(seq 300); do
   curl -sf -o /dev/null http://127.0.0.1:3409/home && break
   kill -0 "$CEILING" 2>/dev/null && (( try < 300 )) \
