@@ -127,6 +127,11 @@ for entry in "${PAGES[@]}"; do
   done
 done
 echo "resident memory after the load: $(( $(ps -o rss= -p "$PID") / 1024 )) MiB"
+# mimalloc returns freed pages to the system lazily, on a thread's next allocations: what stays
+# resident once the server has settled, with nothing but its own timers running.
+sleep 10
+echo "… 10 s later: $(( $(ps -o rss= -p "$PID") / 1024 )) MiB, of which the binary's code and data $(( \
+  $(awk '/^Rss:/ { rss = $2 } /^Anonymous:/ { anon = $2 } END { print rss - anon }' "/proc/$PID/smaps_rollup") / 1024 )) MiB"
 
 # First load of the heatmap as a browser receives it: the page, then its CSS, JS and wasm.
 first=0
