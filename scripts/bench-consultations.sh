@@ -115,13 +115,7 @@ BARE_ADDR="127.0.0.1:$(( ${ADDR##*:} + 50 ))"
 mkdir -p "$WORK/bare"
 "$BIN" ceiling "$WORK/bare" "$BARE_ADDR" >"$WORK/bare.log" 2>&1 &
 BARE_PID=$!
-bare_up=0
-for _ in $(seq 100); do
-  kill -0 "$BARE_PID" 2>/dev/null || break
-  if curl -s -o /dev/null "http://$BARE_ADDR/"; then bare_up=1; break; fi
-  sleep 0.1
-done
-if ((bare_up)); then
+if bench_wait_for "http://$BARE_ADDR/leptos" "$BARE_PID"; then
   echo "== 1b. the same burst against a bare server (kyodo ceiling, no work) on $BARE_ADDR"
   # Every request answers 404 there, so burst.mjs reports a failure: only its timings count.
   burst_at "http://$BARE_ADDR" --out "$WORK/bare.json" --mode same --n "$N" \

@@ -73,12 +73,8 @@ done
 "$BIN" ceiling "$CAP" 127.0.0.1:3409 >"$DATA/ceiling.log" 2>&1 &
 CEILING=$!
 trap 'kill $CEILING 2>/dev/null; wait $CEILING 2>/dev/null || true; bench_stop' EXIT
-for try in $(seq 300); do
-  curl -sf -o /dev/null http://127.0.0.1:3409/home && break
-  kill -0 "$CEILING" 2>/dev/null && (( try < 300 )) \
-    || { echo "bench: the bare server did not start" >&2; cat "$DATA/ceiling.log" >&2; exit 1; }
-  sleep 0.1
-done
+bench_wait_for http://127.0.0.1:3409/home "$CEILING" \
+  || { echo "bench: the bare server did not start" >&2; cat "$DATA/ceiling.log" >&2; exit 1; }
 for p in leptos leptos-session; do
   [[ $(curl -sf "http://127.0.0.1:3409/$p") == *'A minimal Leptos page'* ]] \
     || { echo "bench: the bare server's /$p is missing" >&2; exit 1; }
@@ -108,7 +104,7 @@ for c in $CONNS; do
   read -r s_rps s_p50 s_p99 s_bad < <(load "$c" "http://127.0.0.1:3409/leptos-session")
   [[ $s_bad == 0 ]] || { echo "bench: /leptos-session answered $s_bad non-2xx" >&2; exit 1; }
   printf '  … after a session read: %6s r/s, p50 %6s ms, p99 %6s ms (%s × the minimal page)\n' \
-    "$s_rps" "$s_p50" "$s_p99" "$(awk -v a="$s_rps" -v b="$m_rps" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
+    "$s_rps" "$s_p50" "$s_p99" "$(ratio "$s_rps" "$m_rps")"
 done
 echo "ratio: kyodo ÷ bare server for the same bytes; ÷ leptos: kyodo ÷ the minimal Leptos page (which is"
 echo "sent uncompressed, 0.2 KB; Kyodo's pages are compressed as the client asks)"
@@ -119,10 +115,9 @@ for entry in "${PAGES[@]}"; do
   for c in $CONNS; do
     read -r k_rps k_p50 k_p99 k_bad < <(load "$c" "$BASE$path" "$cookie")
     read -r c_rps c_p50 c_p99 _ < <(load "$c" "http://127.0.0.1:3409/$name")
-    ratio=$(awk -v a="$k_rps" -v b="$c_rps" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
-    vs_leptos=$(awk -v a="$k_rps" -v b="${minimal[$c]}" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
     printf '%-14s %9s %4s | %9s %8s %8s | %9s %8s %8s | %7s %8s%s\n' "$name" "$bytes" "$c" \
-      "$k_rps" "$k_p50" "$k_p99" "$c_rps" "$c_p50" "$c_p99" "$ratio" "$vs_leptos" \
+      "$k_rps" "$k_p50" "$k_p99" "$c_rps" "$c_p50" "$c_p99" \
+      "$(ratio "$k_rps" "$c_rps")" "$(ratio "$k_rps" "${minimal[$c]}")" \
       "$( [[ $k_bad != 0 ]] && echo "  non-2xx: $k_bad")"
   done
 done

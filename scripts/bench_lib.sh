@@ -8,6 +8,9 @@
 #   measure LABEL CURL_ARGS…         5 warm-up requests, then $N timed ones (curl, time to the
 #                                    last byte, cookie from $JAR): min / median / p95 / max in ms
 #   bench_stop                       stops the server and removes its data folder
+#   bench_wait_for URL PID           waits until URL answers 2xx while process PID runs (30 s
+#                                    at most); status 1 if it never does
+#   ratio A B                        A ÷ B with three decimals (0 when B is 0)
 
 KYODO_TOOLS_ENV_ONLY=1 source "$ROOT/scripts/tools.sh"
 BIN="${KYODO_BIN:-$CARGO_TARGET_DIR/release/kyodo}"
@@ -50,6 +53,17 @@ measure() { # label, then curl arguments
       printf "%-44s n=%d  min %6.1f  median %6.1f  p95 %6.1f  max %6.1f ms\n", label, NR, t[1], p50, p95, t[NR]
     }'
 }
+
+bench_wait_for() {
+  for _ in $(seq 300); do
+    curl -sf -o /dev/null "$1" && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 
 bench_stop() {
   [[ -n ${PID:-} ]] && { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; }

@@ -23,9 +23,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use leptos::config::LeptosOptions;
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use std::collections::HashMap;
@@ -76,24 +74,14 @@ fn router(pages: HashMap<String, (HeaderMap, Bytes)>, session: OneSession) -> ax
     let captured = axum::Router::new()
         .route("/{name}", get(page))
         .with_state(Arc::new(pages));
-    // `leptos_routes` would also register every server function in the binary, and start
-    // the executor; the pages alone, then.
+    // leptos_axum's `leptos_routes` would also register every server function in the binary
+    // (and start the executor): the two pages are routed by hand instead.
     let _ = any_spawner::Executor::init_tokio();
     let render = leptos_axum::render_app_to_stream(minimal_shell);
-    let minimal = axum::Router::<LeptosOptions>::new()
-        .leptos_routes_with_handler(
-            generate_route_list(Minimal)
-                .into_iter()
-                .filter(|route| route.path() == "/leptos")
-                .collect(),
-            get(render.clone()),
-        )
-        .route(
-            "/leptos-session",
-            get(render).layer(axum::middleware::from_fn_with_state(session, read_session)),
-        )
-        .with_state(LeptosOptions::builder().output_name("minimal").build());
-    captured.merge(minimal)
+    captured.route("/leptos", get(render.clone())).route(
+        "/leptos-session",
+        get(render).layer(axum::middleware::from_fn_with_state(session, read_session)),
+    )
 }
 
 /// The session `/leptos-session` reads: its store and id.
